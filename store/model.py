@@ -1,0 +1,222 @@
+"""The domain values of an activity week: the event, its units, the materials they send."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+PLAN = "plan"
+SUMMARY = "summary"
+
+#: Every kind a material can be, in the order the reading rules name them.
+KINDS = ("plan", "info_form", "case", "story", "report", "photo", "video", "summary", "statistics")
+#: Kinds that belong in the plan or summary column rather than on a day.
+PLAN_KINDS = frozenset({"plan", "info_form"})
+SUMMARY_KINDS = frozenset({"summary", "statistics"})
+
+#: Cell states, from the rules module.
+STATES = ("future", "due", "on_time", "late", "missing", "excused")
+
+
+class WeekwatchError(Exception):
+    """A problem the operator can fix: shown as one clear message, never a traceback."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """The week: its dates, deadlines and time zone. Deadlines are aware datetimes."""
+
+    title: str
+    start: dt.date
+    days: int = 7
+    timezone: str = "Asia/Shanghai"
+    daily_deadline: dt.time = dt.time(12, 0)
+    plan_deadline: dt.datetime | None = None
+    summary_deadline: dt.datetime | None = None
+    theme: str = ""
+    day_themes: tuple[str, ...] = ()
+    lang: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(self.start + dt.timedelta(days=i) for i in range(self.days))
+
+    @property
+    def end(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.days - 1)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The grid's columns: plan, each date as YYYY-MM-DD, summary."""
+        return (PLAN, *(d.isoformat() for d in self.dates), SUMMARY)
+
+    def at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        """A wall-clock time on a day, in the event's time zone."""
+        return dt.datetime.combine(day, time, tzinfo=self.tz)
+
+    def day_theme(self, day: dt.date) -> str:
+        i = (day - self.start).days
+        return self.day_themes[i] if 0 <= i < len(self.day_themes) else ""
+
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The calendar day of a moment, in the event's time zone."""
+        return moment.astimezone(self.tz).date()
+
+    def shifted(self, days: int) -> Event:
+        """The same event moved by a number of days (the demo uses this)."""
+        delta = dt.timedelta(days=days)
+        return Event(
+            title=self.title,
+            start=self.start + delta,
+            days=self.days,
+            timezone=self.timezone,
+            daily_deadline=self.daily_deadline,
+            plan_deadline=self.plan_deadline + delta if self.plan_deadline else None,
+            summary_deadline=self.summary_deadline + delta if self.summary_deadline else None,
+            theme=self.theme,
+            day_themes=self.day_themes,
+            lang=self.lang,
+        )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One participating unit (参与单位) and its liaison."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    type: str = ""
+    region: str = ""
+    liaison_name: str = ""
+    liaison_phone: str = ""
+    liaison_email: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "type": self.type,
+            "region": self.region,
+            "liaison_name": self.liaison_name,
+            "liaison_phone": self.liaison_phone,
+            "liaison_email": self.liaison_email,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Unit:
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            aliases=tuple(d.get("aliases") or ()),
+            type=d.get("type", ""),
+            region=d.get("region", ""),
+            liaison_name=d.get("liaison_name", ""),
+            liaison_phone=d.get("liaison_phone", ""),
+            liaison_email=d.get("liaison_email", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reading rules made of a path: where it goes, or why it could not be placed."""
+
+    unit: str | None
+    kind: str
+    cell: str | None
+    quarantine: str | None = None
+
+
+@dataclass(frozen=True)
+class Material:
+    """One dropped file as the store records it (one version of it, if it was rewritten)."""
+
+    key: str  # the record's id: the path, or path + version for a superseded copy
+    path: str  # relative to inbox/, '/'-separated, exactly as on disk
+    sha256: str
+    size: int
+    mtime_ns: int
+    received_at: dt.datetime
+    unit: str | None
+    kind: str
+    cell: str | None
+    quarantine: str | None = None
+    superseded: bool = False
+    gone: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "received_at": self.received_at.isoformat(),
+            "unit": self.unit,
+            "kind": self.kind,
+            "cell": self.cell,
+            "quarantine": self.quarantine,
+            "superseded": self.superseded,
+            "gone": self.gone,
+        }
+
+    @classmethod
+    def from_dict(cls, key: str, d: dict) -> Material:
+        return cls(
+            key=key,
+            path=d["path"],
+            sha256=d["sha256"],
+            size=d["size"],
+            mtime_ns=d.get("mtime_ns", 0),
+            received_at=dt.datetime.fromisoformat(d["received_at"]),
+            unit=d.get("unit"),
+            kind=d.get("kind", "report"),
+            cell=d.get("cell"),
+            quarantine=d.get("quarantine"),
+            superseded=d.get("superseded", False),
+            gone=d.get("gone", False),
+        )
+
+
+#: Action types an operator can record.
+ACTION_TYPES = ("excuse", "extend", "note", "contact", "assign", "undo")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One operator decision, kept forever in the action log."""
+
+    id: str
+    type: str
+    operator: str
+    at: dt.datetime
+    unit: str | None = None
+    cell: str | None = None
+    data: dict = field(default_factory=dict)  # reason / until / text / path, kind / target
+
+    def to_dict(self) -> dict:
+        return {
+            "type": self.type,
+            "operator": self.operator,
+            "at": self.at.isoformat(),
+            "unit": self.unit,
+            "cell": self.cell,
+            "data": self.data,
+        }
+
+    @classmethod
+    def from_dict(cls, key: str, d: dict) -> Action:
+        return cls(
+            id=key,
+            type=d["type"],
+            operator=d.get("operator", ""),
+            at=dt.datetime.fromisoformat(d["at"]),
+            unit=d.get("unit"),
+            cell=d.get("cell"),
+            data=dict(d.get("data") or {}),
+        )
