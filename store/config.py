@@ -1,0 +1,565 @@
+"""weekwatch.toml: the week's dates, deadlines and optional units, read strictly.
+
+Every problem becomes one WeekwatchError naming the file and, where it can be found, the line
+and key, because the operator fixing it is in a terminal with an editor, not a debugger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from weekwatch.store.model import Event, Unit, WeekwatchError
+from weekwatch.store.roster import FIELDS, split_aliases, validate_units
+from weekwatch.store.workspace import Workspace
+
+MAX_DAYS = 31
+LANGS = ("zh", "en")
+EVENT_KEYS = (
+    "title",
+    "theme",
+    "start",
+    "days",
+    "timezone",
+    "daily_deadline",
+    "plan_deadline",
+    "summary_deadline",
+    "day_themes",
+    "lang",
+)
+#: The summary is due this many days after the last day, at SUMMARY_TIME.
+SUMMARY_AFTER_DAYS = 7
+SUMMARY_TIME = dt.time(18, 0)
+
+# Zone names are file paths inside the tz database; only plain Area/City names may pass, so a
+# config can never make zoneinfo open '../../etc/passwd' or an absolute path.
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
+_HHMM = re.compile(r"(\d{1,2}):(\d{2})")
+_MOMENT = re.compile(
+    r"(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})"
+    r"[T ]\s*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+    r"\s*(?P<off>Z|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """A loaded weekwatch.toml. The event's plan and summary deadlines are always filled in."""
+
+    event: Event
+    units: tuple[Unit, ...]
+    path: Path
+
+
+class _Problem(Exception):
+    """A bad value found while checking one key; the caller adds the file, line and key."""
+
+
+# ---------------------------------------------------------------------------- parsing helpers
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> dt.datetime:
+    """An aware date-time from 'YYYY-MM-DD HH:MM', 'YYYY-MM-DDTHH:MM[:SS][offset]'.
+
+    A time without an offset is wall-clock time in `tz` (never UTC); one with an offset keeps
+    its instant and is shown in `tz`. A bare date is refused: a deadline needs an hour.
+    """
+    # NFKC turns full-width digits and colons (２０２４－０５－１３　１２：００) into ASCII.
+    norm = unicodedata.normalize("NFKC", text).strip()
+    m = _MOMENT.fullmatch(norm)
+    if m is None:
+        raise WeekwatchError(
+            f"'{text}' is not a date and time; write it like 2024-05-13 12:00 "
+            "(or 2024-05-13T12:00+08:00)"
+        )
+    try:
+        moment = dt.datetime(
+            int(m["y"]),
+            int(m["mo"]),
+            int(m["d"]),
+            int(m["h"]),
+            int(m["mi"]),
+            int(m["s"] or 0),
+        )
+    except ValueError as e:
+        raise WeekwatchError(f"'{text}' is not a real date and time ({e})") from e
+    off = m["off"]
+    if off is None:
+        return moment.replace(tzinfo=tz)
+    if off.upper() == "Z":
+        offset = dt.timedelta(0)
+    else:
+        digits = off[1:].replace(":", "")
+        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if off[0] == "-":
+            offset = -offset
+    if offset >= dt.timedelta(hours=24):
+        raise WeekwatchError(f"'{text}': the offset {off} is not a real time zone offset")
+    return moment.replace(tzinfo=dt.timezone(offset)).astimezone(tz)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """A time zone by its tz database name (Asia/Shanghai), refusing anything path-like."""
+    if not _ZONE_NAME.fullmatch(name) or ".." in name:
+        raise WeekwatchError(f"'{name}' is not a time zone name; use one like Asia/Shanghai")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as e:
+        raise WeekwatchError(f"unknown time zone '{name}'; use one like Asia/Shanghai") from e
+
+
+def parse_hhmm(text: str) -> dt.time:
+    """A wall-clock time of day from 'HH:MM' (full-width digits and colon accepted)."""
+    m = _HHMM.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if m is None or int(m[1]) > 23 or int(m[2]) > 59:
+        raise WeekwatchError(f"'{text}' is not a time of day; write it as HH:MM, like 12:00")
+    return dt.time(int(m[1]), int(m[2]))
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+def load_config(path: Path) -> Config:
+    """Read and check weekwatch.toml; raise one WeekwatchError for the first problem."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise WeekwatchError(f"{path}: no such file") from e
+    except OSError as e:
+        raise WeekwatchError(f"{path}: cannot read ({e.strerror})") from e
+    try:
+        # Notepad on Windows saves UTF-8 with a BOM, which tomllib would reject as bad TOML.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise WeekwatchError(f"{path}, line {line}: not UTF-8 text; save the file as UTF-8") from e
+    return _parse(text, path)
+
+
+def _parse(text: str, path: Path) -> Config:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        # The message already says "(at line L, column C)".
+        raise WeekwatchError(f"{path}: not valid TOML: {e}") from e
+    where = _Locator(path, text)
+    table = doc.get("event")
+    if table is None:
+        raise WeekwatchError(f"{path}: no [event] table; it needs at least a title and a start")
+    if not isinstance(table, dict):
+        raise where.error("event", None, "must be a table: [event] on a line of its own")
+    event = _event(table, where)
+    units = _units(doc.get("units"), where)
+    return Config(event=event, units=units, path=path)
+
+
+class _Locator:
+    """Finds the line of a key in the TOML text, so messages can say where to look.
+
+    tomllib keeps no positions, so this scans the text for table headers and `key =` lines. It
+    is a best effort: keys it cannot find (inline tables, dotted keys) get no line number.
+    """
+
+    _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?")
+    _ARRAY = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def line(self, table: str, index: int | None, key: str | None) -> int | None:
+        current: tuple[str, int | None] | None = None
+        seen = -1
+        key_re = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=") if key else None
+        for n, line in enumerate(self.lines, start=1):
+            if m := self._ARRAY.fullmatch(line):
+                if m[1] == table:
+                    seen += 1
+                current = (m[1], seen if m[1] == table else None)
+                if key_re is None and current == (table, index):
+                    return n
+            elif m := self._TABLE.fullmatch(line):
+                current = (m[1], None)
+                if key_re is None and current == (table, index):
+                    return n
+            elif key_re is not None and current == (table, index) and key_re.match(line):
+                return n
+        return None
+
+    def error(
+        self, table: str, key: str | None, problem: str, index: int | None = None
+    ) -> WeekwatchError:
+        line = self.line(table, index, key) or (self.line(table, index, None) if key else None)
+        at = f"{self.path}, line {line}" if line else str(self.path)
+        name = f"[[{table}]] #{index + 1}" if index is not None else f"[{table}]"
+        return WeekwatchError(
+            f"{at}: {name} {key}: {problem}" if key else f"{at}: {name} {problem}"
+        )
+
+
+def _check_keys(
+    table: dict[str, Any],
+    known: tuple[str, ...],
+    name: str,
+    where: _Locator,
+    index: int | None = None,
+) -> None:
+    # A misspelt key would otherwise be ignored and its default used without a word.
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise where.error(
+                name, key, f"unknown key{hint}; known keys: {', '.join(known)}", index
+            )
+
+
+def _event(table: dict[str, Any], where: _Locator) -> Event:
+    _check_keys(table, EVENT_KEYS, "event", where)
+
+    def get(key: str, check: Callable[[Any], Any], default: Any = None) -> Any:
+        if key not in table:
+            return default
+        try:
+            return check(table[key])
+        except (_Problem, WeekwatchError) as e:
+            raise where.error("event", key, str(e)) from e
+
+    for required in ("title", "start"):
+        if required not in table:
+            raise WeekwatchError(f"{where.path}: [event] has no '{required}'")
+    title = get("title", _nonblank)
+    start = get("start", _date)
+    days = get("days", _days, 7)
+    timezone = get("timezone", _zone_name, "Asia/Shanghai")
+    tz = ZoneInfo(timezone)
+    daily = get("daily_deadline", _time, dt.time(12, 0))
+    event = Event(title=title, start=start, days=days, timezone=timezone, daily_deadline=daily)
+    week_begins = event.at(event.start, dt.time(0, 0))
+    last_begins = event.at(event.end, dt.time(0, 0))
+
+    def deadline(key: str, default: dt.datetime, earliest: dt.datetime, what: str) -> dt.datetime:
+        moment: dt.datetime = get(key, lambda v: _moment(v, tz), default)
+        if moment < earliest:
+            raise where.error(
+                "event",
+                key,
+                f"{moment:%Y-%m-%d %H:%M} is before {what} "
+                f"({earliest:%Y-%m-%d %H:%M}); check the date",
+            )
+        return moment
+
+    plan = deadline("plan_deadline", event.at(start, daily), week_begins, "the week begins")
+    summary = deadline(
+        "summary_deadline",
+        event.at(event.end + dt.timedelta(days=SUMMARY_AFTER_DAYS), SUMMARY_TIME),
+        last_begins,
+        "the last day of the week begins",
+    )
+    return Event(
+        title=title,
+        start=start,
+        days=days,
+        timezone=timezone,
+        daily_deadline=daily,
+        plan_deadline=plan,
+        summary_deadline=summary,
+        theme=get("theme", _text, ""),
+        day_themes=get("day_themes", lambda v: _day_themes(v, days), ()),
+        lang=get("lang", _lang, ""),
+    )
+
+
+def _units(value: Any, where: _Locator) -> tuple[Unit, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(u, dict) for u in value):
+        raise where.error("units", None, "must be tables written as [[units]]")
+    units: list[Unit] = []
+    locations: list[str] = []
+    for i, table in enumerate(value):
+        _check_keys(table, FIELDS, "units", where, i)
+
+        def get(
+            key: str,
+            check: Callable[[Any], Any],
+            default: Any = "",
+            i: int = i,
+            table: dict[str, Any] = table,
+        ) -> Any:
+            if key not in table:
+                return default
+            try:
+                return check(table[key])
+            except _Problem as e:
+                raise where.error("units", key, str(e), i) from e
+
+        units.append(
+            Unit(
+                id=get("id", _id_text),
+                name=get("name", _text),
+                aliases=get("aliases", _aliases, ()),
+                type=get("type", _text),
+                region=get("region", _text),
+                liaison_name=get("liaison_name", _text),
+                liaison_phone=get("liaison_phone", _id_text),
+                liaison_email=get("liaison_email", _text),
+            )
+        )
+        line = where.line("units", i, None)
+        locations.append(f"line {line}" if line else f"[[units]] #{i + 1}")
+    validate_units(units, str(where.path), locations)
+    return tuple(units)
+
+
+# ---------------------------------------------------------------------------- value checks
+# Each takes the raw TOML value and returns the checked one or raises _Problem / WeekwatchError
+# with the problem alone; the caller puts the file, line and key in front.
+
+
+def _type_name(value: Any) -> str:
+    names = {
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        list: "a list",
+        dict: "a table",
+        dt.datetime: "a date-time",
+        dt.date: "a date",
+        dt.time: "a time",
+    }
+    return names.get(type(value), type(value).__name__)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Problem(f"must be a string in quotes, not {_type_name(value)}")
+    return value.strip()
+
+
+def _nonblank(value: Any) -> str:
+    text = _text(value)
+    if not text:
+        raise _Problem("must not be empty")
+    return text
+
+
+def _id_text(value: Any) -> str:
+    # Ids and phone numbers are often typed unquoted (id = 3, phone = 13812345678).
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise _Problem("must be a date without a time, like 2024-05-12")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise _Problem(f"must be a date like 2024-05-12, not {value!r}")
+
+
+def _days(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Problem(f"must be a whole number, not {_type_name(value)}")
+    if not 1 <= value <= MAX_DAYS:
+        raise _Problem(f"must be between 1 and {MAX_DAYS}, not {value}")
+    return value
+
+
+def _zone_name(value: Any) -> str:
+    name = _nonblank(value)
+    parse_zone(name)
+    return name
+
+
+def _time(value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        if value.tzinfo is not None:
+            raise _Problem("must be a wall-clock time like 12:00, without an offset")
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, str):
+        return parse_hhmm(value)
+    raise _Problem(f'must be a time like "12:00", not {_type_name(value)}')
+
+
+def _moment(value: Any, tz: ZoneInfo) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        # A TOML local date-time is wall-clock time in the event's zone, never UTC.
+        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    if isinstance(value, dt.date):
+        raise _Problem(f'needs a time as well as a date, like "{value.isoformat()}T12:00"')
+    if isinstance(value, str):
+        return parse_moment(value, tz)
+    raise _Problem(f'must be a date and time like "2024-05-12T12:00", not {_type_name(value)}')
+
+
+def _day_themes(value: Any, days: int) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Problem('must be a list of strings, like ["学校日", "学生日"]')
+    if len(value) > days:
+        raise _Problem(f"has {len(value)} entries but the week has {days} days")
+    return tuple(v.strip() for v in value)
+
+
+def _lang(value: Any) -> str:
+    lang = _text(value).lower()
+    if lang and lang not in LANGS:
+        raise _Problem(f"unknown language '{value}'; use one of {', '.join(LANGS)}")
+    return lang
+
+
+def _aliases(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return split_aliases(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return split_aliases("|".join(value))
+    raise _Problem('must be a list of strings (["平职院", "平职"]) or one string ("平职院；平职")')
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = ['"']
+    for ch in text:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch in "\b\t\n\f\r":
+            out.append({"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def init_workspace(
+    root: Path,
+    *,
+    title: str,
+    start: dt.date,
+    days: int = 7,
+    timezone: str = "Asia/Shanghai",
+    daily_deadline: str = "12:00",
+    plan_deadline: str | None = None,
+    summary_deadline: str | None = None,
+    theme: str = "",
+    lang: str = "",
+) -> Workspace:
+    """Make `root` a workspace: write weekwatch.toml and create inbox/.
+
+    The text is checked by the same loader that will read it back before anything touches the
+    disk, so a bad argument leaves nothing behind; an existing weekwatch.toml is never replaced.
+    """
+    ws = Workspace(root.absolute())
+    if ws.config.exists():
+        raise WeekwatchError(f"{ws.config}: already exists; edit it, or init another folder")
+    if root.exists() and not root.is_dir():
+        raise WeekwatchError(f"{root}: not a folder")
+    text = render_config(
+        title=title,
+        start=start,
+        days=days,
+        timezone=timezone,
+        daily_deadline=daily_deadline,
+        plan_deadline=plan_deadline,
+        summary_deadline=summary_deadline,
+        theme=theme,
+        lang=lang,
+    )
+    _parse(text, ws.config)
+    ws.root.mkdir(parents=True, exist_ok=True)
+    try:
+        # "x" refuses to replace a file that appeared since the check above.
+        with open(ws.config, "x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except FileExistsError as e:
+        raise WeekwatchError(f"{ws.config}: already exists; edit it, or init another folder") from e
+    except OSError as e:
+        ws.config.unlink(missing_ok=True)
+        raise WeekwatchError(f"{ws.config}: cannot write ({e.strerror})") from e
+    ws.inbox.mkdir(exist_ok=True)
+    return ws
+
+
+def render_config(
+    *,
+    title: str,
+    start: dt.date,
+    days: int = 7,
+    timezone: str = "Asia/Shanghai",
+    daily_deadline: str = "12:00",
+    plan_deadline: str | None = None,
+    summary_deadline: str | None = None,
+    theme: str = "",
+    lang: str = "",
+) -> str:
+    """The text of a new weekwatch.toml. Defaults left out are shown as comments, so the
+    operator sees them and they keep following `start` if the dates are edited later."""
+    if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+        raise WeekwatchError(f"start must be a date, not {start!r}")
+    if not isinstance(days, int) or isinstance(days, bool):
+        raise WeekwatchError(f"days must be a whole number, not {days!r}")
+    default_plan = f"{start.isoformat()}T{daily_deadline.strip()}"
+    default_summary = (start + dt.timedelta(days=days - 1 + SUMMARY_AFTER_DAYS)).isoformat()
+    lines = [
+        "# weekwatch: the activity week this workspace watches.",
+        "# Times are wall-clock times in `timezone`; add an offset (+08:00) only to mean another.",
+        "",
+        "[event]",
+        f"title = {toml_string(title.strip())}",
+        f"theme = {toml_string(theme.strip())}",
+        f"start = {start.isoformat()}",
+        f"days = {days}",
+        f"timezone = {toml_string(timezone.strip())}",
+        f"daily_deadline = {toml_string(daily_deadline.strip())}",
+    ]
+    if plan_deadline is not None:
+        lines.append(f"plan_deadline = {toml_string(plan_deadline.strip())}")
+    else:
+        lines.append(
+            f'# plan_deadline = "{default_plan}"    # default: day 1 at the daily deadline'
+        )
+    if summary_deadline is not None:
+        lines.append(f"summary_deadline = {toml_string(summary_deadline.strip())}")
+    else:
+        lines.append(
+            f'# summary_deadline = "{default_summary}T18:00"    # default: a week after the end'
+        )
+    lines.append(
+        '# day_themes = ["学校日", "学生日", "教师日", "企业日"]    # optional, one per day'
+    )
+    if lang:
+        lines.append(f"lang = {toml_string(lang.strip())}")
+    else:
+        lines.append('# lang = "zh"    # zh or en')
+    lines += [
+        "",
+        "# Units may be listed here, or imported from the bureau's roster (CSV or XLSX).",
+        "# [[units]]",
+        '# id = "wugang"',
+        '# name = "舞钢市教育体育局"',
+        '# aliases = ["舞钢", "舞钢市"]',
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,247 @@
+"""Ingestion: files under inbox/ become material records. Nothing is moved, changed or deleted.
+
+A scan walks the inbox; every file not ignored is either placed by the reading rules or
+quarantined with a reason. Files already recorded with the same size and mtime are not hashed
+again, so a rescan of a quiet inbox costs one stat per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .model import Event, Material, WeekwatchError
+from .reading import Reader, is_ignored
+
+CHUNK = 1 << 20
+
+
+def sha256_of(path: str | os.PathLike[str]) -> str:
+    """The file's SHA-256, streamed so that a 5 GB video costs constant memory."""
+    h = hashlib.sha256()
+    with open(path, "rb", buffering=0) as f:
+        buf = bytearray(CHUNK)
+        view = memoryview(buf)
+        while n := f.readinto(buf):
+            h.update(view[:n])
+    return h.hexdigest()
+
+
+def display_path(path: str) -> str:
+    """A path safe to print: undecodable bytes (kept as surrogates) shown as \\xNN escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file seen under the inbox: where, how big, when last written."""
+
+    relpath: str
+    size: int
+    mtime_ns: int
+
+    @property
+    def mtime(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.mtime_ns / 1e9, dt.UTC)
+
+
+def walk(inbox: Path, sub: str = "") -> Iterator[Found]:
+    """Every regular, non-ignored file under inbox/ (or one folder of it), in no set order."""
+    stack = [sub]
+    while stack:
+        rel = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(inbox, rel) if rel else inbox))
+        except OSError:
+            continue  # a folder removed or unreadable mid-walk: the next rescan sees it again
+        for entry in entries:
+            relpath = f"{rel}/{entry.name}" if rel else entry.name
+            if is_ignored(relpath):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(relpath)
+                elif entry.is_file():
+                    st = entry.stat()
+                    yield Found(relpath, st.st_size, st.st_mtime_ns)
+            except OSError:
+                continue
+
+
+def stat_one(inbox: Path, relpath: str) -> Found | None:
+    """The file as it is now, or None if it is not a regular file (gone, a folder)."""
+    try:
+        st = os.stat(os.path.join(inbox, relpath))
+    except OSError:
+        return None
+    if not (st.st_mode & 0o170000 == 0o100000):
+        return None
+    return Found(relpath, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class Batch:
+    """What one ingestion pass wrote."""
+
+    added: list[Material] = field(default_factory=list)  # new files and new content
+    gone: list[Material] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # files that could not be read this time
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.gone)
+
+
+class Ingestor:
+    """Turns found files into material records and writes them in one batch."""
+
+    def __init__(self, event: Event, reader: Reader, store, inbox: Path) -> None:
+        self.event = event
+        self.reader = reader
+        self.store = store
+        self.inbox = inbox
+
+    def current(self) -> dict[str, Material]:
+        """The live record of every path (superseded versions left out)."""
+        return {m.path: m for m in self.store.materials() if not m.superseded}
+
+    def ingest(
+        self,
+        found: Iterable[Found],
+        arrived: Callable[[Found], dt.datetime],
+        *,
+        complete: bool = False,
+        gone: Iterable[str] = (),
+    ) -> Batch:
+        """Record new and rewritten files in one write.
+
+        With `complete`, `found` is the whole inbox and records of files no longer there are
+        marked gone; `gone` names paths (or folders) that were removed.
+        """
+        known = self.current()
+        batch = Batch()
+        writes: list[Material] = []
+        seen: set[str] = set()
+        for f in found:
+            seen.add(f.relpath)
+            old = known.get(f.relpath)
+            if old is not None and not old.gone and (old.size, old.mtime_ns) == (f.size, f.mtime_ns):
+                continue
+            try:
+                digest = sha256_of(self.inbox / f.relpath)
+            except OSError as exc:
+                batch.errors.append(f"{display_path(f.relpath)}: {exc.strerror or exc}")
+                continue
+            if old is not None and old.sha256 == digest:
+                # Same content touched or put back: the record stays, only the stamp follows.
+                writes.append(replace(old, mtime_ns=f.mtime_ns, gone=False))
+                continue
+            if old is not None:
+                writes.append(
+                    replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True)
+                )
+            writes.append(self._record(f, digest, arrived(f)))
+            batch.added.append(writes[-1])
+        for path in self._gone(known, seen, complete, tuple(gone)):
+            writes.append(replace(known[path], gone=True))
+            batch.gone.append(writes[-1])
+        if writes:
+            self.store.put_materials(writes)
+        return batch
+
+    def _gone(
+        self, known: dict[str, Material], seen: set[str], complete: bool, removed: tuple[str, ...]
+    ) -> list[str]:
+        if not complete and not removed:
+            return []
+        out = []
+        for path, old in known.items():
+            if old.gone or path in seen:
+                continue
+            if complete:
+                out.append(path)
+            elif any(path == r or path.startswith(r + "/") for r in removed):
+                if stat_one(self.inbox, path) is None:  # the event may be older than the file
+                    out.append(path)
+        return out
+
+    def _record(self, f: Found, digest: str, arrived: dt.datetime) -> Material:
+        arrived = arrived.astimezone(self.event.tz)
+        reading = self.reader.read(f.relpath, arrived)
+        quarantine = reading.quarantine
+        if f.size == 0:
+            quarantine = "empty file (0 bytes)"
+        return Material(
+            key=f.relpath,
+            path=f.relpath,
+            sha256=digest,
+            size=f.size,
+            mtime_ns=f.mtime_ns,
+            received_at=arrived,
+            unit=reading.unit,
+            kind=reading.kind,
+            cell=reading.cell,
+            quarantine=quarantine,
+        )
+
+    def scan(self) -> Batch:
+        """One full pass over the inbox; arrival is each file's modification time."""
+        return self.ingest(walk(self.inbox), lambda f: f.mtime, complete=True)
+
+
+class IngestLock:
+    """Only one process ingests a workspace; the lock dies with its holder."""
+
+    def __init__(self, dbdir: Path) -> None:
+        self.path = dbdir / "ingest.lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
+            os.close(fd)
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise WeekwatchError(
+                    f"another weekwatch process (pid {holder}) is already ingesting this "
+                    "workspace; only one may — dashboards follow it without ingesting"
+                ) from None
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+
+    def held_by_other(self) -> bool:
+        """Whether some other process ingests now (without taking the lock)."""
+        try:
+            self.acquire()
+        except WeekwatchError:
+            return True
+        self.release()
+        return False
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> IngestLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

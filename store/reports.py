@@ -1,0 +1,63 @@
+"""Machine-readable output: the stable JSON shapes other tools read. Built from the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .ingest import display_path
+from .rules import Board, Placed
+
+
+def material_json(p: Placed) -> dict:
+    """One listed file, as `weekwatch materials --json` prints it."""
+    m = p.material
+    out = {
+        "path": display_path(m.path),
+        "unit": p.unit,
+        "cell": p.cell,
+        "kind": p.kind,
+        "sha256": m.sha256,
+        "size": m.size,
+        "received_at": m.received_at.isoformat(),
+        "late": p.late,
+        "duplicate_of": display_path(p.duplicate_of) if p.duplicate_of else None,
+        "quarantine": p.quarantine,
+    }
+    if m.superseded:
+        out["superseded"] = True
+    if m.gone:
+        out["gone"] = True
+    return out
+
+
+def materials_json(placed: Iterable[Placed]) -> list[dict]:
+    return [material_json(p) for p in placed]
+
+
+def status_json(b: Board, only: frozenset[str] | None = None) -> dict:
+    """`weekwatch status --json`: every unit's cells; with `only`, units having such a cell."""
+    ev = b.event
+    units = []
+    for u in b.units:
+        cells = {c: b.cell(u.id, c) for c in ev.columns}
+        if only and not any(s.state in only for s in cells.values()):
+            continue
+        units.append(
+            {
+                "id": u.id,
+                "name": u.name,
+                "cells": {c: {"state": s.state, "count": s.count} for c, s in cells.items()},
+            }
+        )
+    return {
+        "as_of": b.now.astimezone(ev.tz).isoformat(),
+        "event": {
+            "title": ev.title,
+            "theme": ev.theme,
+            "start": ev.start.isoformat(),
+            "end": ev.end.isoformat(),
+            "timezone": ev.timezone,
+        },
+        "columns": list(ev.columns),
+        "units": units,
+    }

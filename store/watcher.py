@@ -1,0 +1,142 @@
+"""The live watcher: filesystem events as hints, a periodic full rescan as the truth.
+
+A file is ingested once it has held still (same size and mtime over `settle` seconds), with
+the moment the watcher first saw it as its arrival. Events can be lost (the kernel queue
+overflows, nothing watched while the process was down), so a full rescan every
+`rescan_every` seconds reconciles whatever was missed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import watchfiles
+
+from .ingest import Batch, Found, Ingestor, stat_one, walk
+from .reading import is_ignored
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+@dataclass
+class _Pending:
+    first_seen: dt.datetime
+    last: Found | None
+    changed_at: float  # monotonic time the file was last seen changing
+
+
+class Watcher:
+    """Watches one inbox and feeds an Ingestor until `stop` is set."""
+
+    def __init__(
+        self,
+        ingestor: Ingestor,
+        *,
+        clock: Clock,
+        poll: bool = False,
+        settle: float = 0.25,
+        rescan_every: float = 60.0,
+        on_batch: Callable[[Batch], None] | None = None,
+    ) -> None:
+        self.ingestor = ingestor
+        self.inbox: Path = ingestor.inbox
+        self.clock = clock
+        self.poll = poll
+        self.settle = settle
+        self.rescan_every = rescan_every
+        self.on_batch = on_batch
+        self._pending: dict[str, _Pending] = {}
+        self._rescan_now = threading.Event()
+
+    def request_rescan(self) -> None:
+        """Ask for a full rescan at the next tick (the dashboard's `r`)."""
+        self._rescan_now.set()
+
+    def run(self, stop: threading.Event) -> None:
+        """Start-up scan, then watch until `stop` is set (checked at least every 200 ms)."""
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self._emit(self.ingestor.scan())
+        next_rescan = time.monotonic() + self.rescan_every
+        for changes in watchfiles.watch(
+            self.inbox,
+            stop_event=stop,
+            debounce=50,
+            step=50,
+            rust_timeout=200,
+            yield_on_timeout=True,
+            force_polling=self.poll,
+            poll_delay_ms=300,
+            raise_interrupt=False,
+            ignore_permission_denied=True,
+        ):
+            try:
+                self._note(changes)
+                self._ingest_settled()
+                if self._rescan_now.is_set() or time.monotonic() >= next_rescan:
+                    self._rescan_now.clear()
+                    self._emit(self.ingestor.scan())
+                    next_rescan = time.monotonic() + self.rescan_every
+            except Exception:  # the watcher must outlive any one bad file or failed write
+                log.exception("watcher tick failed; the next rescan retries")
+            if stop.is_set():
+                break
+
+    def _note(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
+        now = self.clock()
+        for _change, raw in changes:
+            rel = os.path.relpath(raw, self.inbox).replace(os.sep, "/")
+            if rel.startswith("..") or is_ignored(rel):
+                continue
+            full = os.path.join(self.inbox, rel)
+            if os.path.isdir(full):
+                # A folder moved in arrives as one event; its files are news too.
+                for f in walk(self.inbox, rel):
+                    self._pending.setdefault(f.relpath, _Pending(now, None, time.monotonic()))
+            elif os.path.lexists(full):
+                self._pending.setdefault(rel, _Pending(now, None, time.monotonic()))
+            else:
+                # Gone, or a name the event layer could not spell (not UTF-8): let the
+                # parent folder's files speak for themselves.
+                parent = os.path.dirname(rel)
+                for f in walk(self.inbox, parent) if os.path.isdir(os.path.join(self.inbox, parent)) else ():
+                    if os.path.dirname(f.relpath) == parent:
+                        self._pending.setdefault(f.relpath, _Pending(now, None, time.monotonic()))
+                self._mark_gone(rel)
+
+    def _ingest_settled(self) -> None:
+        ready: list[tuple[Found, dt.datetime]] = []
+        mono = time.monotonic()
+        for rel, p in list(self._pending.items()):
+            f = stat_one(self.inbox, rel)
+            if f is None:
+                del self._pending[rel]
+                continue
+            if p.last != f:
+                p.last, p.changed_at = f, mono
+                continue
+            if mono - p.changed_at >= self.settle:
+                ready.append((f, p.first_seen))
+                del self._pending[rel]
+        if ready:
+            seen = dict((f.relpath, at) for f, at in ready)
+            self._emit(self.ingestor.ingest([f for f, _ in ready], lambda f: seen[f.relpath]))
+
+    def _mark_gone(self, rel: str) -> None:
+        self._pending.pop(rel, None)
+        self._emit(self.ingestor.ingest([], self._arrived_now, gone=[rel]))
+
+    def _arrived_now(self, _f: Found) -> dt.datetime:
+        return self.clock()
+
+    def _emit(self, batch: Batch) -> None:
+        if self.on_batch is not None and (batch.changed or batch.errors):
+            self.on_batch(batch)

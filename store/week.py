@@ -1,0 +1,213 @@
+"""One workspace opened: its event, roster, store, and the operator actions on it.
+
+This is the store's API for everyone else: the CLI, the watcher and the dashboard read
+boards from it and send every operator action through it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import load_config
+from .db import Store
+from .ingest import Ingestor
+from .ledger import Ledger, fold
+from .model import KINDS, Action, Event, Unit, WeekwatchError
+from .reading import Reader
+from .roster import read_roster, validate_units
+from .rules import Board, Placed, board, cell_for_kind, place
+from .workspace import Workspace
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def default_operator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (a container, a cron job without USER)
+        return os.environ.get("USER") or "operator"
+
+
+class Week:
+    """The opened workspace. Thread-safe for reads; writes go through the store's lock."""
+
+    def __init__(
+        self, workspace: Workspace, *, read_only: bool = False, clock: Clock = system_clock
+    ) -> None:
+        self.workspace = workspace
+        self.config = load_config(workspace.config)
+        self.event: Event = self.config.event
+        self.read_only = read_only
+        self.clock = clock
+        self.store = Store(workspace.dbdir, read_only=read_only)
+        self._units_cache: tuple[tuple, tuple[Unit, ...]] | None = None
+        self._reader: tuple[tuple[Unit, ...], Reader] | None = None
+
+    # --- the roster -------------------------------------------------------------------
+    def units(self) -> tuple[Unit, ...]:
+        """The roster: imported units, then any declared in weekwatch.toml (which win by id)."""
+        stamp = self.store.stamp()
+        if self._units_cache is None or self._units_cache[0] != stamp:
+            merged = {u.id: u for u in self.store.units()}
+            merged.update((u.id, u) for u in self.config.units)
+            self._units_cache = (stamp, tuple(merged.values()))
+        return self._units_cache[1]
+
+    def unit(self, unit_id: str) -> Unit:
+        for u in self.units():
+            if u.id == unit_id:
+                return u
+        raise WeekwatchError(f"no unit with id {unit_id!r} (see `weekwatch units list`)")
+
+    def import_units(self, path: Path) -> tuple[int, int]:
+        """Read a roster file and upsert its units by id; returns (added, updated)."""
+        units = read_roster(path)
+        existing = {u.id: u for u in self.units()}
+        merged = dict(existing)
+        merged.update((u.id, u) for u in units)
+        validate_units(list(merged.values()), str(path))
+        self.store.put_units(units)
+        added = sum(1 for u in units if u.id not in existing)
+        return added, len(units) - added
+
+    def reader(self) -> Reader:
+        units = self.units()
+        if self._reader is None or self._reader[0] != units:
+            self._reader = (units, Reader(self.event, units))
+        return self._reader[1]
+
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.event, self.reader(), self.store, self.workspace.inbox)
+
+    # --- reading the week -------------------------------------------------------------
+    def ledger(self, as_of: dt.datetime | None = None) -> Ledger:
+        return fold(self.store.actions(), as_of)
+
+    def board(self, now: dt.datetime | None = None) -> Board:
+        """Every cell judged at `now` (default: the clock)."""
+        now = now or self.clock()
+        return board(self.event, self.units(), self.store.materials(), self.ledger(now), now)
+
+    def placed(self, as_of: dt.datetime | None = None) -> list[Placed]:
+        return place(self.event, self.store.materials(), self.ledger(as_of), as_of)
+
+    # --- operator actions -------------------------------------------------------------
+    def _check_cell(self, cell: str) -> str:
+        if cell not in self.event.columns:
+            cols = ", ".join(self.event.columns)
+            raise WeekwatchError(f"no column {cell!r}; the columns are {cols}")
+        return cell
+
+    def _record(
+        self,
+        type_: str,
+        *,
+        operator: str | None,
+        unit: str | None = None,
+        cell: str | None = None,
+        **data: object,
+    ) -> Action:
+        if self.read_only:
+            raise WeekwatchError("this dashboard is read-only: nothing can be recorded")
+        if unit is not None:
+            self.unit(unit)
+        if cell is not None:
+            self._check_cell(cell)
+        at = self.clock()
+        action = Action(
+            id=f"{at.astimezone(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}",
+            type=type_,
+            operator=operator or default_operator(),
+            at=at,
+            unit=unit,
+            cell=cell,
+            data={k: v for k, v in data.items() if v is not None},
+        )
+        self.store.add_action(action)
+        return action
+
+    def excuse(self, unit: str, cell: str, reason: str, operator: str | None = None) -> Action:
+        if not reason.strip():
+            raise WeekwatchError("an excuse needs a reason")
+        return self._record("excuse", operator=operator, unit=unit, cell=cell, reason=reason)
+
+    def extend(
+        self, unit: str, cell: str, until: dt.datetime, operator: str | None = None
+    ) -> Action:
+        if until.tzinfo is None:
+            until = until.replace(tzinfo=self.event.tz)
+        return self._record(
+            "extend", operator=operator, unit=unit, cell=cell, until=until.isoformat()
+        )
+
+    def note(
+        self, unit: str, text: str, cell: str | None = None, operator: str | None = None
+    ) -> Action:
+        if not text.strip():
+            raise WeekwatchError("a note needs some text")
+        return self._record("note", operator=operator, unit=unit, cell=cell, text=text)
+
+    def contact(
+        self,
+        unit: str,
+        text: str,
+        cell: str | None = None,
+        *,
+        promised_by: dt.datetime | None = None,
+        operator: str | None = None,
+    ) -> Action:
+        """Log a call or message to the unit's liaison and what was promised."""
+        return self._record(
+            "contact",
+            operator=operator,
+            unit=unit,
+            cell=cell,
+            text=text,
+            promised_by=promised_by.isoformat() if promised_by else None,
+        )
+
+    def assign(
+        self,
+        path: str,
+        unit: str,
+        cell: str | None = None,
+        kind: str | None = None,
+        operator: str | None = None,
+    ) -> Action:
+        """Place a quarantined or misplaced material by hand."""
+        current = {p.material.path: p for p in self.placed() if not p.material.superseded}
+        if path not in current:
+            raise WeekwatchError(f"no material at {path!r} (see `weekwatch materials`)")
+        if kind is not None and kind not in KINDS:
+            raise WeekwatchError(f"unknown kind {kind!r}")
+        p = current[path]
+        target = cell or cell_for_kind(kind or p.kind, None) or p.cell
+        if target is None:
+            raise WeekwatchError(f"{path}: say which column it belongs to (--cell)")
+        return self._record(
+            "assign", operator=operator, unit=unit, cell=target, path=path, kind=kind
+        )
+
+    def undo(self, target: str | None = None, operator: str | None = None) -> Action:
+        """Take back an action (default: the newest one still in force)."""
+        ledger = self.ledger()
+        if target is None:
+            last = ledger.last_undoable()
+            if last is None:
+                raise WeekwatchError("nothing to undo")
+        else:
+            last = next((a for a in ledger.actions if a.id == target), None)
+            if last is None:
+                raise WeekwatchError(f"no action with id {target!r}")
+        return self._record(
+            "undo", operator=operator, unit=last.unit, cell=last.cell, target=last.id
+        )

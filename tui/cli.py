@@ -1,0 +1,300 @@
+"""The `weekwatch` command: the dashboard by default, headless commands for scripts and cron.
+
+Every problem the operator can fix ends as one message on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from weekwatch.store.config import init_workspace, parse_moment
+from weekwatch.store.ingest import IngestLock, display_path
+from weekwatch.store.model import KINDS, WeekwatchError
+from weekwatch.store.reports import materials_json, status_json
+from weekwatch.store.week import Week
+from weekwatch.store.workspace import find_workspace
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump, exit 2
+        raise WeekwatchError(f"{self.prog}: {message} (see --help)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="weekwatch", description="Watch an activity week's submissions.")
+    p.add_argument("-w", "--workspace", help="workspace folder (else $WEEKWATCH_WORKSPACE, else here or a parent)")
+    p.add_argument("--operator", help="who records actions (default: the login name)")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    s = sub.add_parser("init", help="create a workspace")
+    s.add_argument("dir")
+    s.add_argument("--title", required=True)
+    s.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    s.add_argument("--days", type=int, default=7)
+    s.add_argument("--timezone", default="Asia/Shanghai")
+    s.add_argument("--daily-deadline", default="12:00", help="HH:MM")
+    s.add_argument("--plan-deadline")
+    s.add_argument("--summary-deadline")
+    s.add_argument("--theme", default="")
+    s.add_argument("--lang", default="", choices=["", "zh", "en"])
+
+    u = sub.add_parser("units", help="the roster").add_subparsers(dest="units_command", parser_class=_Parser)
+    ui = u.add_parser("import", help="import a roster (CSV or XLSX); updates units by id")
+    ui.add_argument("file")
+    ul = u.add_parser("list", help="list the units")
+    ul.add_argument("--json", action="store_true")
+
+    sub.add_parser("ingest", help="scan the inbox once, then exit")
+    s = sub.add_parser("watch", help="ingest dropped files until stopped (SIGTERM / Ctrl-C)")
+    s.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
+    s.add_argument("--rescan", type=float, default=60.0, metavar="SECONDS", help="full rescan interval")
+
+    s = sub.add_parser("materials", help="list the files the inbox holds")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--quarantine", action="store_true", help="only files waiting to be placed")
+
+    s = sub.add_parser("status", help="units × days, each cell's state")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--as-of", help="the week as it stood then (ISO date-time)")
+    s.add_argument("--only", help="comma-separated states: units having such a cell")
+
+    s = sub.add_parser("assign", help="place a quarantined or misplaced file")
+    s.add_argument("path")
+    s.add_argument("--unit", required=True)
+    s.add_argument("--cell")
+    s.add_argument("--kind", choices=KINDS)
+    s = sub.add_parser("excuse", help="excuse a unit's cell, with a reason")
+    s.add_argument("unit")
+    s.add_argument("cell")
+    s.add_argument("--reason", required=True)
+    s = sub.add_parser("extend", help="extend a cell's deadline")
+    s.add_argument("unit")
+    s.add_argument("cell")
+    s.add_argument("--until", required=True, help="ISO date-time, in the event's zone unless an offset is given")
+    s = sub.add_parser("note", help="note on a unit (or one of its cells)")
+    s.add_argument("unit")
+    s.add_argument("rest", nargs="+", metavar="[CELL] TEXT")
+    s = sub.add_parser("contact", help="log a call or message to a unit's liaison")
+    s.add_argument("unit")
+    s.add_argument("rest", nargs="+", metavar="[CELL] TEXT")
+    s.add_argument("--promised-by", help="what the liaison promised, by when (ISO)")
+    s = sub.add_parser("undo", help="take back an action (default: the newest in force)")
+    s.add_argument("action", nargs="?")
+    s = sub.add_parser("log", help="the action log")
+    s.add_argument("--json", action="store_true")
+
+    for name, help_ in (("tui", "open the dashboard (the default)"), ("demo", "the dashboard on the bundled demo week")):
+        s = sub.add_parser(name, help=help_)
+        s.add_argument("--lang", choices=["zh", "en"])
+        if name == "tui":
+            s.add_argument("--read-only", action="store_true")
+            s.add_argument("--as-of", help="open a frozen moment (no watcher)")
+        else:
+            s.add_argument("--interval", type=float, default=4.0, help="seconds between demo drops")
+    return p
+
+
+def _cell(week: Week, text: str) -> str:
+    """A column from `plan`, `summary`, a date, or a day number of the week."""
+    t = text.strip().lower()
+    if t.isdigit() and 1 <= int(t) <= week.event.days:
+        return week.event.columns[int(t)]
+    if t in week.event.columns:
+        return t
+    raise WeekwatchError(f"no column {text!r}; use plan, summary, 1–{week.event.days} or a date of the week")
+
+
+def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
+    if len(rest) > 1:
+        try:
+            return _cell(week, rest[0]), " ".join(rest[1:])
+        except WeekwatchError:
+            pass
+    return None, " ".join(rest)
+
+
+def _print_json(obj: object) -> None:
+    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _open(args: argparse.Namespace, *, read_only: bool = False) -> Week:
+    return Week(find_workspace(args.workspace), read_only=read_only)
+
+
+def _watch(week: Week, args: argparse.Namespace) -> int:
+    from weekwatch.store.watcher import Watcher
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+    def report(batch) -> None:
+        for m in batch.added:
+            where = m.quarantine and f"quarantine: {m.quarantine}" or f"{m.unit} {m.cell}"
+            print(f"+ {display_path(m.path)}  →  {where}", flush=True)
+        for m in batch.gone:
+            print(f"- {display_path(m.path)}  (gone)", flush=True)
+        for e in batch.errors:
+            print(f"! {e}", file=sys.stderr, flush=True)
+
+    with IngestLock(week.workspace.dbdir):
+        print(f"watching {week.workspace.inbox} (Ctrl-C to stop)", flush=True)
+        Watcher(week.ingestor(), clock=week.clock, poll=args.poll, rescan_every=args.rescan, on_batch=report).run(stop)
+    return 0
+
+
+def _status_table(week: Week, args: argparse.Namespace) -> int:
+    as_of = parse_moment(args.as_of, week.event.tz) if args.as_of else None
+    only = frozenset(s.strip() for s in args.only.split(",")) if args.only else None
+    board = week.board(as_of)
+    if args.json:
+        _print_json(status_json(board, only))
+        return 0
+    from .status_table import status_table
+    from rich.console import Console
+
+    Console().print(status_table(board, only))
+    return 0
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    cmd = args.command or "tui"
+    if cmd == "init":
+        ws = init_workspace(
+            Path(args.dir),
+            title=args.title,
+            start=_date(args.start),
+            days=args.days,
+            timezone=args.timezone,
+            daily_deadline=args.daily_deadline,
+            plan_deadline=args.plan_deadline,
+            summary_deadline=args.summary_deadline,
+            theme=args.theme,
+            lang=args.lang,
+        )
+        print(f"created {ws.config}; drop files into {ws.inbox}")
+        return 0
+    if cmd == "demo":
+        from .demo import run_demo
+
+        return run_demo(lang=args.lang, interval=args.interval)
+    if cmd == "tui":
+        from .launch import run_dashboard
+
+        ws = find_workspace(args.workspace)
+        return run_dashboard(ws, read_only=getattr(args, "read_only", False), as_of=getattr(args, "as_of", None), lang=getattr(args, "lang", None), operator=args.operator)
+
+    read_only = cmd in ("materials", "status", "log") or (cmd == "units" and args.units_command == "list")
+    week = _open(args, read_only=read_only)
+    op = args.operator
+    if cmd == "units":
+        if args.units_command == "import":
+            added, updated = week.import_units(Path(args.file))
+            print(f"{added} units added, {updated} updated ({len(week.units())} in the roster)")
+        elif args.units_command == "list":
+            units = week.units()
+            if args.json:
+                _print_json([u.to_dict() for u in units])
+            else:
+                for u in units:
+                    print("\t".join([u.id, u.name, "、".join(u.aliases), u.type, u.region, u.liaison_name, u.liaison_phone, u.liaison_email]))
+        else:
+            raise WeekwatchError("weekwatch units: say import FILE or list")
+        return 0
+    if cmd == "ingest":
+        with IngestLock(week.workspace.dbdir):
+            batch = week.ingestor().scan()
+        for e in batch.errors:
+            print(f"! {e}", file=sys.stderr)
+        q = sum(1 for m in batch.added if m.quarantine)
+        print(f"{len(batch.added)} new ({q} quarantined), {len(batch.gone)} gone")
+        return 0
+    if cmd == "watch":
+        return _watch(week, args)
+    if cmd == "materials":
+        placed = week.placed()
+        if args.quarantine:
+            placed = [p for p in placed if p.quarantine and not p.material.superseded]
+        rows = materials_json(placed)
+        if args.json:
+            _print_json(rows)
+        else:
+            for r in rows:
+                where = f"quarantine: {r['quarantine']}" if r["quarantine"] else f"{r['unit']} {r['cell']}"
+                flags = " late" * r["late"] + (f" duplicate of {r['duplicate_of']}" if r["duplicate_of"] else "") + " gone" * bool(r.get("gone"))
+                print(f"{r['received_at']}  {r['path']}  →  {where} [{r['kind']}]{flags}")
+        return 0
+    if cmd == "status":
+        return _status_table(week, args)
+    if cmd == "log":
+        ledger = week.ledger()
+        rows = [dict(a.to_dict(), id=a.id, undone=a.id in ledger.undone) for a in ledger.actions]
+        if args.json:
+            _print_json(rows)
+        else:
+            for r in rows:
+                print(f"{r['at']}  {r['operator']}  {r['type']}  {r['unit'] or ''} {r['cell'] or ''}  {json.dumps(r['data'], ensure_ascii=False)}{'  (undone)' if r['undone'] else ''}  [{r['id']}]")
+        return 0
+    if cmd == "assign":
+        a = week.assign(args.path, _unit(week, args.unit), _cell(week, args.cell) if args.cell else None, args.kind, operator=op)
+    elif cmd == "excuse":
+        a = week.excuse(_unit(week, args.unit), _cell(week, args.cell), args.reason, operator=op)
+    elif cmd == "extend":
+        a = week.extend(_unit(week, args.unit), _cell(week, args.cell), parse_moment(args.until, week.event.tz), operator=op)
+    elif cmd == "note":
+        cell, text = _split_cell(week, args.rest)
+        a = week.note(_unit(week, args.unit), text, cell, operator=op)
+    elif cmd == "contact":
+        cell, text = _split_cell(week, args.rest)
+        by = parse_moment(args.promised_by, week.event.tz) if args.promised_by else None
+        a = week.contact(_unit(week, args.unit), text, cell, promised_by=by, operator=op)
+    elif cmd == "undo":
+        a = week.undo(args.action, operator=op)
+    else:  # pragma: no cover - argparse knows every command
+        raise WeekwatchError(f"unknown command {cmd}")
+    print(f"recorded {a.type} {a.unit or ''} {a.cell or ''} [{a.id}]".replace("  ", " "))
+    return 0
+
+
+def _unit(week: Week, text: str) -> str:
+    """A unit by id, name or alias."""
+    from weekwatch.store.reading import normalize
+
+    key = normalize(text)
+    for u in week.units():
+        if key in (normalize(u.id), normalize(u.name), *(normalize(a) for a in u.aliases)):
+            return u.id
+    raise WeekwatchError(f"no unit {text!r} (by id, name or alias; see `weekwatch units list`)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise WeekwatchError(f"--start {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        code = run(argv)
+    except WeekwatchError as exc:
+        print(f"weekwatch: {exc}", file=sys.stderr)
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:  # `weekwatch materials | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

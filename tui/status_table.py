@@ -1,0 +1,44 @@
+"""The `weekwatch status` table: units × columns in Rich, readable without colour."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.table import Table
+from rich.text import Text
+
+from weekwatch.store.model import PLAN, SUMMARY
+from weekwatch.store.rules import Board
+from weekwatch.widgets.look import STYLE, SYMBOL, cell_text
+
+
+def column_label(column: str) -> str:
+    if column == PLAN:
+        return "Plan"
+    if column == SUMMARY:
+        return "Summary"
+    day = dt.date.fromisoformat(column)
+    return f"{day:%m-%d} {day:%a}"
+
+
+def status_table(board: Board, only: frozenset[str] | None = None) -> Table:
+    ev = board.event
+    when = board.now.astimezone(ev.tz)
+    legend = "  ".join(f"{SYMBOL[s]} {s}" for s in SYMBOL)
+    table = Table(
+        title=Text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z}"),
+        caption=Text(legend),
+        show_lines=False,
+    )
+    table.add_column("Unit", no_wrap=True, max_width=24)
+    for col in ev.columns:
+        table.add_column(column_label(col), justify="center", no_wrap=True)
+    for u in board.units:
+        cells = [board.cell(u.id, c) for c in ev.columns]
+        if only and not any(s.state in only for s in cells):
+            continue
+        table.add_row(
+            Text(u.name, overflow="ellipsis"),
+            *(Text(cell_text(s.state, s.count), style=STYLE[s.state]) for s in cells),
+        )
+    return table

@@ -1,0 +1,37 @@
+"""How a cell state looks: a symbol that carries the meaning without colour, and a style.
+
+Shared by the grid and the headless `status` table, so both read the same in monochrome.
+No Textual import: plain data.
+"""
+
+from __future__ import annotations
+
+#: One symbol per state; the symbol alone must tell the states apart.
+SYMBOL = {
+    "future": "·",
+    "due": "○",
+    "on_time": "✓",
+    "late": "!",
+    "missing": "✗",
+    "excused": "E",
+}
+
+#: Rich styles per state (ignored under NO_COLOR; the symbol still reads).
+STYLE = {
+    "future": "dim",
+    "due": "yellow",
+    "on_time": "green",
+    "late": "bold dark_orange",
+    "missing": "bold red",
+    "excused": "cyan",
+}
+
+#: Worst first, for sorting and for "problems only".
+SEVERITY = {"missing": 0, "late": 1, "due": 2, "excused": 3, "on_time": 4, "future": 5}
+PROBLEMS = frozenset({"missing", "late"})
+
+
+def cell_text(state: str, count: int) -> str:
+    """`✓3`, `!1`, `✗`, `○`, `·`, `E`: the symbol, and the count where there is one."""
+    sym = SYMBOL[state]
+    return f"{sym}{count}" if count and state in ("on_time", "late", "excused") else sym
