@@ -177,22 +177,27 @@ class _Locator:
         self.lines = text.splitlines()
 
     def line(self, table: str, index: int | None, key: str | None) -> int | None:
-        current: tuple[str, int | None] | None = None
+        """The line of `key` in the table (the index-th [[table]]), or of the table itself."""
+        current: tuple[str, int | None] | None = None  # None: the top level, before any header
         seen = -1
-        key_re = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=") if key else None
+        # Without a key, look for the table's header, or for `table = ...` at the top level.
+        wanted = key if key is not None else table
+        key_re = re.compile(rf"\s*[\"']?{re.escape(wanted)}[\"']?\s*=")
         for n, line in enumerate(self.lines, start=1):
             if m := self._ARRAY.fullmatch(line):
-                if m[1] == table:
-                    seen += 1
+                seen += m[1] == table
                 current = (m[1], seen if m[1] == table else None)
-                if key_re is None and current == (table, index):
+                if key is None and current == (table, index):
                     return n
             elif m := self._TABLE.fullmatch(line):
                 current = (m[1], None)
-                if key_re is None and current == (table, index):
+                if key is None and current == (table, index):
                     return n
-            elif key_re is not None and current == (table, index) and key_re.match(line):
-                return n
+            elif key_re.match(line):
+                if (key is not None and current == (table, index)) or (
+                    key is None and current is None
+                ):
+                    return n
         return None
 
     def error(

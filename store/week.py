@@ -122,7 +122,7 @@ class Week:
             self.unit(unit)
         if cell is not None:
             self._check_cell(cell)
-        at = self.clock()
+        at = self.clock().astimezone(self.event.tz)
         action = Action(
             id=f"{at.astimezone(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}",
             type=type_,

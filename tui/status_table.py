@@ -16,9 +16,8 @@ def column_label(column: str) -> str:
     if column == PLAN:
         return "Plan"
     if column == SUMMARY:
-        return "Summary"
-    day = dt.date.fromisoformat(column)
-    return f"{day:%m-%d} {day:%a}"
+        return "Sum."
+    return f"{dt.date.fromisoformat(column):%m-%d}"
 
 
 def status_table(board: Board, only: frozenset[str] | None = None) -> Table:
@@ -29,10 +28,11 @@ def status_table(board: Board, only: frozenset[str] | None = None) -> Table:
         title=Text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z}"),
         caption=Text(legend),
         show_lines=False,
+        padding=(0, 0),
     )
-    table.add_column("Unit", no_wrap=True, max_width=24)
+    table.add_column("Unit", no_wrap=True, min_width=8, max_width=20)
     for col in ev.columns:
-        table.add_column(column_label(col), justify="center", no_wrap=True)
+        table.add_column(column_label(col), justify="center", no_wrap=True, min_width=4)
     for u in board.units:
         cells = [board.cell(u.id, c) for c in ev.columns]
         if only and not any(s.state in only for s in cells):

@@ -1,0 +1,3 @@
+from weekwatch.tui.cli import main
+
+main()

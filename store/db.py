@@ -1,0 +1,470 @@
+"""The weekwatch database: TinyDB tables in JSON files, shared by several processes on one server.
+
+Layout of the database folder::
+
+    units.json  materials.json  actions.json  meta.json   one TinyDB table per file
+    store.lock                                            flock()ed by every writer
+
+Each table has a file of its own so that an operator's one-line action never rewrites the tens of
+thousands of material records, and an ingestion batch rewrites materials.json once.
+
+Rules every process follows (they make several dashboards and one watcher safe together):
+
+* A file is only ever replaced whole: temp file in the same folder, fsync, ``os.replace``, fsync
+  of the folder. A kill at any instant leaves either the old or the new file, never a mix.
+* Every write happens in :meth:`Store.transaction`, under an exclusive ``flock`` of
+  ``store.lock``, starting from the files as they are on disk at that moment.
+* Readers take no lock (a replace is atomic) and re-read a file whenever its stat stamp
+  ``(st_mtime_ns, st_size, st_ino)`` changed. Writers make each new file's mtime strictly greater
+  than the old one's, because ext4 reuses a freed inode at once and a coarse clock can repeat an
+  mtime: without that, a same-sized rewrite could look unchanged to a reader.
+
+A transaction that writes several files replaces them one by one (units, materials, actions,
+meta): each file is atomic, the set of them is not. The Store's own writes touch one file each.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import fcntl
+import json
+import os
+import secrets
+import stat
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from .model import Action, Material, Unit, WeekwatchError
+
+SCHEMA_VERSION = 1
+
+#: The tables, in the order a transaction writes them: meta last, so bookkeeping never runs
+#: ahead of the data it describes.
+TABLES = ("units", "materials", "actions", "meta")
+LOCK_NAME = "store.lock"
+_SCHEMA_KEY = "schema_version"
+#: Temp files are named ``.<table>.json.tmp-<pid>-<random>``; only a killed writer leaves one.
+_TMP_MARK = ".tmp-"
+
+#: A file's stat stamp: (st_mtime_ns, st_size, st_ino).
+Stamp = tuple[int, int, int]
+#: The stamp of a file that does not exist (no real file has a negative size).
+MISSING: Stamp = (0, -1, 0)
+
+JsonData = dict[str, dict[str, Any]]
+
+
+class KeyedTable(Table):
+    """A TinyDB table whose document ids are our own string ids, not TinyDB's counters."""
+
+    # TinyDB converts every stored key with document_id_class; str keeps ours as they are.
+    document_id_class = str  # type: ignore[assignment]
+
+    def put_many(self, docs: Mapping[str, dict[str, Any]]) -> None:
+        """Insert or replace documents by id in three passes over the table.
+
+        ``Table.upsert`` rebuilds the whole table dict once per document (quadratic for a batch
+        of 20,000), and before TinyDB 4.9 ``remove``/``update`` raise KeyError for an absent id,
+        so the present ids are looked up first.
+        """
+        if not docs:
+            return
+        present = [d.doc_id for d in self.get(doc_ids=list(docs))]
+        if present:
+            self.remove(doc_ids=present)
+        self.insert_multiple(_doc(key, value) for key, value in docs.items())
+
+
+def _doc(key: str, value: Mapping[str, Any]) -> Document:
+    # A Document carrying doc_id is TinyDB's documented way to choose the id on insert/upsert.
+    return Document(value, doc_id=key)  # type: ignore[arg-type]
+
+
+class JsonFileStorage(Storage):
+    """One table's JSON file. Reads follow the file on disk; writes only buffer, in a transaction.
+
+    The parsed data is cached with the stamp of the file it came from. TinyDB mutates what
+    read() returned before calling write(), so a write outside a transaction (refused) drops the
+    cache, and a transaction works on data that is no longer served as the file's content.
+    """
+
+    def __init__(self, path: Path, table: str) -> None:
+        super().__init__()
+        self.path = path
+        self.table = table
+        self._cache: tuple[Stamp, JsonData] | None = None
+        self._in_txn = False
+        self._work: JsonData | None = None  # the transaction's working copy, once read
+        self._work_stamp: Stamp = MISSING
+        self._dirty = False  # TinyDB wrote to the working copy
+        self._written = False  # commit() replaced the file with it
+
+    # -- tinydb.storages.Storage -------------------------------------------------------------
+
+    def read(self) -> JsonData:
+        if not self._in_txn:
+            return self.current()[1]
+        if self._work is None:
+            # Under the lock nobody else writes, so the cached data is the file as it is now
+            # whenever the stamp still matches; otherwise current() re-reads it.
+            self._work_stamp, self._work = self.current()
+            self._cache = None
+        return self._work
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if not self._in_txn:
+            self._cache = None
+            raise RuntimeError(f"{self.path.name}: writes must happen inside Store.transaction()")
+        self._work = data
+        self._dirty = True
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def current(self) -> tuple[Stamp, JsonData]:
+        """The file's stamp and content, re-read only if the stamp changed since the last read."""
+        if self._cache is None or self._cache[0] != file_stamp(self.path):
+            self._cache = _load(self.path, self.table)
+        return self._cache
+
+    def served_stamp(self) -> Stamp | None:
+        """The stamp of what read() returns now, or None inside a transaction (not cacheable)."""
+        return None if self._in_txn else self.current()[0]
+
+    # -- transaction hooks, called by Store with its locks held ------------------------------
+
+    def begin(self) -> None:
+        self._in_txn, self._work, self._dirty, self._written = True, None, False, False
+
+    def commit(self) -> bool:
+        """Write the buffered data if TinyDB changed it; True if the file was replaced."""
+        if not self._dirty or self._work is None or self._written:
+            return False
+        stamp = _atomic_write(self.path, _encode(self._work))
+        self._cache, self._written = (stamp, self._work), True
+        return True
+
+    def end(self, ok: bool) -> None:
+        """Leave the transaction, caching only data known to equal the file on disk."""
+        if self._work is not None and not self._written:
+            # Read but not replaced: after a failure TinyDB may have mutated it half-way.
+            self._cache = (self._work_stamp, self._work) if ok and not self._dirty else None
+        self._in_txn, self._work, self._dirty, self._written = False, None, False, False
+
+
+class Store:
+    """The database of one activity week, in the folder ``dbdir``."""
+
+    def __init__(self, dbdir: Path, read_only: bool = False) -> None:
+        self.dbdir = Path(dbdir)
+        self.read_only = read_only
+        # One RLock for everything: the storages' caches and buffers are not thread safe, and a
+        # thread must not read another thread's uncommitted transaction.
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._lock_fd: int | None = None
+        self._files = {name: JsonFileStorage(self.dbdir / f"{name}.json", name) for name in TABLES}
+        # cache_size=0: TinyDB's query cache is per process and would hide other writers.
+        self._tables = {
+            name: KeyedTable(storage, name, cache_size=0) for name, storage in self._files.items()
+        }
+        self._materials_view: tuple[Stamp, list[Material]] | None = None
+        if read_only:
+            self._check_schema()
+            return
+        try:
+            self.dbdir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise WeekwatchError(f"cannot create the database folder {self.dbdir}: {e}") from e
+        with self.transaction():
+            if self._tables["meta"].get(doc_id=_SCHEMA_KEY) is None:  # type: ignore[arg-type]
+                self._tables["meta"].insert(_doc(_SCHEMA_KEY, {"value": SCHEMA_VERSION}))
+
+    def close(self) -> None:
+        """Release the lock file's descriptor (the store stays usable; it reopens on demand)."""
+        with self._lock:
+            if self._lock_fd is not None and not self._depth:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+    # -- transactions -----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold the inter-process write lock; on success write each changed file once.
+
+        Nested use (same thread) joins the outer transaction; an exception leaving the outer
+        block discards every change made in it.
+        """
+        if self.read_only:
+            raise WeekwatchError(f"read-only: the database {self.dbdir} was opened read-only")
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            fd = self._lock_file()
+            fcntl.flock(fd, fcntl.LOCK_EX)  # the kernel drops it if this process dies
+            self._depth = 1
+            ok = False
+            try:
+                for f in self._files.values():
+                    f.begin()
+                self._sweep_temp_files()
+                self._check_schema()
+                yield
+                written = [f.commit() for f in self._files.values()]
+                if any(written):
+                    _fsync_dir(self.dbdir)
+                ok = True
+            finally:
+                for f in self._files.values():
+                    f.end(ok)
+                self._depth = 0
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _lock_file(self) -> int:
+        if self._lock_fd is None:
+            path = self.dbdir / LOCK_NAME
+            try:
+                self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            except PermissionError:
+                # Another operator's lock file we may not write: flock needs only a descriptor.
+                try:
+                    self._lock_fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                except OSError as e:
+                    raise WeekwatchError(f"cannot open the lock file {path}: {e}") from e
+            except OSError as e:
+                raise WeekwatchError(f"cannot open the lock file {path}: {e}") from e
+        return self._lock_fd
+
+    def _sweep_temp_files(self) -> None:
+        # Under the lock no writer is mid-write, so any temp file is a killed writer's leftover.
+        prefixes = tuple(f".{name}.json{_TMP_MARK}" for name in TABLES)
+        with os.scandir(self.dbdir) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefixes):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+
+    def _check_schema(self) -> None:
+        doc = self._tables["meta"].get(doc_id=_SCHEMA_KEY)  # type: ignore[arg-type]
+        if doc is None:
+            return  # a new database, or one written before schemas were recorded
+        version = doc.get("value")
+        meta_path = self._files["meta"].path
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise WeekwatchError(f"{meta_path}: schema_version {version!r} is not a number")
+        if version > SCHEMA_VERSION:
+            raise WeekwatchError(
+                f"the database {self.dbdir} has schema version {version}, newer than this "
+                f"weekwatch understands ({SCHEMA_VERSION}): upgrade weekwatch to open it"
+            )
+
+    # -- units ------------------------------------------------------------------------------
+
+    def units(self) -> list[Unit]:
+        """All units, in roster order."""
+        with self._lock:
+            docs = self._tables["units"].all()
+        docs.sort(key=lambda d: (d.get("order", 0), d.doc_id))
+        return [Unit.from_dict({**d, "id": d.doc_id}) for d in docs]
+
+    def put_units(self, units: Sequence[Unit]) -> None:
+        """Insert or replace units by id; known units keep their place, new ones go last."""
+        if not units:
+            return
+        with self.transaction():
+            table = self._tables["units"]
+            order = {d.doc_id: d.get("order", 0) for d in table.all()}
+            next_order = max(order.values(), default=-1) + 1
+            docs: dict[str, dict[str, Any]] = {}
+            for unit in units:
+                if unit.id not in order:
+                    order[unit.id], next_order = next_order, next_order + 1
+                docs[unit.id] = {**unit.to_dict(), "order": order[unit.id]}
+            table.put_many(docs)
+
+    # -- materials --------------------------------------------------------------------------
+
+    def materials(self) -> list[Material]:
+        """Every material record (superseded and gone ones too), by (received_at, path)."""
+        with self._lock:
+            stamp = self._files["materials"].served_stamp()
+            view = self._materials_view
+            if stamp is not None and view is not None and view[0] == stamp:
+                return list(view[1])  # Materials are frozen: sharing them is safe
+            mats = [Material.from_dict(d.doc_id, d) for d in self._tables["materials"].all()]
+            mats.sort(key=lambda m: (m.received_at, m.path))
+            if stamp is not None:
+                self._materials_view = (stamp, mats)
+            return list(mats)
+
+    def material(self, key: str) -> Material | None:
+        """One material record by its key, or None."""
+        with self._lock:
+            doc = self._tables["materials"].get(doc_id=key)  # type: ignore[arg-type]
+        return None if doc is None else Material.from_dict(key, doc)
+
+    def put_materials(self, mats: Iterable[Material]) -> None:
+        """Insert or replace material records by key, in one write of materials.json."""
+        docs = {m.key: m.to_dict() for m in mats}
+        if docs:
+            with self.transaction():
+                self._tables["materials"].put_many(docs)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def actions(self) -> list[Action]:
+        """The action log, by (at, id)."""
+        with self._lock:
+            docs = self._tables["actions"].all()
+        acts = [Action.from_dict(d.doc_id, d) for d in docs]
+        acts.sort(key=lambda a: (a.at, a.id))
+        return acts
+
+    def add_action(self, action: Action) -> None:
+        """Append an action; re-adding an identical one is a no-op, a different one an error."""
+        # A deep copy, so a caller changing action.data later cannot reach the cached file data.
+        doc = copy.deepcopy(action.to_dict())
+        with self.transaction():
+            table = self._tables["actions"]
+            old = table.get(doc_id=action.id)  # type: ignore[arg-type]
+            if old is None:
+                table.insert(_doc(action.id, doc))
+            elif dict(old) != json.loads(_encode(doc)):
+                raise WeekwatchError(f"another action is already recorded with id {action.id}")
+
+    # -- meta -------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """A stored setting, or default."""
+        with self._lock:
+            doc = self._tables["meta"].get(doc_id=key)  # type: ignore[arg-type]
+        return default if doc is None else copy.deepcopy(doc.get("value"))
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable setting."""
+        doc = {"value": copy.deepcopy(value)}
+        _encode(doc)  # fail here, not halfway through a commit, if it cannot be stored
+        with self.transaction():
+            self._tables["meta"].put_many({key: doc})
+
+    # -- following other processes ----------------------------------------------------------
+
+    def stamp(self) -> tuple[Stamp, ...]:
+        """Stat stamps of every table file: changes whenever any process writes the database."""
+        return tuple(file_stamp(f.path) for f in self._files.values())
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def file_stamp(path: Path) -> Stamp:
+    """(st_mtime_ns, st_size, st_ino) of a file, or MISSING."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return MISSING
+    except OSError as e:
+        raise WeekwatchError(f"cannot read {path}: {e}") from e
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _load(path: Path, table: str) -> tuple[Stamp, JsonData]:
+    """Parse one table file, with the stamp of exactly the file that was read."""
+    try:
+        # A new open per read: a replaced file is a new inode, an old handle would see the old.
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            raw = fh.read()
+    except FileNotFoundError:
+        return MISSING, {}
+    except OSError as e:
+        raise WeekwatchError(f"cannot read {path}: {e}") from e
+    stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+    advice = "it was left untouched; restore it from a backup or move it aside"
+    if not raw.strip():
+        # weekwatch never writes an empty file; treating it as an empty table would make the
+        # next ingestion receive every material anew, "late".
+        raise WeekwatchError(f"{path} is empty: {advice}")
+    try:
+        data = json.loads(raw)  # bytes: strict UTF-8, so a damaged file cannot half-decode
+    except ValueError as e:  # JSONDecodeError and UnicodeDecodeError
+        raise WeekwatchError(f"{path} is not readable JSON ({e}): {advice}") from e
+    docs = data.get(table, {}) if isinstance(data, dict) else None
+    if not isinstance(docs, dict) or not all(isinstance(d, dict) for d in docs.values()):
+        raise WeekwatchError(f"{path} is not a weekwatch {table} table: {advice}")
+    return stamp, data
+
+
+def _encode(data: Any) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        # A file name from a non-UTF-8 disk carries lone surrogates (os.fsdecode); \u escapes
+        # keep them exactly and keep the file valid UTF-8.
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+#: Bumps tried to make a new mtime exceed the old one on file systems with coarse timestamps.
+_MTIME_STEPS_NS = (1, 1_000, 1_000_000, 2_000_000_000)
+
+
+def _atomic_write(path: Path, payload: bytes) -> Stamp:
+    """Replace path by a file holding payload, durably; return the new file's stamp."""
+    try:
+        old: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        old = None
+    tmp = path.with_name(f".{path.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        # 0o666 and the umask, as for any new file, then the old file's mode: a folder shared
+        # by several operators' accounts stays readable by all of them.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            if old is not None:
+                os.fchmod(fd, stat.S_IMODE(old.st_mode))
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            st = os.fstat(fd)
+            floor = old.st_mtime_ns if old is not None else -1
+            for step in _MTIME_STEPS_NS:
+                if st.st_mtime_ns > floor:
+                    break
+                mtime = max(time.time_ns(), floor + step)
+                os.utime(fd, ns=(mtime, mtime))
+                st = os.fstat(fd)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise WeekwatchError(f"cannot write {path}: {e}") from e
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _fsync_dir(path: Path) -> None:
+    # Makes the renames durable; without it a power cut could bring back the old files.
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
