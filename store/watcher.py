@@ -56,6 +56,7 @@ class Watcher:
         self.on_batch = on_batch
         self._pending: dict[str, _Pending] = {}
         self._rescan_now = threading.Event()
+        self._next_rescan = 0.0
 
     def request_rescan(self) -> None:
         """Ask for a full rescan at the next tick (the dashboard's `r`)."""
@@ -65,7 +66,23 @@ class Watcher:
         """Start-up scan, then watch until `stop` is set (checked at least every 200 ms)."""
         self.inbox.mkdir(parents=True, exist_ok=True)
         self._emit(self.ingestor.scan())
-        next_rescan = time.monotonic() + self.rescan_every
+        self._next_rescan = time.monotonic() + self.rescan_every
+        failures: list[float] = []
+        while not stop.is_set():
+            try:
+                self._watch(stop)
+            except Exception as exc:
+                # The event layer gives up on some names (not UTF-8, for one) and ends the
+                # watch; rescans see every name, so fall back on them and watch again.
+                log.warning("file events failed (%s); rescanning instead", exc)
+                now = time.monotonic()
+                failures = [t for t in failures if now - t < 30] + [now]
+                degraded_until = now + (60 if len(failures) >= 3 else 1)
+                while not stop.is_set() and time.monotonic() < degraded_until:
+                    self._tick(set(), force_rescan=True)
+                    stop.wait(1.0)
+
+    def _watch(self, stop: threading.Event) -> None:
         for changes in watchfiles.watch(
             self.inbox,
             stop_event=stop,
@@ -78,17 +95,21 @@ class Watcher:
             raise_interrupt=False,
             ignore_permission_denied=True,
         ):
-            try:
-                self._note(changes)
-                self._ingest_settled()
-                if self._rescan_now.is_set() or time.monotonic() >= next_rescan:
-                    self._rescan_now.clear()
-                    self._emit(self.ingestor.scan())
-                    next_rescan = time.monotonic() + self.rescan_every
-            except Exception:  # the watcher must outlive any one bad file or failed write
-                log.exception("watcher tick failed; the next rescan retries")
+            self._tick(changes)
             if stop.is_set():
-                break
+                return
+
+    def _tick(self, changes: set[tuple[watchfiles.Change, str]], force_rescan: bool = False) -> None:
+        try:
+            self._note(changes)
+            self._ingest_settled()
+            due = time.monotonic() >= self._next_rescan
+            if force_rescan or due or self._rescan_now.is_set():
+                self._rescan_now.clear()
+                self._emit(self.ingestor.scan())
+                self._next_rescan = time.monotonic() + self.rescan_every
+        except Exception:  # the watcher must outlive any one bad file or failed write
+            log.exception("watcher tick failed; the next rescan retries")
 
     def _note(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
         now = self.clock()
