@@ -11,7 +11,7 @@ import difflib
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -292,38 +292,34 @@ def _units(value: Any, where: _Locator) -> tuple[Unit, ...]:
     units: list[Unit] = []
     locations: list[str] = []
     for i, table in enumerate(value):
-        _check_keys(table, FIELDS, "units", where, i)
-
-        def get(
-            key: str,
-            check: Callable[[Any], Any],
-            default: Any = "",
-            i: int = i,
-            table: dict[str, Any] = table,
-        ) -> Any:
-            if key not in table:
-                return default
-            try:
-                return check(table[key])
-            except _Problem as e:
-                raise where.error("units", key, str(e), i) from e
-
-        units.append(
-            Unit(
-                id=get("id", _id_text),
-                name=get("name", _text),
-                aliases=get("aliases", _aliases, ()),
-                type=get("type", _text),
-                region=get("region", _text),
-                liaison_name=get("liaison_name", _text),
-                liaison_phone=get("liaison_phone", _id_text),
-                liaison_email=get("liaison_email", _text),
-            )
-        )
+        units.append(_unit(table, i, where))
         line = where.line("units", i, None)
         locations.append(f"line {line}" if line else f"[[units]] #{i + 1}")
     validate_units(units, str(where.path), locations)
     return tuple(units)
+
+
+def _unit(table: dict[str, Any], index: int, where: _Locator) -> Unit:
+    _check_keys(table, FIELDS, "units", where, index)
+
+    def get(key: str, check: Callable[[Any], Any], default: Any = "") -> Any:
+        if key not in table:
+            return default  # a missing id or name is reported by validate_units, with its line
+        try:
+            return check(table[key])
+        except _Problem as e:
+            raise where.error("units", key, str(e), index) from e
+
+    return Unit(
+        id=get("id", _id_text),
+        name=get("name", _text),
+        aliases=get("aliases", _aliases, ()),
+        type=get("type", _text),
+        region=get("region", _text),
+        liaison_name=get("liaison_name", _text),
+        liaison_phone=get("liaison_phone", _id_text),
+        liaison_email=get("liaison_email", _text),
+    )
 
 
 # ---------------------------------------------------------------------------- value checks
@@ -470,6 +466,7 @@ def init_workspace(
     summary_deadline: str | None = None,
     theme: str = "",
     lang: str = "",
+    day_themes: Sequence[str] = (),
 ) -> Workspace:
     """Make `root` a workspace: write weekwatch.toml and create inbox/.
 
@@ -491,6 +488,7 @@ def init_workspace(
         summary_deadline=summary_deadline,
         theme=theme,
         lang=lang,
+        day_themes=day_themes,
     )
     _parse(text, ws.config)
     ws.root.mkdir(parents=True, exist_ok=True)
@@ -518,6 +516,7 @@ def render_config(
     summary_deadline: str | None = None,
     theme: str = "",
     lang: str = "",
+    day_themes: Sequence[str] = (),
 ) -> str:
     """The text of a new weekwatch.toml. Defaults left out are shown as comments, so the
     operator sees them and they keep following `start` if the dates are edited later."""
@@ -551,9 +550,12 @@ def render_config(
         lines.append(
             f'# summary_deadline = "{default_summary}T18:00"    # default: a week after the end'
         )
-    lines.append(
-        '# day_themes = ["学校日", "学生日", "教师日", "企业日"]    # optional, one per day'
-    )
+    if day_themes:
+        lines.append(f"day_themes = [{', '.join(toml_string(t) for t in day_themes)}]")
+    else:
+        lines.append(
+            '# day_themes = ["学校日", "学生日", "教师日", "企业日"]    # optional, one per day'
+        )
     if lang:
         lines.append(f"lang = {toml_string(lang.strip())}")
     else:

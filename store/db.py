@@ -67,18 +67,28 @@ class KeyedTable(Table):
     # TinyDB converts every stored key with document_id_class; str keeps ours as they are.
     document_id_class = str  # type: ignore[assignment]
 
-    def put_many(self, docs: Mapping[str, dict[str, Any]]) -> None:
-        """Insert or replace documents by id in three passes over the table.
+    def by_key(self, key: str) -> Document | None:
+        """The document stored under our id, or None."""
+        # TinyDB types doc_id as int; at run time it looks the id up as str(doc_id).
+        return self.get(doc_id=key)  # type: ignore[call-overload, no-any-return]
 
-        ``Table.upsert`` rebuilds the whole table dict once per document (quadratic for a batch
-        of 20,000), and before TinyDB 4.9 ``remove``/``update`` raise KeyError for an absent id,
-        so the present ids are looked up first.
+    def docs(self) -> dict[str, dict[str, Any]]:
+        """The raw table, id to document, without TinyDB's per-document copies: never change it."""
+        return (self.storage.read() or {}).get(self.name, {})
+
+    def put_many(self, docs: Mapping[str, dict[str, Any]]) -> None:
+        """Insert or replace documents by id, in a few passes over the table whatever their number.
+
+        ``Table.upsert`` rebuilds the whole table once per document (quadratic for a batch of
+        20,000); before TinyDB 4.9 ``remove`` raises KeyError for an absent id, so the present
+        ids are picked out of the raw table first (no Document copies).
         """
         if not docs:
             return
-        present = [d.doc_id for d in self.get(doc_ids=list(docs))]
+        raw = self.docs()
+        present = [key for key in docs if key in raw]
         if present:
-            self.remove(doc_ids=present)
+            self.remove(doc_ids=present)  # type: ignore[arg-type]
         self.insert_multiple(_doc(key, value) for key, value in docs.items())
 
 
@@ -164,17 +174,22 @@ class Store:
     def __init__(self, dbdir: Path, read_only: bool = False) -> None:
         self.dbdir = Path(dbdir)
         self.read_only = read_only
-        # One RLock for everything: the storages' caches and buffers are not thread safe, and a
-        # thread must not read another thread's uncommitted transaction.
+        # _lock guards the storages' caches and buffers (not thread safe) and keeps threads from
+        # reading another thread's uncommitted transaction. _txn_lock admits one writing thread:
+        # the flock cannot, as threads share its descriptor. Order: _txn_lock, flock, _lock.
         self._lock = threading.RLock()
-        self._depth = 0
+        self._txn_lock = threading.RLock()
+        self._depth = 0  # transaction nesting of the thread holding _txn_lock
         self._lock_fd: int | None = None
         self._files = {name: JsonFileStorage(self.dbdir / f"{name}.json", name) for name in TABLES}
         # cache_size=0: TinyDB's query cache is per process and would hide other writers.
         self._tables = {
             name: KeyedTable(storage, name, cache_size=0) for name, storage in self._files.items()
         }
-        self._materials_view: tuple[Stamp, list[Material]] | None = None
+        # materials() keeps its last result, and each record's document, to convert only changes.
+        self._mat_stamp: Stamp | None = None
+        self._mat_known: dict[str, tuple[dict[str, Any], Material]] = {}
+        self._mat_sorted: list[Material] = []
         if read_only:
             self._check_schema()
             return
@@ -183,12 +198,12 @@ class Store:
         except OSError as e:
             raise WeekwatchError(f"cannot create the database folder {self.dbdir}: {e}") from e
         with self.transaction():
-            if self._tables["meta"].get(doc_id=_SCHEMA_KEY) is None:  # type: ignore[arg-type]
+            if self._tables["meta"].by_key(_SCHEMA_KEY) is None:
                 self._tables["meta"].insert(_doc(_SCHEMA_KEY, {"value": SCHEMA_VERSION}))
 
     def close(self) -> None:
         """Release the lock file's descriptor (the store stays usable; it reopens on demand)."""
-        with self._lock:
+        with self._txn_lock:
             if self._lock_fd is not None and not self._depth:
                 os.close(self._lock_fd)
                 self._lock_fd = None
@@ -204,7 +219,7 @@ class Store:
         """
         if self.read_only:
             raise WeekwatchError(f"read-only: the database {self.dbdir} was opened read-only")
-        with self._lock:
+        with self._txn_lock:
             if self._depth:
                 self._depth += 1
                 try:
@@ -213,23 +228,27 @@ class Store:
                     self._depth -= 1
                 return
             fd = self._lock_file()
-            fcntl.flock(fd, fcntl.LOCK_EX)  # the kernel drops it if this process dies
-            self._depth = 1
-            ok = False
+            # Wait for other processes before taking the data lock, so this thread's readers
+            # are not held up meanwhile. The kernel drops a flock when its process dies.
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                for f in self._files.values():
-                    f.begin()
-                self._sweep_temp_files()
-                self._check_schema()
-                yield
-                written = [f.commit() for f in self._files.values()]
-                if any(written):
-                    _fsync_dir(self.dbdir)
-                ok = True
+                with self._lock:
+                    self._depth = 1
+                    ok = False
+                    try:
+                        for f in self._files.values():
+                            f.begin()
+                        self._sweep_temp_files()
+                        self._check_schema()
+                        yield
+                        if any([f.commit() for f in self._files.values()]):
+                            _fsync_dir(self.dbdir)
+                        ok = True
+                    finally:
+                        for f in self._files.values():
+                            f.end(ok)
+                        self._depth = 0
             finally:
-                for f in self._files.values():
-                    f.end(ok)
-                self._depth = 0
                 fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _lock_file(self) -> int:
@@ -257,7 +276,7 @@ class Store:
                         os.unlink(entry.path)
 
     def _check_schema(self) -> None:
-        doc = self._tables["meta"].get(doc_id=_SCHEMA_KEY)  # type: ignore[arg-type]
+        doc = self._tables["meta"].by_key(_SCHEMA_KEY)
         if doc is None:
             return  # a new database, or one written before schemas were recorded
         version = doc.get("value")
@@ -275,9 +294,10 @@ class Store:
     def units(self) -> list[Unit]:
         """All units, in roster order."""
         with self._lock:
-            docs = self._tables["units"].all()
-        docs.sort(key=lambda d: (d.get("order", 0), d.doc_id))
-        return [Unit.from_dict({**d, "id": d.doc_id}) for d in docs]
+            docs = sorted(
+                self._tables["units"].docs().items(), key=lambda kv: (kv[1].get("order", 0), kv[0])
+            )
+        return [Unit.from_dict({**doc, "id": key}) for key, doc in docs]
 
     def put_units(self, units: Sequence[Unit]) -> None:
         """Insert or replace units by id; known units keep their place, new ones go last."""
@@ -285,7 +305,7 @@ class Store:
             return
         with self.transaction():
             table = self._tables["units"]
-            order = {d.doc_id: d.get("order", 0) for d in table.all()}
+            order = {key: doc.get("order", 0) for key, doc in table.docs().items()}
             next_order = max(order.values(), default=-1) + 1
             docs: dict[str, dict[str, Any]] = {}
             for unit in units:
@@ -299,20 +319,28 @@ class Store:
     def materials(self) -> list[Material]:
         """Every material record (superseded and gone ones too), by (received_at, path)."""
         with self._lock:
-            stamp = self._files["materials"].served_stamp()
-            view = self._materials_view
-            if stamp is not None and view is not None and view[0] == stamp:
-                return list(view[1])  # Materials are frozen: sharing them is safe
-            mats = [Material.from_dict(d.doc_id, d) for d in self._tables["materials"].all()]
-            mats.sort(key=lambda m: (m.received_at, m.path))
+            file = self._files["materials"]
+            stamp = file.served_stamp()
+            if stamp is not None and stamp == self._mat_stamp:
+                return list(self._mat_sorted)  # Materials are frozen: sharing them is safe
+            # A dashboard re-reads after every ingestion batch: convert only the records that
+            # changed (from_dict costs more than parsing the JSON).
+            known = self._mat_known
+            fresh: dict[str, tuple[dict[str, Any], Material]] = {}
+            for key, doc in self._tables["materials"].docs().items():
+                hit = known.get(key)
+                if hit is None or hit[0] != doc:
+                    hit = (dict(doc), Material.from_dict(key, doc))  # a copy: docs are scalars
+                fresh[key] = hit
+            mats = sorted((m for _, m in fresh.values()), key=lambda m: (m.received_at, m.path))
             if stamp is not None:
-                self._materials_view = (stamp, mats)
+                self._mat_stamp, self._mat_known, self._mat_sorted = stamp, fresh, mats
             return list(mats)
 
     def material(self, key: str) -> Material | None:
         """One material record by its key, or None."""
         with self._lock:
-            doc = self._tables["materials"].get(doc_id=key)  # type: ignore[arg-type]
+            doc = self._tables["materials"].by_key(key)
         return None if doc is None else Material.from_dict(key, doc)
 
     def put_materials(self, mats: Iterable[Material]) -> None:
@@ -327,8 +355,8 @@ class Store:
     def actions(self) -> list[Action]:
         """The action log, by (at, id)."""
         with self._lock:
-            docs = self._tables["actions"].all()
-        acts = [Action.from_dict(d.doc_id, d) for d in docs]
+            docs = self._tables["actions"].docs()
+            acts = [Action.from_dict(key, _detached(doc)) for key, doc in docs.items()]
         acts.sort(key=lambda a: (a.at, a.id))
         return acts
 
@@ -338,7 +366,7 @@ class Store:
         doc = copy.deepcopy(action.to_dict())
         with self.transaction():
             table = self._tables["actions"]
-            old = table.get(doc_id=action.id)  # type: ignore[arg-type]
+            old = table.by_key(action.id)
             if old is None:
                 table.insert(_doc(action.id, doc))
             elif dict(old) != json.loads(_encode(doc)):
@@ -349,7 +377,7 @@ class Store:
     def get_meta(self, key: str, default: Any = None) -> Any:
         """A stored setting, or default."""
         with self._lock:
-            doc = self._tables["meta"].get(doc_id=key)  # type: ignore[arg-type]
+            doc = self._tables["meta"].by_key(key)
         return default if doc is None else copy.deepcopy(doc.get("value"))
 
     def set_meta(self, key: str, value: Any) -> None:
@@ -364,6 +392,14 @@ class Store:
     def stamp(self) -> tuple[Stamp, ...]:
         """Stat stamps of every table file: changes whenever any process writes the database."""
         return tuple(file_stamp(f.path) for f in self._files.values())
+
+
+def _detached(doc: dict[str, Any]) -> dict[str, Any]:
+    # Action.from_dict copies data one level deep; anything nested must not alias the cache.
+    data = doc.get("data")
+    if isinstance(data, dict) and any(isinstance(v, dict | list) for v in data.values()):
+        return {**doc, "data": copy.deepcopy(data)}
+    return doc
 
 
 # -- files ----------------------------------------------------------------------------------

@@ -22,10 +22,17 @@ from .reading import Reader, is_ignored
 CHUNK = 1 << 20
 
 
-def sha256_of(path: str | os.PathLike[str]) -> str:
+def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
     """The file's SHA-256, streamed so that a 5 GB video costs constant memory."""
-    h = hashlib.sha256()
     with open(path, "rb", buffering=0) as f:
+        if 0 <= size_hint <= CHUNK:
+            # Most drops are small: one read, no buffer to allocate per file.
+            data = f.read(CHUNK + 1)
+            if len(data) <= CHUNK:
+                return hashlib.sha256(data).hexdigest()
+            h = hashlib.sha256(data)
+        else:
+            h = hashlib.sha256()
         buf = bytearray(CHUNK)
         view = memoryview(buf)
         while n := f.readinto(buf):
@@ -138,7 +145,7 @@ class Ingestor:
             if old is not None and not old.gone and (old.size, old.mtime_ns) == (f.size, f.mtime_ns):
                 continue
             try:
-                digest = sha256_of(self.inbox / f.relpath)
+                digest = sha256_of(os.path.join(self.inbox, f.relpath), f.size)
             except OSError as exc:
                 batch.errors.append(f"{display_path(f.relpath)}: {exc.strerror or exc}")
                 continue

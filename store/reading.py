@@ -23,7 +23,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Reading, Unit
 
@@ -59,12 +59,18 @@ def is_ignored(relpath: str) -> bool:
 # Ids are tokens: runs of letters or digits. CJK characters are letters too, so a run of ASCII
 # next to a run of other script is also split, or `weidong照片` would never name `weidong`.
 _TOKEN_RE = re.compile(r"[a-zA-Z0-9]+|[^\W_a-zA-Z0-9]+")
+# The ASCII tokens alone, for the usual case where every id is ASCII: cheaper to scan for.
+_ASCII_TOKEN_RE = re.compile(r"[a-zA-Z0-9]+")
 
 Span = tuple[int, int, str]
+# Neither a digit, a letter nor a keyword: put over a unit's name, it breaks any date or keyword
+# that would run through it.
+_BLANK = "\x00"
+_NO_UNITS: frozenset[str] = frozenset()
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(m.group() for m in _TOKEN_RE.finditer(text))
+    return tuple(_TOKEN_RE.findall(text))
 
 
 def _outermost(found: set[Span]) -> list[Span]:
@@ -92,21 +98,34 @@ class UnitIndex:
             toks = _tokens(normalize(unit.id))
             if toks:
                 ids.setdefault(toks, set()).add(unit.id)
-        # Keys are indexed by their first two characters, then grouped by length, longest first:
-        # at each position of a name a few slices and dict lookups find the longest key there,
-        # however many units share a prefix like 平顶山.
+        # Names and aliases are indexed by their first character, then their second, then grouped
+        # by length, longest first: at a position, two dict lookups and a slice or two find the
+        # longest key there, however many units share a prefix like 平顶山.
         self._single = {k: frozenset(v) for k, v in keys.items() if len(k) == 1}
-        grouped: dict[str, dict[int, dict[str, frozenset[str]]]] = {}
+        grouped: dict[str, dict[str, dict[int, dict[str, frozenset[str]]]]] = {}
         for k, v in keys.items():
             if len(k) > 1:
-                grouped.setdefault(k[:2], {}).setdefault(len(k), {})[k] = frozenset(v)
-        self._by_bigram = {
-            b: tuple(sorted(by_len.items(), reverse=True)) for b, by_len in grouped.items()
+                by_len = grouped.setdefault(k[0], {}).setdefault(k[1], {})
+                by_len.setdefault(len(k), {})[k] = frozenset(v)
+        self._by_first = {
+            c1: {c2: tuple(sorted(by_len.items(), reverse=True)) for c2, by_len in nxt.items()}
+            for c1, nxt in grouped.items()
         }
+        for c in self._single:
+            self._by_first.setdefault(c, {})
+        self._starts = re.compile(
+            "[" + "".join(re.escape(c) for c in sorted(self._by_first)) + "]"
+            if self._by_first
+            else "(?!)"
+        )
         by_token: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
         for toks in sorted(ids, key=len, reverse=True):
             by_token.setdefault(toks[0], []).append((toks, frozenset(ids[toks])))
         self._by_token = {t: tuple(v) for t, v in by_token.items()}
+        self._id_starts = frozenset(self._by_token)
+        self._token_re = (
+            _ASCII_TOKEN_RE if all(t.isascii() for seq in ids for t in seq) else _TOKEN_RE
+        )
 
     def find(self, text: str) -> set[str]:
         """Unit ids named in one path segment, after dropping matches inside longer ones."""
@@ -115,12 +134,16 @@ class UnitIndex:
     def spans(self, text: str) -> list[Span]:
         """(start, end, unit_id) of the kept matches, in order of start."""
         found: set[Span] = set()
-        by_bigram = self._by_bigram
+        by_first = self._by_first
         single = self._single
-        for i in range(len(text)):
-            groups = by_bigram.get(text[i : i + 2])
+        # The regex finds, in C, the few positions where some key could start.
+        for m in self._starts.finditer(text):
+            i = m.start()
+            c1 = m.group()
+            nxt = by_first[c1]
             uids: frozenset[str] | None = None
             end = i
+            groups = nxt.get(text[i + 1 : i + 2])
             if groups is not None:
                 for n, keyed in groups:
                     uids = keyed.get(text[i : i + n])
@@ -128,32 +151,32 @@ class UnitIndex:
                         end = i + n
                         break
             if uids is None and single:
-                uids = single.get(text[i])
+                uids = single.get(c1)
                 end = i + 1
             if uids is not None:
                 for uid in uids:
                     found.add((i, end, uid))
-        if self._by_token:
+        by_token = self._by_token
+        # findall first: most names hold no id, and it is cheaper than building match objects.
+        if by_token and not self._id_starts.isdisjoint(self._token_re.findall(text)):
             self._token_spans(text, found)
         return _outermost(found)
 
     def _token_spans(self, text: str, found: set[Span]) -> None:
         by_token = self._by_token
-        for m in _TOKEN_RE.finditer(text):
-            candidates = by_token.get(m.group())
+        toks = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+        for j, (start, _, tok) in enumerate(toks):
+            candidates = by_token.get(tok)
             if candidates is None:
                 continue
             for seq, uids in candidates:
-                end = m.end()
-                if len(seq) > 1:
-                    # An id like `dept-01` matches `DEPT_01` too: separators are not tokens.
-                    rest = _TOKEN_RE.finditer(text, end)
-                    nxt = [next(rest, None) for _ in seq[1:]]
-                    if any(t is None or t.group() != s for t, s in zip(nxt, seq[1:])):
-                        continue
-                    end = nxt[-1].end()  # type: ignore[union-attr]
+                n = len(seq)
+                # An id like `dept-01` matches `DEPT_01` too: separators are not tokens.
+                if n > 1 and tuple(t[2] for t in toks[j : j + n]) != seq:
+                    continue
+                end = toks[j + n - 1][1]
                 for uid in uids:
-                    found.add((m.start(), end, uid))
+                    found.add((start, end, uid))
                 break
 
 
@@ -184,11 +207,9 @@ _VIDEO_EXTS = frozenset("mp4 mov avi mkv wmv flv m4v 3gp mpg mpeg webm".split())
 
 
 def _keyword_kind(text: str) -> str | None:
-    best = ""
-    for m in _KEYWORD_RE.finditer(text):
-        if len(m.group()) > len(best):  # strictly longer: of equal length, the first stays
-            best = m.group()
-    return _KEYWORDS[best] if best else None
+    found = _KEYWORD_RE.findall(text)
+    # max keeps the first of equal lengths: the longest keyword wins, then the first in the name.
+    return _KEYWORDS[max(found, key=len)] if found else None
 
 
 def _extension_kind(name: str) -> str:
@@ -207,16 +228,27 @@ def _extension_kind(name: str) -> str:
 # One scan, alternatives tried in this order at each position, so a full date is consumed whole
 # before its tail could be read as a month-day. Lookarounds keep digits of longer numbers (phone
 # numbers, timestamps, versions like 1.5.13) from being read as dates. Years are 20xx: an 8-digit
-# number with another century is a serial number, not a date.
+# number with another century is a serial number, not a date. The leading lookahead is only for
+# speed: it fails most positions at once. Each branch ends in its own group, so `lastgroup` tells
+# which form matched.
 _DATE_RE = re.compile(
-    r"(?<!\d)(?P<y1>20\d\d)(?P<s1>[-_.])(?P<m1>\d{1,2})(?P=s1)(?P<d1>\d{1,2})(?!\d)"
-    r"|(?<!\d)(?P<y2>20\d\d)\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*[日号]?(?!\d)"
-    r"|(?<!\d)(?P<y3>20\d\d)(?P<m3>\d\d)(?P<d3>\d\d)(?!\d)"
-    r"|(?<![a-z])day[\s_-]*(?P<n1>\d{1,2})(?!\d)"
-    r"|第\s*(?P<n2>\d{1,2}|[一二三四五六七八九十]{1,3})\s*天"
-    r"|(?<!\d)(?P<m4>\d{1,2})\s*月\s*(?P<d4>\d{1,2})\s*[日号]?(?!\d)"
-    r"|(?<!\d)(?<!\d[.-])(?P<m5>\d{1,2})[.-](?P<d5>\d{1,2})(?![.-]?\d)"
+    r"(?=[\d第d])(?:(?<!\d)(?:"
+    r"(?P<y1>20\d\d)(?P<s1>[-_.])(?P<m1>\d{1,2})(?P=s1)(?P<ymd>\d{1,2})(?!\d)"
+    r"|(?P<y2>20\d\d)\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<ynd>\d{1,2})\s*[日号]?(?!\d)"
+    r"|(?P<y3>20\d\d)(?P<m3>\d\d)(?P<compact>\d\d)(?!\d)"
+    r"|(?P<m4>\d{1,2})\s*月\s*(?P<md>\d{1,2})\s*[日号]?(?!\d)"
+    r"|(?<!\d[.-])(?P<m5>\d{1,2})[.-](?P<mdsep>\d{1,2})(?![.-]?\d)"
+    r")|(?<![a-z])day[\s_-]*(?P<dayn>\d{1,2})(?!\d)"
+    r"|第\s*(?P<nthday>\d{1,2}|[一二三四五六七八九十]{1,3})\s*天)"
 )
+# For each branch: the groups holding year, month, day (year None: the event's).
+_DATE_GROUPS: dict[str, tuple[str | None, str, str]] = {
+    "ymd": ("y1", "m1", "ymd"),
+    "ynd": ("y2", "m2", "ynd"),
+    "compact": ("y3", "m3", "compact"),
+    "md": (None, "m4", "md"),
+    "mdsep": (None, "m5", "mdsep"),
+}
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
 
@@ -233,9 +265,9 @@ def _day_number(text: str) -> int | None:
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
 
-def _date(y: str, m: str, d: str) -> dt.date | None:
+def _date(y: int, m: str, d: str) -> dt.date | None:
     try:
-        return dt.date(int(y), int(m), int(d))
+        return dt.date(y, int(m), int(d))
     except ValueError:
         return None  # 2024-02-30 is not a date, so keep looking
 
@@ -243,8 +275,7 @@ def _date(y: str, m: str, d: str) -> dt.date | None:
 # --- the reader ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(NamedTuple):
     """What one path segment says, whatever its place in a path."""
 
     units: frozenset[str]
@@ -254,8 +285,17 @@ class _Segment:
     bad: str | None  # a date here, but outside the week
 
 
+class _Folders(NamedTuple):
+    """What the folders of a path say together, so files sharing them pay once."""
+
+    units: frozenset[str]  # of the top-most folder naming any
+    kind: str | None  # of the deepest folder holding a keyword
+    day: str | None  # of the deepest folder holding a date
+    bad: str | None
+
+
+_NO_FOLDERS = _Folders(frozenset(), None, None, None)
 _CACHE_MAX = 100_000
-_BLANK = "\x00"  # neither a digit, a letter nor a keyword: breaks any date or keyword it covers
 
 
 def _blank(text: str, spans: list[Span]) -> str:
@@ -273,29 +313,37 @@ def _blank(text: str, spans: list[Span]) -> str:
 
 
 class Reader:
-    """Reads paths for one event and one list of units; reuse it, it caches per segment."""
+    """Reads paths for one event and one list of units; reuse it, it caches what it reads."""
 
     def __init__(self, event: Event, units: Sequence[Unit]) -> None:
         self._event = event
         self._tz = event.tz
         self._start = event.start
         self._end = event.end
-        self._years = sorted({event.start.year, event.end.year})
+        self._years = sorted({event.start.year, event.end.year})  # a week may span New Year
         self._index = UnitIndex(units)
-        self._cache: dict[str, _Segment] = {}
+        self._names: dict[str, _Segment] = {}
+        self._folders: dict[str, _Folders] = {"": _NO_FOLDERS}
+        # Readings are frozen and few distinct: sharing them saves building one per file.
+        self._readings: dict[tuple[str | None, str, str | None, str | None], Reading] = {}
 
     def read(self, relpath: str, arrived: dt.datetime) -> Reading:
         """Unit, kind and cell of a path relative to inbox/, or why it must be quarantined.
 
-        `arrived` should be aware; it places an undated daily material on its day.
+        `arrived` should be aware (a naive one is taken as the machine's local time); it places
+        an undated daily material on its day.
         """
-        parts = [p for p in relpath.split("/") if p] or [""]
-        folders = [self._segment(p) for p in parts[:-1]]
-        name = self._segment(parts[-1])
+        folder, _, name = relpath.rpartition("/")
+        f = self._folders.get(folder)
+        if f is None:
+            f = self._read_folders(folder)
+        n = self._names.get(name)
+        if n is None:
+            n = self._read_name(name)
         reasons: list[str] = []
 
         # The top-most folder naming a unit decides, whatever deeper folders or the name say.
-        units = next((f.units for f in folders if f.units), name.units)
+        units = f.units or n.units
         unit: str | None = None
         if len(units) == 1:
             (unit,) = units
@@ -305,36 +353,53 @@ class Reader:
             count = "two" if len(units) == 2 else str(len(units))
             reasons.append(f"names {count} units: {', '.join(sorted(units))}")
 
-        kind = name.kind or next((f.kind for f in reversed(folders) if f.kind), name.ext_kind)
+        kind = n.kind or f.kind or n.ext_kind
 
-        cell: str | None
+        cell: str | None = None
+        bad: str | None = None
         if kind in PLAN_KINDS:
-            cell = PLAN
+            cell = PLAN  # dates in plans and summaries are ignored: they say when, not where
         elif kind in SUMMARY_KINDS:
             cell = SUMMARY
+        elif n.day or n.bad:  # the file name's date first, then the deepest folder's
+            cell, bad = n.day, n.bad
+        elif f.day or f.bad:
+            cell, bad = f.day, f.bad
         else:
-            cell = None
-            for seg in (name, *reversed(folders)):
-                if seg.day or seg.bad:
-                    cell = seg.day
-                    if seg.bad:
-                        reasons.append(seg.bad)
-                    break
+            day = arrived.astimezone(self._tz).date()  # event.day_of, without rebuilding tz
+            if self._start <= day <= self._end:
+                cell = day.isoformat()
             else:
-                day = arrived.astimezone(self._tz).date()  # event.day_of, without rebuilding tz
-                if self._start <= day <= self._end:
-                    cell = day.isoformat()
-                else:
-                    reasons.append(f"arrived {day.isoformat()}, outside the week, and names no date")
-        return Reading(unit=unit, kind=kind, cell=cell, quarantine="; ".join(reasons) or None)
+                bad = f"arrived {day.isoformat()}, outside the week, and names no date"
+        if bad:
+            reasons.append(bad)
 
-    def _segment(self, raw: str) -> _Segment:
-        seg = self._cache.get(raw)
-        if seg is None:
-            if len(self._cache) >= _CACHE_MAX:
-                self._cache.clear()  # crude, but bounded; folders come straight back
-            seg = self._cache[raw] = self._analyse(raw)
+        key = (unit, kind, cell, "; ".join(reasons) or None)
+        reading = self._readings.get(key)
+        if reading is None:
+            if len(self._readings) >= _CACHE_MAX:
+                self._readings.clear()
+            reading = self._readings[key] = Reading(*key)
+        return reading
+
+    def _read_name(self, raw: str) -> _Segment:
+        if len(self._names) >= _CACHE_MAX:
+            self._names.clear()  # crude, but bounded
+        seg = self._names[raw] = self._analyse(raw)
         return seg
+
+    def _read_folders(self, folder: str) -> _Folders:
+        if len(self._folders) >= _CACHE_MAX:
+            self._folders.clear()
+        segs = [self._analyse(p) for p in folder.split("/") if p]
+        dated = next((s for s in reversed(segs) if s.day or s.bad), None)
+        f = self._folders[folder] = _Folders(
+            units=next((s.units for s in segs if s.units), frozenset()),
+            kind=next((s.kind for s in reversed(segs) if s.kind), None),
+            day=dated.day if dated else None,
+            bad=dated.bad if dated else None,
+        )
+        return f
 
     def _analyse(self, raw: str) -> _Segment:
         text = normalize(raw)
@@ -345,43 +410,34 @@ class Reader:
             # college, not a 信息 report.
             text = _blank(text, spans)
         day, bad = self._find_date(text)
-        return _Segment(
-            units=frozenset(uid for _, _, uid in spans),
-            kind=_keyword_kind(text),
-            ext_kind=ext_kind,
-            day=day,
-            bad=bad,
-        )
+        units = frozenset([uid for _, _, uid in spans]) if spans else _NO_UNITS
+        return _Segment(units, _keyword_kind(text), ext_kind, day, bad)
 
     def _find_date(self, text: str) -> tuple[str | None, str | None]:
         """The first date in the week; else why the first out-of-week date cannot be used."""
         bad: str | None = None
         for m in _DATE_RE.finditer(text):
-            g = m.groupdict()
-            if g["n1"] or g["n2"]:
-                n = _day_number(g["n1"] or g["n2"])
+            form = m.lastgroup
+            if form == "dayn" or form == "nthday":
+                n = _day_number(m.group(form))
                 if n is None:
                     continue
                 if 1 <= n <= self._event.days:
                     return (self._start + dt.timedelta(days=n - 1)).isoformat(), None
                 bad = bad or f"day {n} is outside the week"
-            elif g["m4"] or g["m5"]:
+                continue
+            y, mo, d = _DATE_GROUPS[form or ""]
+            if y is None:
                 # A month-day outside the week is a name (6.1儿童节), not a date.
                 for year in self._years:
-                    d = _date(str(year), g["m4"] or g["m5"], g["d4"] or g["d5"])
-                    if d and self._start <= d <= self._end:
-                        return d.isoformat(), None
-            else:
-                d = (
-                    _date(g["y1"], g["m1"], g["d1"])
-                    if g["y1"]
-                    else _date(g["y2"], g["m2"], g["d2"])
-                    if g["y2"]
-                    else _date(g["y3"], g["m3"], g["d3"])
-                )
-                if d is None:
-                    continue
-                if self._start <= d <= self._end:
-                    return d.isoformat(), None
-                bad = bad or f"date {d.isoformat()} is outside the week"
+                    date = _date(year, m.group(mo), m.group(d))
+                    if date and self._start <= date <= self._end:
+                        return date.isoformat(), None
+                continue
+            date = _date(int(m.group(y)), m.group(mo), m.group(d))
+            if date is None:
+                continue
+            if self._start <= date <= self._end:
+                return date.isoformat(), None
+            bad = bad or f"date {date.isoformat()} is outside the week"
         return None, bad

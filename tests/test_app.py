@@ -1,0 +1,395 @@
+"""The dashboard driven through the real app: every key, asserted on the store or the screen."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import pytest
+from test_app_kit import NOW, TZ, at, clock_at, drop, make_workspace
+
+from weekwatch.store.ingest import IngestLock
+from weekwatch.store.week import Week
+from weekwatch.tui.app import WeekwatchApp, make_app
+from weekwatch.tui.screens.form import FormScreen, TextScreen
+from weekwatch.tui.screens.help import HelpScreen
+from weekwatch.tui.screens.quarantine import QuarantineScreen
+
+TODAY = "2024-05-15"
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return make_workspace(tmp_path / "ws")
+
+
+def app_for(ws, **kw) -> WeekwatchApp:
+    kw.setdefault("clock", clock_at())
+    kw.setdefault("watch", False)
+    kw.setdefault("lang", "en")
+    kw.setdefault("operator", "tester")
+    return make_app(ws, **kw)
+
+
+async def settle(pilot, until=None, timeout: float = 5.0) -> None:
+    """Let workers finish and messages land; with `until`, poll until it holds."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        busy = [w for w in app.workers if w.group != "watcher" and not w.is_finished]
+        if busy:
+            await app.workers.wait_for_complete(busy)
+        await pilot.pause(0.05)
+        done = app.board is not None and (until is None or until())
+        if done and not [w for w in app.workers if w.group != "watcher" and not w.is_finished]:
+            return
+        if loop.time() > end:
+            raise AssertionError("the app did not settle")
+
+
+def cell(app: WeekwatchApp, unit: str, col: str) -> str:
+    return app.grid.get_cell(unit, col).plain
+
+
+async def goto(pilot, unit: str, col: str) -> None:
+    assert pilot.app.grid.goto(unit, col)
+    await pilot.pause()
+
+
+async def fill(pilot, *values: str) -> None:
+    """Type into the open form's fields, one after the other, and submit."""
+    assert isinstance(pilot.app.screen, FormScreen)
+    for v in values:
+        await pilot.press(*v) if v else None
+        await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_first_screen_shows_the_grid_and_countdown(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
+        assert cell(app, "xinhua", "2024-05-14") == "!1"
+        assert cell(app, "weidong", "2024-05-14") == "✗"
+        assert cell(app, "pzy", TODAY) == "✓1"
+        assert cell(app, "jxxx", TODAY) == "○"
+        assert cell(app, "xinhua", "summary") == "·"
+        header = app.query_one("#header").text.plain
+        assert "Today's deadline 12:00 · 37 min left" in header
+        assert "quarantine 1" in header
+        assert app.grid.focus_column == TODAY  # the cursor starts on today
+        assert app.grid.get_cell("__totals__", "plan").plain == "3/0/2"
+
+
+async def test_moving_with_hjkl_and_arrows(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        assert app.grid.focus_unit == "pzy"
+        await pilot.press("k")
+        assert app.grid.focus_unit == "weidong"
+        await pilot.press("h")
+        assert app.grid.focus_column == "2024-05-14"
+        await pilot.press("l", "right")
+        assert app.grid.focus_column == "2024-05-16"
+        await pilot.press("down")
+        assert app.grid.focus_unit == "pzy"
+        detail = str(app.query_one("#detail").render())
+        assert "平顶山职业技术学院" in detail and "张伟" in detail
+
+
+async def test_find_by_alias_as_you_type(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"舞钢", "enter")
+        await pilot.pause()
+        assert app.grid.focus_unit == "wugang"
+        await pilot.press("slash", *"jx", "enter")
+        await pilot.pause()
+        assert app.grid.focus_unit == "jxxx"
+
+
+async def test_filter_cycles_and_sort_moves_rows_only_when_asked(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        assert app.filter == "problems"
+        await pilot.press("f")
+        assert app.filter == "missing"
+        assert app.grid.row_keys == ["weidong", "pzy", "wugang", "jxxx"]
+        await pilot.press("f")
+        assert app.grid.row_keys == ["xinhua", "weidong"]
+        await pilot.press("f")
+        assert app.filter == "all" and len(app.grid.row_keys) == 5
+        await pilot.press("s")
+        assert app.sort == "worst"
+        assert app.grid.row_keys[0] == "jxxx"
+        assert "sort: worst first" in app.query_one("#header").text.plain
+        await pilot.press("s", "s", "s")
+        assert app.sort == "roster"
+        assert app.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
+
+
+async def test_excuse_records_reason_and_operator(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "jxxx", "2024-05-14")
+        await pilot.press("e")
+        await fill(pilot, "停电")
+        await settle(pilot, lambda: cell(app, "jxxx", "2024-05-14") == "E")
+        excuse = app.week.ledger().excuses[("jxxx", "2024-05-14")]
+        assert excuse.data["reason"] == "停电" and excuse.operator == "tester"
+        assert any("Excused 1" in t for t in app.toasts)
+
+        # u takes it back
+        await pilot.press("u")
+        await settle(pilot, lambda: cell(app, "jxxx", "2024-05-14") == "✗")
+        assert ("jxxx", "2024-05-14") not in app.week.ledger().excuses
+
+
+async def test_escape_cancels_a_form(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        assert isinstance(app.screen, FormScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.week.ledger().actions == []
+
+
+async def test_extend_until_a_time_today(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "jxxx", TODAY)
+        await pilot.press("x")
+        await fill(pilot, "15:30")
+        await settle(pilot, lambda: ("jxxx", TODAY) in app.week.ledger().extensions)
+        assert app.week.ledger().extensions[("jxxx", TODAY)] == dt.datetime(2024, 5, 15, 15, 30, tzinfo=TZ)
+
+
+async def test_bad_extension_time_is_a_notification_not_a_crash(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await fill(pilot, "soon")
+        await settle(pilot)
+        assert app.week.ledger().extensions == {}
+        assert any("not a" in t for t in app.toasts)
+
+
+async def test_space_marks_rows_for_a_bulk_contact(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "pzy", TODAY)
+        await pilot.press("space", "space")  # marks pzy, then wugang (the cursor moves down)
+        assert app.marked == {"pzy", "wugang"}
+        assert cell(app, "pzy", "unit").startswith("●")
+        await pilot.press("c")
+        await fill(pilot, "已电话，答应下午补交", "16:00")
+        await settle(pilot, lambda: len(app.week.ledger().actions) == 2)
+        acts = app.week.ledger().actions
+        assert {a.unit for a in acts} == {"pzy", "wugang"}
+        assert all(a.type == "contact" and a.data["promised_by"].startswith("2024-05-15T16:00") for a in acts)
+        await settle(pilot, lambda: not app.marked)
+
+
+async def test_bulk_excuse_of_marked_rows(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "weidong", "2024-05-14")
+        await pilot.press("space", "space", "space")
+        await pilot.press("e")
+        await fill(pilot, "系统故障")
+        await settle(pilot, lambda: len(app.week.ledger().excuses) == 3)
+        assert cell(app, "wugang", "2024-05-14") == "E1"
+
+
+async def test_note_on_a_cell(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await fill(pilot, "联络员换人")
+        await settle(pilot, lambda: app.week.ledger().actions)
+        (a,) = app.week.ledger().actions
+        assert (a.type, a.unit, a.cell, a.data["text"]) == ("note", "xinhua", TODAY, "联络员换人")
+        await settle(pilot, lambda: "联络员换人" in str(app.query_one("#detail").render()))
+
+
+async def test_undo_with_nothing_to_undo_says_so(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert any("nothing to undo" in t for t in app.toasts)
+
+
+async def test_rescan_without_a_watcher_scans_once(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        drop(ws, "技师学院_2024-05-15_报道.docx", at(4, 10))
+        await pilot.press("r")
+        await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✓1")
+        assert any("平顶山技师学院" in t for t in app.toasts)
+
+
+async def test_enter_opens_the_file_record(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "xinhua", "2024-05-14")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen)
+        body = app.screen.body.plain
+        assert "xinhua/新华区_2024-05-14_报道.docx" in body and "late" in body
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TextScreen)
+
+
+async def test_help_lists_every_binding(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        described = {b.id for b in app.screen.bindings}
+        for b in (b for _, b in app._bindings):
+            if b.id and b.id.startswith(("app.", "grid.")):
+                assert b.id in described and b.tooltip
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_quarantine_view_assigns_with_the_unit_picker(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, QuarantineScreen)
+        assert app.screen.paths == ["不知道是谁的照片.jpg"]
+        await pilot.press("enter")
+        await pilot.press(*"舞钢", "enter")
+        await pilot.pause()
+        await fill(pilot, "", "")  # keep the column and kind read from the file
+        await settle(pilot, lambda: app.week.ledger().assignments)
+        a = app.week.ledger().assignments["不知道是谁的照片.jpg"]
+        assert (a.unit, a.cell) == ("wugang", "2024-05-14")
+        await settle(pilot, lambda: app.screen.paths == [])
+        await pilot.press("escape")
+        await settle(pilot, lambda: cell(app, "wugang", "2024-05-14") == "✓2")
+
+
+async def test_theme_switch_and_palette_commands(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = app.theme
+        await pilot.press("t")
+        assert app.theme != before
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for label in ("Excuse", "Extend", "Contact", "Note", "Undo", "Find", "Quarantine", "Help"):
+            assert label in titles
+        assert "Filter: missing" in titles and "Sort: worst first" in titles
+
+
+async def test_q_quits(ws):
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_read_only_refuses_actions(ws):
+    app = app_for(ws, read_only=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "read-only" in app.query_one("#header").text.plain
+        for key in ("e", "x", "c", "n", "u"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, FormScreen)
+        assert app.week.ledger().actions == []
+        assert any("Read-only" in t for t in app.toasts)
+
+
+async def test_as_of_shows_the_week_as_it_stood(ws):
+    app = app_for(ws, as_of=at(2, 11))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "as of 2024-05-13 11:00" in app.query_one("#header").text.plain
+        assert cell(app, "xinhua", "2024-05-14") == "·"  # not begun then
+        assert cell(app, "weidong", "2024-05-13") == "○"
+        await pilot.press("e")
+        assert not isinstance(app.screen, FormScreen)
+
+
+async def test_follows_when_another_process_ingests(ws):
+    lock = IngestLock(ws.dbdir)
+    lock.acquire()
+    try:
+        app = app_for(ws, watch=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            assert app.watcher is None
+            assert "following pid" in app.query_one("#header").text.plain
+            # Another process (here: another Week on the same workspace) writes: it shows up.
+            Week(ws, clock=clock_at()).excuse("jxxx", TODAY, "另一个看板", operator="other")
+            await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "E", timeout=5)
+    finally:
+        lock.release()
+
+
+async def test_deadline_passes_without_a_key(ws):
+    now = [dt.datetime(2024, 5, 15, 11, 59, 58, tzinfo=TZ)]
+    app = app_for(ws, clock=lambda: now[0])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert cell(app, "jxxx", TODAY) == "○"
+        assert "Today's deadline" in app.query_one("#header").text.plain
+        now[0] = dt.datetime(2024, 5, 15, 12, 0, 1, tzinfo=TZ)
+        await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✗", timeout=4)
+        assert any("4 cell(s) now missing" in t for t in app.toasts)
+
+
+async def test_live_arrival_updates_its_cell(ws):
+    app = app_for(ws, watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.watcher is not None)
+        assert "watching" in app.query_one("#header").text.plain
+        assert cell(app, "jxxx", TODAY) == "○"
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        (ws.inbox / "技师学院_第4天_新闻稿.docx").write_bytes(b"news")
+        await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✓1", timeout=5)
+        assert loop.time() - t0 < 3
+        assert any("New material: 平顶山技师学院" in t for t in app.toasts)
+        assert ("jxxx", TODAY) in app.grid._flashing or app.grid.get_cell("jxxx", TODAY).plain == "✓1"
+
+
+async def test_lang_zh_speaks_chinese(ws):
+    app = app_for(ws, lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "今日截止 12:00 · 还有 37 分钟" in app.query_one("#header").text.plain
+
+
+def test_now_constant_is_day_four():
+    assert NOW.date() == dt.date(2024, 5, 15)
