@@ -27,8 +27,8 @@ def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
     with open(path, "rb", buffering=0) as f:
         if 0 <= size_hint <= CHUNK:
             # Most drops are small: one read, no buffer to allocate per file.
-            data = f.read(CHUNK + 1)
-            if len(data) <= CHUNK:
+            data = f.read(size_hint + 1)
+            if len(data) <= size_hint:
                 return hashlib.sha256(data).hexdigest()
             h = hashlib.sha256(data)
         else:

@@ -105,6 +105,7 @@ def test_operator_actions_are_logged_and_undoable(ws, capsys):
         (["status", "--as-of", "13:00"], "'13:00'"),
         (["assign", "missing.pdf", "--unit", "wugang"], "no material"),
         (["undo"], "nothing to undo"),
+        (["status", "--only", "missing,lost"], "unknown state lost"),
         (["frobnicate"], "invalid choice"),
     ],
 )

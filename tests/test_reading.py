@@ -6,7 +6,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from weekwatch.store.model import Event, Reading, Unit
 from weekwatch.store.reading import Reader, UnitIndex, is_ignored, normalize
 
@@ -88,7 +87,8 @@ READ_ROWS = [
     ("卫东区第九天照片.jpg", "weidong", "photo", None, "day 9 is outside the week"),
     ("卫东区Day 9 照片.jpg", "weidong", "photo", None, "day 9 is outside the week"),
     # Full dates outside the week are quarantined, with the date said.
-    ("舞钢市2024-06-01活动报道.docx", "wugang", "report", None, "date 2024-06-01 is outside the week"),
+    ("舞钢市2024-06-01活动报道.docx", "wugang", "report", None,
+     "date 2024-06-01 is outside the week"),
     ("舞钢市20230515照片.jpg", "wugang", "photo", None, "date 2023-05-15 is outside the week"),
     ("2024-06-01/舞钢市/照片.jpg", "wugang", "photo", None, "date 2024-06-01 is outside the week"),
     ("2024-05-13/舞钢市/2024-06-01照片.jpg", "wugang", "photo", None,

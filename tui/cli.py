@@ -17,7 +17,7 @@ from pathlib import Path
 
 from weekwatch.store.config import init_workspace, parse_moment
 from weekwatch.store.ingest import IngestLock, display_path
-from weekwatch.store.model import KINDS, WeekwatchError
+from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import find_workspace
@@ -156,7 +156,10 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
 
 def _status_table(week: Week, args: argparse.Namespace) -> int:
     as_of = parse_moment(args.as_of, week.event.tz) if args.as_of else None
-    only = frozenset(s.strip() for s in args.only.split(",")) if args.only else None
+    only = frozenset(s.strip() for s in args.only.split(",") if s.strip()) if args.only else None
+    if only and not only <= set(STATES):
+        bad = ", ".join(sorted(only - set(STATES)))
+        raise WeekwatchError(f"--only: unknown state {bad}; the states are {', '.join(STATES)}")
     board = week.board(as_of)
     if args.json:
         _print_json(status_json(board, only))
