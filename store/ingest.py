@@ -11,15 +11,20 @@ import datetime as dt
 import errno
 import fcntl
 import hashlib
+import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .model import Event, Material, WeekwatchError
+from .model import Event, Material, Reading, WeekwatchError
 from .reading import Reader, is_ignored
 
 CHUNK = 1 << 20
+#: Batches at least this big are hashed and read on every core.
+PARALLEL_MIN = 2000
 
 
 def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
@@ -47,6 +52,26 @@ def display_path(path: str) -> str:
         return path
     except UnicodeEncodeError:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+#: The inbox and reader a forked hashing worker inherits from its parent.
+_FORKED: tuple[str, Reader] | None = None
+
+
+def _hash_and_read(
+    items: list[tuple[str, int, dt.datetime]], work: tuple[str, Reader] | None = None
+) -> list[tuple[str | OSError, Reading]]:
+    work = work or _FORKED
+    assert work is not None
+    inbox, reader = work
+    out: list[tuple[str | OSError, Reading]] = []
+    for rel, size, arrived in items:
+        try:
+            digest: str | OSError = sha256_of(os.path.join(inbox, rel), size)
+        except OSError as exc:
+            digest = OSError(exc.errno, exc.strerror)  # picklable across the pool
+        out.append((digest, reader.read(rel, arrived)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -139,25 +164,25 @@ class Ingestor:
         batch = Batch()
         writes: list[Material] = []
         seen: set[str] = set()
+        todo: list[tuple[Found, Material | None]] = []
         for f in found:
             seen.add(f.relpath)
             old = known.get(f.relpath)
-            if old is not None and not old.gone and (old.size, old.mtime_ns) == (f.size, f.mtime_ns):
-                continue
-            try:
-                digest = sha256_of(os.path.join(self.inbox, f.relpath), f.size)
-            except OSError as exc:
-                batch.errors.append(f"{display_path(f.relpath)}: {exc.strerror or exc}")
+            if old is None or old.gone or (old.size, old.mtime_ns) != (f.size, f.mtime_ns):
+                todo.append((f, old))
+        arrivals = [arrived(f).astimezone(self.event.tz) for f, _ in todo]
+        results = self._read_all(todo, arrivals)
+        for (f, old), at, (digest, reading) in zip(todo, arrivals, results, strict=True):
+            if isinstance(digest, OSError):
+                batch.errors.append(f"{display_path(f.relpath)}: {digest.strerror or digest}")
                 continue
             if old is not None and old.sha256 == digest:
-                # Same content touched or put back: the record stays, only the stamp follows.
+                # Same content touched or put back: the record stays, the stamp follows.
                 writes.append(replace(old, mtime_ns=f.mtime_ns, gone=False))
                 continue
             if old is not None:
-                writes.append(
-                    replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True)
-                )
-            writes.append(self._record(f, digest, arrived(f)))
+                writes.append(replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True))
+            writes.append(self._record(f, digest, at, reading))
             batch.added.append(writes[-1])
         for path in self._gone(known, seen, complete, tuple(gone)):
             writes.append(replace(known[path], gone=True))
@@ -165,6 +190,23 @@ class Ingestor:
         if writes:
             self.store.put_materials(writes)
         return batch
+
+    def _read_all(
+        self, todo: list[tuple[Found, Material | None]], arrivals: list[dt.datetime]
+    ) -> Iterator[tuple[str | OSError, Reading]]:
+        """Hash and read every file, in order; on both cores when there are many."""
+        items = [(f.relpath, f.size, at) for (f, _), at in zip(todo, arrivals, strict=True)]
+        global _FORKED
+        if len(items) < PARALLEL_MIN or threading.active_count() > 1:
+            # A process with threads (the dashboard) must not fork; small batches need not.
+            yield from _hash_and_read(items, (str(self.inbox), self.reader))
+            return
+        _FORKED = (str(self.inbox), self.reader)  # inherited by the forked workers
+        slices = [items[i : i + 1000] for i in range(0, len(items), 1000)]
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=ctx) as pool:
+            for chunk in pool.map(_hash_and_read, slices):
+                yield from chunk
 
     def _gone(
         self, known: dict[str, Material], seen: set[str], complete: bool, removed: tuple[str, ...]
@@ -182,9 +224,7 @@ class Ingestor:
                     out.append(path)
         return out
 
-    def _record(self, f: Found, digest: str, arrived: dt.datetime) -> Material:
-        arrived = arrived.astimezone(self.event.tz)
-        reading = self.reader.read(f.relpath, arrived)
+    def _record(self, f: Found, digest: str, arrived: dt.datetime, reading: Reading) -> Material:
         quarantine = reading.quarantine
         if f.size == 0:
             quarantine = "empty file (0 bytes)"
