@@ -24,11 +24,55 @@ from weekwatch.store.config import init_workspace
 from weekwatch.store.db import Store
 from weekwatch.store.model import Unit
 
-PLACES = ["新华", "卫东", "湛河", "石龙", "舞钢", "汝州", "宝丰", "叶县", "鲁山", "郏县", "高新", "开封",
-          "洛阳", "许昌", "漯河", "南阳", "信阳", "周口", "驻马店", "商丘", "安阳", "鹤壁", "新乡", "焦作", "濮阳"]
-TYPES = ["教育体育局", "职业技术学院", "工业职业技术学院", "技师学院", "中等职业学校", "职业教育中心",
-         "卫生职业学院", "财经职业学院", "交通职业学院", "农业职业学院", "艺术职业学院", "建筑职业学院",
-         "商贸学校", "机电学校", "旅游学校", "幼儿师范学校", "电子信息学校", "化工学校", "林业学校", "体育学校"]
+PLACES = [
+    "新华",
+    "卫东",
+    "湛河",
+    "石龙",
+    "舞钢",
+    "汝州",
+    "宝丰",
+    "叶县",
+    "鲁山",
+    "郏县",
+    "高新",
+    "开封",
+    "洛阳",
+    "许昌",
+    "漯河",
+    "南阳",
+    "信阳",
+    "周口",
+    "驻马店",
+    "商丘",
+    "安阳",
+    "鹤壁",
+    "新乡",
+    "焦作",
+    "濮阳",
+]
+TYPES = [
+    "教育体育局",
+    "职业技术学院",
+    "工业职业技术学院",
+    "技师学院",
+    "中等职业学校",
+    "职业教育中心",
+    "卫生职业学院",
+    "财经职业学院",
+    "交通职业学院",
+    "农业职业学院",
+    "艺术职业学院",
+    "建筑职业学院",
+    "商贸学校",
+    "机电学校",
+    "旅游学校",
+    "幼儿师范学校",
+    "电子信息学校",
+    "化工学校",
+    "林业学校",
+    "体育学校",
+]
 KINDS = ["典型案例", "职教故事", "新闻稿", "简报", "照片", "视频"]
 
 
@@ -61,15 +105,19 @@ def make_files(inbox: Path, units: list[Unit], files: int, start: dt.date) -> No
 
 def bare_pass(inbox: Path) -> float:
     t0 = time.perf_counter()
-    subprocess.run(f"find '{inbox}' -type f -print0 | xargs -0 sha256sum > /dev/null",
-                   shell=True, check=True)
+    subprocess.run(
+        f"find '{inbox}' -type f -print0 | xargs -0 sha256sum > /dev/null", shell=True, check=True
+    )
     return time.perf_counter() - t0
 
 
 def ingest_pass(root: Path) -> tuple[float, int]:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "weekwatch", "-w", str(root), "ingest"], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "weekwatch", "-w", str(root), "ingest"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     elapsed = time.perf_counter() - t0
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return elapsed, peak_kb
@@ -92,12 +140,18 @@ def main() -> None:
         bare = min(bare_pass(ws.inbox) for _ in range(3))
         elapsed, peak_kb = ingest_pass(ws.root)
         rescan, _ = ingest_pass(ws.root)  # nothing new: one stat per file
-        out = subprocess.run([sys.executable, "-m", "weekwatch", "-w", str(ws.root), "materials", "--quarantine"],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "weekwatch", "-w", str(ws.root), "materials", "--quarantine"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         quarantined = len(out.splitlines())
         print(f"files: {args.files} across {args.units} units ({quarantined} quarantined)")
         print(f"bare find | xargs sha256sum: {bare:.2f} s  ({args.files / bare:,.0f} files/s)")
-        print(f"weekwatch ingest (whole process): {elapsed:.2f} s  ({args.files / elapsed:,.0f} files/s)")
+        print(
+            f"weekwatch ingest (whole process): {elapsed:.2f} s  ({args.files / elapsed:,.0f} files/s)"
+        )
         print(f"ratio ingest / bare: {elapsed / bare:.1f}x")
         print(f"rescan with nothing new: {rescan:.2f} s")
         print(f"peak RSS of the ingest process: {peak_kb / 1024:.0f} MB")

@@ -52,8 +52,10 @@ def main() -> None:
         p95 = lat[max(0, int(len(lat) * 0.95) - 1)]
         mode = "polling" if args.poll else "OS events"
         print(f"drops: {len(lat)} ({mode})")
-        print(f"drop → listed: p50 {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-              f"max {lat[-1] * 1000:.0f} ms")
+        print(
+            f"drop → listed: p50 {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+            f"max {lat[-1] * 1000:.0f} ms"
+        )
     finally:
         proc.terminate()
         proc.wait(5)

@@ -26,9 +26,7 @@ class Ledger:
     def history(self, unit: str, cell: str | None = None) -> list[Action]:
         """A unit's actions (or one cell's, plus the unit's cell-less notes), oldest first."""
         return [
-            a
-            for a in self.actions
-            if a.unit == unit and (cell is None or a.cell in (cell, None))
+            a for a in self.actions if a.unit == unit and (cell is None or a.cell in (cell, None))
         ]
 
     def last_undoable(self, operator: str | None = None) -> Action | None:
@@ -43,9 +41,7 @@ class Ledger:
 
 def fold(actions: Iterable[Action], as_of: dt.datetime | None = None) -> Ledger:
     """Fold the log (any order) into the ledger in force at `as_of` (default: all of it)."""
-    log = sorted(
-        (a for a in actions if as_of is None or a.at <= as_of), key=lambda a: (a.at, a.id)
-    )
+    log = sorted((a for a in actions if as_of is None or a.at <= as_of), key=lambda a: (a.at, a.id))
     by_id = {a.id: a for a in log}
     # An undo only ever targets an earlier action, so walking back from the newest settles
     # every undo before its own target is looked at (an undone undo takes nothing back).

@@ -152,7 +152,9 @@ class Board:
         return self.cells[(unit, column)]
 
     def materials_of(self, unit: str, column: str) -> list[Placed]:
-        return [p for p in self.placed if p.unit == unit and p.cell == column and p.quarantine is None]
+        return [
+            p for p in self.placed if p.unit == unit and p.cell == column and p.quarantine is None
+        ]
 
     @property
     def quarantined(self) -> list[Placed]:

@@ -99,7 +99,9 @@ class Watcher:
             if stop.is_set():
                 return
 
-    def _tick(self, changes: set[tuple[watchfiles.Change, str]], force_rescan: bool = False) -> None:
+    def _tick(
+        self, changes: set[tuple[watchfiles.Change, str]], force_rescan: bool = False
+    ) -> None:
         try:
             self._note(changes)
             self._ingest_settled()
@@ -128,7 +130,11 @@ class Watcher:
                 # Gone, or a name the event layer could not spell (not UTF-8): let the
                 # parent folder's files speak for themselves.
                 parent = os.path.dirname(rel)
-                for f in walk(self.inbox, parent) if os.path.isdir(os.path.join(self.inbox, parent)) else ():
+                for f in (
+                    walk(self.inbox, parent)
+                    if os.path.isdir(os.path.join(self.inbox, parent))
+                    else ()
+                ):
                     if os.path.dirname(f.relpath) == parent:
                         self._pending.setdefault(f.relpath, _Pending(now, None, time.monotonic()))
                 self._mark_gone(rel)

@@ -16,7 +16,11 @@ from weekwatch.tui.cli import run
 def cli(ws, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WEEKWATCH_WORKSPACE": str(ws.root)}
     return subprocess.run(
-        [sys.executable, "-m", "weekwatch", *args], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "weekwatch", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
 
 
@@ -39,11 +43,19 @@ def test_ingest_materials_and_status_json(ws, capsys):
     code, out = call(ws, capsys, "materials", "--json")
     rows = {r["path"]: r for r in json.loads(out)}
     assert set(rows) == {
-        "舞钢市/2024-05-13/典型案例.docx", "平职院_5月13日_照片.jpg", "平职院_5月13日_照片 (1).jpg",
-        "不知道是谁.pdf", "宝丰县活动方案.docx",
+        "舞钢市/2024-05-13/典型案例.docx",
+        "平职院_5月13日_照片.jpg",
+        "平职院_5月13日_照片 (1).jpg",
+        "不知道是谁.pdf",
+        "宝丰县活动方案.docx",
     }
     case = rows["舞钢市/2024-05-13/典型案例.docx"]
-    assert (case["unit"], case["cell"], case["kind"], case["late"]) == ("wugang", "2024-05-13", "case", False)
+    assert (case["unit"], case["cell"], case["kind"], case["late"]) == (
+        "wugang",
+        "2024-05-13",
+        "case",
+        False,
+    )
     assert case["received_at"] == "2024-05-13T10:00:00+08:00"
     assert case["size"] == 4 and len(case["sha256"]) == 64 and case["quarantine"] is None
     assert rows["平职院_5月13日_照片.jpg"]["late"] is True
@@ -63,7 +75,9 @@ def test_ingest_materials_and_status_json(ws, capsys):
     # looking back to before the late photo arrived
     st = json.loads(call(ws, capsys, "status", "--json", "--as-of", "2024-05-13 13:30")[1])
     assert {u["id"]: u["cells"] for u in st["units"]}["pzy"]["2024-05-13"]["state"] == "missing"
-    st = json.loads(call(ws, capsys, "status", "--json", "--as-of", "2024-05-13 16:00", "--only", "late")[1])
+    st = json.loads(
+        call(ws, capsys, "status", "--json", "--as-of", "2024-05-13 16:00", "--only", "late")[1]
+    )
     assert [u["id"] for u in st["units"]] == ["pzy"]
 
 
@@ -73,7 +87,10 @@ def test_operator_actions_are_logged_and_undoable(ws, capsys):
     assert call(ws, capsys, "excuse", "宝丰县", "3", "--reason", "停电")[0] == 0
     assert call(ws, capsys, "extend", "wugang", "2024-05-14", "--until", "2024-05-14 18:00")[0] == 0
     assert call(ws, capsys, "note", "pzy", "plan", "方案周一补交")[0] == 0
-    assert call(ws, capsys, "contact", "pzy", "已电话联系", "--promised-by", "2024-05-14T17:00")[0] == 0
+    assert (
+        call(ws, capsys, "contact", "pzy", "已电话联系", "--promised-by", "2024-05-14T17:00")[0]
+        == 0
+    )
     assert call(ws, capsys, "assign", "谁的稿件.docx", "--unit", "平职院")[0] == 0
     log = json.loads(call(ws, capsys, "log", "--json")[1])
     assert [r["type"] for r in log] == ["excuse", "extend", "note", "contact", "assign"]
@@ -121,7 +138,9 @@ def test_malformed_config_and_roster_are_one_message(ws, tmp_path):
     bad.write_bytes("编号,单位名称\nx,舞钢\n".encode("utf-16"))
     r = cli(ws, "units", "import", str(bad))
     assert r.returncode == 2 and "units.csv" in r.stderr and "Traceback" not in r.stderr
-    ws.config.write_text('[event]\ntitle = "x"\nstart = 2024-05-12\ntimezone = "Mars/Olympus"\n', "utf-8")
+    ws.config.write_text(
+        '[event]\ntitle = "x"\nstart = 2024-05-12\ntimezone = "Mars/Olympus"\n', "utf-8"
+    )
     r = cli(ws, "status")
     assert r.returncode == 2 and "Mars/Olympus" in r.stderr and "Traceback" not in r.stderr
     ws.config.write_text("[event\n", "utf-8")
@@ -142,15 +161,23 @@ def test_roster_import_updates_by_id_without_touching_materials(ws, tmp_path, ca
     code, out = call(ws, capsys, "units", "import", str(roster))
     assert code == 0 and "1 units added, 1 updated" in out
     units = {u["id"]: u for u in json.loads(call(ws, capsys, "units", "list", "--json")[1])}
-    assert units["wugang"]["liaison_name"] == "李娜" and units["wugang"]["aliases"] == ["舞钢市", "舞钢"]
+    assert units["wugang"]["liaison_name"] == "李娜" and units["wugang"]["aliases"] == [
+        "舞钢市",
+        "舞钢",
+    ]
     assert list(units) == ["wugang", "baofeng", "pzy", "ruzhou"]  # roster order kept
     mats = json.loads(call(ws, capsys, "materials", "--json")[1])
     assert [(m["unit"], m["cell"]) for m in mats] == [("wugang", "2024-05-13")]
 
 
 def test_workspace_is_found_from_a_subfolder(ws):
-    r = subprocess.run([sys.executable, "-m", "weekwatch", "units", "list"], cwd=ws.inbox,
-                       capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k != "WEEKWATCH_WORKSPACE"})
+    r = subprocess.run(
+        [sys.executable, "-m", "weekwatch", "units", "list"],
+        cwd=ws.inbox,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "WEEKWATCH_WORKSPACE"},
+    )
     assert r.returncode == 0 and "wugang" in r.stdout
 
 
@@ -161,3 +188,15 @@ def test_status_table_reads_without_colour(ws):
     assert r.returncode == 0 and "\x1b[" not in r.stdout
     line = next(ln for ln in r.stdout.splitlines() if "舞钢市" in ln)
     assert "✓1" in line and "✗" in line and "·" in line
+
+
+def test_hostile_names_never_reach_the_terminal_raw(ws):
+    drop(ws, "舞钢市/\x1b[31m红\x1b[0m_简报_5.13.docx", b"a", at(13, 9))
+    drop(ws, "宝丰县/\u202egpj.exe_照片_5.13.jpg", b"b", at(13, 9))
+    drop(ws, "[bold]平职院[/]_5.13_稿件.docx", b"c", at(13, 9))
+    assert cli(ws, "ingest").returncode == 0
+    out = cli(ws, "materials").stdout
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "\\x1b[31m红" in out and "\\u202egpj.exe" in out and "[bold]平职院[/]" in out
+    rows = json.loads(cli(ws, "materials", "--json").stdout)
+    assert {r["unit"] for r in rows} == {"wugang", "baofeng", "pzy"}

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from weekwatch.store.config import (
     init_workspace,
     load_config,

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from weekwatch.store.db import (
     SCHEMA_VERSION,
     JsonFileStorage,

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from weekwatch.fixtures.drops import (
     CASES,
     EPOCH,
@@ -149,8 +150,9 @@ def test_reading_rules_place_every_drop(seed: int, shift: int) -> None:
             or (got.quarantine is not None) != quarantined
             or (not quarantined and got.cell != d.expect_cell)
         ):
-            wrong.append(f"{d.case}: {d.relpath!r} expected {d.expect_unit}/{d.expect_cell}, "
-                         f"read {got}")
+            wrong.append(
+                f"{d.case}: {d.relpath!r} expected {d.expect_unit}/{d.expect_cell}, read {got}"
+            )
     assert not wrong, "\n".join(wrong)
 
 

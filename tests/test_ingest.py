@@ -13,9 +13,11 @@ from conftest import at, drop
 from weekwatch.store.ingest import sha256_of
 from weekwatch.store.week import Week
 
-NAMES = [f"舞钢市/2024-05-1{d}/典型案例{i}.docx" for d in range(2, 9) for i in range(3)] + [
-    f"平职院_第{d}天_照片{i}.jpg" for d in range(1, 8) for i in range(3)
-] + ["谁也不是.pdf", "宝丰县/总结.docx", "~$宝丰县简报.docx", "Thumbs.db"]
+NAMES = (
+    [f"舞钢市/2024-05-1{d}/典型案例{i}.docx" for d in range(2, 9) for i in range(3)]
+    + [f"平职院_第{d}天_照片{i}.jpg" for d in range(1, 8) for i in range(3)]
+    + ["谁也不是.pdf", "宝丰县/总结.docx", "~$宝丰县简报.docx", "Thumbs.db"]
+)
 
 
 def records(ws):
@@ -50,8 +52,9 @@ def test_parallel_scan_gives_what_the_serial_one_does(filled, tmp_path):
         "b = Week(Workspace(Path(sys.argv[1]))).ingestor().scan()\n"
         "print(len(b.added), len(pools))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(filled.root)], capture_output=True,
-                         text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(filled.root)], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == [str(len(serial)), "1"]
     assert records(filled) == serial
 

@@ -27,4 +27,7 @@ def test_installs_as_one_namespace():
     import weekwatch.widgets
 
     assert weekwatch.store.__name__ == "weekwatch.store"
-    assert weekwatch.tui.__name__ == "weekwatch.tui" and weekwatch.widgets.__name__ == "weekwatch.widgets"
+    assert (
+        weekwatch.tui.__name__ == "weekwatch.tui"
+        and weekwatch.widgets.__name__ == "weekwatch.widgets"
+    )

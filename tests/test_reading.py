@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from weekwatch.store.model import Event, Reading, Unit
 from weekwatch.store.reading import Reader, UnitIndex, is_ignored, normalize
 
@@ -87,14 +88,29 @@ READ_ROWS = [
     ("卫东区第九天照片.jpg", "weidong", "photo", None, "day 9 is outside the week"),
     ("卫东区Day 9 照片.jpg", "weidong", "photo", None, "day 9 is outside the week"),
     # Full dates outside the week are quarantined, with the date said.
-    ("舞钢市2024-06-01活动报道.docx", "wugang", "report", None,
-     "date 2024-06-01 is outside the week"),
+    (
+        "舞钢市2024-06-01活动报道.docx",
+        "wugang",
+        "report",
+        None,
+        "date 2024-06-01 is outside the week",
+    ),
     ("舞钢市20230515照片.jpg", "wugang", "photo", None, "date 2023-05-15 is outside the week"),
     ("2024-06-01/舞钢市/照片.jpg", "wugang", "photo", None, "date 2024-06-01 is outside the week"),
-    ("2024-05-13/舞钢市/2024-06-01照片.jpg", "wugang", "photo", None,
-     "date 2024-06-01 is outside the week"),
-    ("2024-06-01照片.jpg", None, "photo", None,
-     "no unit named; date 2024-06-01 is outside the week"),
+    (
+        "2024-05-13/舞钢市/2024-06-01照片.jpg",
+        "wugang",
+        "photo",
+        None,
+        "date 2024-06-01 is outside the week",
+    ),
+    (
+        "2024-06-01照片.jpg",
+        None,
+        "photo",
+        None,
+        "no unit named; date 2024-06-01 is outside the week",
+    ),
     # The file name's date before the folder's.
     ("2024-05-13/舞钢市/5月14日照片.jpg", "wugang", "photo", "2024-05-14", None),
     # Plans and summaries ignore dates, even outside the week.
@@ -154,11 +170,19 @@ def test_read(
 # (path, arrived, cell, quarantine): where the arrival, not the name, decides.
 ARRIVAL_ROWS = [
     ("舞钢市活动照片.jpg", at(20), None, "arrived 2024-05-20, outside the week, and names no date"),
-    ("舞钢市活动照片.jpg", at(11, 23), None,
-     "arrived 2024-05-11, outside the week, and names no date"),
+    (
+        "舞钢市活动照片.jpg",
+        at(11, 23),
+        None,
+        "arrived 2024-05-11, outside the week, and names no date",
+    ),
     # The day is the event's: 17:00 UTC on the 18th is already the 19th in Shanghai.
-    ("舞钢市活动照片.jpg", dt.datetime(2024, 5, 18, 17, tzinfo=dt.UTC), None,
-     "arrived 2024-05-19, outside the week, and names no date"),
+    (
+        "舞钢市活动照片.jpg",
+        dt.datetime(2024, 5, 18, 17, tzinfo=dt.UTC),
+        None,
+        "arrived 2024-05-19, outside the week, and names no date",
+    ),
     ("舞钢市活动照片.jpg", dt.datetime(2024, 5, 11, 17, tzinfo=dt.UTC), "2024-05-12", None),
     ("舞钢市活动照片.jpg", at(18, 23, 59), "2024-05-18", None),
     ("舞钢市活动照片5月13日.jpg", at(20), "2024-05-13", None),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from weekwatch.store.model import Unit, WeekwatchError
 from weekwatch.store.roster import read_roster, split_aliases, validate_units
 

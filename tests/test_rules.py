@@ -75,13 +75,29 @@ def test_deadlines_are_wall_clock_in_the_event_zone():
 
 def mat(path, unit, cell, when, sha="a", **kw) -> Material:
     return Material(
-        key=path, path=path, sha256=sha, size=10, mtime_ns=0, received_at=when,
-        unit=unit, kind=kw.pop("kind", "report"), cell=cell, **kw,
+        key=path,
+        path=path,
+        sha256=sha,
+        size=10,
+        mtime_ns=0,
+        received_at=when,
+        unit=unit,
+        kind=kw.pop("kind", "report"),
+        cell=cell,
+        **kw,
     )
 
 
 def act(i, type_, unit=None, cell=None, when=None, **data) -> Action:
-    return Action(id=f"a{i}", type=type_, operator="op", at=when or at(14, 8, i), unit=unit, cell=cell, data=data)
+    return Action(
+        id=f"a{i}",
+        type=type_,
+        operator="op",
+        at=when or at(14, 8, i),
+        unit=unit,
+        cell=cell,
+        data=data,
+    )
 
 
 UNITS = [Unit("wg", "舞钢市"), Unit("bf", "宝丰县")]

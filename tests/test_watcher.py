@@ -30,8 +30,13 @@ class Running:
         self.week = Week(ws, clock=lambda: NOW)
         self.stop = threading.Event()
         self.batches = []
-        self.watcher = Watcher(self.week.ingestor(), clock=self.week.clock, on_batch=self.batches.append,
-                               rescan_every=kw.pop("rescan_every", 60.0), **kw)
+        self.watcher = Watcher(
+            self.week.ingestor(),
+            clock=self.week.clock,
+            on_batch=self.batches.append,
+            rescan_every=kw.pop("rescan_every", 60.0),
+            **kw,
+        )
         self.thread = threading.Thread(target=self.watcher.run, args=(self.stop,), daemon=True)
 
     def __enter__(self):
@@ -146,13 +151,23 @@ def test_only_one_ingester_per_workspace(ws):
 
 def test_watch_command_stops_on_sigterm_within_2s_and_refuses_a_second(ws):
     env = {**os.environ, "WEEKWATCH_WORKSPACE": str(ws.root)}
-    p = subprocess.Popen([sys.executable, "-m", "weekwatch", "watch"], env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "weekwatch", "watch"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert "watching" in p.stdout.readline()
         (ws.inbox / "宝丰县_第2天_照片.jpg").write_bytes(b"x")
-        second = subprocess.run([sys.executable, "-m", "weekwatch", "ingest"], env=env,
-                                capture_output=True, text=True, timeout=30)
+        second = subprocess.run(
+            [sys.executable, "-m", "weekwatch", "ingest"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert second.returncode == 2 and "already ingesting" in second.stderr
         line = p.stdout.readline()
         assert "宝丰县_第2天_照片.jpg" in line and "baofeng" in line

@@ -21,6 +21,7 @@ from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import find_workspace
+from weekwatch.widgets.safe import safe_str
 
 EXIT_USAGE = 2
 
@@ -32,7 +33,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="weekwatch", description="Watch an activity week's submissions.")
-    p.add_argument("-w", "--workspace", help="workspace folder (else $WEEKWATCH_WORKSPACE, else here or a parent)")
+    p.add_argument(
+        "-w",
+        "--workspace",
+        help="workspace folder (else $WEEKWATCH_WORKSPACE, else here or a parent)",
+    )
     p.add_argument("--operator", help="who records actions (default: the login name)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -48,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--theme", default="")
     s.add_argument("--lang", default="", choices=["", "zh", "en"])
 
-    u = sub.add_parser("units", help="the roster").add_subparsers(dest="units_command", parser_class=_Parser)
+    u = sub.add_parser("units", help="the roster").add_subparsers(
+        dest="units_command", parser_class=_Parser
+    )
     ui = u.add_parser("import", help="import a roster (CSV or XLSX); updates units by id")
     ui.add_argument("file")
     ul = u.add_parser("list", help="list the units")
@@ -57,7 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("ingest", help="scan the inbox once, then exit")
     s = sub.add_parser("watch", help="ingest dropped files until stopped (SIGTERM / Ctrl-C)")
     s.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
-    s.add_argument("--rescan", type=float, default=60.0, metavar="SECONDS", help="full rescan interval")
+    s.add_argument(
+        "--rescan", type=float, default=60.0, metavar="SECONDS", help="full rescan interval"
+    )
 
     s = sub.add_parser("materials", help="list the files the inbox holds")
     s.add_argument("--json", action="store_true")
@@ -80,7 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("extend", help="extend a cell's deadline")
     s.add_argument("unit")
     s.add_argument("cell")
-    s.add_argument("--until", required=True, help="ISO date-time, in the event's zone unless an offset is given")
+    s.add_argument(
+        "--until",
+        required=True,
+        help="ISO date-time, in the event's zone unless an offset is given",
+    )
     s = sub.add_parser("note", help="note on a unit (or one of its cells)")
     s.add_argument("unit")
     s.add_argument("rest", nargs="+", metavar="[CELL] TEXT")
@@ -93,7 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
 
-    for name, help_ in (("tui", "open the dashboard (the default)"), ("demo", "the dashboard on the bundled demo week")):
+    for name, help_ in (
+        ("tui", "open the dashboard (the default)"),
+        ("demo", "the dashboard on the bundled demo week"),
+    ):
         s = sub.add_parser(name, help=help_)
         s.add_argument("--lang", choices=["zh", "en"])
         if name == "tui":
@@ -111,7 +127,9 @@ def _cell(week: Week, text: str) -> str:
         return week.event.columns[int(t)]
     if t in week.event.columns:
         return t
-    raise WeekwatchError(f"no column {text!r}; use plan, summary, 1–{week.event.days} or a date of the week")
+    raise WeekwatchError(
+        f"no column {text!r}; use plan, summary, 1–{week.event.days} or a date of the week"
+    )
 
 
 def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
@@ -141,16 +159,22 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
 
     def report(batch) -> None:
         for m in batch.added:
-            where = m.quarantine and f"quarantine: {m.quarantine}" or f"{m.unit} {m.cell}"
-            print(f"+ {display_path(m.path)}  →  {where}", flush=True)
+            where = f"quarantine: {m.quarantine}" if m.quarantine else f"{m.unit} {m.cell}"
+            print(safe_str(f"+ {display_path(m.path)}  →  {where}"), flush=True)
         for m in batch.gone:
-            print(f"- {display_path(m.path)}  (gone)", flush=True)
+            print(safe_str(f"- {display_path(m.path)}  (gone)"), flush=True)
         for e in batch.errors:
-            print(f"! {e}", file=sys.stderr, flush=True)
+            print(f"! {safe_str(e)}", file=sys.stderr, flush=True)
 
     with IngestLock(week.workspace.dbdir):
         print(f"watching {week.workspace.inbox} (Ctrl-C to stop)", flush=True)
-        Watcher(week.ingestor(), clock=week.clock, poll=args.poll, rescan_every=args.rescan, on_batch=report).run(stop)
+        Watcher(
+            week.ingestor(),
+            clock=week.clock,
+            poll=args.poll,
+            rescan_every=args.rescan,
+            on_batch=report,
+        ).run(stop)
     return 0
 
 
@@ -164,31 +188,136 @@ def _status_table(week: Week, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(status_json(board, only))
         return 0
-    from .status_table import status_table
     from rich.console import Console
+
+    from .status_table import status_table
 
     Console().print(status_table(board, only))
     return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    ws = init_workspace(
+        Path(args.dir),
+        title=args.title,
+        start=_date(args.start),
+        days=args.days,
+        timezone=args.timezone,
+        daily_deadline=args.daily_deadline,
+        plan_deadline=args.plan_deadline,
+        summary_deadline=args.summary_deadline,
+        theme=args.theme,
+        lang=args.lang,
+    )
+    print(f"created {ws.config}; drop files into {ws.inbox}")
+    return 0
+
+
+def _units(week: Week, args: argparse.Namespace) -> int:
+    if args.units_command == "import":
+        added, updated = week.import_units(Path(args.file))
+        print(f"{added} units added, {updated} updated ({len(week.units())} in the roster)")
+    elif args.units_command == "list":
+        units = week.units()
+        if args.json:
+            _print_json([u.to_dict() for u in units])
+            return 0
+        for u in units:
+            d = u.to_dict() | {"aliases": "、".join(u.aliases)}
+            print(safe_str("\t".join(d.values())))
+    else:
+        raise WeekwatchError("weekwatch units: say `units import FILE` or `units list`")
+    return 0
+
+
+def _ingest(week: Week, args: argparse.Namespace) -> int:
+    with IngestLock(week.workspace.dbdir):
+        batch = week.ingestor().scan()
+    for e in batch.errors:
+        print(f"! {safe_str(e)}", file=sys.stderr)
+    q = sum(1 for m in batch.added if m.quarantine)
+    print(f"{len(batch.added)} new ({q} quarantined), {len(batch.gone)} gone")
+    return 0
+
+
+def _materials(week: Week, args: argparse.Namespace) -> int:
+    placed = week.placed()
+    if args.quarantine:
+        placed = [p for p in placed if p.quarantine and not p.material.superseded]
+    rows = materials_json(placed)
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        where = f"quarantine: {r['quarantine']}" if r["quarantine"] else f"{r['unit']} {r['cell']}"
+        flags = " late" * r["late"] + " gone" * bool(r.get("gone"))
+        if r["duplicate_of"]:
+            flags += f" duplicate of {r['duplicate_of']}"
+        print(safe_str(f"{r['received_at']}  {r['path']}  →  {where} [{r['kind']}]{flags}"))
+    return 0
+
+
+def _log(week: Week, args: argparse.Namespace) -> int:
+    ledger = week.ledger()
+    rows = [dict(a.to_dict(), id=a.id, undone=a.id in ledger.undone) for a in ledger.actions]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        data = json.dumps(r["data"], ensure_ascii=False)
+        undone = "  (undone)" if r["undone"] else ""
+        where = f"{r['unit'] or ''} {r['cell'] or ''}".strip()
+        print(
+            safe_str(
+                f"{r['at']}  {r['operator']}  {r['type']}  {where}  {data}{undone}  [{r['id']}]"
+            )
+        )
+    return 0
+
+
+def _act(week: Week, args: argparse.Namespace) -> int:
+    """The operator actions: each recorded through the Week API, with operator and time."""
+    cmd, op = args.command, args.operator
+    tz = week.event.tz
+    if cmd == "assign":
+        cell = _cell(week, args.cell) if args.cell else None
+        a = week.assign(args.path, _unit(week, args.unit), cell, args.kind, operator=op)
+    elif cmd == "excuse":
+        a = week.excuse(_unit(week, args.unit), _cell(week, args.cell), args.reason, operator=op)
+    elif cmd == "extend":
+        until = parse_moment(args.until, tz)
+        a = week.extend(_unit(week, args.unit), _cell(week, args.cell), until, operator=op)
+    elif cmd == "note":
+        cell, text = _split_cell(week, args.rest)
+        a = week.note(_unit(week, args.unit), text, cell, operator=op)
+    elif cmd == "contact":
+        cell, text = _split_cell(week, args.rest)
+        by = parse_moment(args.promised_by, tz) if args.promised_by else None
+        a = week.contact(_unit(week, args.unit), text, cell, promised_by=by, operator=op)
+    else:
+        a = week.undo(args.action, operator=op)
+    where = " ".join(x for x in (a.unit, a.cell) if x)
+    print(f"recorded {a.type} {where} [{a.id}]")
+    return 0
+
+
+#: Headless commands on an opened workspace, and whether they only read it.
+COMMANDS = {
+    "units": (_units, False),
+    "ingest": (_ingest, False),
+    "watch": (_watch, False),
+    "materials": (_materials, True),
+    "status": (_status_table, True),
+    "log": (_log, True),
+    **{name: (_act, False) for name in ("assign", "excuse", "extend", "note", "contact", "undo")},
+}
 
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     cmd = args.command or "tui"
     if cmd == "init":
-        ws = init_workspace(
-            Path(args.dir),
-            title=args.title,
-            start=_date(args.start),
-            days=args.days,
-            timezone=args.timezone,
-            daily_deadline=args.daily_deadline,
-            plan_deadline=args.plan_deadline,
-            summary_deadline=args.summary_deadline,
-            theme=args.theme,
-            lang=args.lang,
-        )
-        print(f"created {ws.config}; drop files into {ws.inbox}")
-        return 0
+        return _init(args)
     if cmd == "demo":
         from .demo import run_demo
 
@@ -196,79 +325,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     if cmd == "tui":
         from .launch import run_dashboard
 
-        ws = find_workspace(args.workspace)
-        return run_dashboard(ws, read_only=getattr(args, "read_only", False), as_of=getattr(args, "as_of", None), lang=getattr(args, "lang", None), operator=args.operator)
-
-    read_only = cmd in ("materials", "status", "log") or (cmd == "units" and args.units_command == "list")
-    week = _open(args, read_only=read_only)
-    op = args.operator
-    if cmd == "units":
-        if args.units_command == "import":
-            added, updated = week.import_units(Path(args.file))
-            print(f"{added} units added, {updated} updated ({len(week.units())} in the roster)")
-        elif args.units_command == "list":
-            units = week.units()
-            if args.json:
-                _print_json([u.to_dict() for u in units])
-            else:
-                for u in units:
-                    print("\t".join([u.id, u.name, "、".join(u.aliases), u.type, u.region, u.liaison_name, u.liaison_phone, u.liaison_email]))
-        else:
-            raise WeekwatchError("weekwatch units: say import FILE or list")
-        return 0
-    if cmd == "ingest":
-        with IngestLock(week.workspace.dbdir):
-            batch = week.ingestor().scan()
-        for e in batch.errors:
-            print(f"! {e}", file=sys.stderr)
-        q = sum(1 for m in batch.added if m.quarantine)
-        print(f"{len(batch.added)} new ({q} quarantined), {len(batch.gone)} gone")
-        return 0
-    if cmd == "watch":
-        return _watch(week, args)
-    if cmd == "materials":
-        placed = week.placed()
-        if args.quarantine:
-            placed = [p for p in placed if p.quarantine and not p.material.superseded]
-        rows = materials_json(placed)
-        if args.json:
-            _print_json(rows)
-        else:
-            for r in rows:
-                where = f"quarantine: {r['quarantine']}" if r["quarantine"] else f"{r['unit']} {r['cell']}"
-                flags = " late" * r["late"] + (f" duplicate of {r['duplicate_of']}" if r["duplicate_of"] else "") + " gone" * bool(r.get("gone"))
-                print(f"{r['received_at']}  {r['path']}  →  {where} [{r['kind']}]{flags}")
-        return 0
-    if cmd == "status":
-        return _status_table(week, args)
-    if cmd == "log":
-        ledger = week.ledger()
-        rows = [dict(a.to_dict(), id=a.id, undone=a.id in ledger.undone) for a in ledger.actions]
-        if args.json:
-            _print_json(rows)
-        else:
-            for r in rows:
-                print(f"{r['at']}  {r['operator']}  {r['type']}  {r['unit'] or ''} {r['cell'] or ''}  {json.dumps(r['data'], ensure_ascii=False)}{'  (undone)' if r['undone'] else ''}  [{r['id']}]")
-        return 0
-    if cmd == "assign":
-        a = week.assign(args.path, _unit(week, args.unit), _cell(week, args.cell) if args.cell else None, args.kind, operator=op)
-    elif cmd == "excuse":
-        a = week.excuse(_unit(week, args.unit), _cell(week, args.cell), args.reason, operator=op)
-    elif cmd == "extend":
-        a = week.extend(_unit(week, args.unit), _cell(week, args.cell), parse_moment(args.until, week.event.tz), operator=op)
-    elif cmd == "note":
-        cell, text = _split_cell(week, args.rest)
-        a = week.note(_unit(week, args.unit), text, cell, operator=op)
-    elif cmd == "contact":
-        cell, text = _split_cell(week, args.rest)
-        by = parse_moment(args.promised_by, week.event.tz) if args.promised_by else None
-        a = week.contact(_unit(week, args.unit), text, cell, promised_by=by, operator=op)
-    elif cmd == "undo":
-        a = week.undo(args.action, operator=op)
-    else:  # pragma: no cover - argparse knows every command
-        raise WeekwatchError(f"unknown command {cmd}")
-    print(f"recorded {a.type} {a.unit or ''} {a.cell or ''} [{a.id}]".replace("  ", " "))
-    return 0
+        return run_dashboard(
+            find_workspace(args.workspace),
+            read_only=getattr(args, "read_only", False),
+            as_of=getattr(args, "as_of", None),
+            lang=getattr(args, "lang", None),
+            operator=args.operator,
+        )
+    handler, read_only = COMMANDS[cmd]
+    read_only = read_only or (cmd == "units" and args.units_command == "list")
+    return handler(_open(args, read_only=read_only), args)
 
 
 def _unit(week: Week, text: str) -> str:

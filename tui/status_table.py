@@ -10,6 +10,7 @@ from rich.text import Text
 from weekwatch.store.model import PLAN, SUMMARY
 from weekwatch.store.rules import Board
 from weekwatch.widgets.look import STYLE, SYMBOL, cell_text
+from weekwatch.widgets.safe import safe_text
 
 
 def column_label(column: str) -> str:
@@ -25,7 +26,7 @@ def status_table(board: Board, only: frozenset[str] | None = None) -> Table:
     when = board.now.astimezone(ev.tz)
     legend = "  ".join(f"{SYMBOL[s]} {s}" for s in SYMBOL)
     table = Table(
-        title=Text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z}"),
+        title=safe_text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z}"),
         caption=Text(legend),
         show_lines=False,
         padding=(0, 0),
@@ -38,7 +39,7 @@ def status_table(board: Board, only: frozenset[str] | None = None) -> Table:
         if only and not any(s.state in only for s in cells):
             continue
         table.add_row(
-            Text(u.name, overflow="ellipsis"),
+            safe_text(u.name),
             *(Text(cell_text(s.state, s.count), style=STYLE[s.state]) for s in cells),
         )
     return table
