@@ -17,8 +17,16 @@ from weekwatch.store.workspace import Workspace
 TZ = ZoneInfo("Asia/Shanghai")
 
 UNITS = [
-    Unit("wugang", "舞钢市教育体育局", ("舞钢市", "舞钢教体局"), "县市区教体局", "舞钢市",
-         "王敏", "13837510218", "wg@example.com"),
+    Unit(
+        "wugang",
+        "舞钢市教育体育局",
+        ("舞钢市", "舞钢教体局"),
+        "县市区教体局",
+        "舞钢市",
+        "王敏",
+        "13837510218",
+        "wg@example.com",
+    ),
     Unit("baofeng", "宝丰县教育体育局", ("宝丰县",), "县市区教体局", "宝丰县"),
     Unit("pzy", "平顶山职业技术学院", ("平职院",), "高职院校", "新华区"),
 ]
@@ -42,7 +50,11 @@ def drop(ws: Workspace, rel: str, data: bytes = b"x", when: dt.datetime | None =
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
     """A fresh workspace for the 2024 week with three units."""
-    w = init_workspace(tmp_path / "week", title="2024年职业教育活动周", start=dt.date(2024, 5, 12),
-                       theme="一技在手，一生无忧")
+    w = init_workspace(
+        tmp_path / "week",
+        title="2024年职业教育活动周",
+        start=dt.date(2024, 5, 12),
+        theme="一技在手，一生无忧",
+    )
     Week(w).store.put_units(UNITS)
     return w
