@@ -8,6 +8,7 @@ ledger, time).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,12 @@ def deadline(event: Event, column: str, extension: dt.datetime | None = None) ->
     """When a column's materials are due; an operator's extension replaces it."""
     if extension is not None:
         return extension
+    return _deadline(event, column)
+
+
+@functools.lru_cache(maxsize=256)
+def _deadline(event: Event, column: str) -> dt.datetime:
+    # Judged for every cell of every board: thousands of times per second on a big roster.
     if column == PLAN:
         assert event.plan_deadline is not None
         return event.plan_deadline
@@ -69,6 +76,7 @@ def deadline(event: Event, column: str, extension: dt.datetime | None = None) ->
     return event.at(dt.date.fromisoformat(column), event.daily_deadline)
 
 
+@functools.lru_cache(maxsize=256)
 def opens(event: Event, column: str) -> dt.datetime | None:
     """When a column stops being `future` (the plan column never is)."""
     if column == PLAN:

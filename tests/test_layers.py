@@ -31,3 +31,20 @@ def test_installs_as_one_namespace():
         weekwatch.tui.__name__ == "weekwatch.tui"
         and weekwatch.widgets.__name__ == "weekwatch.widgets"
     )
+
+
+def test_every_package_folder_is_installed():
+    """A folder of code left out of pyproject's package list would vanish from `pip install .`."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    on_disk = {"weekwatch"} | {
+        "weekwatch." + ".".join(p.parent.relative_to(root).parts)
+        for top in ("store", "tui", "widgets", "fixtures")
+        for p in (root / top).rglob("__init__.py")
+    }
+    assert on_disk == listed
