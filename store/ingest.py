@@ -74,6 +74,15 @@ def _hash_and_read(
     return out
 
 
+def _under(path: str, folders: tuple[str, ...]) -> bool:
+    """Whether `path` is one of `folders` or lies inside one."""
+    return any(path == f or path.startswith(f + "/") for f in folders)
+
+
+def _mtime(f: Found) -> dt.datetime:
+    return f.mtime
+
+
 @dataclass(frozen=True)
 class Found:
     """A file seen under the inbox: where, how big, when last written."""
@@ -87,15 +96,22 @@ class Found:
         return dt.datetime.fromtimestamp(self.mtime_ns / 1e9, dt.UTC)
 
 
-def walk(inbox: Path, sub: str = "") -> Iterator[Found]:
-    """Every regular, non-ignored file under inbox/ (or one folder of it), in no set order."""
+def walk(inbox: Path, sub: str = "", unreadable: list[str] | None = None) -> Iterator[Found]:
+    """Every regular, non-ignored file under inbox/ (or one folder of it), in no set order.
+
+    Folders that cannot be listed are skipped and named in `unreadable`.
+    """
     stack = [sub]
     while stack:
         rel = stack.pop()
         try:
             entries = list(os.scandir(os.path.join(inbox, rel) if rel else inbox))
         except OSError:
-            continue  # a folder removed or unreadable mid-walk: the next rescan sees it again
+            # Removed or unreadable mid-walk: the next rescan sees it again. Its files are
+            # not gone for that, so the caller must know which folders went unseen.
+            if unreadable is not None:
+                unreadable.append(rel)
+            continue
         for entry in entries:
             relpath = f"{rel}/{entry.name}" if rel else entry.name
             if is_ignored(relpath):
@@ -154,11 +170,13 @@ class Ingestor:
         *,
         complete: bool = False,
         gone: Iterable[str] = (),
+        unseen: tuple[str, ...] = (),
     ) -> Batch:
         """Record new and rewritten files in one write.
 
         With `complete`, `found` is the whole inbox and records of files no longer there are
-        marked gone; `gone` names paths (or folders) that were removed.
+        marked gone, except under the `unseen` folders; `gone` names paths (or folders) that
+        were removed.
         """
         known = self.current()
         batch = Batch()
@@ -184,7 +202,7 @@ class Ingestor:
                 writes.append(replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True))
             writes.append(self._record(f, digest, at, reading))
             batch.added.append(writes[-1])
-        for path in self._gone(known, seen, complete, tuple(gone)):
+        for path in self._gone(known, seen, complete, tuple(gone), unseen):
             writes.append(replace(known[path], gone=True))
             batch.gone.append(writes[-1])
         if writes:
@@ -209,19 +227,23 @@ class Ingestor:
                 yield from chunk
 
     def _gone(
-        self, known: dict[str, Material], seen: set[str], complete: bool, removed: tuple[str, ...]
+        self,
+        known: dict[str, Material],
+        seen: set[str],
+        complete: bool,
+        removed: tuple[str, ...],
+        unseen: tuple[str, ...],
     ) -> list[str]:
         if not complete and not removed:
             return []
         out = []
         for path, old in known.items():
-            if old.gone or path in seen:
+            if old.gone or path in seen or _under(path, unseen):
                 continue
             if complete:
                 out.append(path)
-            elif any(path == r or path.startswith(r + "/") for r in removed):
-                if stat_one(self.inbox, path) is None:  # the event may be older than the file
-                    out.append(path)
+            elif _under(path, removed) and stat_one(self.inbox, path) is None:
+                out.append(path)  # checked: the event may be older than a file put back
         return out
 
     def _record(self, f: Found, digest: str, arrived: dt.datetime, reading: Reading) -> Material:
@@ -243,7 +265,15 @@ class Ingestor:
 
     def scan(self) -> Batch:
         """One full pass over the inbox; arrival is each file's modification time."""
-        return self.ingest(walk(self.inbox), lambda f: f.mtime, complete=True)
+        if not self.inbox.is_dir():
+            raise WeekwatchError(f"{self.inbox}: the inbox folder is missing or not a folder")
+        unreadable: list[str] = []
+        found = list(walk(self.inbox, unreadable=unreadable))
+        if "" in unreadable:
+            raise WeekwatchError(f"{self.inbox}: cannot list the inbox folder")
+        batch = self.ingest(found, _mtime, complete=True, unseen=tuple(unreadable))
+        batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
+        return batch
 
 
 class IngestLock:

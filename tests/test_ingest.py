@@ -11,6 +11,7 @@ import pytest
 from conftest import at, drop
 
 from weekwatch.store.ingest import sha256_of
+from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
 
 NAMES = (
@@ -99,3 +100,28 @@ def test_hash_streams_any_size(tmp_path, size):
     assert sha256_of(p, size) == hashlib.sha256(data).hexdigest()
     assert sha256_of(p) == hashlib.sha256(data).hexdigest()
     assert sha256_of(p, max(0, size - 5)) == hashlib.sha256(data).hexdigest()  # grew since stat
+
+
+def test_a_folder_that_cannot_be_listed_costs_no_records(filled, monkeypatch):
+    week = Week(filled)
+    week.ingestor().scan()
+    real = os.scandir
+
+    def flaky(path):  # a share that drops one folder for a moment
+        if str(path).endswith("舞钢市"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", flaky)
+    batch = week.ingestor().scan()
+    assert batch.gone == [] and batch.errors == ["舞钢市/: cannot list this folder"]
+    assert not any(m.gone for m in week.store.materials())
+
+
+def test_a_missing_inbox_is_one_clear_error(filled):
+    week = Week(filled)
+    week.ingestor().scan()
+    filled.inbox.rename(filled.root / "inbox.moved")
+    with pytest.raises(WeekwatchError, match="inbox folder is missing"):
+        week.ingestor().scan()
+    assert not any(m.gone for m in week.store.materials())

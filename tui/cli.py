@@ -366,4 +366,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:  # `weekwatch materials | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
+    except OSError as exc:  # a full disk, a folder without permission: say which, plainly
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"weekwatch:{where}: {exc.strerror or exc}", file=sys.stderr)
+        code = 1
     sys.exit(code)
