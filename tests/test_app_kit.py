@@ -18,10 +18,39 @@ START = dt.date(2024, 5, 12)
 NOW = dt.datetime(2024, 5, 15, 11, 23, tzinfo=TZ)
 
 UNITS = [
-    Unit("xinhua", "新华区教育体育局", ("新华区",), "县市区教体局", "新华区", "王敏", "13837510218", "xinhua@example.com"),
-    Unit("weidong", "卫东区教育体育局", ("卫东区",), "县市区教体局", "卫东区", "李娜", "13837520436", "weidong@example.com"),
-    Unit("pzy", "平顶山职业技术学院", ("平职院",), "高职院校", "新华区", "张伟", "13937530651", "pzy@example.com"),
-    Unit("wugang", "舞钢市教育体育局", ("舞钢",), "县市区教体局", "舞钢市", "刘洋", "13837540872", ""),
+    Unit(
+        "xinhua",
+        "新华区教育体育局",
+        ("新华区",),
+        "县市区教体局",
+        "新华区",
+        "王敏",
+        "13837510218",
+        "xinhua@example.com",
+    ),
+    Unit(
+        "weidong",
+        "卫东区教育体育局",
+        ("卫东区",),
+        "县市区教体局",
+        "卫东区",
+        "李娜",
+        "13837520436",
+        "weidong@example.com",
+    ),
+    Unit(
+        "pzy",
+        "平顶山职业技术学院",
+        ("平职院",),
+        "高职院校",
+        "新华区",
+        "张伟",
+        "13937530651",
+        "pzy@example.com",
+    ),
+    Unit(
+        "wugang", "舞钢市教育体育局", ("舞钢",), "县市区教体局", "舞钢市", "刘洋", "13837540872", ""
+    ),
     Unit("jxxx", "平顶山技师学院", ("技师学院",), "技师学院", "卫东区", "陈静", "13700000000", ""),
 ]
 
@@ -46,9 +75,13 @@ def at(day: int, hh: int, mm: int = 0) -> dt.datetime:
 
 
 def make_workspace(
-    root: Path, units: Iterable[Unit] = UNITS, drops: Iterable[tuple[str, dt.datetime]] | None = None
+    root: Path,
+    units: Iterable[Unit] = UNITS,
+    drops: Iterable[tuple[str, dt.datetime]] | None = None,
 ) -> Workspace:
-    ws = init_workspace(root, title="2024年平顶山市职业教育活动周", start=START, theme="一技在手，一生无忧")
+    ws = init_workspace(
+        root, title="2024年平顶山市职业教育活动周", start=START, theme="一技在手，一生无忧"
+    )
     week = Week(ws, clock=clock_at())
     week.store.put_units(list(units))
     if drops is None:

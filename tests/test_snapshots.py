@@ -22,17 +22,26 @@ async def _ready(pilot) -> None:
     [("en", (80, 24)), ("zh", (80, 24)), ("en", (160, 50)), ("zh", (160, 50))],
 )
 def test_main_screen(snap_compare, ws, lang, size):
-    assert snap_compare(app_for(ws, lang=lang), terminal_size=size, run_before=_ready)
+    # One step left: the cursor on a late cell, so the detail pane shows a late material.
+    assert snap_compare(app_for(ws, lang=lang), terminal_size=size, press=["h"], run_before=_ready)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_main_screen_monochrome(snap_compare, ws, monkeypatch, lang):
     """NO_COLOR: the symbols alone must tell the states apart."""
     monkeypatch.setenv("NO_COLOR", "1")
-    assert snap_compare(app_for(ws, lang=lang), terminal_size=(80, 24), run_before=_ready)
+    assert snap_compare(
+        app_for(ws, lang=lang), terminal_size=(80, 24), press=["h"], run_before=_ready
+    )
 
 
 def test_help_screen(snap_compare, ws):
     assert snap_compare(
         app_for(ws, lang="en"), terminal_size=(100, 40), press=["question_mark"], run_before=_ready
+    )
+
+
+def test_quarantine_screen(snap_compare, ws):
+    assert snap_compare(
+        app_for(ws, lang="zh"), terminal_size=(100, 30), press=["i"], run_before=_ready
     )

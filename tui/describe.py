@@ -1,0 +1,144 @@
+"""The text of the detail pane and the file record: rich Text built from the Board and Ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+
+from weekwatch.store.ledger import Ledger
+from weekwatch.store.model import Action, Unit
+from weekwatch.store.rules import Board, Placed, deadline
+from weekwatch.widgets.look import STYLE, SYMBOL
+from weekwatch.widgets.safe import safe_str
+
+from .i18n import I18n
+from .view import fmt_left
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+def _line(text: Text, label: str, value: str, style: str = "") -> None:
+    text.append(f"{label}: ", style="bold")
+    text.append(safe_str(value), style=style)
+    text.append("\n")
+
+
+def column_name(column: str, t: I18n) -> str:
+    """方案 / Plan, 总结 / Summary, or a day as MM-DD."""
+    named = {"plan": t("col.plan"), "summary": t("col.summary")}
+    return named.get(column) or f"{column[5:7]}-{column[8:10]}"
+
+
+def action_line(a: Action, ledger: Ledger, tz: dt.tzinfo) -> Text:
+    """`05-15 11:02 op excuse — reason` (undone actions struck through)."""
+    data = a.data
+    what = data.get("reason") or data.get("text") or data.get("until") or data.get("path") or ""
+    if a.data.get("promised_by"):
+        what = f"{what} → {a.data['promised_by']}"
+    line = Text(f"{a.at.astimezone(tz):%m-%d %H:%M} ", style="dim")
+    line.append(safe_str(a.operator), style="bold")
+    line.append(f" {a.type}")
+    if a.cell and a.type != "undo":
+        line.append(f" {a.cell}")
+    if what:
+        line.append(" — ")
+        line.append(safe_str(what))
+    if a.id in ledger.undone:
+        line.stylize("strike")
+    return line
+
+
+def detail(board: Board, ledger: Ledger, unit: Unit | None, column: str | None, t: I18n) -> Text:
+    """The focused cell first (state, deadline, materials), then the liaison and the history.
+
+    Most useful first: on a 24-line terminal the pane shows only its first few lines.
+    """
+    ev = board.event
+    text = Text()
+    if unit is None:
+        text.append(t("help.legend") + "\n", style="bold")
+        for state, sym in SYMBOL.items():
+            text.append(f" {sym} ", style=STYLE[state])
+            text.append(t(f"state.{state}") + "\n")
+        text.append(f"\n{t('totals')}\n")
+        return text
+    text.append(safe_str(unit.name), style="bold")
+    if column is not None:
+        state = board.cells[(unit.id, column)]
+        text.append(f" · {column_name(column, t)}  ")
+        text.append(f"{SYMBOL[state.state]} {t('state.' + state.state)}", style=STYLE[state.state])
+        text.append("\n")
+        due = deadline(ev, column, ledger.extensions.get((unit.id, column)))
+        _line(text, t("detail.deadline"), f"{due.astimezone(ev.tz):%Y-%m-%d %H:%M}")
+        mats = board.materials_of(unit.id, column)
+        if not mats:
+            text.append(t("detail.no_materials") + "\n", style="dim")
+        for p in mats:
+            text.append_text(material_line(p, board, ledger, t))
+        history = ledger.history(unit.id, column)
+    else:
+        text.append("\n")
+        history = ledger.history(unit.id)
+    liaison = " ".join(x for x in (unit.liaison_name, unit.liaison_phone, unit.liaison_email) if x)
+    _line(text, t("detail.liaison"), liaison or "—")
+    about = [unit.id, "、".join(unit.aliases), unit.type, unit.region]
+    text.append(safe_str(" · ".join(x for x in about if x)) + "\n", style="dim")
+    text.append(t("detail.history") + "\n", style="bold")
+    if not history:
+        text.append("  " + t("detail.no_history") + "\n", style="dim")
+    for a in history[-12:]:
+        text.append("  ")
+        text.append_text(action_line(a, ledger, ev.tz))
+        text.append("\n")
+    return text
+
+
+def material_line(p: Placed, board: Board, ledger: Ledger, t: I18n) -> Text:
+    """`  name  [kind] 12.3 KB  05-15 11:58  late by 3 min`."""
+    ev = board.event
+    m = p.material
+    line = Text("· ")
+    line.append(safe_str(m.path))  # the path as on disk: folders say who sent it, too
+    line.append(f"  [{p.kind}] {human_size(m.size)}  ", style="dim")
+    line.append(f"{m.received_at.astimezone(ev.tz):%m-%d %H:%M}")
+    if p.late and p.unit and p.cell:
+        due = deadline(ev, p.cell, ledger.extensions.get((p.unit, p.cell)))
+        line.append(
+            "  " + t("detail.late_by", left=fmt_left(m.received_at - due, t)), style=STYLE["late"]
+        )
+    if p.duplicate_of:
+        line.append(f"  {t('detail.duplicate')}", style="dim")
+    line.append("\n")
+    return line
+
+
+def record(p: Placed, board: Board, t: I18n) -> Text:
+    """Everything the store knows about one file."""
+    m = p.material
+    tz = board.event.tz
+    text = Text()
+    rows = [
+        ("path", m.path),
+        ("unit", p.unit or "—"),
+        ("cell", p.cell or "—"),
+        ("kind", p.kind),
+        ("size", f"{m.size} B ({human_size(m.size)})"),
+        ("sha256", m.sha256),
+        ("received_at", m.received_at.astimezone(tz).isoformat()),
+        ("late", str(p.late)),
+        ("duplicate_of", p.duplicate_of or "—"),
+        ("quarantine", p.quarantine or "—"),
+        ("superseded", str(m.superseded)),
+        ("gone", str(m.gone)),
+    ]
+    for k, v in rows:
+        _line(text, k, v)
+    return text

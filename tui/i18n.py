@@ -1,0 +1,228 @@
+"""Every label, help line and message of the dashboard, in Chinese and English. No Textual here."""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("zh", "en")
+
+_T: dict[str, tuple[str, str]] = {
+    # grid
+    "col.unit": ("单位", "Unit"),
+    "col.plan": ("方案", "Plan"),
+    "col.summary": ("总结", "Summary"),
+    "today": ("今天", "today"),
+    "totals": ("✓/!/✗ 合计", "✓/!/✗ totals"),
+    "weekdays": ("一二三四五六日", "MonTueWedThuFriSatSun"),
+    # header
+    "countdown.today": ("今日截止 {time} · 还有 {left}", "Today's deadline {time} · {left} left"),
+    "countdown.plan": ("方案截止 {time} · 还有 {left}", "Plan due {time} · {left} left"),
+    "countdown.summary": ("总结截止 {time} · 还有 {left}", "Summary due {time} · {left} left"),
+    "countdown.next": ("下个截止 {time} · 还有 {left}", "Next deadline {time} · {left} left"),
+    "countdown.over": ("所有截止时间已过", "All deadlines have passed"),
+    "left.days": ("{d} 天 {h} 小时", "{d} d {h} h"),
+    "left.hours": ("{h} 小时 {m} 分钟", "{h} h {m} min"),
+    "left.minutes": ("{m} 分钟", "{m} min"),
+    "left.seconds": ("{s} 秒", "{s} s"),
+    "badge.quarantine": ("待分拣 {n}", "quarantine {n}"),
+    "badge.watching": ("监视中", "watching"),
+    "badge.following": ("跟随 pid {pid}", "following pid {pid}"),
+    "badge.read_only": ("只读", "read-only"),
+    "badge.as_of": ("回看 {when}", "as of {when}"),
+    "badge.filter": ("筛选：{name}", "filter: {name}"),
+    "badge.sort": ("排序：{name}", "sort: {name}"),
+    "badge.marked": ("已选 {n}", "marked {n}"),
+    "filter.all": ("全部", "all"),
+    "filter.problems": ("问题", "problems"),
+    "filter.missing": ("未交", "missing"),
+    "filter.late": ("迟交", "late"),
+    "sort.roster": ("名册顺序", "roster"),
+    "sort.worst": ("问题优先", "worst first"),
+    "sort.region": ("区域", "region"),
+    "sort.type": ("类型", "type"),
+    # states
+    "state.future": ("未开始", "not yet"),
+    "state.due": ("待交", "due"),
+    "state.on_time": ("按时", "on time"),
+    "state.late": ("迟交", "late"),
+    "state.missing": ("未交", "missing"),
+    "state.excused": ("已免", "excused"),
+    # today's picture
+    "today.title": ("今日到达（每小时）", "Arrivals today (per hour)"),
+    "today.share": ("今日按时 {on}/{all}（{pct}%）", "On time today {on}/{all} ({pct}%)"),
+    "today.none": ("今天不在活动周内", "Today is not a day of the week"),
+    # detail
+    "detail.title": ("详情", "Detail"),
+    "detail.unit": ("单位", "Unit"),
+    "detail.liaison": ("联络员", "Liaison"),
+    "detail.type_region": ("类型 / 区域", "Type / region"),
+    "detail.cell": ("格", "Cell"),
+    "detail.deadline": ("截止", "Deadline"),
+    "detail.materials": ("材料", "Materials"),
+    "detail.no_materials": ("（暂无材料）", "(no materials)"),
+    "detail.history": ("记录", "History"),
+    "detail.no_history": ("（暂无记录）", "(no actions)"),
+    "detail.late_by": ("迟 {left}", "late by {left}"),
+    "detail.duplicate": ("重复", "duplicate"),
+    "detail.undone": ("已撤销", "undone"),
+    # record modal
+    "record.title": ("文件记录", "File record"),
+    "record.none": ("此格没有文件", "No file in this cell"),
+    "record.close": ("Esc 关闭", "Esc closes"),
+    # forms
+    "form.ok": ("确定", "OK"),
+    "form.cancel": ("取消", "Cancel"),
+    "form.hint": ("Enter 确定 · Esc 取消", "Enter to confirm · Esc to cancel"),
+    "excuse.title": ("免交：{who}", "Excuse: {who}"),
+    "excuse.reason": ("原因", "Reason"),
+    "extend.title": ("延期：{who}", "Extend: {who}"),
+    "extend.until": ("延至（HH:MM 或 YYYY-MM-DD HH:MM）", "Until (HH:MM or YYYY-MM-DD HH:MM)"),
+    "contact.title": ("联系记录：{who}", "Contact: {who}"),
+    "contact.text": ("联系内容 / 对方承诺", "What was said / promised"),
+    "contact.by": ("承诺时间（可空，HH:MM 或完整时间）", "Promised by (optional, HH:MM or full)"),
+    "note.title": ("备注：{who}", "Note: {who}"),
+    "note.text": ("备注", "Note"),
+    "assign.title": ("分配：{path}", "Assign: {path}"),
+    "assign.cell": (
+        "列（plan / summary / 日期 / 第几天）",
+        "Column (plan / summary / date / day no.)",
+    ),
+    "assign.kind": ("类型（可空）", "Kind (optional)"),
+    "picker.title": ("查找单位（编号、名称或简称）", "Find a unit (id, name or alias)"),
+    "picker.placeholder": ("输入以查找…", "type to search…"),
+    "n_units": ("{n} 个单位", "{n} units"),
+    # quarantine
+    "quarantine.title": ("待分拣文件", "Quarantined files"),
+    "quarantine.empty": ("没有待分拣的文件", "Nothing waits in quarantine"),
+    "quarantine.path": ("文件", "File"),
+    "quarantine.reason": ("原因", "Reason"),
+    "quarantine.arrived": ("到达", "Arrived"),
+    "quarantine.hint": ("Enter/a 分配 · Esc 返回", "Enter/a assign · Esc back"),
+    # help
+    "help.title": ("快捷键", "Keys"),
+    "help.legend": ("图例", "Legend"),
+    # bindings (label, tooltip)
+    "key.quit": ("退出", "Quit"),
+    "key.quit.tip": ("退出看板", "Quit the dashboard"),
+    "key.find": ("查找", "Find"),
+    "key.find.tip": ("按编号、名称或简称查找单位", "Find a unit by id, name or alias"),
+    "key.filter": ("筛选", "Filter"),
+    "key.filter.tip": (
+        "切换筛选：全部 → 问题 → 未交 → 迟交",
+        "Cycle filter: all → problems → missing → late",
+    ),
+    "key.sort": ("排序", "Sort"),
+    "key.sort.tip": (
+        "切换排序：名册 → 问题优先 → 区域 → 类型",
+        "Cycle sort: roster → worst first → region → type",
+    ),
+    "key.excuse": ("免交", "Excuse"),
+    "key.excuse.tip": (
+        "免交此格（或已选各行），需填原因",
+        "Excuse this cell (or the marked rows), with a reason",
+    ),
+    "key.extend": ("延期", "Extend"),
+    "key.extend.tip": ("延长此格的截止时间", "Extend this cell's deadline"),
+    "key.contact": ("联系", "Contact"),
+    "key.contact.tip": (
+        "记录一次联系及对方承诺（或已选各行）",
+        "Log a call or message and what was promised (or the marked rows)",
+    ),
+    "key.note": ("备注", "Note"),
+    "key.note.tip": ("给此单位此格加备注", "Add a note to this unit and cell"),
+    "key.undo": ("撤销", "Undo"),
+    "key.undo.tip": ("撤销最近一次操作", "Undo the last action"),
+    "key.mark": ("选中", "Mark"),
+    "key.mark.tip": (
+        "选中/取消本行，用于批量免交或联系",
+        "Mark or unmark this row for a bulk excuse or contact",
+    ),
+    "key.rescan": ("重扫", "Rescan"),
+    "key.rescan.tip": ("重新扫描收件箱", "Rescan the inbox"),
+    "key.help": ("帮助", "Help"),
+    "key.help.tip": ("列出所有快捷键", "List every key"),
+    "key.quarantine": ("待分拣", "Quarantine"),
+    "key.quarantine.tip": ("查看并分配待分拣文件", "See and assign the quarantined files"),
+    "key.record": ("文件", "File"),
+    "key.record.tip": ("查看此格文件的完整记录", "Show the full record of this cell's files"),
+    "key.theme": ("主题", "Theme"),
+    "key.theme.tip": (
+        "切换配色主题（含终端自身 ANSI 颜色）",
+        "Switch colour theme (incl. the terminal's own ANSI colours)",
+    ),
+    "key.lang": ("语言", "Language"),
+    "key.lang.tip": ("切换中文 / English", "Switch Chinese / English"),
+    "key.palette": ("命令", "Commands"),
+    "key.palette.tip": ("命令面板", "Command palette"),
+    "key.move": ("移动", "Move"),
+    "key.move.tip": ("方向键或 hjkl 移动", "Arrows or hjkl move"),
+    "key.assign": ("分配", "Assign"),
+    "key.assign.tip": (
+        "把此文件分配给单位 / 列 / 类型",
+        "Assign this file to a unit / column / kind",
+    ),
+    "key.back": ("返回", "Back"),
+    "key.back.tip": ("返回看板", "Back to the grid"),
+    # messages
+    "msg.read_only": ("只读模式：不能记录任何操作", "Read-only: nothing can be recorded"),
+    "msg.as_of": ("回看模式：不能记录操作", "Looking back (as of): nothing can be recorded"),
+    "msg.excused": ("已免交 {n} 格", "Excused {n} cell(s)"),
+    "msg.extended": ("{who} 延期至 {until}", "{who} extended until {until}"),
+    "msg.contacted": ("已记录联系 {n} 个单位", "Contact logged for {n} unit(s)"),
+    "msg.noted": ("已记录备注：{who}", "Note recorded: {who}"),
+    "msg.undone": ("已撤销：{what}", "Undone: {what}"),
+    "msg.assigned": ("已分配 {path} → {who}", "Assigned {path} → {who}"),
+    "msg.rescan": ("正在重新扫描收件箱…", "Rescanning the inbox…"),
+    "msg.scanned": ("扫描完成：新增 {added}，移除 {gone}", "Scan done: {added} new, {gone} gone"),
+    "msg.arrived": ("新材料：{who}（{col}）", "New material: {who} ({col})"),
+    "msg.arrived_many": ("{n} 个单位有新材料", "New material from {n} units"),
+    "msg.missing": ("{n} 格已过截止未交", "{n} cell(s) now missing"),
+    "msg.quarantined": ("{n} 个文件待分拣", "{n} file(s) wait in quarantine"),
+    "msg.following": (
+        "另一进程（pid {pid}）正在收录，本看板跟随存储",
+        "Another process (pid {pid}) ingests; following the store",
+    ),
+    "msg.no_unit": ("没有单位", "No unit here"),
+    "msg.pick_cell": (
+        "请把光标移到某一天或方案/总结列",
+        "Move to a day, plan or summary column first",
+    ),
+    "msg.marked": ("已选 {n} 行", "{n} row(s) marked"),
+    "msg.not_found": ("找不到：{q}", "Not found: {q}"),
+    "msg.error": ("出错：{err}", "Error: {err}"),
+    "msg.theme": ("主题：{name}", "Theme: {name}"),
+    # palette
+    "palette.filter": ("筛选：{name}", "Filter: {name}"),
+    "palette.sort": ("排序：{name}", "Sort: {name}"),
+}
+
+
+def default_lang(workspace_lang: str = "", env: dict[str, str] | None = None) -> str:
+    """The workspace's language if it sets one, else zh for a zh* locale, else en."""
+    if workspace_lang in LANGS:
+        return workspace_lang
+    env = os.environ if env is None else env
+    loc = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+class I18n:
+    """`t("key", n=3)`: the label in the chosen language, with its fields filled in."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGS else "en"
+        self._i = LANGS.index(self.lang)
+
+    def __call__(self, key: str, **fields: object) -> str:
+        text = _T[key][self._i]
+        return text.format(**fields) if fields else text
+
+    def weekday(self, day: int) -> str:
+        """Monday = 0: 周一 / Mon."""
+        names = _T["weekdays"][self._i]
+        return f"周{names[day]}" if self.lang == "zh" else names[day * 3 : day * 3 + 3]
+
+
+def keys() -> frozenset[str]:
+    """Every message key (for the test that both languages say everything)."""
+    return frozenset(_T)

@@ -1,0 +1,56 @@
+"""Judging the board for the dashboard, whole or only for the units a batch touched. No Textual.
+
+Every state still comes from the rules module; this only chooses which cells to ask about.
+An arrival can change only its own unit's cells (duplicates are found per unit), so after a
+watcher batch the other units' cells are carried over from the previous board. Anything else
+(an action, another process's write, the clock passing a deadline) judges the whole board.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+
+from weekwatch.store import rules
+from weekwatch.store.ingest import Batch
+from weekwatch.store.ledger import Ledger
+from weekwatch.store.rules import Board
+from weekwatch.store.week import Week
+
+from .view import arrivals_per_hour
+
+
+def touched_units(batch: Batch, ledger: Ledger) -> set[str]:
+    """The units whose cells a batch can change: the files' units, or their assigned units."""
+    units: set[str] = set()
+    for m in (*batch.added, *batch.gone):
+        if m.unit:
+            units.add(m.unit)
+        assigned = ledger.assignments.get(m.path)
+        if assigned is not None and assigned.unit:
+            units.add(assigned.unit)
+    return units
+
+
+def judge(
+    week: Week,
+    now: dt.datetime,
+    units: Collection[str] | None = None,
+    prev: Board | None = None,
+) -> tuple[Board, Ledger, list[int]]:
+    """The board at `now`: whole, or (with `units` and `prev`) re-judged for those units only."""
+    ledger = week.ledger(now)
+    roster = week.units()
+    materials = week.store.materials()
+    if units is None or prev is None or prev.units != roster:
+        board = rules.board(week.event, roster, materials, ledger, now)
+    else:
+        part = rules.board(week.event, _only(roster, units), materials, ledger, now)
+        cells = dict(prev.cells)
+        cells.update(part.cells)
+        board = Board(week.event, roster, now, cells, part.placed)
+    return board, ledger, arrivals_per_hour(board, week.event.day_of(now))
+
+
+def _only(roster: Iterable, ids: Collection[str]) -> list:
+    return [u for u in roster if u.id in ids]

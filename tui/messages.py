@@ -1,0 +1,36 @@
+"""Messages the workers post to the app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from weekwatch.store.ingest import Batch
+from weekwatch.store.ledger import Ledger
+from weekwatch.store.rules import Board
+
+
+@dataclass
+class BoardReady(Message):
+    """A freshly judged board (computed off the UI thread)."""
+
+    seq: int
+    board: Board
+    ledger: Ledger
+    per_hour: list[int]
+
+
+@dataclass
+class BatchArrived(Message):
+    """The watcher wrote a batch (new, rewritten or gone files)."""
+
+    batch: Batch
+
+
+@dataclass
+class ScanDone(Message):
+    """A one-shot scan (no watcher here) finished."""
+
+    added: int
+    gone: int

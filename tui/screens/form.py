@@ -1,0 +1,85 @@
+"""A small modal form: a title and a few text fields; Enter submits, Escape cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from weekwatch.widgets.safe import safe_text
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    required: bool = True
+
+
+class FormScreen(ModalScreen[dict[str, str] | None]):
+    """Returns {field name: text}, or None if cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field], hint: str) -> None:
+        super().__init__(classes="modal")
+        self.form_title = title
+        self.fields = tuple(fields)
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(safe_text(self.form_title, "bold"), classes="dialog-title")
+            for f in self.fields:
+                yield Label(Text(f.label))
+                yield Input(value=f.value, id=f"field-{f.name}")
+            yield Static(Text(self.hint, style="dim"), classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        i = inputs.index(event.input)
+        if i + 1 < len(inputs) and not inputs[i + 1].value:
+            inputs[i + 1].focus()
+            return
+        values = {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
+        for f in self.fields:
+            if f.required and not values[f.name].strip():
+                self.query_one(f"#field-{f.name}", Input).focus()
+                self.app.bell()
+                return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TextScreen(ModalScreen[None]):
+    """Shows a block of text (a file's record); Escape or Enter closes."""
+
+    BINDINGS = [
+        Binding("escape,enter,q", "close", "Close", id="text.close", tooltip="Close"),
+    ]
+
+    def __init__(self, title: str, body: Text, hint: str) -> None:
+        super().__init__(classes="modal")
+        self.title_text = title
+        self.body = body
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(safe_text(self.title_text, "bold"), classes="dialog-title")
+            yield Static(self.body, classes="dialog-body")
+            yield Static(Text(self.hint, style="dim"), classes="dialog-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,105 @@
+"""The quarantine view: every file that could not be placed, with its reason, assignable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from weekwatch.store.rules import Placed
+from weekwatch.widgets.safe import safe_str
+
+from ..i18n import I18n
+
+
+class QuarantineScreen(Screen[None]):
+    """A table of quarantined files; Enter or `a` starts assigning the highlighted one."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", show=False, id="quarantine.down", tooltip="Down"),
+        Binding("k", "cursor_up", show=False, id="quarantine.up", tooltip="Up"),
+    ]
+
+    def __init__(self, t: I18n, tz: dt.tzinfo, on_assign: Callable[[str], None]) -> None:
+        super().__init__()
+        # Shown in the footer, so in the operator's language.
+        ours = [
+            Binding(
+                "escape", "back", t("key.back"), id="quarantine.back", tooltip=t("key.back.tip")
+            ),
+            Binding(
+                "a", "assign", t("key.assign"), id="quarantine.assign", tooltip=t("key.assign.tip")
+            ),
+        ]
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(ours)])
+        self.t = t
+        self.tz = tz
+        self.on_assign = on_assign
+        self.paths: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.t("quarantine.title"), style="bold"), id="quarantine-title")
+        yield DataTable(cursor_type="row", id="quarantine-table")
+        yield Static(Text(self.t("quarantine.hint"), style="dim"), id="quarantine-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(self.t("quarantine.path"), key="path")
+        table.add_column(self.t("quarantine.arrived"), key="arrived")
+        table.add_column(self.t("quarantine.reason"), key="reason")
+        table.focus()
+
+    def show(self, placed: Sequence[Placed]) -> None:
+        """Refill from the board's quarantined files (keeps the cursor on the same file)."""
+        table = self.query_one(DataTable)
+        paths = [p.material.path for p in placed if not p.material.gone]
+        if paths == self.paths:
+            return
+        current = self.highlighted
+        table.clear()
+        self.paths = paths
+        for p in placed:
+            if p.material.gone:
+                continue
+            m = p.material
+            table.add_row(
+                Text(safe_str(m.path), no_wrap=True),
+                Text(f"{m.received_at.astimezone(self.tz):%m-%d %H:%M}"),
+                Text(safe_str(p.quarantine or "")),
+                key=m.path,
+            )
+        if not paths:
+            table.add_row(Text(self.t("quarantine.empty"), style="dim"), Text(""), Text(""))
+        if current in paths:
+            table.move_cursor(row=paths.index(current))
+
+    @property
+    def highlighted(self) -> str | None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        return self.paths[row] if 0 <= row < len(self.paths) else None
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_assign()
+
+    def action_assign(self) -> None:
+        path = self.highlighted
+        if path is None:
+            self.app.bell()
+            return
+        self.on_assign(path)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()

@@ -1,0 +1,205 @@
+"""What the dashboard shows, computed without Textual: row order, filters, labels, countdown.
+
+Pure functions of a Board (from the rules module) and the clock, so they are cheap to test and
+safe to call from a worker thread. No state is decided here: states come from the Board.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from weekwatch.store.config import parse_hhmm, parse_moment
+from weekwatch.store.model import PLAN, SUMMARY, Event, Unit, WeekwatchError
+from weekwatch.store.rules import Board, deadline
+from weekwatch.widgets.look import PROBLEMS, SEVERITY
+
+from .i18n import I18n
+
+FILTERS = ("all", "problems", "missing", "late")
+SORTS = ("roster", "worst", "region", "type")
+
+
+def today_column(event: Event, now: dt.datetime) -> str | None:
+    """Today's date column, if today is a day of the week."""
+    day = event.day_of(now).isoformat()
+    return day if day in event.columns else None
+
+
+def keep(board: Board, unit: str, filter_: str) -> bool:
+    """Whether a unit's row passes the filter (a row shows if any of its cells matches)."""
+    if filter_ == "all":
+        return True
+    wanted = PROBLEMS if filter_ == "problems" else frozenset({filter_})
+    return any(board.cells[(unit, c)].state in wanted for c in board.event.columns)
+
+
+def row_order(board: Board, filter_: str = "all", sort: str = "roster") -> list[str]:
+    """The unit ids to show, in order. Roster order is stable across refreshes."""
+    units = [u for u in board.units if keep(board, u.id, filter_)]
+    if sort == "worst":
+        cols = board.event.columns
+
+        def badness(u: Unit) -> tuple[int, ...]:
+            counts = [0] * len(SEVERITY)
+            for c in cols:
+                counts[SEVERITY[board.cells[(u.id, c)].state]] += 1
+            return tuple(-n for n in counts)
+
+        units.sort(key=badness)  # stable: ties keep roster order
+    elif sort == "region":
+        units.sort(key=lambda u: u.region)
+    elif sort == "type":
+        units.sort(key=lambda u: u.type)
+    return [u.id for u in units]
+
+
+def column_label(event: Event, column: str, t: I18n, today: str | None) -> str:
+    """Three lines: date (or Plan/Summary), weekday, the day's theme."""
+    if column == PLAN:
+        return t("col.plan")
+    if column == SUMMARY:
+        return t("col.summary")
+    day = dt.date.fromisoformat(column)
+    second = t.weekday(day.weekday())
+    if column == today:
+        second = t("today")
+    return "\n".join([f"{day:%m-%d}", second, event.day_theme(day)])
+
+
+def totals_text(board: Board, column: str) -> str:
+    """`on time/late/missing` for one column."""
+    c = board.totals(column)
+    return f"{c['on_time']}/{c['late']}/{c['missing']}"
+
+
+def fmt_left(left: dt.timedelta, t: I18n) -> str:
+    secs = max(0, int(left.total_seconds()))
+    d, rem = divmod(secs, 86400)
+    h, rem = divmod(rem, 3600)
+    m, s = divmod(rem, 60)
+    if d:
+        return t("left.days", d=d, h=h)
+    if h:
+        return t("left.hours", h=h, m=m)
+    if m:
+        return t("left.minutes", m=m)
+    return t("left.seconds", s=s)
+
+
+def next_deadline(event: Event, now: dt.datetime) -> tuple[str, dt.datetime] | None:
+    """The first column deadline after `now`: (column, when)."""
+    # On a tie (the plan is often due at day 1's deadline) the plan is named.
+    upcoming = sorted(
+        (deadline(event, c), c != PLAN, c) for c in event.columns if deadline(event, c) > now
+    )
+    return (upcoming[0][2], upcoming[0][0]) if upcoming else None
+
+
+def countdown(event: Event, now: dt.datetime, t: I18n) -> tuple[str, bool]:
+    """'今日截止 12:00 · 还有 37 分钟', and whether it is urgent (under an hour)."""
+    nxt = next_deadline(event, now)
+    if nxt is None:
+        return t("countdown.over"), False
+    column, when = nxt
+    local = when.astimezone(event.tz)
+    left = when - now
+    urgent = left <= dt.timedelta(hours=1)
+    if column == today_column(event, now):
+        return t("countdown.today", time=f"{local:%H:%M}", left=fmt_left(left, t)), urgent
+    key = {PLAN: "countdown.plan", SUMMARY: "countdown.summary"}.get(column, "countdown.next")
+    return t(key, time=f"{local:%m-%d %H:%M}", left=fmt_left(left, t)), urgent
+
+
+def boundaries(board: Board, extensions: Iterable[dt.datetime] = ()) -> list[dt.datetime]:
+    """Every moment after the board's `now` at which some cell's state can change by itself."""
+    ev = board.event
+    moments = set(extensions)
+    for c in ev.columns:
+        moments.add(deadline(ev, c))
+        if c != PLAN:
+            moments.add(ev.at(ev.end if c == SUMMARY else dt.date.fromisoformat(c), dt.time()))
+    return sorted(m for m in moments if m > board.now)
+
+
+def arrivals_per_hour(board: Board, day: dt.date) -> list[int]:
+    """Counted arrivals on `day` (event time zone), per hour 0–23."""
+    hours = [0] * 24
+    tz = board.event.tz
+    for p in board.placed:
+        if p.counted:
+            at = p.material.received_at.astimezone(tz)
+            if at.date() == day:
+                hours[at.hour] += 1
+    return hours
+
+
+def on_time_share(board: Board, column: str) -> tuple[int, int]:
+    """(units on time in the column, all units)."""
+    return board.totals(column)["on_time"], len(board.units)
+
+
+# ---------------------------------------------------------------------------- finding units
+
+
+def _norm(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def _subsequence(q: str, s: str) -> bool:
+    it = iter(s)
+    return all(ch in it for ch in q)
+
+
+def find_units(units: Sequence[Unit], query: str, limit: int = 50) -> list[Unit]:
+    """Units matching `query` by id, name or alias, best first (exact, prefix, substring, fuzzy)."""
+    q = _norm(query.strip())
+    if not q:
+        return list(units[:limit])
+    scored: list[tuple[int, int, Unit]] = []
+    for i, u in enumerate(units):
+        best = 9
+        for field in (u.id, u.name, *u.aliases):
+            f = _norm(field)
+            if f == q:
+                score = 0
+            elif f.startswith(q):
+                score = 1
+            elif q in f:
+                score = 2
+            elif _subsequence(q, f):
+                score = 3
+            else:
+                continue
+            best = min(best, score)
+        if best < 9:
+            scored.append((best, i, u))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    return [u for _, _, u in scored[:limit]]
+
+
+# ---------------------------------------------------------------------------- operator input
+
+
+def parse_when(text: str, event: Event, now: dt.datetime) -> dt.datetime:
+    """'HH:MM' (today, event time zone) or a full date-time."""
+    text = text.strip()
+    if len(unicodedata.normalize("NFKC", text)) <= 5:
+        t = parse_hhmm(text)
+        return event.at(event.day_of(now), t)
+    return parse_moment(text, event.tz)
+
+
+def parse_column(text: str, event: Event) -> str:
+    """A column from plan / summary / a date / a day number of the week."""
+    t = _norm(text.strip())
+    if t.isdigit() and 1 <= int(t) <= event.days:
+        return event.columns[int(t)]
+    if t in event.columns:
+        return t
+    if t in ("方案",):
+        return PLAN
+    if t in ("总结",):
+        return SUMMARY
+    raise WeekwatchError(f"no column {text!r}: use plan, summary, 1–{event.days} or a date")

@@ -1,0 +1,234 @@
+"""The units × columns grid: a DataTable with stable keys that updates only changed cells."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+
+from .look import STYLE, cell_text
+from .safe import safe_str
+
+TOTALS = "__totals__"
+NAME = "unit"
+FLASH_SECONDS = 1.5
+FIRST_CHUNK = 120  # rows added at once: more than a tall screen shows
+CHUNK = 400
+
+
+def state_text(state: str, count: int, *, today: bool = False) -> Text:
+    """A cell as the grid shows it: symbol (+count), coloured by state, bold in today's column."""
+    style = STYLE[state] + (" bold" if today else "")
+    return Text(cell_text(state, count), style=style, justify="center")
+
+
+def name_text(name: str, width: int, marked: bool = False) -> Text:
+    """A unit's name, made safe and truncated by display width (CJK counts two cells)."""
+    text = Text(("●" if marked else " ") + safe_str(name), no_wrap=True)
+    text.truncate(width, overflow="ellipsis")
+    if marked:
+        text.stylize("bold", 0, 1)
+    return text
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    key: str
+    label: str
+    width: int
+    today: bool = False
+
+
+@dataclass(frozen=True)
+class GridRow:
+    key: str
+    name: str
+    cells: tuple[tuple[str, int], ...]  # (state, count) per column, in column order
+    marked: bool = False
+
+
+class Grid(DataTable[Text]):
+    """One row per unit, a fixed totals row on top, a fixed name column on the left."""
+
+    DEFAULT_CSS = """
+    Grid { height: 1fr; }
+    Grid > .datatable--fixed { text-style: bold; }
+    """
+
+    BINDINGS = [
+        Binding("h", "cursor_left", "←", show=False, id="grid.left", tooltip="Move left"),
+        Binding("j", "cursor_down", "↓", show=False, id="grid.down", tooltip="Move down"),
+        Binding("k", "cursor_up", "↑", show=False, id="grid.up", tooltip="Move up"),
+        Binding("l", "cursor_right", "→", show=False, id="grid.right", tooltip="Move right"),
+    ]
+
+    def __init__(self, *, name_width: int = 18, id: str | None = None) -> None:
+        super().__init__(
+            id=id,
+            cursor_type="cell",
+            fixed_rows=0,  # 1 once the totals row exists (a fixed row must exist)
+            fixed_columns=1,
+            header_height=3,
+            zebra_stripes=False,
+        )
+        self.name_width = name_width
+        self.grid_columns: tuple[GridColumn, ...] = ()
+        self.row_keys: list[str] = []
+        self._shown: dict[tuple[str, str], tuple[str, int]] = {}
+        self._names: dict[str, tuple[str, bool]] = {}
+        self._flashing: set[tuple[str, str]] = set()
+        self._pending: dict[str, GridRow] = {}
+
+    # --- structure ----------------------------------------------------------------------
+    def set_columns(self, columns: Sequence[GridColumn], totals_label: str) -> None:
+        """(Re)build the columns; rows are kept by key and refilled by the next `show`."""
+        self.fixed_rows = 0
+        self.clear(columns=True)
+        self._pending.clear()
+        self.grid_columns = tuple(columns)
+        self.row_keys = []
+        self._shown.clear()
+        self._names.clear()
+        self.add_column(Text(""), key=NAME, width=self.name_width)
+        for c in columns:
+            style = "bold reverse" if c.today else "bold"
+            self.add_column(Text(c.label, style=style, justify="center"), key=c.key, width=c.width)
+        self._totals_label = totals_label
+
+    def show(self, rows: Sequence[GridRow], totals: Sequence[str]) -> None:
+        """Put exactly these rows, in this order. Rebuilds only if the order changed."""
+        keys = [r.key for r in rows]
+        if keys != self.row_keys:
+            self._rebuild(rows, totals)
+            return
+        self.update_rows(rows, totals)
+
+    def _rebuild(self, rows: Sequence[GridRow], totals: Sequence[str]) -> None:
+        focus_key = self._cursor_row_key()
+        col = self.cursor_column
+        self.fixed_rows = 0
+        self.clear(columns=False)
+        self._pending.clear()
+        self._shown.clear()
+        self._names.clear()
+        self.add_row(*self._totals_cells(totals), key=TOTALS)
+        self.fixed_rows = 1
+        # Rows beyond the first screenful are added in chunks after the first paint.
+        for r in rows[:FIRST_CHUNK]:
+            self.add_row(self._name_cell(r), *self._cells(r), key=r.key)
+        self._pending = {r.key: r for r in rows[FIRST_CHUNK:]}
+        if self._pending:
+            self.call_after_refresh(self._add_pending)
+        self.row_keys = [r.key for r in rows]
+        if focus_key in self.row_keys:
+            self.move_cursor(row=self.row_keys.index(focus_key) + 1, column=col, animate=False)
+        else:
+            self.move_cursor(row=min(1, len(rows)), column=col, animate=False)
+
+    def _add_pending(self) -> None:
+        keys = list(self._pending)[:CHUNK]
+        for key in keys:
+            r = self._pending.pop(key)
+            self.add_row(self._name_cell(r), *self._cells(r), key=r.key)
+        if self._pending:
+            self.call_after_refresh(self._add_pending)
+
+    @property
+    def filling(self) -> bool:
+        """Whether rows are still being added after a rebuild."""
+        return bool(self._pending)
+
+    def update_rows(self, rows: Iterable[GridRow], totals: Sequence[str]) -> int:
+        """Update the cells that differ from what is shown; returns how many changed."""
+        changed = 0
+        for r in rows:
+            if r.key in self._pending:
+                self._pending[r.key] = r
+                continue
+            if self._names.get(r.key) != (r.name, r.marked):
+                self._set(r.key, NAME, self._name_cell(r))
+                changed += 1
+            for c, (state, count) in zip(self.grid_columns, r.cells, strict=True):
+                if self._shown.get((r.key, c.key)) != (state, count):
+                    self._shown[(r.key, c.key)] = (state, count)
+                    if (r.key, c.key) not in self._flashing:
+                        self._set(r.key, c.key, state_text(state, count, today=c.today))
+                    changed += 1
+        for c, text in zip(self.grid_columns, totals, strict=True):
+            self._set(TOTALS, c.key, Text(text, justify="center", style="bold"))
+        return changed
+
+    # --- cells --------------------------------------------------------------------------
+    def _name_cell(self, r: GridRow) -> Text:
+        self._names[r.key] = (r.name, r.marked)
+        return name_text(r.name, self.name_width, r.marked)
+
+    def _cells(self, r: GridRow) -> list[Text]:
+        out = []
+        for c, (state, count) in zip(self.grid_columns, r.cells, strict=True):
+            self._shown[(r.key, c.key)] = (state, count)
+            out.append(state_text(state, count, today=c.today))
+        return out
+
+    def _totals_cells(self, totals: Sequence[str]) -> list[Text]:
+        return [
+            Text(self._totals_label, style="bold", no_wrap=True),
+            *(Text(t, justify="center", style="bold") for t in totals),
+        ]
+
+    def _set(self, row: str, col: str, value: Text) -> None:
+        try:
+            self.update_cell(row, col, value)
+        except (CellDoesNotExist, RowDoesNotExist):
+            pass  # filtered out since: nothing to draw
+
+    def flash(self, row: str, col: str) -> None:
+        """Show a cell reversed for a moment (a new arrival, a state that just changed)."""
+        shown = self._shown.get((row, col))
+        if shown is None:
+            return
+        today = any(c.key == col and c.today for c in self.grid_columns)
+        text = state_text(*shown, today=today)
+        text.stylize("reverse")
+        self._flashing.add((row, col))
+        self._set(row, col, text)
+        self.set_timer(FLASH_SECONDS, lambda: self._unflash(row, col))
+
+    def _unflash(self, row: str, col: str) -> None:
+        self._flashing.discard((row, col))
+        shown = self._shown.get((row, col))
+        if shown is not None:
+            today = any(c.key == col and c.today for c in self.grid_columns)
+            self._set(row, col, state_text(*shown, today=today))
+
+    # --- where the cursor is ------------------------------------------------------------
+    def _cursor_row_key(self) -> str | None:
+        row = self.cursor_row - 1
+        return self.row_keys[row] if 0 <= row < len(self.row_keys) else None
+
+    @property
+    def focus_unit(self) -> str | None:
+        """The unit id under the cursor (None on the totals row)."""
+        return self._cursor_row_key()
+
+    @property
+    def focus_column(self) -> str | None:
+        """The column key under the cursor (None on the name column)."""
+        i = self.cursor_column - 1
+        return self.grid_columns[i].key if 0 <= i < len(self.grid_columns) else None
+
+    def goto(self, unit: str, column: str | None = None) -> bool:
+        """Move the cursor to a unit's row (and a column); False if the row is not shown."""
+        if unit not in self.row_keys:
+            return False
+        col = self.cursor_column
+        if column is not None:
+            keys = [c.key for c in self.grid_columns]
+            if column in keys:
+                col = keys.index(column) + 1
+        self.move_cursor(row=self.row_keys.index(unit) + 1, column=col, animate=False)
+        return True
