@@ -87,7 +87,11 @@ async def test_first_screen_shows_the_grid_and_countdown(ws):
         assert "Today's deadline 12:00 · 37 min left" in header
         assert "quarantine 1" in header
         assert app.grid.focus_column == TODAY  # the cursor starts on today
-        assert app.grid.get_cell("__totals__", "plan").plain == "3/0/2"
+        totals = [
+            app.grid.get_cell(f"__{s}__", "plan").plain for s in ("on_time", "late", "missing")
+        ]
+        assert totals == ["3", "0", "2"]
+        assert app.grid.get_cell("__missing__", "unit").plain == " ✗ missing"
 
 
 async def test_moving_with_hjkl_and_arrows(ws):
@@ -209,11 +213,7 @@ async def test_space_marks_rows_for_a_bulk_contact(ws):
         )
         await settle(pilot, lambda: not app.marked)
 
-
-async def test_bulk_excuse_of_marked_rows(ws):
-    app = app_for(ws)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        # a bulk excuse of three marked rows
         await goto(pilot, "weidong", "2024-05-14")
         await pilot.press("space", "space", "space")
         await pilot.press("e")
@@ -306,8 +306,8 @@ async def test_theme_switch_and_palette_commands(ws):
         assert "Filter: missing" in titles and "Sort: worst first" in titles
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*"Filter: late")
-        await pilot.pause(0.3)
+        await pilot.press(*"r: late")
+        await pilot.pause(0.2)
         await pilot.press("enter")
         await settle(pilot, lambda: app.filter == "late")
         assert app.grid.row_keys == ["xinhua", "weidong"]
@@ -368,7 +368,8 @@ async def test_deadline_passes_without_a_key(ws):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert cell(app, "jxxx", TODAY) == "○"
-        assert "Today's deadline" in app.query_one("#header").text.plain
+        assert "Today's deadline 12:00 · 2 s left" in app.query_one("#header").text.plain
+        assert app.query_one("#header").has_class("urgent")
         now[0] = dt.datetime(2024, 5, 15, 12, 0, 1, tzinfo=TZ)
         await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✗", timeout=4)
         assert any("4 cell(s) now missing" in t for t in app.toasts)
@@ -414,3 +415,26 @@ async def test_live_quarantined_arrival_updates_the_count(ws):
         drop(ws, "技师学院_第4天_新闻稿.docx", NOW)
         await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✓1", timeout=5)
         assert any("New material: 平顶山技师学院" in t for t in app.toasts)
+
+
+async def test_files_that_came_while_nothing_watched_are_shown_not_announced(ws):
+    drop(ws, "技师学院_第3天_照片.jpg", at(3, 10))  # before the app runs
+    app = app_for(ws, watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: cell(app, "jxxx", "2024-05-14") == "✓1", timeout=5)
+        await pilot.pause(0.6)
+        assert not any("New material" in t for t in app.toasts)
+
+
+@pytest.mark.parametrize(
+    "moment", [at(1, 0) - dt.timedelta(days=3), at(7, 23) + dt.timedelta(days=20)]
+)
+async def test_empty_roster_and_days_outside_the_week(tmp_path, moment):
+    ws = make_workspace(tmp_path / "empty", units=[], drops=[])
+    app = app_for(ws, clock=clock_at(moment))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.grid.row_keys == [] and app.grid.focus_unit is None
+        await pilot.press("e", "x", "c", "n", "space", "enter", "f", "s", "slash", "escape")
+        await settle(pilot)
+        assert app.is_running and app.week.ledger().actions == []

@@ -23,13 +23,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from weekwatch.store.ingest import Batch, IngestLock
+from weekwatch.store.ingest import IngestLock
 from weekwatch.store.ledger import Ledger
-from weekwatch.store.model import WeekwatchError
 from weekwatch.store.rules import Board
 from weekwatch.store.week import Clock, Week, system_clock
 from weekwatch.store.workspace import Workspace
-from weekwatch.widgets.grid import Grid, GridColumn, GridRow
+from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow
 from weekwatch.widgets.header import WeekHeader
 from weekwatch.widgets.safe import safe_str
 from weekwatch.widgets.today import TodayPicture
@@ -38,19 +37,20 @@ from . import view
 from .commands import palette_commands
 from .describe import column_name
 from .i18n import I18n, default_lang
-from .judge import judge, touched_units
+from .judge import judge
 from .keys import GRID_ACTIONS, main_bindings
-from .messages import BatchArrived, BoardReady, ScanDone
+from .messages import BoardReady
 from .panes import Panes
 from .screens.quarantine import QuarantineScreen
 from .triage import Triage
+from .watching import Watching
 
 _EARLY = ThreadPoolExecutor(max_workers=1, thread_name_prefix="weekwatch-first-board")
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
 NARROW = 120  # below this width the side pane moves under the grid
 
 
-class WeekwatchApp(Triage, Panes, App[None]):
+class WeekwatchApp(Watching, Triage, Panes, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "weekwatch"
 
@@ -87,6 +87,8 @@ class WeekwatchApp(Triage, Panes, App[None]):
         self._judging = self._want_full = self._wanted = False
         self._want_units: set[str] = set()
         self._own_stamp: object = None
+        self._quiet_units: set[str] = set()
+        self._quiet_until = 0
         self._applied = 0
         self._stamp: object = None
         self._next_boundary = None
@@ -96,7 +98,7 @@ class WeekwatchApp(Triage, Panes, App[None]):
             self._take_ingest_lock()
         # The first board is judged while Textual starts up, so the grid fills sooner.
         self._first: Future | None = _EARLY.submit(self._first_board)
-        self.apply_seconds = 0.0
+        self.apply_seconds = self.applied_at = 0.0
         self.first_paint: float | None = None  # seconds from construction to the first board
 
     # --- layout ---------------------------------------------------------------------------
@@ -137,86 +139,14 @@ class WeekwatchApp(Triage, Panes, App[None]):
             label = view.column_label(self.event, c, self.t, self._today)
             width = max(6, *(cell_len(line) for line in label.split("\n")))
             cols.append(GridColumn(c, label, width, c == self._today))
-        self.grid.set_columns(cols, self.t("totals"))
-
-    # --- watching and following -------------------------------------------------------
-    def _take_ingest_lock(self) -> None:
-        """Ingest here, or follow the process that already does (its pid in the header)."""
-        lock = IngestLock(self.week.workspace.dbdir)
-        try:
-            lock.acquire()
-        except (WeekwatchError, OSError):
-            self.following = lock.path.read_text(errors="replace").strip() or "?"
-        else:
-            self._lock = lock
+        self.grid.set_columns(cols, [self.t(f"state.{s}") for s in TOTAL_STATES])
 
     def _first_board(self) -> tuple[Board, Ledger, list[int]]:
-        """In a plain thread, before the app runs: scan what came while nothing watched, judge.
-
-        What the scan finds is part of the first board, so it is shown, not announced.
-        """
-        if self._lock is not None:
-            self.week.ingestor().scan()
-        return judge(self.week, self.clock())
-
-    def _start_watching(self) -> None:
-        if self._lock is not None:
-            self._watch()
-            # Watcher.run scans before it starts watching: a file written during that scan
-            # raises no event. One rescan once the watch is up closes the gap.
-            self.set_timer(1.5, self._rescan_after_start)
-        elif self.following:
-            self.notify(self.t("msg.following", pid=self.following), timeout=6)
-        self._update_header()
-
-    @work(thread=True, exclusive=True, group="watcher", exit_on_error=False)
-    def _watch(self) -> None:
-        from weekwatch.store.watcher import Watcher
-
-        self.watcher = Watcher(
-            self.week.ingestor(),
-            clock=self.clock,
-            on_batch=self._on_watcher_batch,
-        )
-        self.watcher.run(self._stop)
-
-    def _rescan_after_start(self) -> None:
-        if self.watcher is not None:
-            self.watcher.request_rescan()
-
-    def _on_watcher_batch(self, batch: Batch) -> None:
-        """In the watcher's thread, right after its write: that stamp is ours, not news."""
-        self._own_stamp = self.week.store.stamp()
-        self.post_message(BatchArrived(batch))
-
-    def on_unmount(self) -> None:
-        self._stop.set()
-        if self._lock is not None:
-            self._lock.release()
-
-    def on_batch_arrived(self, message: BatchArrived) -> None:
-        if not self.is_running:
-            return
-        for err in message.batch.errors[:3]:
-            self.notify(err, severity="warning")
-        if not message.batch.changed:
-            return
-        # Quarantined files touch no unit, but the quarantine list and count still change.
-        self.refresh_board(touched_units(message.batch, self.ledger))
-
-    def on_scan_done(self, message: ScanDone) -> None:
-        self.notify(self.t("msg.scanned", added=message.added, gone=message.gone))
-        self.refresh_board()
-
-    def _poll_store(self) -> None:
-        """Any process's write (another dashboard, an external watcher) changes the stamp."""
-        if not self.is_running:
-            return
-        stamp = self.week.store.stamp()
-        if stamp != self._stamp:
-            self._stamp = stamp
-            if stamp != self._own_stamp:  # our watcher's writes arrive as BatchArrived
-                self.refresh_board()
+        """In a plain thread, while Textual starts: the board as the store has it."""
+        stamp = self.week.store.stamp()  # taken first: a write during judging is news
+        result = judge(self.week, self.clock())
+        self._stamp = stamp
+        return result
 
     def _tick(self) -> None:
         if not self.is_running:
@@ -281,12 +211,15 @@ class WeekwatchApp(Triage, Panes, App[None]):
         with self.batch_update():
             self.show_rows()
             if prev is not None and prev.units == self.board.units:
-                self._announce(prev, self.board)
+                self._announce(prev, self.board, self._quiet_units)
+            if message.seq >= self._quiet_until:
+                self._quiet_units = set()
             self._update_header()
             self._update_side()
             if isinstance(self.screen, QuarantineScreen):
                 self.screen.show(self.board.quarantined)
-        self.apply_seconds = time.perf_counter() - t0  # UI-thread time of this refresh
+        self.applied_at = time.perf_counter()
+        self.apply_seconds = self.applied_at - t0  # UI-thread time of this refresh
         later = view.boundaries(self.board, self.ledger.extensions.values())
         self._next_boundary = later[0] if later else None
         if self.first_paint is None:
@@ -313,15 +246,15 @@ class WeekwatchApp(Triage, Panes, App[None]):
         ]
         if rebuild:
             self.grid.row_keys = []
-        self.grid.show(rows, [view.totals_text(board, c) for c in cols])
+        self.grid.show(rows, [board.totals(c) for c in cols])
 
-    def _announce(self, prev: Board, new: Board) -> None:
+    def _announce(self, prev: Board, new: Board, quiet: set[str]) -> None:
         """Flash what changed; toast arrivals by unit, and cells that just went missing."""
         arrived: list[tuple[str, str]] = []
         missing = 0
         for key, cell in new.cells.items():
             old = prev.cells.get(key)
-            if old is None or old == cell:
+            if old is None or old == cell or key[0] in quiet:
                 continue
             self.grid.flash(*key)
             if cell.count > old.count:
@@ -340,16 +273,16 @@ class WeekwatchApp(Triage, Panes, App[None]):
             self.notify(self.t("msg.missing", n=missing), severity="warning", timeout=8)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
-        if event.data_table is self.grid:
+        if isinstance(event.data_table, Grid) and self.is_running:
             self._update_detail()
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        if event.data_table is self.grid:
+        if isinstance(event.data_table, Grid) and self.is_running:
             self.action_record()
 
     # --- the rest of the app ----------------------------------------------------------
     def notify(self, message: str, **kwargs) -> None:  # type: ignore[override]
-        """Every toast is also kept (tests and the help screen read what was said)."""
+        """Every toast is also kept (the tests read what was said)."""
         text = safe_str(message)  # unit and file names are untrusted: never markup
         self.toasts.append(text)
         del self.toasts[:-50]

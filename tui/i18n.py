@@ -12,7 +12,10 @@ _T: dict[str, tuple[str, str]] = {
     "col.plan": ("方案", "Plan"),
     "col.summary": ("总结", "Summary"),
     "today": ("今天", "today"),
-    "totals": ("✓/!/✗ 合计", "✓/!/✗ totals"),
+    "totals": (
+        "顶部三行：每列按时 / 迟交 / 未交的单位数",
+        "Top rows: units on time / late / missing, per column",
+    ),
     "weekdays": ("一二三四五六日", "MonTueWedThuFriSatSun"),
     # header
     "countdown.today": ("今日截止 {time} · 还有 {left}", "Today's deadline {time} · {left} left"),

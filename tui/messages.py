@@ -26,6 +26,7 @@ class BatchArrived(Message):
     """The watcher wrote a batch (new, rewritten or gone files)."""
 
     batch: Batch
+    quiet: bool = False  # the start-up scan: shown, not announced cell by cell
 
 
 @dataclass

@@ -68,12 +68,6 @@ def column_label(event: Event, column: str, t: I18n, today: str | None) -> str:
     return "\n".join([f"{day:%m-%d}", second, event.day_theme(day)])
 
 
-def totals_text(board: Board, column: str) -> str:
-    """`on time/late/missing` for one column."""
-    c = board.totals(column)
-    return f"{c['on_time']}/{c['late']}/{c['missing']}"
-
-
 def fmt_left(left: dt.timedelta, t: I18n) -> str:
     secs = max(0, int(left.total_seconds()))
     d, rem = divmod(secs, 86400)

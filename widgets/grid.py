@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -10,10 +10,12 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from .look import STYLE, cell_text
+from .look import STYLE, SYMBOL, cell_text
 from .safe import safe_str
 
-TOTALS = "__totals__"
+#: The fixed rows on top: how many units stand on time, late, missing in each column.
+TOTAL_STATES = ("on_time", "late", "missing")
+HEAD = len(TOTAL_STATES)
 NAME = "unit"
 FLASH_SECONDS = 1.5
 FIRST_CHUNK = 120  # rows added at once: more than a tall screen shows
@@ -52,7 +54,7 @@ class GridRow:
 
 
 class Grid(DataTable[Text]):
-    """One row per unit, a fixed totals row on top, a fixed name column on the left."""
+    """One row per unit, fixed totals rows on top, a fixed name column on the left."""
 
     DEFAULT_CSS = """
     Grid { height: 1fr; }
@@ -70,7 +72,7 @@ class Grid(DataTable[Text]):
         super().__init__(
             id=id,
             cursor_type="cell",
-            fixed_rows=0,  # 1 once the totals row exists (a fixed row must exist)
+            fixed_rows=0,  # HEAD once the totals rows exist (a fixed row must exist)
             fixed_columns=1,
             header_height=3,
             zebra_stripes=False,
@@ -82,9 +84,10 @@ class Grid(DataTable[Text]):
         self._names: dict[str, tuple[str, bool]] = {}
         self._flashing: set[tuple[str, str]] = set()
         self._pending: dict[str, GridRow] = {}
+        self._wish: tuple[str, int] | None = None  # where the cursor goes once rows are in
 
     # --- structure ----------------------------------------------------------------------
-    def set_columns(self, columns: Sequence[GridColumn], totals_label: str) -> None:
+    def set_columns(self, columns: Sequence[GridColumn], totals_labels: Sequence[str]) -> None:
         """(Re)build the columns; rows are kept by key and refilled by the next `show`."""
         self.fixed_rows = 0
         self.clear(columns=True)
@@ -97,9 +100,9 @@ class Grid(DataTable[Text]):
         for c in columns:
             style = "bold reverse" if c.today else "bold"
             self.add_column(Text(c.label, style=style, justify="center"), key=c.key, width=c.width)
-        self._totals_label = totals_label
+        self._totals_labels = tuple(totals_labels)
 
-    def show(self, rows: Sequence[GridRow], totals: Sequence[str]) -> None:
+    def show(self, rows: Sequence[GridRow], totals: Sequence[Mapping[str, int]]) -> None:
         """Put exactly these rows, in this order. Rebuilds only if the order changed."""
         keys = [r.key for r in rows]
         if keys != self.row_keys:
@@ -107,7 +110,7 @@ class Grid(DataTable[Text]):
             return
         self.update_rows(rows, totals)
 
-    def _rebuild(self, rows: Sequence[GridRow], totals: Sequence[str]) -> None:
+    def _rebuild(self, rows: Sequence[GridRow], totals: Sequence[Mapping[str, int]]) -> None:
         focus_key = self._cursor_row_key()
         col = self.cursor_column
         self.fixed_rows = 0
@@ -115,8 +118,11 @@ class Grid(DataTable[Text]):
         self._pending.clear()
         self._shown.clear()
         self._names.clear()
-        self.add_row(*self._totals_cells(totals), key=TOTALS)
-        self.fixed_rows = 1
+        for i, state in enumerate(TOTAL_STATES):
+            self.add_row(
+                self._totals_label(i), *self._totals_cells(totals, state), key=_tkey(state)
+            )
+        self.fixed_rows = HEAD
         # Rows beyond the first screenful are added in chunks after the first paint.
         for r in rows[:FIRST_CHUNK]:
             self.add_row(self._name_cell(r), *self._cells(r), key=r.key)
@@ -125,9 +131,9 @@ class Grid(DataTable[Text]):
             self.call_after_refresh(self._add_pending)
         self.row_keys = [r.key for r in rows]
         if focus_key in self.row_keys:
-            self.move_cursor(row=self.row_keys.index(focus_key) + 1, column=col, animate=False)
+            self.goto(focus_key, column_index=col)
         else:
-            self.move_cursor(row=min(1, len(rows)), column=col, animate=False)
+            self.move_cursor(row=HEAD if rows else 0, column=col, animate=False)
 
     def _add_pending(self) -> None:
         keys = list(self._pending)[:CHUNK]
@@ -136,13 +142,17 @@ class Grid(DataTable[Text]):
             self.add_row(self._name_cell(r), *self._cells(r), key=r.key)
         if self._pending:
             self.call_after_refresh(self._add_pending)
+        elif self._wish is not None:
+            key, col = self._wish
+            self._wish = None
+            self.goto(key, column_index=col)
 
     @property
     def filling(self) -> bool:
         """Whether rows are still being added after a rebuild."""
         return bool(self._pending)
 
-    def update_rows(self, rows: Iterable[GridRow], totals: Sequence[str]) -> int:
+    def update_rows(self, rows: Iterable[GridRow], totals: Sequence[Mapping[str, int]]) -> int:
         """Update the cells that differ from what is shown; returns how many changed."""
         changed = 0
         for r in rows:
@@ -158,8 +168,9 @@ class Grid(DataTable[Text]):
                     if (r.key, c.key) not in self._flashing:
                         self._set(r.key, c.key, state_text(state, count, today=c.today))
                     changed += 1
-        for c, text in zip(self.grid_columns, totals, strict=True):
-            self._set(TOTALS, c.key, Text(text, justify="center", style="bold"))
+        for state in TOTAL_STATES:
+            for c, cell in zip(self.grid_columns, self._totals_cells(totals, state), strict=True):
+                self._set(_tkey(state), c.key, cell)
         return changed
 
     # --- cells --------------------------------------------------------------------------
@@ -174,11 +185,14 @@ class Grid(DataTable[Text]):
             out.append(state_text(state, count, today=c.today))
         return out
 
-    def _totals_cells(self, totals: Sequence[str]) -> list[Text]:
-        return [
-            Text(self._totals_label, style="bold", no_wrap=True),
-            *(Text(t, justify="center", style="bold") for t in totals),
-        ]
+    def _totals_label(self, i: int) -> Text:
+        state = TOTAL_STATES[i]
+        text = Text(f" {SYMBOL[state]} ", style=STYLE[state], no_wrap=True)
+        text.append(self._totals_labels[i] if i < len(self._totals_labels) else state, "bold")
+        return text
+
+    def _totals_cells(self, totals: Sequence[Mapping[str, int]], state: str) -> list[Text]:
+        return [Text(str(t.get(state, 0)), justify="center", style="bold") for t in totals]
 
     def _set(self, row: str, col: str, value: Text) -> None:
         try:
@@ -207,12 +221,12 @@ class Grid(DataTable[Text]):
 
     # --- where the cursor is ------------------------------------------------------------
     def _cursor_row_key(self) -> str | None:
-        row = self.cursor_row - 1
+        row = self.cursor_row - HEAD
         return self.row_keys[row] if 0 <= row < len(self.row_keys) else None
 
     @property
     def focus_unit(self) -> str | None:
-        """The unit id under the cursor (None on the totals row)."""
+        """The unit id under the cursor (None on the totals rows)."""
         return self._cursor_row_key()
 
     @property
@@ -221,14 +235,27 @@ class Grid(DataTable[Text]):
         i = self.cursor_column - 1
         return self.grid_columns[i].key if 0 <= i < len(self.grid_columns) else None
 
-    def goto(self, unit: str, column: str | None = None) -> bool:
-        """Move the cursor to a unit's row (and a column); False if the row is not shown."""
+    def goto(
+        self, unit: str, column: str | None = None, *, column_index: int | None = None
+    ) -> bool:
+        """Move the cursor to a unit's row (and a column); False if the row is not shown.
+
+        A row still waiting to be added (a large grid filling in) is gone to once it is there.
+        """
         if unit not in self.row_keys:
             return False
-        col = self.cursor_column
+        col = self.cursor_column if column_index is None else column_index
         if column is not None:
             keys = [c.key for c in self.grid_columns]
             if column in keys:
                 col = keys.index(column) + 1
-        self.move_cursor(row=self.row_keys.index(unit) + 1, column=col, animate=False)
+        if unit in self._pending:
+            self._wish = (unit, col)
+            return True
+        self._wish = None
+        self.move_cursor(row=self.row_keys.index(unit) + HEAD, column=col, animate=False)
         return True
+
+
+def _tkey(state: str) -> str:
+    return f"__{state}__"
