@@ -144,6 +144,7 @@ class Batch:
     added: list[Material] = field(default_factory=list)  # new files and new content
     gone: list[Material] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that could not be read this time
+    startup: bool = False  # the watcher's first scan: what came while nothing watched
 
     @property
     def changed(self) -> bool:

@@ -57,16 +57,20 @@ class Watcher:
         self._pending: dict[str, _Pending] = {}
         self._rescan_now = threading.Event()
         self._next_rescan = 0.0
+        self._started = False
 
     def request_rescan(self) -> None:
         """Ask for a full rescan at the next tick (the dashboard's `r`)."""
         self._rescan_now.set()
 
     def run(self, stop: threading.Event) -> None:
-        """Start-up scan, then watch until `stop` is set (checked at least every 200 ms)."""
+        """Watch, then scan what came while nothing watched; go on until `stop` is set.
+
+        The start-up scan runs on the first tick, once the watch is in place, so a file
+        written during that scan still raises an event. `stop` is checked every 200 ms.
+        """
         self.inbox.mkdir(parents=True, exist_ok=True)
-        self._emit(self.ingestor.scan())
-        self._next_rescan = time.monotonic() + self.rescan_every
+        self._started = False
         failures: list[float] = []
         while not stop.is_set():
             try:
@@ -103,6 +107,12 @@ class Watcher:
         self, changes: set[tuple[watchfiles.Change, str]], force_rescan: bool = False
     ) -> None:
         try:
+            if not self._started:
+                batch = self.ingestor.scan()
+                batch.startup = True
+                self._started = True
+                self._next_rescan = time.monotonic() + self.rescan_every
+                self._emit(batch)
             self._note(changes)
             self._ingest_settled()
             due = time.monotonic() >= self._next_rescan

@@ -9,6 +9,7 @@ import pytest
 from test_app_kit import NOW, TZ, at, clock_at, drop, make_workspace
 
 from weekwatch.store.ingest import IngestLock
+from weekwatch.store.model import Unit
 from weekwatch.store.week import Week
 from weekwatch.tui.app import WeekwatchApp, make_app
 from weekwatch.tui.screens.form import FormScreen, TextScreen
@@ -438,3 +439,20 @@ async def test_empty_roster_and_days_outside_the_week(tmp_path, moment):
         await pilot.press("e", "x", "c", "n", "space", "enter", "f", "s", "slash", "escape")
         await settle(pilot)
         assert app.is_running and app.week.ledger().actions == []
+
+
+async def test_sort_keeps_the_cursor_on_its_unit_in_a_large_grid(tmp_path):
+    # More rows than the grid adds at once, so the refill after a sort comes in chunks.
+    units = [
+        Unit(f"u{i:04d}", f"第{i}号职业技术学院", (f"职院{i}",), "高职院校", f"区{i % 10}")
+        for i in range(400)
+    ]
+    drops = [(f"u{i:04d}/u{i:04d}_2024-05-13_报道.docx", at(2, 9)) for i in range(0, 400, 3)]
+    app = app_for(make_workspace(tmp_path / "ws", units, drops))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: not app.grid.filling, timeout=20)
+        assert app.grid.goto("u0300", TODAY)
+        await pilot.press("s")  # worst first: rows move, the grid refills in chunks
+        await settle(pilot, lambda: not app.grid.filling, timeout=20)
+        assert app.grid.focus_unit == "u0300"
+        assert app.grid.row_count >= 400

@@ -32,9 +32,6 @@ class Watching:
     def _start_watching(self) -> None:
         if self._lock is not None:
             self._watch()
-            # Watcher.run scans before it starts watching: a file written during that scan
-            # raises no event. One rescan once the watch is up closes the gap.
-            self.set_timer(1.5, self._rescan_after_start)
         elif self.following:
             self.notify(self.t("msg.following", pid=self.following), timeout=6)
         self._update_header()
@@ -43,24 +40,18 @@ class Watching:
     def _watch(self) -> None:
         from weekwatch.store.watcher import Watcher
 
-        ingestor = self.week.ingestor()
-        # What came while nothing watched: shown, but not announced cell by cell.
-        self.post_message(BatchArrived(ingestor.scan(), quiet=True))
         self.watcher = Watcher(
-            ingestor,
+            self.week.ingestor(),
             clock=self.clock,
             on_batch=self._on_watcher_batch,
         )
         self.watcher.run(self._stop)
 
-    def _rescan_after_start(self) -> None:
-        if self.watcher is not None:
-            self.watcher.request_rescan()
-
     def _on_watcher_batch(self, batch: Batch) -> None:
         """In the watcher's thread, right after its write: that stamp is ours, not news."""
         self._own_stamp = self.week.store.stamp()
-        self.post_message(BatchArrived(batch))
+        # What came while nothing watched is shown, but not announced cell by cell.
+        self.post_message(BatchArrived(batch, quiet=batch.startup))
 
     def on_unmount(self) -> None:
         self._stop.set()
