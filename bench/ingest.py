@@ -149,9 +149,8 @@ def main() -> None:
         quarantined = len(out.splitlines())
         print(f"files: {args.files} across {args.units} units ({quarantined} quarantined)")
         print(f"bare find | xargs sha256sum: {bare:.2f} s  ({args.files / bare:,.0f} files/s)")
-        print(
-            f"weekwatch ingest (whole process): {elapsed:.2f} s  ({args.files / elapsed:,.0f} files/s)"
-        )
+        rate = args.files / elapsed
+        print(f"weekwatch ingest (whole process): {elapsed:.2f} s  ({rate:,.0f} files/s)")
         print(f"ratio ingest / bare: {elapsed / bare:.1f}x")
         print(f"rescan with nothing new: {rescan:.2f} s")
         print(f"peak RSS of the ingest process: {peak_kb / 1024:.0f} MB")

@@ -58,6 +58,8 @@ class Watcher:
         self._rescan_now = threading.Event()
         self._next_rescan = 0.0
         self._started = False
+        #: Set once the start-up scan is done: from then on every new file is news.
+        self.ready = threading.Event()
 
     def request_rescan(self) -> None:
         """Ask for a full rescan at the next tick (the dashboard's `r`)."""
@@ -113,6 +115,7 @@ class Watcher:
                 self._started = True
                 self._next_rescan = time.monotonic() + self.rescan_every
                 self._emit(batch)
+                self.ready.set()
             self._note(changes)
             self._ingest_settled()
             due = time.monotonic() >= self._next_rescan

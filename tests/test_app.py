@@ -379,7 +379,7 @@ async def test_deadline_passes_without_a_key(ws):
 async def test_live_arrival_updates_its_cell(ws):
     app = app_for(ws, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: app.watcher is not None)
+        await settle(pilot, lambda: app.watcher is not None and app.watcher.ready.is_set())
         assert "watching" in app.query_one("#header").text.plain
         assert cell(app, "jxxx", TODAY) == "○"
         loop = asyncio.get_running_loop()
@@ -409,8 +409,7 @@ def test_now_constant_is_day_four():
 async def test_live_quarantined_arrival_updates_the_count(ws):
     app = app_for(ws, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot, lambda: app.watcher is not None)
-        await pilot.pause(0.5)  # past the watcher's own start-up scan
+        await settle(pilot, lambda: app.watcher is not None and app.watcher.ready.is_set())
         drop(ws, "谁发的.docx", NOW)
         await settle(pilot, lambda: "quarantine 2" in app.query_one("#header").text.plain, 5)
         drop(ws, "技师学院_第4天_新闻稿.docx", NOW)

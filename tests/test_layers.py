@@ -15,7 +15,8 @@ def test_store_imports_no_textual():
     code = (
         "import importlib, sys\n"
         f"for n in {names!r}: importlib.import_module(n)\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' or '.tui' in m or '.widgets' in m)\n"
+        "bad = sorted(m for m in sys.modules\n"
+        "             if m.split('.')[0] == 'textual' or '.tui' in m or '.widgets' in m)\n"
         "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

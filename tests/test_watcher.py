@@ -176,3 +176,34 @@ def test_watch_command_stops_on_sigterm_within_2s_and_refuses_a_second(ws):
         p.send_signal(signal.SIGTERM)
         p.wait(10)
     assert time.monotonic() - t0 < 2.0 and p.returncode == 0
+
+
+def test_files_written_while_the_watcher_starts_are_not_left_for_the_rescan(ws):
+    # Files keep coming while the watcher starts up: each must be seen by the start-up scan
+    # or by an event — none may wait for the 60 s rescan.
+    for i in range(300):
+        (ws.inbox / f"舞钢市_第3天_旧{i}.docx").write_bytes(b"old %d" % i)
+    written: list[str] = []
+    stop = threading.Event()
+
+    def keep_writing():
+        i = 0
+        while not stop.is_set():
+            name = f"舞钢市_第3天_新{i}.docx"
+            (ws.inbox / name).write_bytes(b"new %d" % i)
+            written.append(name)
+            i += 1
+            time.sleep(0.002)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        with Running(ws) as r:  # rescans only every 60 s
+            assert r.watcher.ready.wait(5)
+            time.sleep(0.3)
+            stop.set()
+            writer.join()
+            r.wait_for(lambda m: len(m) == 300 + len(written), timeout=3)
+    finally:
+        stop.set()
+        writer.join()
