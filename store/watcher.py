@@ -69,7 +69,7 @@ class Watcher:
         """Watch, then scan what came while nothing watched; go on until `stop` is set.
 
         The start-up scan runs on the first tick, once the watch is in place, so a file
-        written during that scan still raises an event. `stop` is checked every 200 ms.
+        written during that scan still raises an event. `stop` is checked every 100 ms.
         """
         self.inbox.mkdir(parents=True, exist_ok=True)
         self._started = False
@@ -94,7 +94,7 @@ class Watcher:
             stop_event=stop,
             debounce=50,
             step=50,
-            rust_timeout=200,
+            rust_timeout=100,
             yield_on_timeout=True,
             force_polling=self.poll,
             poll_delay_ms=300,
