@@ -454,21 +454,9 @@ def toml_string(text: str) -> str:
     return "".join(out)
 
 
-def init_workspace(
-    root: Path,
-    *,
-    title: str,
-    start: dt.date,
-    days: int = 7,
-    timezone: str = "Asia/Shanghai",
-    daily_deadline: str = "12:00",
-    plan_deadline: str | None = None,
-    summary_deadline: str | None = None,
-    theme: str = "",
-    lang: str = "",
-    day_themes: Sequence[str] = (),
-) -> Workspace:
-    """Make `root` a workspace: write weekwatch.toml and create inbox/.
+def init_workspace(root: Path, **fields: Any) -> Workspace:
+    """Make `root` a workspace: write weekwatch.toml (`fields` as `render_config` takes them)
+    and create inbox/.
 
     The text is checked by the same loader that will read it back before anything touches the
     disk, so a bad argument leaves nothing behind; an existing weekwatch.toml is never replaced.
@@ -478,18 +466,7 @@ def init_workspace(
         raise WeekwatchError(f"{ws.config}: already exists; edit it, or init another folder")
     if root.exists() and not root.is_dir():
         raise WeekwatchError(f"{root}: not a folder")
-    text = render_config(
-        title=title,
-        start=start,
-        days=days,
-        timezone=timezone,
-        daily_deadline=daily_deadline,
-        plan_deadline=plan_deadline,
-        summary_deadline=summary_deadline,
-        theme=theme,
-        lang=lang,
-        day_themes=day_themes,
-    )
+    text = render_config(**fields)
     _parse(text, ws.config)
     ws.root.mkdir(parents=True, exist_ok=True)
     try:
