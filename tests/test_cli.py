@@ -200,3 +200,23 @@ def test_hostile_names_never_reach_the_terminal_raw(ws):
     assert "\\x1b[31m红" in out and "\\u202egpj.exe" in out and "[bold]平职院[/]" in out
     rows = json.loads(cli(ws, "materials", "--json").stdout)
     assert {r["unit"] for r in rows} == {"wugang", "baofeng", "pzy"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], (None, False, None, None)),
+        (["--read-only", "--lang", "zh"], (None, True, None, "zh")),
+        (
+            ["tui", "--read-only", "--as-of", "2024-05-13 12:00"],
+            ("tui", True, "2024-05-13 12:00", None),
+        ),
+        (["--lang", "en", "tui"], ("tui", False, None, "en")),
+        (["demo", "--lang", "zh"], ("demo", False, None, "zh")),
+    ],
+)
+def test_dashboard_options_work_with_or_without_the_tui_word(argv, expected):
+    from weekwatch.tui.cli import _parser
+
+    a = _parser().parse_args(argv)
+    assert (a.command, a.read_only, a.as_of, a.lang) == expected

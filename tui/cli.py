@@ -28,7 +28,7 @@ EXIT_USAGE = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, no usage dump, exit 2
-        raise WeekwatchError(f"{self.prog}: {message} (see --help)")
+        raise WeekwatchError(f"{message} (see `{self.prog} --help`)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,18 +106,27 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
 
-    for name, help_ in (
-        ("tui", "open the dashboard (the default)"),
-        ("demo", "the dashboard on the bundled demo week"),
-    ):
-        s = sub.add_parser(name, help=help_)
-        s.add_argument("--lang", choices=["zh", "en"])
-        if name == "tui":
-            s.add_argument("--read-only", action="store_true")
-            s.add_argument("--as-of", help="open a frozen moment (no watcher)")
-        else:
-            s.add_argument("--interval", type=float, default=4.0, help="seconds between demo drops")
+    # The dashboard's options work with or without the `tui` word (`weekwatch --read-only`).
+    _dashboard_options(p, top=True)
+    _dashboard_options(sub.add_parser("tui", help="open the dashboard (the default)"))
+    s = sub.add_parser("demo", help="the dashboard on the bundled demo week")
+    s.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    s.add_argument("--interval", type=float, default=4.0, help="seconds between demo drops")
     return p
+
+
+def _dashboard_options(p: argparse.ArgumentParser, top: bool = False) -> None:
+    # Only the top level sets defaults: a subcommand's default would overwrite a value given
+    # before the subcommand's name.
+    default = None if top else argparse.SUPPRESS
+    p.add_argument("--lang", choices=["zh", "en"], default=default, help="interface language")
+    p.add_argument(
+        "--read-only",
+        action="store_true",
+        default=False if top else default,
+        help="open the dashboard so that nothing can be written",
+    )
+    p.add_argument("--as-of", default=default, help="open a frozen moment (no watcher)")
 
 
 def _cell(week: Week, text: str) -> str:
@@ -327,9 +336,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         return run_dashboard(
             find_workspace(args.workspace),
-            read_only=getattr(args, "read_only", False),
-            as_of=getattr(args, "as_of", None),
-            lang=getattr(args, "lang", None),
+            read_only=args.read_only,
+            as_of=args.as_of,
+            lang=args.lang,
             operator=args.operator,
         )
     handler, read_only = COMMANDS[cmd]
