@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from weekwatch.store.model import Event, Unit, WeekwatchError
+from weekwatch.store.model import PLAN, SUMMARY, Event, Unit, WeekwatchError
+from weekwatch.store.reading import normalize
 from weekwatch.store.roster import FIELDS, split_aliases, validate_units
 from weekwatch.store.workspace import Workspace
 
@@ -105,6 +106,19 @@ def parse_moment(text: str, tz: ZoneInfo) -> dt.datetime:
     if offset >= dt.timedelta(hours=24):
         raise WeekwatchError(f"'{text}': the offset {off} is not a real time zone offset")
     return moment.replace(tzinfo=dt.timezone(offset)).astimezone(tz)
+
+
+def parse_column(text: str, event: Event) -> str:
+    """A column the operator typed: plan/方案, summary/总结, a date of the week, or a day number."""
+    t = normalize(text).strip()
+    if t.isdigit() and 1 <= int(t) <= event.days:
+        return event.columns[int(t)]
+    t = {"方案": PLAN, "总结": SUMMARY}.get(t, t)
+    if t in event.columns:
+        return t
+    raise WeekwatchError(
+        f"no column {text!r}; use plan, summary, 1–{event.days} or a date of the week"
+    )
 
 
 def parse_zone(name: str) -> ZoneInfo:

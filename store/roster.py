@@ -6,12 +6,12 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from weekwatch.store.model import Unit, WeekwatchError
+from weekwatch.store.reading import normalize
 
 #: Unit fields in the order of the English header.
 FIELDS = (
@@ -41,7 +41,7 @@ Row = tuple[int, list[str]]  # (line or row number in the file, stripped cells)
 
 def fold(text: str) -> str:
     """The form two names are compared in: full-width and half-width alike, case ignored."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
+    return normalize(text).strip()
 
 
 _HEADER_NAMES: dict[str, str] = {

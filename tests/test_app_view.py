@@ -10,11 +10,11 @@ import sys
 import pytest
 from test_app_kit import NOW, TZ, UNITS
 
-from weekwatch.store.config import load_config
+from weekwatch.store.config import load_config, parse_column
 from weekwatch.store.model import Event, WeekwatchError
 from weekwatch.tui import i18n
 from weekwatch.tui.i18n import I18n, default_lang
-from weekwatch.tui.view import countdown, find_units, parse_column, parse_when
+from weekwatch.tui.view import countdown, find_units, parse_when
 
 EVENT = Event(
     title="周",

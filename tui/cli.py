@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from weekwatch.store.config import init_workspace, parse_moment
+from weekwatch.store.config import init_workspace, parse_column, parse_moment
 from weekwatch.store.ingest import IngestLock, display_path
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
@@ -129,22 +129,10 @@ def _dashboard_options(p: argparse.ArgumentParser, top: bool = False) -> None:
     p.add_argument("--as-of", default=default, help="open a frozen moment (no watcher)")
 
 
-def _cell(week: Week, text: str) -> str:
-    """A column from `plan`, `summary`, a date, or a day number of the week."""
-    t = text.strip().lower()
-    if t.isdigit() and 1 <= int(t) <= week.event.days:
-        return week.event.columns[int(t)]
-    if t in week.event.columns:
-        return t
-    raise WeekwatchError(
-        f"no column {text!r}; use plan, summary, 1–{week.event.days} or a date of the week"
-    )
-
-
 def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
     if len(rest) > 1:
         try:
-            return _cell(week, rest[0]), " ".join(rest[1:])
+            return parse_column(rest[0], week.event), " ".join(rest[1:])
         except WeekwatchError:
             pass
     return None, " ".join(rest)
@@ -289,13 +277,17 @@ def _act(week: Week, args: argparse.Namespace) -> int:
     cmd, op = args.command, args.operator
     tz = week.event.tz
     if cmd == "assign":
-        cell = _cell(week, args.cell) if args.cell else None
+        cell = parse_column(args.cell, week.event) if args.cell else None
         a = week.assign(args.path, _unit(week, args.unit), cell, args.kind, operator=op)
     elif cmd == "excuse":
-        a = week.excuse(_unit(week, args.unit), _cell(week, args.cell), args.reason, operator=op)
+        a = week.excuse(
+            _unit(week, args.unit), parse_column(args.cell, week.event), args.reason, operator=op
+        )
     elif cmd == "extend":
         until = parse_moment(args.until, tz)
-        a = week.extend(_unit(week, args.unit), _cell(week, args.cell), until, operator=op)
+        a = week.extend(
+            _unit(week, args.unit), parse_column(args.cell, week.event), until, operator=op
+        )
     elif cmd == "note":
         cell, text = _split_cell(week, args.rest)
         a = week.note(_unit(week, args.unit), text, cell, operator=op)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from textual import work
 
+from weekwatch.store.config import parse_column
 from weekwatch.store.model import KINDS, WeekwatchError
 
 from . import view
@@ -273,7 +274,7 @@ class Triage:
 
             def then(v: dict[str, str]) -> None:
                 def do() -> str:
-                    col = view.parse_column(v["cell"], self.event)
+                    col = parse_column(v["cell"], self.event)
                     kind = v["kind"].strip() or None
                     if kind is not None and kind not in KINDS:
                         raise WeekwatchError(f"unknown kind {kind!r}: {', '.join(KINDS)}")

@@ -11,7 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from weekwatch.store.config import parse_hhmm, parse_moment
-from weekwatch.store.model import PLAN, SUMMARY, Event, Unit, WeekwatchError
+from weekwatch.store.model import PLAN, SUMMARY, Event, Unit
+from weekwatch.store.reading import normalize
 from weekwatch.store.rules import Board, deadline
 from weekwatch.widgets.look import PROBLEMS, SEVERITY
 
@@ -137,10 +138,6 @@ def on_time_share(board: Board, column: str) -> tuple[int, int]:
 # ---------------------------------------------------------------------------- finding units
 
 
-def _norm(s: str) -> str:
-    return unicodedata.normalize("NFKC", s).casefold()
-
-
 def _subsequence(q: str, s: str) -> bool:
     it = iter(s)
     return all(ch in it for ch in q)
@@ -148,14 +145,14 @@ def _subsequence(q: str, s: str) -> bool:
 
 def find_units(units: Sequence[Unit], query: str, limit: int = 50) -> list[Unit]:
     """Units matching `query` by id, name or alias, best first (exact, prefix, substring, fuzzy)."""
-    q = _norm(query.strip())
+    q = normalize(query.strip())
     if not q:
         return list(units[:limit])
     scored: list[tuple[int, int, Unit]] = []
     for i, u in enumerate(units):
         best = 9
         for field in (u.id, u.name, *u.aliases):
-            f = _norm(field)
+            f = normalize(field)
             if f == q:
                 score = 0
             elif f.startswith(q):
@@ -183,17 +180,3 @@ def parse_when(text: str, event: Event, now: dt.datetime) -> dt.datetime:
         t = parse_hhmm(text)
         return event.at(event.day_of(now), t)
     return parse_moment(text, event.tz)
-
-
-def parse_column(text: str, event: Event) -> str:
-    """A column from plan / summary / a date / a day number of the week."""
-    t = _norm(text.strip())
-    if t.isdigit() and 1 <= int(t) <= event.days:
-        return event.columns[int(t)]
-    if t in event.columns:
-        return t
-    if t in ("方案",):
-        return PLAN
-    if t in ("总结",):
-        return SUMMARY
-    raise WeekwatchError(f"no column {text!r}: use plan, summary, 1–{event.days} or a date")
