@@ -18,9 +18,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import Event, Material, Reading, WeekwatchError
 from .reading import Reader, is_ignored
+
+if TYPE_CHECKING:
+    from .db import Store
 
 CHUNK = 1 << 20
 #: Batches at least this big are hashed and read on every core.
@@ -154,7 +158,7 @@ class Batch:
 class Ingestor:
     """Turns found files into material records and writes them in one batch."""
 
-    def __init__(self, event: Event, reader: Reader, store, inbox: Path) -> None:
+    def __init__(self, event: Event, reader: Reader, store: Store, inbox: Path) -> None:
         self.event = event
         self.reader = reader
         self.store = store

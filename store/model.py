@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 PLAN = "plan"
@@ -97,7 +98,7 @@ class Unit:
     liaison_phone: str = ""
     liaison_email: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
@@ -110,7 +111,7 @@ class Unit:
         }
 
     @classmethod
-    def from_dict(cls, d: dict) -> Unit:
+    def from_dict(cls, d: dict[str, Any]) -> Unit:
         return cls(
             id=d["id"],
             name=d["name"],
@@ -150,7 +151,7 @@ class Material:
     superseded: bool = False
     gone: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "sha256": self.sha256,
@@ -166,7 +167,7 @@ class Material:
         }
 
     @classmethod
-    def from_dict(cls, key: str, d: dict) -> Material:
+    def from_dict(cls, key: str, d: dict[str, Any]) -> Material:
         return cls(
             key=key,
             path=d["path"],
@@ -197,9 +198,10 @@ class Action:
     at: dt.datetime
     unit: str | None = None
     cell: str | None = None
-    data: dict = field(default_factory=dict)  # reason / until / text / path, kind / target
+    # reason / until / text / path, kind / target
+    data: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "type": self.type,
             "operator": self.operator,
@@ -210,7 +212,7 @@ class Action:
         }
 
     @classmethod
-    def from_dict(cls, key: str, d: dict) -> Action:
+    def from_dict(cls, key: str, d: dict[str, Any]) -> Action:
         return cls(
             id=key,
             type=d["type"],

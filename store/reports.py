@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from .ingest import display_path
 from .rules import Board, Placed
 
 
-def material_json(p: Placed) -> dict:
+def material_json(p: Placed) -> dict[str, Any]:
     """One listed file, as `weekwatch materials --json` prints it."""
     m = p.material
     out = {
@@ -30,11 +31,11 @@ def material_json(p: Placed) -> dict:
     return out
 
 
-def materials_json(placed: Iterable[Placed]) -> list[dict]:
+def materials_json(placed: Iterable[Placed]) -> list[dict[str, Any]]:
     return [material_json(p) for p in placed]
 
 
-def status_json(b: Board, only: frozenset[str] | None = None) -> dict:
+def status_json(b: Board, only: frozenset[str] | None = None) -> dict[str, Any]:
     """`weekwatch status --json`: every unit's cells; with `only`, units having such a cell."""
     ev = b.event
     units = []

@@ -49,7 +49,7 @@ class Week:
         self.read_only = read_only
         self.clock = clock
         self.store = Store(workspace.dbdir, read_only=read_only)
-        self._units_cache: tuple[tuple, tuple[Unit, ...]] | None = None
+        self._units_cache: tuple[object, tuple[Unit, ...]] | None = None
         self._reader: tuple[tuple[Unit, ...], Reader] | None = None
 
     # --- the roster -------------------------------------------------------------------

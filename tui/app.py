@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
+from typing import Any
 
 from rich.cells import cell_len
 from textual import work
@@ -91,7 +92,7 @@ class WeekwatchApp(Watching, Triage, Panes, App[None]):
         self._quiet_until = 0
         self._applied = 0
         self._stamp: object = None
-        self._next_boundary = None
+        self._next_boundary: dt.datetime | None = None
         self._today = view.today_column(self.event, self.clock())
         self.started = time.perf_counter()
         if self.want_watch:
@@ -281,7 +282,7 @@ class WeekwatchApp(Watching, Triage, Panes, App[None]):
             self.action_record()
 
     # --- the rest of the app ----------------------------------------------------------
-    def notify(self, message: str, **kwargs) -> None:  # type: ignore[override]
+    def notify(self, message: str, **kwargs: Any) -> None:
         """Every toast is also kept (the tests read what was said)."""
         text = safe_str(message)  # unit and file names are untrusted: never markup
         self.toasts.append(text)

@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from weekwatch.store.config import init_workspace, parse_column, parse_moment
 from weekwatch.store.ingest import IngestLock, display_path
@@ -27,7 +28,7 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
         raise WeekwatchError(f"{message} (see `{self.prog} --help`)")
 
 

@@ -72,9 +72,9 @@ def detail(board: Board, ledger: Ledger, unit: Unit | None, column: str | None, 
         return text
     text.append(safe_str(unit.name), style="bold")
     if column is not None:
-        state = board.cells[(unit.id, column)]
+        cell = board.cells[(unit.id, column)]
         text.append(f" · {column_name(column, t)}  ")
-        text.append(f"{SYMBOL[state.state]} {t('state.' + state.state)}", style=STYLE[state.state])
+        text.append(f"{SYMBOL[cell.state]} {t('state.' + cell.state)}", style=STYLE[cell.state])
         text.append("\n")
         due = deadline(ev, column, ledger.extensions.get((unit.id, column)))
         _line(text, t("detail.deadline"), f"{due.astimezone(ev.tz):%Y-%m-%d %H:%M}")

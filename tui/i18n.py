@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 
 LANGS = ("zh", "en")
 
@@ -201,7 +202,7 @@ _T: dict[str, tuple[str, str]] = {
 }
 
 
-def default_lang(workspace_lang: str = "", env: dict[str, str] | None = None) -> str:
+def default_lang(workspace_lang: str = "", env: Mapping[str, str] | None = None) -> str:
     """The workspace's language if it sets one, else zh for a zh* locale, else en."""
     if workspace_lang in LANGS:
         return workspace_lang

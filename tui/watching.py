@@ -7,17 +7,27 @@ pid it follows. Either way every write by any process reaches the grid.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 
 from weekwatch.store.ingest import Batch, IngestLock
 from weekwatch.store.model import WeekwatchError
 
 from .judge import touched_units
+
+if TYPE_CHECKING:
+    from weekwatch.store.watcher import Watcher
 from .messages import BatchArrived, ScanDone
 
 
 class Watching:
     """Needs the app's week, t, notify, refresh_board, _update_header, is_running."""
+
+    watcher: Watcher | None
+    following: str | None
+    _lock: IngestLock | None
+    _stamp: object
 
     def _take_ingest_lock(self) -> None:
         """Ingest here, or follow the process that already does (its pid in the header)."""
