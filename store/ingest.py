@@ -78,6 +78,15 @@ def _hash_and_read(
     return out
 
 
+def first_arrivals(materials: Iterable[Material]) -> dict[str, dt.datetime]:
+    """Each path's first arrival, over all its versions (a file rewritten keeps its first)."""
+    out: dict[str, dt.datetime] = {}
+    for m in materials:
+        if m.path not in out or m.received_at < out[m.path]:
+            out[m.path] = m.received_at
+    return out
+
+
 def _under(path: str, folders: tuple[str, ...]) -> bool:
     """Whether `path` is one of `folders` or lies inside one."""
     return any(path == f or path.startswith(f + "/") for f in folders)
@@ -194,7 +203,13 @@ class Ingestor:
             if old is None or old.gone or (old.size, old.mtime_ns) != (f.size, f.mtime_ns):
                 todo.append((f, old))
         arrivals = [arrived(f).astimezone(self.event.tz) for f, _ in todo]
-        results = self._read_all(todo, arrivals)
+        # A rewritten file is read as of its first version's arrival: the corrected copy of a
+        # day's report stays in that day's cell (and keeps the credit it earned there).
+        firsts = first_arrivals(self.store.materials()) if any(old for _, old in todo) else {}
+        readings = [
+            min(at, firsts.get(f.relpath, at)) for (f, _), at in zip(todo, arrivals, strict=True)
+        ]
+        results = self._read_all(todo, readings)
         for (f, old), at, (digest, reading) in zip(todo, arrivals, results, strict=True):
             if isinstance(digest, OSError):
                 batch.errors.append(f"{display_path(f.relpath)}: {digest.strerror or digest}")

@@ -1,7 +1,10 @@
 """The action log folded into what is in force: excuses, extensions, assignments, history.
 
 Pure: no I/O. An action is never removed from the log; an `undo` action takes back an earlier
-one (and undoing an undo puts its target back in force).
+one (and undoing an undo puts its target back in force). A file has at most one placing
+decision in force: a later `assign` or `dismiss` of the same path replaces the earlier one
+(which the log then shows as replaced, not in force), and undoing the later puts the earlier
+back.
 """
 
 from __future__ import annotations
@@ -10,7 +13,32 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import Action
+from .model import Action, WeekwatchError
+
+#: Actions that decide where a file goes; one per path is in force.
+PLACING = frozenset({"assign", "dismiss"})
+
+
+def assigned_units(a: Action) -> tuple[str, ...]:
+    """The units an assignment credits (a joint file credits each of them)."""
+    units = a.data.get("units")
+    if units:
+        return tuple(units)
+    return (a.unit,) if a.unit else ()
+
+
+def assigned_cells(a: Action) -> tuple[str, ...]:
+    """The cells an assignment credits (a file covering two days credits both)."""
+    cells = a.data.get("cells")
+    if cells:
+        return tuple(cells)
+    return (a.cell,) if a.cell else ()
+
+
+def assigned_received(a: Action) -> dt.datetime | None:
+    """The arrival time an operator gave the file (`assign --received`), if any."""
+    received = a.data.get("received")
+    return dt.datetime.fromisoformat(received) if received else None
 
 
 @dataclass
@@ -20,14 +48,25 @@ class Ledger:
     excuses: dict[tuple[str, str], Action] = field(default_factory=dict)
     extensions: dict[tuple[str, str], dt.datetime] = field(default_factory=dict)
     assignments: dict[str, Action] = field(default_factory=dict)  # by material path
+    dismissals: dict[str, Action] = field(default_factory=dict)  # by material path
     actions: list[Action] = field(default_factory=list)  # every action up to the moment
     undone: set[str] = field(default_factory=set)
+    replaced: dict[str, str] = field(default_factory=dict)  # action id → the id replacing it
 
     def history(self, unit: str, cell: str | None = None) -> list[Action]:
         """A unit's actions (or one cell's, plus the unit's cell-less notes), oldest first."""
-        return [
-            a for a in self.actions if a.unit == unit and (cell is None or a.cell in (cell, None))
-        ]
+        out = []
+        for a in self.actions:
+            if a.type == "assign":
+                units, cells = assigned_units(a), assigned_cells(a)
+                if unit in units and (cell is None or cell in cells):
+                    out.append(a)
+            elif a.unit == unit and (cell is None or a.cell in (cell, None)):
+                out.append(a)
+        return out
+
+    def in_force(self, action_id: str) -> bool:
+        return action_id not in self.undone and action_id not in self.replaced
 
     def last_undoable(self, operator: str | None = None) -> Action | None:
         """The newest action still in force that an undo would take back."""
@@ -37,6 +76,24 @@ class Ledger:
             if operator is None or a.operator == operator:
                 return a
         return None
+
+    def find(self, text: str) -> Action:
+        """An action by its id, or by a prefix of it (or of its random tail) naming only one."""
+        text = text.strip()
+        exact = [a for a in self.actions if a.id == text]
+        if exact:
+            return exact[0]
+        hits = [
+            a
+            for a in self.actions
+            if text and (a.id.startswith(text) or a.id.partition("-")[2].startswith(text))
+        ]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            raise WeekwatchError(f"no action with id {text!r} (see `weekwatch log`)")
+        ids = ", ".join(a.id for a in hits[:5]) + (", …" if len(hits) > 5 else "")
+        raise WeekwatchError(f"{text!r} names {len(hits)} actions ({ids}): give more of the id")
 
 
 def fold(actions: Iterable[Action], as_of: dt.datetime | None = None) -> Ledger:
@@ -52,6 +109,7 @@ def fold(actions: Iterable[Action], as_of: dt.datetime | None = None) -> Ledger:
             undone.add(target)
 
     ledger = Ledger(actions=log, undone=undone)
+    placing: dict[str, Action] = {}  # the one placing decision in force per path
     for a in log:
         if a.id in undone:
             continue
@@ -59,6 +117,14 @@ def fold(actions: Iterable[Action], as_of: dt.datetime | None = None) -> Ledger:
             ledger.excuses[(a.unit, a.cell)] = a
         elif a.type == "extend" and a.unit and a.cell:
             ledger.extensions[(a.unit, a.cell)] = dt.datetime.fromisoformat(a.data["until"])
-        elif a.type == "assign" and a.data.get("path"):
-            ledger.assignments[a.data["path"]] = a
+        elif a.type in PLACING and a.data.get("path"):
+            path = a.data["path"]
+            earlier = placing.get(path)
+            if earlier is not None:
+                # Re-assigning corrects the earlier decision; it never adds to it in silence
+                # (a joint file is one assignment naming several units).
+                ledger.replaced[earlier.id] = a.id
+            placing[path] = a
+    for path, a in placing.items():
+        (ledger.assignments if a.type == "assign" else ledger.dismissals)[path] = a
     return ledger

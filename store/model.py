@@ -185,7 +185,7 @@ class Material:
 
 
 #: Action types an operator can record.
-ACTION_TYPES = ("excuse", "extend", "note", "contact", "assign", "undo")
+ACTION_TYPES = ("excuse", "extend", "note", "contact", "assign", "dismiss", "undo")
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,19 @@ def material_json(p: Placed) -> dict[str, Any]:
         "late": p.late,
         "duplicate_of": display_path(p.duplicate_of) if p.duplicate_of else None,
         "quarantine": p.quarantine,
+        "first_received_at": p.versions[0].received_at.isoformat() if p.versions else None,
+        "judged_at": p.judged_at.isoformat(),
+        "credits": [{"unit": c.unit, "cell": c.cell, "late": c.late} for c in p.credits],
+        "assigned": p.assigned,
+        "versions": [
+            {"sha256": v.sha256, "size": v.size, "received_at": v.received_at.isoformat()}
+            for v in p.versions
+        ],
     }
-    if m.superseded:
+    if p.superseded:
         out["superseded"] = True
+    if p.dismissed is not None:
+        out["dismissed"] = p.dismissed
     if m.gone:
         out["gone"] = True
     return out

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .ledger import Ledger
+from .ledger import Ledger, assigned_cells, assigned_received, assigned_units
 from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Material, Unit
 
 
@@ -21,6 +21,16 @@ from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Material, Un
 class CellState:
     state: str  # one of model.STATES
     count: int = 0  # counted materials (arrived by the moment, not duplicates)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One (unit, cell) a material counts toward: a joint file or a two-day file has several."""
+
+    unit: str
+    cell: str
+    late: bool
+    duplicate_of: str | None  # path of the unit's earlier copy, if this one is a duplicate
 
 
 @dataclass(frozen=True)
@@ -34,18 +44,28 @@ class Placed:
     quarantine: str | None
     late: bool
     duplicate_of: str | None  # path of the earlier copy, if this one is a duplicate
+    # The moment its cells are judged by: the first version's arrival (a file rewritten in
+    # place keeps the credit it earned), or the arrival time an operator gave it.
+    arrived: dt.datetime | None = None
+    credits: tuple[Credit, ...] = ()
+    superseded: bool = False  # a version replaced by a later one at the moment judged
+    dismissed: str | None = None  # the operator's reason: not a material at all
+    assigned: bool = False  # placed by an operator, not by the reading rules
+    versions: tuple[Material, ...] = ()  # every version of its path by then, oldest first
 
     @property
     def counted(self) -> bool:
-        """Whether this material counts toward its cell."""
-        m = self.material
-        return (
-            self.quarantine is None
-            and self.duplicate_of is None
-            and not m.superseded
-            and self.unit is not None
-            and self.cell is not None
-        )
+        """Whether this material counts toward any cell."""
+        return any(c.duplicate_of is None for c in self.credits)
+
+    @property
+    def judged_at(self) -> dt.datetime:
+        return self.arrived or self.material.received_at
+
+    @property
+    def waiting(self) -> bool:
+        """In quarantine and awaiting an operator's decision."""
+        return self.quarantine is not None and self.dismissed is None and not self.superseded
 
 
 def cell_for_kind(kind: str, cell: str | None) -> str | None:
@@ -110,6 +130,18 @@ def cell_state(
     return CellState("due")
 
 
+def _in_force(versions: list[Material], as_of: dt.datetime | None) -> Material | None:
+    """The version of one path in force at `as_of`: the current record once it has arrived,
+    before that the newest superseded version that had."""
+    current = next((m for m in versions if not m.superseded), None)
+    if current is None:
+        return None
+    if as_of is None or current.received_at <= as_of:
+        return current
+    older = [m for m in versions if m.superseded and m.received_at <= as_of]
+    return max(older, key=lambda m: m.received_at) if older else None
+
+
 def place(
     event: Event,
     materials: Iterable[Material],
@@ -118,31 +150,72 @@ def place(
 ) -> list[Placed]:
     """Every material known at `as_of` (default: all), placed and judged, oldest first.
 
-    Assignments override the reading; duplicates are found per unit by content, the
-    earliest copy (ties broken by path) being the original.
+    Versions of one path (a file rewritten in place) are judged by the first one's arrival;
+    only the version in force counts. Assignments override the reading, a dismissal takes the
+    file out; duplicates are found per unit by content, the earliest copy (ties broken by
+    path) being the original.
     """
-    mats = sorted(
-        (m for m in materials if as_of is None or m.received_at <= as_of),
-        key=lambda m: (m.received_at, m.path),
-    )
+    by_path: dict[str, list[Material]] = {}
+    for m in materials:
+        by_path.setdefault(m.path, []).append(m)
+    rows: list[tuple[dt.datetime, Material, list[Material], bool]] = []
+    for every in by_path.values():
+        live = _in_force(every, as_of)
+        versions = sorted(
+            (m for m in every if as_of is None or m.received_at <= as_of),
+            key=lambda m: m.received_at,
+        )
+        if versions:
+            first = versions[0].received_at
+            rows.extend((first, m, versions, m is not live) for m in versions)
+    rows.sort(key=lambda r: (r[0], r[1].path, r[1].received_at))
+
     originals: dict[tuple[str, str], str] = {}
     placed: list[Placed] = []
-    for m in mats:
-        unit, cell, kind, quarantine = m.unit, m.cell, m.kind, m.quarantine
-        assigned = None if m.superseded else ledger.assignments.get(m.path)
+    for first, m, versions, superseded in rows:
+        unit, kind, quarantine = m.unit, m.kind, m.quarantine
+        units: tuple[str, ...] = (m.unit,) if m.unit else ()
+        cells: tuple[str, ...] = (m.cell,) if m.cell else ()
+        arrived = first
+        assigned = None if superseded else ledger.assignments.get(m.path)
+        dismissed = None if superseded else ledger.dismissals.get(m.path)
         if assigned is not None:
             d = assigned.data
-            unit, kind = assigned.unit, d.get("kind") or kind
-            cell = assigned.cell or cell_for_kind(kind, cell)
+            kind = d.get("kind") or kind
+            units = assigned_units(assigned)
+            cells = assigned_cells(assigned) or tuple(
+                c for c in (cell_for_kind(kind, m.cell),) if c
+            )
+            unit = units[0] if units else None
             quarantine = None
-        duplicate_of = None
-        if quarantine is None and unit is not None and not m.superseded:
-            first = originals.setdefault((unit, m.sha256), m.path)
-            duplicate_of = None if first == m.path else first
-        late = False
-        if quarantine is None and unit is not None and cell is not None:
-            late = m.received_at > deadline(event, cell, ledger.extensions.get((unit, cell)))
-        placed.append(Placed(m, unit, cell, kind, quarantine, late, duplicate_of))
+            arrived = assigned_received(assigned) or first
+        credits: list[Credit] = []
+        if quarantine is None and not superseded and dismissed is None:
+            for u in units:
+                first_copy = originals.setdefault((u, m.sha256), m.path)
+                dup = None if first_copy == m.path else first_copy
+                for c in cells:
+                    due = deadline(event, c, ledger.extensions.get((u, c)))
+                    credits.append(Credit(u, c, arrived > due, dup))
+        placed.append(
+            Placed(
+                m,
+                unit,
+                cells[0] if cells else None,
+                kind,
+                quarantine,
+                any(c.late for c in credits),
+                credits[0].duplicate_of if credits else None,
+                arrived=arrived,
+                credits=tuple(credits),
+                superseded=superseded,
+                dismissed=(dismissed.data.get("reason") or "") if dismissed else None,
+                assigned=assigned is not None,
+                versions=tuple(versions),
+            )
+        )
+    # Listed as they came: each version by its own arrival.
+    placed.sort(key=lambda p: (p.material.received_at, p.material.path))
     return placed
 
 
@@ -161,12 +234,17 @@ class Board:
 
     def materials_of(self, unit: str, column: str) -> list[Placed]:
         return [
-            p for p in self.placed if p.unit == unit and p.cell == column and p.quarantine is None
+            p for p in self.placed if any(c.unit == unit and c.cell == column for c in p.credits)
         ]
 
     @property
     def quarantined(self) -> list[Placed]:
-        return [p for p in self.placed if p.quarantine is not None and not p.material.superseded]
+        """The files in quarantine awaiting a decision (dismissed ones are decided)."""
+        return [p for p in self.placed if p.waiting]
+
+    @property
+    def dismissed(self) -> list[Placed]:
+        return [p for p in self.placed if p.dismissed is not None and not p.superseded]
 
     def totals(self, column: str) -> Counter[str]:
         """How many units stand in each state in one column."""
@@ -184,8 +262,9 @@ def board(
     placed = place(event, materials, ledger, as_of=now)
     arrivals: dict[tuple[str, str], list[dt.datetime]] = {}
     for p in placed:
-        if p.counted:
-            arrivals.setdefault((p.unit, p.cell), []).append(p.material.received_at)  # type: ignore[arg-type]
+        for c in p.credits:
+            if c.duplicate_of is None:
+                arrivals.setdefault((c.unit, c.cell), []).append(p.judged_at)
     cells = {
         (u.id, col): cell_state(
             event,

@@ -241,18 +241,39 @@ def _ingest(week: Week, args: argparse.Namespace) -> int:
 def _materials(week: Week, args: argparse.Namespace) -> int:
     placed = week.placed()
     if args.quarantine:
-        placed = [p for p in placed if p.quarantine and not p.material.superseded]
+        placed = [p for p in placed if p.waiting]
     rows = materials_json(placed)
     if args.json:
         _print_json(rows)
         return 0
     for r in rows:
-        where = f"quarantine: {r['quarantine']}" if r["quarantine"] else f"{r['unit']} {r['cell']}"
-        flags = " late" * r["late"] + " gone" * bool(r.get("gone"))
-        if r["duplicate_of"]:
-            flags += f" duplicate of {r['duplicate_of']}"
-        print(safe_str(f"{r['received_at']}  {r['path']}  →  {where} [{r['kind']}]{flags}"))
+        print(safe_str(_material_line(r)))
     return 0
+
+
+def _material_line(r: dict) -> str:
+    credits = r["credits"]
+    if r.get("dismissed") is not None:
+        where = f"dismissed: {r['dismissed']}"
+    elif r["quarantine"]:
+        where = f"quarantine: {r['quarantine']}"
+    elif credits:
+        where = ", ".join(f"{c['unit']} {c['cell']}" for c in credits)
+    else:
+        where = f"{r['unit']} {r['cell']}"
+    flags = " late" * r["late"] + " gone" * bool(r.get("gone"))
+    if r["duplicate_of"]:
+        flags += f" duplicate of {r['duplicate_of']}"
+    if r["assigned"]:
+        flags += " (assigned)"
+    versions = r["versions"]
+    if r.get("superseded"):
+        flags += " superseded"
+    elif len(versions) > 1:
+        flags += f" (version {len(versions)} of {len(versions)}, first {r['first_received_at']})"
+    if r["judged_at"] not in (r["received_at"], r["first_received_at"]):
+        flags += f" (received {r['judged_at']}, by an operator)"
+    return f"{r['received_at']}  {r['path']}  →  {where} [{r['kind']}]{flags}"
 
 
 def _log(week: Week, args: argparse.Namespace) -> int:
