@@ -41,9 +41,8 @@ from typing import Any
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from .migrations import SCHEMA_VERSION, migrate
 from .model import Action, Material, Unit, WeekwatchError
-
-SCHEMA_VERSION = 1
 
 #: The tables, in the order a transaction writes them: meta last, so bookkeeping never runs
 #: ahead of the data it describes.
@@ -198,8 +197,17 @@ class Store:
         except OSError as e:
             raise WeekwatchError(f"cannot create the database folder {self.dbdir}: {e}") from e
         with self.transaction():
-            if self._tables["meta"].by_key(_SCHEMA_KEY) is None:
+            doc = self._tables["meta"].by_key(_SCHEMA_KEY)
+            if doc is None:
                 self._tables["meta"].insert(_doc(_SCHEMA_KEY, {"value": SCHEMA_VERSION}))
+            elif doc.get("value", SCHEMA_VERSION) < SCHEMA_VERSION:
+                self._migrate(doc["value"])
+
+    def _migrate(self, version: int) -> None:
+        # In the open's transaction: the data first, the version last (meta is written last).
+        for table, docs in migrate(version, lambda n: self._tables[n].docs()).items():
+            self._tables[table].put_many(docs)
+        self._tables["meta"].put_many({_SCHEMA_KEY: {"value": SCHEMA_VERSION}})
 
     def close(self) -> None:
         """Release the lock file's descriptor (the store stays usable; it reopens on demand)."""

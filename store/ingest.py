@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .model import Event, Material, Reading, WeekwatchError
 from .reading import Reader, is_ignored
+from .reasons import Code, Quarantine
 
 if TYPE_CHECKING:
     from .db import Store
@@ -269,7 +270,7 @@ class Ingestor:
     def _record(self, f: Found, digest: str, arrived: dt.datetime, reading: Reading) -> Material:
         quarantine = reading.quarantine
         if f.size == 0:
-            quarantine = "empty file (0 bytes)"
+            quarantine = Quarantine.of(Code.EMPTY)
         return Material(
             key=f.relpath,
             path=f.relpath,

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .reasons import Quarantine
+
 PLAN = "plan"
 SUMMARY = "summary"
 
@@ -131,7 +133,7 @@ class Reading:
     unit: str | None
     kind: str
     cell: str | None
-    quarantine: str | None = None
+    quarantine: Quarantine | None = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class Material:
     unit: str | None
     kind: str
     cell: str | None
-    quarantine: str | None = None
+    quarantine: Quarantine | None = None
     superseded: bool = False
     gone: bool = False
 
@@ -161,7 +163,7 @@ class Material:
             "unit": self.unit,
             "kind": self.kind,
             "cell": self.cell,
-            "quarantine": self.quarantine,
+            "quarantine": self.quarantine.to_json() if self.quarantine else None,
             "superseded": self.superseded,
             "gone": self.gone,
         }
@@ -178,7 +180,7 @@ class Material:
             unit=d.get("unit"),
             kind=d.get("kind", "report"),
             cell=d.get("cell"),
-            quarantine=d.get("quarantine"),
+            quarantine=Quarantine.from_json(d.get("quarantine")),
             superseded=d.get("superseded", False),
             gone=d.get("gone", False),
         )

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Reading, Unit
+from .reasons import Code, Quarantine
 
 # --- names --------------------------------------------------------------------------------------
 
@@ -294,7 +295,7 @@ class _Segment(NamedTuple):
     kind: str | None  # by keyword
     ext_kind: str  # by extension, used only for the file name
     day: str | None  # ISO date in the week
-    bad: str | None  # a date here, but outside the week
+    bad: Quarantine | None  # a date here, but outside the week
 
 
 class _Folders(NamedTuple):
@@ -303,7 +304,7 @@ class _Folders(NamedTuple):
     units: frozenset[str]  # of the top-most folder naming any
     kind: str | None  # of the deepest folder holding a keyword
     day: str | None  # of the deepest folder holding a date
-    bad: str | None
+    bad: Quarantine | None
 
 
 _NO_FOLDERS = _Folders(frozenset(), None, None, None)
@@ -334,11 +335,12 @@ class Reader:
         self._end = event.end
         self._years = sorted({event.start.year, event.end.year})  # a week may span New Year
         self._index = UnitIndex(units)
+        self._unit_names = {u.id: u.name for u in units}
         self._names: dict[str, _Segment] = {}
         self._folders: dict[str, _Folders] = {"": _NO_FOLDERS}
         self._segments: dict[str, _Segment] = {}  # one folder name, wherever it appears
         # Readings are frozen and few distinct: sharing them saves building one per file.
-        self._readings: dict[tuple[str | None, str, str | None, str | None], Reading] = {}
+        self._readings: dict[tuple[str | None, str, str | None, Quarantine | None], Reading] = {}
 
     def read(self, relpath: str, arrived: dt.datetime) -> Reading:
         """Unit, kind and cell of a path relative to inbox/, or why it must be quarantined.
@@ -357,19 +359,22 @@ class Reader:
         # The top-most folder naming a unit decides, whatever deeper folders or the name say.
         units = f.units or n.units
         unit: str | None = None
-        why: str | None = None
+        why: Quarantine | None = None
         if len(units) == 1:
             (unit,) = units
         elif not units:
-            why = "no unit named"
+            why = Quarantine.of(Code.NO_UNIT)
         else:
-            count = "two" if len(units) == 2 else str(len(units))
-            why = f"names {count} units: {', '.join(sorted(units))}"
+            names = sorted(self._unit_names.get(u, u) for u in units)
+            if len(names) == 2:
+                why = Quarantine.of(Code.TWO_UNITS, units=names)
+            else:
+                why = Quarantine.of(Code.MANY_UNITS, n=len(names), units=names)
 
         kind = n.kind or f.kind or n.ext_kind
 
         cell: str | None = None
-        bad: str | None = None
+        bad: Quarantine | None = None
         if kind in PLAN_KINDS:
             cell = PLAN  # dates in plans and summaries are ignored: they say when, not where
         elif kind in SUMMARY_KINDS:
@@ -383,9 +388,9 @@ class Reader:
             if self._start <= day <= self._end:
                 cell = day.isoformat()
             else:
-                bad = f"arrived {day.isoformat()}, outside the week, and names no date"
+                bad = Quarantine.of(Code.ARRIVED_OUTSIDE, date=day.isoformat())
         if bad:
-            why = f"{why}; {bad}" if why else bad
+            why = why + bad if why else bad
 
         key = (unit, kind, cell, why)
         reading = self._readings.get(key)
@@ -434,9 +439,9 @@ class Reader:
         units = frozenset([uid for _, _, uid in spans]) if spans else _NO_UNITS
         return _Segment(units, _keyword_kind(text), ext_kind, day, bad)
 
-    def _find_date(self, text: str) -> tuple[str | None, str | None]:
+    def _find_date(self, text: str) -> tuple[str | None, Quarantine | None]:
         """The first date in the week; else why the first out-of-week date cannot be used."""
-        bad: str | None = None
+        bad: Quarantine | None = None
         for m in _DATE_RE.finditer(text):
             form = m.lastgroup
             if form == "dayn" or form == "nthday":
@@ -445,7 +450,7 @@ class Reader:
                     continue
                 if 1 <= n <= self._event.days:
                     return (self._start + dt.timedelta(days=n - 1)).isoformat(), None
-                bad = bad or f"day {n} is outside the week"
+                bad = bad or Quarantine.of(Code.DAY_OUTSIDE, n=n)
                 continue
             y, mo, d = _DATE_GROUPS[form or ""]
             if y is None:
@@ -460,5 +465,5 @@ class Reader:
                 continue
             if self._start <= date <= self._end:
                 return date.isoformat(), None
-            bad = bad or f"date {date.isoformat()} is outside the week"
+            bad = bad or Quarantine.of(Code.DATE_OUTSIDE, date=date.isoformat())
         return None, bad

@@ -22,7 +22,9 @@ def material_json(p: Placed) -> dict[str, Any]:
         "received_at": m.received_at.isoformat(),
         "late": p.late,
         "duplicate_of": display_path(p.duplicate_of) if p.duplicate_of else None,
-        "quarantine": p.quarantine,
+        # The English text for people and scripts that read it; the code for scripts that decide.
+        "quarantine": p.quarantine.text("en") if p.quarantine else None,
+        "quarantine_code": p.quarantine.code.value if p.quarantine else None,
         "first_received_at": p.versions[0].received_at.isoformat() if p.versions else None,
         "judged_at": p.judged_at.isoformat(),
         "credits": [{"unit": c.unit, "cell": c.cell, "late": c.late} for c in p.credits],

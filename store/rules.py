@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .ledger import Ledger, assigned_cells, assigned_received, assigned_units
 from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Material, Unit
+from .reasons import Quarantine
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Placed:
     unit: str | None
     cell: str | None
     kind: str
-    quarantine: str | None
+    quarantine: Quarantine | None
     late: bool
     duplicate_of: str | None  # path of the earlier copy, if this one is a duplicate
     # The moment its cells are judged by: the first version's arrival (a file rewritten in

@@ -119,30 +119,6 @@ def test_fixture_config_loads(tmp_path):
     assert load_config(ws.config).event.start == dt.date(2024, 5, 12)
 
 
-@pytest.mark.parametrize(
-    ("reason", "zh"),
-    [
-        ("no unit named", "未识别出单位"),
-        ("names two units: baofeng, wugang", "同时指向两个单位：baofeng, wugang"),
-        ("names 3 units: a, b, c", "同时指向 3 个单位：a, b, c"),
-        (
-            "no unit named; date 2024-06-01 is outside the week",
-            "未识别出单位；日期 2024-06-01 不在活动周内",
-        ),
-        ("day 9 is outside the week", "第 9 天不在活动周内"),
-        (
-            "arrived 2024-05-20, outside the week, and names no date",
-            "2024-05-20 到达，不在活动周内，且文件名无日期",
-        ),
-        ("empty file (0 bytes)", "空文件（0 字节）"),
-        ("something new", "something new"),
-    ],
-)
-def test_quarantine_reasons_speak_chinese(reason, zh):
-    assert I18n("zh").reason(reason) == zh
-    assert I18n("en").reason(reason) == reason
-
-
 def test_every_reason_the_demo_week_produces_has_chinese():
     from weekwatch.fixtures.drops import load_demo_event, plan_drops
     from weekwatch.store.reading import Reader

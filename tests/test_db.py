@@ -25,6 +25,7 @@ from weekwatch.store.db import (
     _doc,
 )
 from weekwatch.store.model import Action, Material, Unit, WeekwatchError
+from weekwatch.store.reasons import Code, Quarantine
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 T0 = dt.datetime(2024, 5, 13, 9, 0, tzinfo=TZ)
@@ -89,7 +90,7 @@ def test_materials_round_trip_keyed_by_material_key(tmp_path: Path) -> None:
     old = mat("舞钢/5月13日 典型案例.docx", 5, key="舞钢/5月13日 典型案例.docx#1", superseded=True)
     new = mat("舞钢/5月13日 典型案例.docx", 9)
     gone = mat("平职院/照片.jpg", 1, gone=True, quarantine=None, unit="pzy", kind="photo")
-    lost = mat("不明/稿件.doc", 3, unit=None, cell=None, quarantine="no unit in the name")
+    lost = mat("不明/稿件.doc", 3, unit=None, cell=None, quarantine=Quarantine.of(Code.NO_UNIT))
     store.put_materials([new, old, gone, lost])
 
     assert store.materials() == [gone, lost, old, new]  # by (received_at, path)
@@ -137,7 +138,7 @@ def test_actions_round_trip_sorted_by_time_then_id(tmp_path: Path) -> None:
 
 def test_meta_and_schema_version(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    assert store.get_meta("schema_version") == SCHEMA_VERSION == 1
+    assert store.get_meta("schema_version") == SCHEMA_VERSION == 2
     assert store.get_meta("last_scan") is None
     assert store.get_meta("last_scan", "never") == "never"
     store.set_meta("last_scan", {"at": "2024-05-13T12:00:00+08:00", "files": [1, 2]})
@@ -151,7 +152,7 @@ def test_meta_and_schema_version(tmp_path: Path) -> None:
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     Store(tmp_path)
-    (tmp_path / "meta.json").write_text('{"meta": {"schema_version": {"value": 2}}}')
+    (tmp_path / "meta.json").write_text('{"meta": {"schema_version": {"value": 3}}}')
     for read_only in (False, True):
         with pytest.raises(WeekwatchError, match="newer"):
             Store(tmp_path, read_only=read_only)

@@ -9,6 +9,7 @@ import pytest
 
 from weekwatch.store.ledger import fold
 from weekwatch.store.model import Action, Event, Material, Unit
+from weekwatch.store.reasons import Code, Quarantine
 from weekwatch.store.rules import board, cell_state, deadline, place
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -123,7 +124,7 @@ def test_duplicates_are_listed_not_counted_and_the_earliest_is_the_original():
 def test_superseded_and_quarantined_materials_do_not_count():
     mats = [
         mat("a.doc@old", "wg", "2024-05-14", at(14, 9), superseded=True),
-        mat("q.doc", None, "2024-05-14", at(14, 9), quarantine="no unit named"),
+        mat("q.doc", None, "2024-05-14", at(14, 9), quarantine=Quarantine.of(Code.NO_UNIT)),
     ]
     b = board(EVENT, UNITS, mats, fold([]), at(14, 14))
     assert b.cell("wg", "2024-05-14").state == "missing"
@@ -131,7 +132,7 @@ def test_superseded_and_quarantined_materials_do_not_count():
 
 
 def test_assignment_places_a_quarantined_file_and_undo_takes_it_back():
-    mats = [mat("q.doc", None, "2024-05-14", at(14, 9), quarantine="no unit named")]
+    mats = [mat("q.doc", None, "2024-05-14", at(14, 9), quarantine=Quarantine.of(Code.NO_UNIT))]
     assign = act(1, "assign", "wg", "2024-05-14", path="q.doc")
     b = board(EVENT, UNITS, mats, fold([assign]), at(14, 14))
     assert b.cell("wg", "2024-05-14").state == "on_time"

@@ -157,7 +157,7 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
 
     def report(batch) -> None:
         for m in batch.added:
-            where = f"quarantine: {m.quarantine}" if m.quarantine else f"{m.unit} {m.cell}"
+            where = f"quarantine: {m.quarantine.text()}" if m.quarantine else f"{m.unit} {m.cell}"
             print(safe_str(f"+ {display_path(m.path)}  →  {where}"), flush=True)
         for m in batch.gone:
             print(safe_str(f"- {display_path(m.path)}  (gone)"), flush=True)

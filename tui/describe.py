@@ -135,7 +135,7 @@ def record(p: Placed, board: Board, t: I18n) -> Text:
         ("received_at", m.received_at.astimezone(tz).isoformat()),
         ("late", str(p.late)),
         ("duplicate_of", p.duplicate_of or "—"),
-        ("quarantine", p.quarantine or "—"),
+        ("quarantine", t.reason(p.quarantine) or "—"),
         ("superseded", str(m.superseded)),
         ("gone", str(m.gone)),
     ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
+
+from weekwatch.store.reasons import Quarantine
 
 LANGS = ("zh", "en")
 
@@ -211,28 +212,6 @@ def default_lang(workspace_lang: str = "", env: Mapping[str, str] | None = None)
     return "zh" if loc.lower().startswith("zh") else "en"
 
 
-#: The store's quarantine reasons (store/reading.py, store/ingest.py), in Chinese.
-_REASONS_ZH = (
-    (re.compile(r"no unit named"), "未识别出单位"),
-    (re.compile(r"names two units: (.*)"), r"同时指向两个单位：\1"),
-    (re.compile(r"names (\d+) units: (.*)"), r"同时指向 \1 个单位：\2"),
-    (re.compile(r"date (\S+) is outside the week"), r"日期 \1 不在活动周内"),
-    (re.compile(r"day (\d+) is outside the week"), r"第 \1 天不在活动周内"),
-    (
-        re.compile(r"arrived (\S+), outside the week, and names no date"),
-        r"\1 到达，不在活动周内，且文件名无日期",
-    ),
-    (re.compile(r"empty file \(0 bytes\)"), "空文件（0 字节）"),
-)
-
-
-def _reason_zh(part: str) -> str:
-    for pattern, zh in _REASONS_ZH:
-        if pattern.fullmatch(part):
-            return pattern.sub(zh, part)
-    return part  # a reason this table does not know yet: shown as the store wrote it
-
-
 class I18n:
     """`t("key", n=3)`: the label in the chosen language, with its fields filled in."""
 
@@ -244,11 +223,9 @@ class I18n:
         text = _T[key][self._i]
         return text.format(**fields) if fields else text
 
-    def reason(self, text: str) -> str:
-        """A quarantine reason from the store (English, '; '-joined) in the chosen language."""
-        if self.lang == "en":
-            return text
-        return "；".join(_reason_zh(part) for part in text.split("; "))
+    def reason(self, quarantine: Quarantine | None) -> str:
+        """Why a file waits in quarantine, in the chosen language (texts: store/reasons.py)."""
+        return quarantine.text(self.lang) if quarantine else ""
 
     def weekday(self, day: int) -> str:
         """Monday = 0: 周一 / Mon."""

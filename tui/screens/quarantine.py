@@ -71,7 +71,7 @@ class QuarantineScreen(Screen[None]):
             table.add_row(
                 Text(safe_str(m.path), no_wrap=True),
                 Text(f"{m.received_at.astimezone(self.tz):%m-%d %H:%M}"),
-                Text(safe_str(self.t.reason(p.quarantine or ""))),
+                Text(safe_str(self.t.reason(p.quarantine))),
                 key=m.path,
             )
         if not paths:

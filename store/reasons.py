@@ -1,0 +1,195 @@
+"""Why a file waits in quarantine: a reason code and its arguments, said in zh and in en.
+
+The store keeps the code and the arguments, never prose, so rewording a text changes what every
+operator sees, in both languages, including for files quarantined long ago. Adding a reason is one
+line in `Code`: its value (stored, stable), its Chinese and its English text, whose `{fields}`
+are the arguments the code is given. `tests/test_reasons.py` renders every code in both
+languages, so a code without a text, or a text naming an argument nobody gives, fails there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+#: An argument: a word, a number, or a list of words (joined as the language joins lists).
+Arg = str | int | tuple[str, ...]
+
+
+class Code(StrEnum):
+    """Every quarantine reason. The value is what the database stores: never change one."""
+
+    zh: str
+    en: str
+
+    def __new__(cls, value: str, zh: str, en: str) -> Code:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.zh = zh
+        member.en = en
+        return member
+
+    # -- units (store/reading.py)
+    NO_UNIT = "no_unit", "未识别出单位", "no unit named"
+    ONLY_INSIDE = (
+        "only_inside",
+        "名单中没有此单位：{word}（{unit}）只出现在更长的名称“{inside}”中",
+        "no unit on the roster: {word} ({unit}) is only inside {inside}",
+    )
+    TWO_UNITS = "two_units", "同时指向两个单位：{units}", "names two units: {units}"
+    MANY_UNITS = "many_units", "同时指向 {n} 个单位：{units}", "names {n} units: {units}"
+    # -- days (store/reading.py)
+    DATE_OUTSIDE = "date_outside", "日期 {date} 不在活动周内", "names {date}, outside the week"
+    OTHER_YEAR = (
+        "other_year",
+        "写的是 {year} 年，不是本届活动周的 {week_year} 年",
+        "names the year {year}, not the week's {week_year}",
+    )
+    DAY_OUTSIDE = "day_outside", "第 {n} 天不在活动周内", "day {n} is outside the week"
+    WEEKDAY_OUTSIDE = (
+        "weekday_outside",
+        "{word} 不是活动周中的一天",
+        "names {word}, not a day of the week",
+    )
+    ARRIVED_OUTSIDE = (
+        "arrived_outside",
+        "{date} 到达，不在活动周内，且文件名无日期",
+        "arrived {date}, outside the week, and names no date",
+    )
+    # -- files (store/ingest.py)
+    EMPTY = "empty", "空文件（0 字节）", "empty file (0 bytes)"
+    # -- a reason recorded as prose before reasons had codes (schema 1), kept word for word
+    LEGACY = "legacy", "{text}", "{text}"
+
+
+_LIST_SEP = {"zh": "、", "en": ", "}
+_JOIN = {"zh": "；", "en": "; "}
+
+
+def _say(value: Arg, lang: str) -> str:
+    if isinstance(value, tuple):
+        return _LIST_SEP[lang].join(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason: a code and its arguments (kept as sorted pairs so a Reason is hashable)."""
+
+    code: Code
+    args: tuple[tuple[str, Arg], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        template = self.code.zh if lang == "zh" else self.code.en
+        return template.format(**{k: _say(v, "zh" if lang == "zh" else "en") for k, v in self.args})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code.value,
+            "args": {k: list(v) if isinstance(v, tuple) else v for k, v in self.args},
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Reason:
+        try:
+            code = Code(d["code"])
+        except ValueError:
+            # A code from a newer weekwatch: keep something readable rather than fail the open.
+            return reason(Code.LEGACY, text=str(d.get("code")))
+        return reason(code, **dict(d.get("args") or {}))
+
+
+def reason(code: Code, **args: Any) -> Reason:
+    """`reason(Code.DATE_OUTSIDE, date="2024-11-15")`: lists become tuples, keys are sorted."""
+    return Reason(
+        code, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
+    )
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """Why a file could not be placed: one or more reasons, the deciding one first."""
+
+    reasons: tuple[Reason, ...]
+
+    @classmethod
+    def of(cls, code: Code, **args: Any) -> Quarantine:
+        return cls((reason(code, **args),))
+
+    @property
+    def code(self) -> Code:
+        """The first reason's code (what `materials --json` gives as `quarantine_code`)."""
+        return self.reasons[0].code
+
+    @property
+    def codes(self) -> tuple[Code, ...]:
+        return tuple(r.code for r in self.reasons)
+
+    def text(self, lang: str = "en") -> str:
+        return _JOIN["zh" if lang == "zh" else "en"].join(r.text(lang) for r in self.reasons)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __add__(self, other: Quarantine) -> Quarantine:
+        return Quarantine(self.reasons + other.reasons)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [r.to_json() for r in self.reasons]
+
+    @classmethod
+    def from_json(cls, value: object) -> Quarantine | None:
+        """What the database holds: a list of reasons (schema 2), or prose (schema 1)."""
+        if value is None or value == "" or value == []:
+            return None
+        if isinstance(value, str):
+            return from_legacy_text(value)
+        if isinstance(value, list):
+            return cls(tuple(Reason.from_json(r) for r in value if isinstance(r, Mapping)))
+        return from_legacy_text(str(value))
+
+
+def join(parts: Iterable[Quarantine | None]) -> Quarantine | None:
+    reasons = tuple(r for q in parts if q is not None for r in q.reasons)
+    return Quarantine(reasons) if reasons else None
+
+
+# --- schema 1: the English prose weekwatch wrote before codes ----------------------------------
+
+_LEGACY: tuple[tuple[re.Pattern[str], Code, tuple[str, ...]], ...] = (
+    (re.compile(r"no unit named"), Code.NO_UNIT, ()),
+    (re.compile(r"names two units: (.*)"), Code.TWO_UNITS, ("units",)),
+    (re.compile(r"names (\d+) units: (.*)"), Code.MANY_UNITS, ("n", "units")),
+    (re.compile(r"date (\S+) is outside the week"), Code.DATE_OUTSIDE, ("date",)),
+    (re.compile(r"day (\d+) is outside the week"), Code.DAY_OUTSIDE, ("n",)),
+    (
+        re.compile(r"arrived (\S+), outside the week, and names no date"),
+        Code.ARRIVED_OUTSIDE,
+        ("date",),
+    ),
+    (re.compile(r"empty file \(0 bytes\)"), Code.EMPTY, ()),
+)
+
+
+def _legacy_part(part: str) -> Reason:
+    for pattern, code, names in _LEGACY:
+        m = pattern.fullmatch(part)
+        if m:
+            args: dict[str, Arg] = dict(zip(names, m.groups(), strict=True))
+            if "units" in args:
+                # Schema 1 listed unit ids: "a, b".
+                args["units"] = tuple(str(args["units"]).split(", "))
+            if "n" in args:
+                args["n"] = int(args["n"])
+            return reason(code, **args)
+    return reason(Code.LEGACY, text=part)
+
+
+def from_legacy_text(text: str) -> Quarantine:
+    """A schema-1 reason ("no unit named; date 2024-06-01 is outside the week") as codes."""
+    return Quarantine(
+        tuple(_legacy_part(p) for p in text.split("; ") if p) or (reason(Code.LEGACY, text=text),)
+    )
