@@ -65,6 +65,8 @@ class Code(StrEnum):
     LEGACY = "legacy", "{text}", "{text}"
 
 
+# Looked up by stored value (Code(value) would go through the three-argument constructor).
+_BY_VALUE: dict[str, Code] = {c.value: c for c in Code}
 _LIST_SEP = {"zh": "、", "en": ", "}
 _JOIN = {"zh": "；", "en": "; "}
 
@@ -94,9 +96,8 @@ class Reason:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Reason:
-        try:
-            code = Code(d["code"])
-        except ValueError:
+        code = _BY_VALUE.get(str(d.get("code")))
+        if code is None:
             # A code from a newer weekwatch: keep something readable rather than fail the open.
             return reason(Code.LEGACY, text=str(d.get("code")))
         return reason(code, **dict(d.get("args") or {}))
@@ -183,7 +184,7 @@ def _legacy_part(part: str) -> Reason:
                 # Schema 1 listed unit ids: "a, b".
                 args["units"] = tuple(str(args["units"]).split(", "))
             if "n" in args:
-                args["n"] = int(args["n"])
+                args["n"] = int(str(args["n"]))
             return reason(code, **args)
     return reason(Code.LEGACY, text=part)
 
