@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import unicodedata
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .config import load_config
 from .db import Store
-from .ingest import Ingestor
+from .ingest import Ingestor, display_path
 from .ledger import Ledger, fold
 from .model import KINDS, Action, Event, Unit, WeekwatchError
 from .reading import Reader
@@ -175,39 +176,141 @@ class Week:
             promised_by=promised_by.isoformat() if promised_by else None,
         )
 
+    def current(self) -> dict[str, Placed]:
+        """Each path's version in force, placed."""
+        return {p.material.path: p for p in self.placed() if not p.superseded}
+
+    def resolve_path(self, text: str, printed: Callable[[str], str] | None = None) -> str:
+        """A recorded path from what the operator typed: as `materials` prints it (`printed`),
+        as `inbox/…`, or as a path (absolute, or from the current folder) inside the inbox."""
+        known = self.current()
+        typed = text.strip()
+        tries = [typed, typed.removeprefix("./").removeprefix("inbox/")]
+        inside = _inside(self.workspace.inbox, Path(os.path.expanduser(typed)))
+        tries += inside
+        # Typed from a printed line (undecodable bytes and controls spelled out), or in another
+        # Unicode form (a Mac stores 学 decomposed where a keyboard types it composed).
+        forms: list[Callable[[str], str]] = [lambda k: k, display_path]
+        if printed is not None:
+            forms.append(printed)
+        forms.append(lambda k: unicodedata.normalize("NFC", display_path(k)))
+        for form in forms:
+            by_form: dict[str, list[str]] = {}
+            for k in known:
+                by_form.setdefault(form(k), []).append(k)
+            for t in tries:
+                hits = by_form.get(form(t) if form is forms[-1] else t, [])
+                if len(hits) == 1:
+                    return hits[0]
+        if Path(typed).is_absolute() and not inside:
+            raise WeekwatchError(f"{typed!r} is not inside the inbox {self.workspace.inbox}")
+        raise WeekwatchError(f"no material at {typed!r} (see `weekwatch materials`)")
+
     def assign(
         self,
         path: str,
-        unit: str,
-        cell: str | None = None,
+        unit: str | Sequence[str] | None = None,
+        cell: str | Sequence[str] | None = None,
         kind: str | None = None,
         operator: str | None = None,
+        *,
+        received: dt.datetime | None = None,
+        reason: str | None = None,
     ) -> Action:
-        """Place a quarantined or misplaced material by hand."""
-        current = {p.material.path: p for p in self.placed() if not p.material.superseded}
-        if path not in current:
-            raise WeekwatchError(f"no material at {path!r} (see `weekwatch materials`)")
+        """Place a file by hand: for one unit or several (a joint file credits each), in one
+        cell or several (a file covering two days), with the arrival time corrected if need be
+        (an attachment saved into the folder the next morning). Replaces any earlier decision
+        on the file."""
+        path = self.resolve_path(path)
+        p = self.current()[path]
+        units = _listed(unit)
+        cells = _listed(cell)
         if kind is not None and kind not in KINDS:
-            raise WeekwatchError(f"unknown kind {kind!r}")
-        p = current[path]
-        target = cell or cell_for_kind(kind or p.kind, None) or p.cell
-        if target is None:
-            raise WeekwatchError(f"{path}: say which column it belongs to (--cell)")
+            raise WeekwatchError(f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}")
+        if received is not None:
+            if received.tzinfo is None:
+                received = received.replace(tzinfo=self.event.tz)
+            if not (reason or "").strip():
+                raise WeekwatchError("a corrected arrival time needs a reason (--reason)")
+            if not units:
+                # Only the time is corrected: the file stays where it is credited now.
+                units = list(dict.fromkeys(c.unit for c in p.credits))
+        if not units:
+            raise WeekwatchError(f"{path}: say which unit it belongs to (--unit)")
+        if len(set(units)) != len(units) or len(set(cells)) != len(cells):
+            raise WeekwatchError("a unit or a cell is named twice")
+        for u in units:
+            self.unit(u)
+        for c in cells:
+            self._check_cell(c)
+        if not cells:
+            column = cell_for_kind(kind or p.kind, None)
+            if column is None and received is not None:
+                # An undated name is placed on its arrival day: the corrected one.
+                column = self.reader().read(path, received).cell
+            column = column or p.cell
+            if column is None:
+                raise WeekwatchError(f"{path}: say which column it belongs to (--cell)")
+            cells = [column]
         return self._record(
-            "assign", operator=operator, unit=unit, cell=target, path=path, kind=kind
+            "assign",
+            operator=operator,
+            unit=units[0],
+            cell=cells[0],
+            path=path,
+            kind=kind,
+            units=units if len(units) > 1 else None,
+            cells=cells if len(cells) > 1 else None,
+            received=received.isoformat() if received else None,
+            reason=reason.strip() if reason and reason.strip() else None,
+        )
+
+    def dismiss(self, path: str, reason: str, operator: str | None = None) -> Action:
+        """Take a file out of the week: not a material (an empty template, a stranger's file).
+        Undoable; the file itself stays in the inbox."""
+        path = self.resolve_path(path)
+        if not reason.strip():
+            raise WeekwatchError("a dismissal needs a reason (--reason)")
+        p = self.current()[path]
+        if p.dismissed is not None:
+            raise WeekwatchError(f"{path} is already dismissed")
+        return self._record(
+            "dismiss", operator=operator, unit=p.unit, path=path, reason=reason.strip()
         )
 
     def undo(self, target: str | None = None, operator: str | None = None) -> Action:
-        """Take back an action (default: the newest one still in force)."""
+        """Take back an action (default: the newest one still in force); `target` is its id or
+        a prefix of it that names only one."""
         ledger = self.ledger()
         if target is None:
             last = ledger.last_undoable()
             if last is None:
                 raise WeekwatchError("nothing to undo")
         else:
-            last = next((a for a in ledger.actions if a.id == target), None)
-            if last is None:
-                raise WeekwatchError(f"no action with id {target!r}")
+            last = ledger.find(target)
         return self._record(
             "undo", operator=operator, unit=last.unit, cell=last.cell, target=last.id
         )
+
+
+def _listed(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if v]
+
+
+def _inside(inbox: Path, typed: Path) -> list[str]:
+    """The typed path relative to the inbox, if it lies inside it (as written, and with links
+    resolved: the inbox may be reached through a symlinked share)."""
+    full = typed if typed.is_absolute() else Path.cwd() / typed
+    out = []
+    for base, target in (
+        (os.path.abspath(inbox), os.path.abspath(full)),
+        (os.path.realpath(inbox), os.path.realpath(full)),
+    ):
+        rel = os.path.relpath(target, base)
+        if rel != "." and rel != ".." and not rel.startswith(".." + os.sep):
+            out.append(rel.replace(os.sep, "/"))
+    return out

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from weekwatch.store.config import init_workspace, parse_column, parse_moment
 from weekwatch.store.ingest import IngestLock, display_path
+from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
 from weekwatch.store.week import Week
@@ -79,10 +80,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--only", help="comma-separated states: units having such a cell")
 
     s = sub.add_parser("assign", help="place a quarantined or misplaced file")
-    s.add_argument("path")
-    s.add_argument("--unit", required=True)
-    s.add_argument("--cell")
+    s.add_argument("path", help="as `materials` prints it, as inbox/…, or a path inside the inbox")
+    s.add_argument(
+        "--unit", action="append", help="id, name or alias; twice for a joint file (each credited)"
+    )
+    s.add_argument("--cell", action="append", help="twice for a file covering two days")
     s.add_argument("--kind", choices=KINDS)
+    s.add_argument("--received", help="when it really arrived (ISO; e.g. mail saved next morning)")
+    s.add_argument("--reason", help="why (required with --received)")
+    s = sub.add_parser("dismiss", help="take a file out of the week: not a material (undoable)")
+    s.add_argument("path", help="as `materials` prints it, as inbox/…, or a path inside the inbox")
+    s.add_argument("--reason", required=True)
     s = sub.add_parser("excuse", help="excuse a unit's cell, with a reason")
     s.add_argument("unit")
     s.add_argument("cell")
@@ -103,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("rest", nargs="+", metavar="[CELL] TEXT")
     s.add_argument("--promised-by", help="what the liaison promised, by when (ISO)")
     s = sub.add_parser("undo", help="take back an action (default: the newest in force)")
-    s.add_argument("action", nargs="?")
+    s.add_argument("action", nargs="?", help="its id as `log` prints it, or a unique prefix")
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
 
@@ -278,13 +286,23 @@ def _material_line(r: dict) -> str:
 
 def _log(week: Week, args: argparse.Namespace) -> int:
     ledger = week.ledger()
-    rows = [dict(a.to_dict(), id=a.id, undone=a.id in ledger.undone) for a in ledger.actions]
+    rows = [
+        dict(
+            a.to_dict(),
+            id=a.id,
+            undone=a.id in ledger.undone,
+            replaced_by=ledger.replaced.get(a.id),
+        )
+        for a in ledger.actions
+    ]
     if args.json:
         _print_json(rows)
         return 0
     for r in rows:
         data = json.dumps(r["data"], ensure_ascii=False)
         undone = "  (undone)" if r["undone"] else ""
+        if r["replaced_by"]:
+            undone += f"  (replaced by {r['replaced_by']})"
         where = f"{r['unit'] or ''} {r['cell'] or ''}".strip()
         print(
             safe_str(
@@ -299,8 +317,17 @@ def _act(week: Week, args: argparse.Namespace) -> int:
     cmd, op = args.command, args.operator
     tz = week.event.tz
     if cmd == "assign":
-        cell = parse_column(args.cell, week.event) if args.cell else None
-        a = week.assign(args.path, _unit(week, args.unit), cell, args.kind, operator=op)
+        a = week.assign(
+            week.resolve_path(args.path, _printed),
+            [_unit(week, u) for u in args.unit or ()],
+            [parse_column(c, week.event) for c in args.cell or ()],
+            args.kind,
+            operator=op,
+            received=parse_moment(args.received, tz) if args.received else None,
+            reason=args.reason,
+        )
+    elif cmd == "dismiss":
+        a = week.dismiss(week.resolve_path(args.path, _printed), args.reason, operator=op)
     elif cmd == "excuse":
         a = week.excuse(
             _unit(week, args.unit), parse_column(args.cell, week.event), args.reason, operator=op
@@ -320,8 +347,17 @@ def _act(week: Week, args: argparse.Namespace) -> int:
     else:
         a = week.undo(args.action, operator=op)
     where = " ".join(x for x in (a.unit, a.cell) if x)
-    print(f"recorded {a.type} {where} [{a.id}]")
+    if a.type == "assign":
+        where = " ".join(("+".join(assigned_units(a)), "+".join(assigned_cells(a))))
+    if a.data.get("path"):
+        where = f"{_printed(a.data['path'])} → {where}" if where else _printed(a.data["path"])
+    print(safe_str(f"recorded {a.type} {where} [{a.id}]"))
     return 0
+
+
+def _printed(path: str) -> str:
+    """A path as `materials` prints it."""
+    return safe_str(display_path(path))
 
 
 #: Headless commands on an opened workspace, and whether they only read it.
@@ -332,7 +368,10 @@ COMMANDS = {
     "materials": (_materials, True),
     "status": (_status_table, True),
     "log": (_log, True),
-    **{name: (_act, False) for name in ("assign", "excuse", "extend", "note", "contact", "undo")},
+    **{
+        name: (_act, False)
+        for name in ("assign", "dismiss", "excuse", "extend", "note", "contact", "undo")
+    },
 }
 
 

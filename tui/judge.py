@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 
 from weekwatch.store import rules
 from weekwatch.store.ingest import Batch
-from weekwatch.store.ledger import Ledger
+from weekwatch.store.ledger import Ledger, assigned_units
 from weekwatch.store.rules import Board
 from weekwatch.store.week import Week
 
@@ -27,8 +27,8 @@ def touched_units(batch: Batch, ledger: Ledger) -> set[str]:
         if m.unit:
             units.add(m.unit)
         assigned = ledger.assignments.get(m.path)
-        if assigned is not None and assigned.unit:
-            units.add(assigned.unit)
+        if assigned is not None:
+            units.update(assigned_units(assigned))  # a joint file: each unit credited
     return units
 
 
