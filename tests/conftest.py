@@ -1,60 +1,69 @@
-"""Shared test scaffolding: real workspaces in real folders."""
+"""The one test kit: real workspaces in real folders, the real app on a frozen clock.
+
+Plain values and helpers of the test week (`at`, `drop`, `NOW`, `TODAY`, the rosters) live in
+`weekwatch.fixtures.testweek`; test modules import those, never each other.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import pytest
 
-from weekwatch.store.config import init_workspace
-from weekwatch.store.model import Unit
-from weekwatch.store.week import Week
+from weekwatch.fixtures.testweek import clock_at, dashboard_workspace, empty_workspace
 from weekwatch.store.workspace import Workspace
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-UNITS = [
-    Unit(
-        "wugang",
-        "舞钢市教育体育局",
-        ("舞钢市", "舞钢教体局"),
-        "县市区教体局",
-        "舞钢市",
-        "王敏",
-        "13837510218",
-        "wg@example.com",
-    ),
-    Unit("baofeng", "宝丰县教育体育局", ("宝丰县",), "县市区教体局", "宝丰县"),
-    Unit("pzy", "平顶山职业技术学院", ("平职院",), "高职院校", "新华区"),
-]
-
-
-def at(day: int, hh: int = 9, mm: int = 0) -> dt.datetime:
-    """A wall-clock moment in May 2024, Shanghai time (the test week is 12–18 May)."""
-    return dt.datetime(2024, 5, day, hh, mm, tzinfo=TZ)
-
-
-def drop(ws: Workspace, rel: str, data: bytes = b"x", when: dt.datetime | None = None) -> Path:
-    """Write a real file into the inbox, with `when` as its mtime."""
-    path = ws.inbox / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    if when is not None:
-        os.utime(path, (when.timestamp(), when.timestamp()))
-    return path
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    """A fresh workspace for the 2024 week with three units."""
-    w = init_workspace(
-        tmp_path / "week",
-        title="2024年职业教育活动周",
-        start=dt.date(2024, 5, 12),
-        theme="一技在手，一生无忧",
-    )
-    Week(w).store.put_units(UNITS)
-    return w
+    """A fresh workspace for the 2024 week with three units and an empty inbox."""
+    return empty_workspace(tmp_path / "week")
+
+
+@pytest.fixture
+def week_ws(tmp_path: Path) -> Workspace:
+    """The dashboard's week on day 4: five units, eleven files scanned, one quarantined."""
+    return dashboard_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def app_for() -> Callable[..., Any]:
+    """Build the app as the tests want it: frozen at NOW, English, no watcher, operator tester."""
+    from weekwatch.tui.app import make_app
+
+    def build(ws: Workspace, **kw: Any) -> Any:
+        kw.setdefault("clock", clock_at())
+        kw.setdefault("watch", False)
+        kw.setdefault("lang", "en")
+        kw.setdefault("operator", "tester")
+        return make_app(ws, **kw)
+
+    return build
+
+
+async def _settle(
+    pilot: Any, until: Callable[[], bool] | None = None, timeout: float = 5.0
+) -> None:
+    """Let workers finish and messages land; with `until`, poll until it holds."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while True:
+        busy = [w for w in app.workers if w.group != "watcher" and not w.is_finished]
+        if busy:
+            await app.workers.wait_for_complete(busy)
+        await pilot.pause(0.05)
+        done = app.board is not None and (until is None or until())
+        if done and not [w for w in app.workers if w.group != "watcher" and not w.is_finished]:
+            return
+        if loop.time() > end:
+            raise AssertionError("the app did not settle")
+
+
+@pytest.fixture
+def settle() -> Callable[..., Any]:
+    """`await settle(pilot, until=None, timeout=5.0)`: the app has judged and is idle."""
+    return _settle

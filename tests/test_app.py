@@ -2,51 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import pytest
-from test_app_kit import NOW, TZ, at, clock_at, drop, make_workspace
 
+from weekwatch.fixtures.testweek import NOW, TODAY, TZ, at, clock_at, dashboard_workspace, drop
 from weekwatch.store.ingest import IngestLock
 from weekwatch.store.model import Unit
 from weekwatch.store.week import Week
-from weekwatch.tui.app import WeekwatchApp, make_app
+from weekwatch.tui.app import WeekwatchApp
 from weekwatch.tui.screens.form import FormScreen, TextScreen
 from weekwatch.tui.screens.help import HelpScreen
 from weekwatch.tui.screens.quarantine import QuarantineScreen
-
-TODAY = "2024-05-15"
-
-
-@pytest.fixture
-def ws(tmp_path):
-    return make_workspace(tmp_path / "ws")
-
-
-def app_for(ws, **kw) -> WeekwatchApp:
-    kw.setdefault("clock", clock_at())
-    kw.setdefault("watch", False)
-    kw.setdefault("lang", "en")
-    kw.setdefault("operator", "tester")
-    return make_app(ws, **kw)
-
-
-async def settle(pilot, until=None, timeout: float = 5.0) -> None:
-    """Let workers finish and messages land; with `until`, poll until it holds."""
-    app = pilot.app
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while True:
-        busy = [w for w in app.workers if w.group != "watcher" and not w.is_finished]
-        if busy:
-            await app.workers.wait_for_complete(busy)
-        await pilot.pause(0.05)
-        done = app.board is not None and (until is None or until())
-        if done and not [w for w in app.workers if w.group != "watcher" and not w.is_finished]:
-            return
-        if loop.time() > end:
-            raise AssertionError("the app did not settle")
 
 
 def cell(app: WeekwatchApp, unit: str, col: str) -> str:
@@ -74,8 +41,8 @@ async def fill(pilot, *values: str, type_: bool = False) -> None:
     await pilot.pause()
 
 
-async def test_first_screen_shows_the_grid_and_countdown(ws):
-    app = app_for(ws)
+async def test_first_screen_shows_the_grid_and_countdown(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert app.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
@@ -95,8 +62,8 @@ async def test_first_screen_shows_the_grid_and_countdown(ws):
         assert app.grid.get_cell("__missing__", "unit").plain == " ✗ missing"
 
 
-async def test_moving_with_hjkl_and_arrows(ws):
-    app = app_for(ws)
+async def test_moving_with_hjkl_and_arrows(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("j", "j")
@@ -113,8 +80,8 @@ async def test_moving_with_hjkl_and_arrows(ws):
         assert "平顶山职业技术学院" in detail and "张伟" in detail
 
 
-async def test_find_by_alias_as_you_type(ws):
-    app = app_for(ws)
+async def test_find_by_alias_as_you_type(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"舞钢", "enter")
@@ -125,8 +92,8 @@ async def test_find_by_alias_as_you_type(ws):
         assert app.grid.focus_unit == "jxxx"
 
 
-async def test_filter_cycles_and_sort_moves_rows_only_when_asked(ws):
-    app = app_for(ws)
+async def test_filter_cycles_and_sort_moves_rows_only_when_asked(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f")
@@ -147,8 +114,8 @@ async def test_filter_cycles_and_sort_moves_rows_only_when_asked(ws):
         assert app.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
 
 
-async def test_excuse_records_reason_and_operator(ws):
-    app = app_for(ws)
+async def test_excuse_records_reason_and_operator(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await goto(pilot, "jxxx", "2024-05-14")
@@ -165,8 +132,8 @@ async def test_excuse_records_reason_and_operator(ws):
         assert ("jxxx", "2024-05-14") not in app.week.ledger().excuses
 
 
-async def test_cancel_and_mistakes_never_write_or_crash(ws):
-    app = app_for(ws)
+async def test_cancel_and_mistakes_never_write_or_crash(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("e")
@@ -182,8 +149,8 @@ async def test_cancel_and_mistakes_never_write_or_crash(ws):
         assert app.is_running
 
 
-async def test_extend_until_a_time_today(ws):
-    app = app_for(ws)
+async def test_extend_until_a_time_today(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await goto(pilot, "jxxx", TODAY)
@@ -195,8 +162,8 @@ async def test_extend_until_a_time_today(ws):
         )
 
 
-async def test_space_marks_rows_for_a_bulk_contact(ws):
-    app = app_for(ws)
+async def test_space_marks_rows_for_a_bulk_contact(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await goto(pilot, "pzy", TODAY)
@@ -223,8 +190,8 @@ async def test_space_marks_rows_for_a_bulk_contact(ws):
         assert cell(app, "wugang", "2024-05-14") == "E1"
 
 
-async def test_note_on_a_cell(ws):
-    app = app_for(ws)
+async def test_note_on_a_cell(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("n")
@@ -235,18 +202,18 @@ async def test_note_on_a_cell(ws):
         await settle(pilot, lambda: "联络员换人" in str(app.query_one("#detail").render()))
 
 
-async def test_rescan_without_a_watcher_scans_once(ws):
-    app = app_for(ws)
+async def test_rescan_without_a_watcher_scans_once(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        drop(ws, "技师学院_2024-05-15_报道.docx", at(4, 10))
+        drop(week_ws, "技师学院_2024-05-15_报道.docx", at(15, 10))
         await pilot.press("r")
         await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✓1")
         assert any("平顶山技师学院" in t for t in app.toasts)
 
 
-async def test_enter_opens_the_file_record(ws):
-    app = app_for(ws)
+async def test_enter_opens_the_file_record(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await goto(pilot, "xinhua", "2024-05-14")
@@ -259,8 +226,8 @@ async def test_enter_opens_the_file_record(ws):
         assert not isinstance(app.screen, TextScreen)
 
 
-async def test_help_lists_every_binding(ws):
-    app = app_for(ws)
+async def test_help_lists_every_binding(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
@@ -274,8 +241,8 @@ async def test_help_lists_every_binding(ws):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_quarantine_view_assigns_with_the_unit_picker(ws):
-    app = app_for(ws)
+async def test_quarantine_view_assigns_with_the_unit_picker(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("i")
@@ -294,8 +261,8 @@ async def test_quarantine_view_assigns_with_the_unit_picker(ws):
         await settle(pilot, lambda: cell(app, "wugang", "2024-05-14") == "✓2")
 
 
-async def test_theme_switch_and_palette_commands(ws):
-    app = app_for(ws)
+async def test_theme_switch_and_palette_commands(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         before = app.theme
@@ -314,8 +281,8 @@ async def test_theme_switch_and_palette_commands(ws):
         assert app.grid.row_keys == ["xinhua", "weidong"]
 
 
-async def test_q_quits(ws):
-    app = app_for(ws)
+async def test_q_quits(week_ws, app_for, settle):
+    app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("q")
@@ -323,8 +290,8 @@ async def test_q_quits(ws):
         assert not app.is_running
 
 
-async def test_read_only_refuses_actions(ws):
-    app = app_for(ws, read_only=True)
+async def test_read_only_refuses_actions(week_ws, app_for, settle):
+    app = app_for(week_ws, read_only=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "read-only" in app.query_one("#header").text.plain
@@ -336,8 +303,8 @@ async def test_read_only_refuses_actions(ws):
         assert any("Read-only" in t for t in app.toasts)
 
 
-async def test_as_of_shows_the_week_as_it_stood(ws):
-    app = app_for(ws, as_of=at(2, 11))
+async def test_as_of_shows_the_week_as_it_stood(week_ws, app_for, settle):
+    app = app_for(week_ws, as_of=at(13, 11))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "as of 2024-05-13 11:00" in app.query_one("#header").text.plain
@@ -347,25 +314,25 @@ async def test_as_of_shows_the_week_as_it_stood(ws):
         assert not isinstance(app.screen, FormScreen)
 
 
-async def test_follows_when_another_process_ingests(ws):
-    lock = IngestLock(ws.dbdir)
+async def test_follows_when_another_process_ingests(week_ws, app_for, settle):
+    lock = IngestLock(week_ws.dbdir)
     lock.acquire()
     try:
-        app = app_for(ws, watch=True)
+        app = app_for(week_ws, watch=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await settle(pilot)
             assert app.watcher is None
             assert "following pid" in app.query_one("#header").text.plain
             # Another process (here: another Week on the same workspace) writes: it shows up.
-            Week(ws, clock=clock_at()).excuse("jxxx", TODAY, "另一个看板", operator="other")
+            Week(week_ws, clock=clock_at()).excuse("jxxx", TODAY, "另一个看板", operator="other")
             await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "E", timeout=5)
     finally:
         lock.release()
 
 
-async def test_deadline_passes_without_a_key(ws):
+async def test_deadline_passes_without_a_key(week_ws, app_for, settle):
     now = [dt.datetime(2024, 5, 15, 11, 59, 58, tzinfo=TZ)]
-    app = app_for(ws, clock=lambda: now[0])
+    app = app_for(week_ws, clock=lambda: now[0])
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert cell(app, "jxxx", TODAY) == "○"
@@ -376,27 +343,25 @@ async def test_deadline_passes_without_a_key(ws):
         assert any("4 cell(s) now missing" in t for t in app.toasts)
 
 
-async def test_live_arrival_updates_its_cell(ws):
-    app = app_for(ws, watch=True)
+async def test_live_arrival_updates_its_cell(week_ws, app_for, settle):
+    app = app_for(week_ws, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: app.watcher is not None and app.watcher.ready.is_set())
         assert "watching" in app.query_one("#header").text.plain
         assert cell(app, "jxxx", TODAY) == "○"
-        loop = asyncio.get_running_loop()
-        t0 = loop.time()
         # mtime = the frozen now, so the file counts even if the watcher's start-up scan
         # (which reads arrival from mtime) finds it before the event does.
-        drop(ws, "技师学院_第4天_新闻稿.docx", NOW)
+        drop(week_ws, "技师学院_第4天_新闻稿.docx", NOW)
+        # How soon it shows is bench/watch_latency.py's figure; here only that it does.
         await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✓1", timeout=5)
-        assert loop.time() - t0 < 3
         assert any("New material: 平顶山技师学院" in t for t in app.toasts)
         assert ("jxxx", TODAY) in app.grid._flashing or app.grid.get_cell(
             "jxxx", TODAY
         ).plain == "✓1"
 
 
-async def test_lang_zh_speaks_chinese(ws):
-    app = app_for(ws, lang="zh")
+async def test_lang_zh_speaks_chinese(week_ws, app_for, settle):
+    app = app_for(week_ws, lang="zh")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert "今日截止 12:00 · 还有 37 分钟" in app.query_one("#header").text.plain
@@ -406,20 +371,22 @@ def test_now_constant_is_day_four():
     assert NOW.date() == dt.date(2024, 5, 15)
 
 
-async def test_live_quarantined_arrival_updates_the_count(ws):
-    app = app_for(ws, watch=True)
+async def test_live_quarantined_arrival_updates_the_count(week_ws, app_for, settle):
+    app = app_for(week_ws, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: app.watcher is not None and app.watcher.ready.is_set())
-        drop(ws, "谁发的.docx", NOW)
+        drop(week_ws, "谁发的.docx", NOW)
         await settle(pilot, lambda: "quarantine 2" in app.query_one("#header").text.plain, 5)
-        drop(ws, "技师学院_第4天_新闻稿.docx", NOW)
+        drop(week_ws, "技师学院_第4天_新闻稿.docx", NOW)
         await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✓1", timeout=5)
         assert any("New material: 平顶山技师学院" in t for t in app.toasts)
 
 
-async def test_files_that_came_while_nothing_watched_are_shown_not_announced(ws):
-    drop(ws, "技师学院_第3天_照片.jpg", at(3, 10))  # before the app runs
-    app = app_for(ws, watch=True)
+async def test_files_that_came_while_nothing_watched_are_shown_not_announced(
+    week_ws, app_for, settle
+):
+    drop(week_ws, "技师学院_第3天_照片.jpg", at(14, 10))  # before the app runs
+    app = app_for(week_ws, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, lambda: cell(app, "jxxx", "2024-05-14") == "✓1", timeout=5)
         await pilot.pause(0.6)
@@ -427,11 +394,11 @@ async def test_files_that_came_while_nothing_watched_are_shown_not_announced(ws)
 
 
 @pytest.mark.parametrize(
-    "moment", [at(1, 0) - dt.timedelta(days=3), at(7, 23) + dt.timedelta(days=20)]
+    "moment", [at(12, 0) - dt.timedelta(days=3), at(18, 23) + dt.timedelta(days=20)]
 )
-async def test_empty_roster_and_days_outside_the_week(tmp_path, moment):
-    ws = make_workspace(tmp_path / "empty", units=[], drops=[])
-    app = app_for(ws, clock=clock_at(moment))
+async def test_empty_roster_and_days_outside_the_week(tmp_path, moment, app_for, settle):
+    week_ws = dashboard_workspace(tmp_path / "empty", units=[], drops=[])
+    app = app_for(week_ws, clock=clock_at(moment))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.grid.row_keys == [] and app.grid.focus_unit is None
@@ -440,14 +407,14 @@ async def test_empty_roster_and_days_outside_the_week(tmp_path, moment):
         assert app.is_running and app.week.ledger().actions == []
 
 
-async def test_sort_keeps_the_cursor_on_its_unit_in_a_large_grid(tmp_path):
+async def test_sort_keeps_the_cursor_on_its_unit_in_a_large_grid(tmp_path, app_for, settle):
     # More rows than the grid adds at once, so the refill after a sort comes in chunks.
     units = [
         Unit(f"u{i:04d}", f"第{i}号职业技术学院", (f"职院{i}",), "高职院校", f"区{i % 10}")
         for i in range(400)
     ]
-    drops = [(f"u{i:04d}/u{i:04d}_2024-05-13_报道.docx", at(2, 9)) for i in range(0, 400, 3)]
-    app = app_for(make_workspace(tmp_path / "ws", units, drops))
+    drops = [(f"u{i:04d}/u{i:04d}_2024-05-13_报道.docx", at(13, 9)) for i in range(0, 400, 3)]
+    app = app_for(dashboard_workspace(tmp_path / "week_ws", units, drops))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, lambda: not app.grid.filling, timeout=20)
         assert app.grid.goto("u0300", TODAY)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from test_app import TODAY, app_for, settle
-from test_app_kit import at, make_workspace
-
+from weekwatch.fixtures.testweek import TODAY, at, dashboard_workspace
 from weekwatch.store.model import Unit
 from weekwatch.widgets.grid import name_text
 from weekwatch.widgets.safe import safe_str, safe_text
@@ -14,10 +12,10 @@ HOSTILE_UNITS = [
     Unit("evil", "\x1b[31m恶意\u202e单位\r\x07", ("恶意",)),
 ]
 HOSTILE_FILES = [
-    ("red/report[/].pdf", at(4, 9)),
-    ("red/\x1b[31mx_2024-05-15.doc", at(4, 9, 30)),
-    ("red/\u202egpj.exe_2024-05-15.jpg", at(4, 10)),
-    ("[@click=app.quit]未知.pdf", at(4, 10)),
+    ("red/report[/].pdf", at(15, 9)),
+    ("red/\x1b[31mx_2024-05-15.doc", at(15, 9, 30)),
+    ("red/\u202egpj.exe_2024-05-15.jpg", at(15, 10)),
+    ("[@click=app.quit]未知.pdf", at(15, 10)),
 ]
 
 
@@ -36,8 +34,8 @@ def test_names_truncate_by_display_width():
     assert name_text("abc", 10).plain == " abc"
 
 
-async def test_hostile_names_neither_crash_nor_style(tmp_path):
-    ws = make_workspace(tmp_path / "ws", HOSTILE_UNITS, HOSTILE_FILES)
+async def test_hostile_names_neither_crash_nor_style(tmp_path, app_for, settle):
+    ws = dashboard_workspace(tmp_path / "ws", HOSTILE_UNITS, HOSTILE_FILES)
     app = app_for(ws)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -8,8 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from test_app_kit import NOW, TZ, UNITS
 
+from weekwatch.fixtures.testweek import DASHBOARD_UNITS as UNITS
+from weekwatch.fixtures.testweek import NOW, TZ
 from weekwatch.store.config import load_config, parse_column
 from weekwatch.store.model import Event, WeekwatchError
 from weekwatch.tui import i18n
@@ -112,11 +113,8 @@ def test_look_and_view_modules_import_no_textual():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_fixture_config_loads(tmp_path):
-    from test_app_kit import make_workspace
-
-    ws = make_workspace(tmp_path / "w", drops=[])
-    assert load_config(ws.config).event.start == dt.date(2024, 5, 12)
+def test_fixture_config_loads(week_ws):
+    assert load_config(week_ws.config).event.start == dt.date(2024, 5, 12)
 
 
 def test_every_reason_the_demo_week_produces_has_chinese():

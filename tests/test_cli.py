@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import at, drop
 
+from weekwatch.fixtures.testweek import at, drop
 from weekwatch.tui.cli import run
 
 
@@ -32,12 +32,12 @@ def call(ws, capsys, *args: str):
 
 
 def test_ingest_materials_and_status_json(ws, capsys):
-    drop(ws, "舞钢市/2024-05-13/典型案例.docx", b"case", at(13, 10))
-    drop(ws, "平职院_5月13日_照片.jpg", b"photo", at(13, 14))  # after noon: late
-    drop(ws, "平职院_5月13日_照片 (1).jpg", b"photo", at(13, 15))  # same bytes: duplicate
-    drop(ws, "不知道是谁.pdf", b"??", at(13, 9))
-    drop(ws, "宝丰县活动方案.docx", b"", at(11, 9))  # empty
-    drop(ws, ".~lock.x.docx#", b"lock")  # ignored, never listed
+    drop(ws, "舞钢市/2024-05-13/典型案例.docx", at(13, 10), b"case")
+    drop(ws, "平职院_5月13日_照片.jpg", at(13, 14), b"photo")  # after noon: late
+    drop(ws, "平职院_5月13日_照片 (1).jpg", at(13, 15), b"photo")  # same bytes: duplicate
+    drop(ws, "不知道是谁.pdf", at(13, 9), b"??")
+    drop(ws, "宝丰县活动方案.docx", at(11, 9), b"")  # empty
+    drop(ws, ".~lock.x.docx#", data=b"lock")  # ignored, never listed
     assert call(ws, capsys, "ingest")[0] == 0
 
     code, out = call(ws, capsys, "materials", "--json")
@@ -82,7 +82,7 @@ def test_ingest_materials_and_status_json(ws, capsys):
 
 
 def test_operator_actions_are_logged_and_undoable(ws, capsys):
-    drop(ws, "谁的稿件.docx", b"r", at(14, 9))
+    drop(ws, "谁的稿件.docx", at(14, 9), b"r")
     call(ws, capsys, "ingest")
     assert call(ws, capsys, "excuse", "宝丰县", "3", "--reason", "停电")[0] == 0
     assert call(ws, capsys, "extend", "wugang", "2024-05-14", "--until", "2024-05-14 18:00")[0] == 0
@@ -149,7 +149,7 @@ def test_malformed_config_and_roster_are_one_message(ws, tmp_path):
 
 
 def test_roster_import_updates_by_id_without_touching_materials(ws, tmp_path, capsys):
-    drop(ws, "舞钢市/5.13 简报.docx", b"r", at(13, 9))
+    drop(ws, "舞钢市/5.13 简报.docx", at(13, 9), b"r")
     call(ws, capsys, "ingest")
     roster = tmp_path / "r.csv"
     roster.write_text(
@@ -182,7 +182,7 @@ def test_workspace_is_found_from_a_subfolder(ws):
 
 
 def test_status_table_reads_without_colour(ws):
-    drop(ws, "舞钢市/2024-05-13/典型案例.docx", b"case", at(13, 10))
+    drop(ws, "舞钢市/2024-05-13/典型案例.docx", at(13, 10), b"case")
     assert cli(ws, "ingest").returncode == 0
     r = cli(ws, "status", "--as-of", "2024-05-13 13:00")
     assert r.returncode == 0 and "\x1b[" not in r.stdout
@@ -191,9 +191,9 @@ def test_status_table_reads_without_colour(ws):
 
 
 def test_hostile_names_never_reach_the_terminal_raw(ws):
-    drop(ws, "舞钢市/\x1b[31m红\x1b[0m_简报_5.13.docx", b"a", at(13, 9))
-    drop(ws, "宝丰县/\u202egpj.exe_照片_5.13.jpg", b"b", at(13, 9))
-    drop(ws, "[bold]平职院[/]_5.13_稿件.docx", b"c", at(13, 9))
+    drop(ws, "舞钢市/\x1b[31m红\x1b[0m_简报_5.13.docx", at(13, 9), b"a")
+    drop(ws, "宝丰县/\u202egpj.exe_照片_5.13.jpg", at(13, 9), b"b")
+    drop(ws, "[bold]平职院[/]_5.13_稿件.docx", at(13, 9), b"c")
     assert cli(ws, "ingest").returncode == 0
     out = cli(ws, "materials").stdout
     assert "\x1b" not in out and "\u202e" not in out

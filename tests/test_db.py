@@ -237,9 +237,12 @@ def test_readers_do_not_wait_for_another_processs_lock(tmp_path: Path) -> None:
     writer.start()
     time.sleep(0.2)
     assert writer.is_alive()  # waiting for the lock
-    start = time.perf_counter()
-    assert store.actions() == []
-    assert time.perf_counter() - start < 0.1
+    # The read runs while the lock is still held: were it to wait, it would never finish.
+    seen: list[list[Action]] = []
+    reader = threading.Thread(target=lambda: seen.append(store.actions()), daemon=True)
+    reader.start()
+    reader.join(30)
+    assert seen == [[]] and writer.is_alive()
     fcntl.flock(other, fcntl.LOCK_UN)
     os.close(other)
     writer.join(5)
@@ -404,17 +407,13 @@ def test_leftover_temp_files_are_swept_and_modes_kept(tmp_path: Path) -> None:
     assert (tmp_path / "materials.json").stat().st_mode & 0o777 == 0o640
 
 
-def test_bulk_writes_and_reads_stay_linear(tmp_path: Path) -> None:
-    # Guards against a per-record rewrite (quadratic): the real figures are in the report.
+def test_bulk_writes_and_reads_keep_every_record(tmp_path: Path) -> None:
+    # How long this takes is measured in bench/store.py, never asserted here.
     mats = [mat(f"单位{i % 50}/2024-05-13/典型案例_{i}.docx", i) for i in range(20_000)]
     store = Store(tmp_path)
-    start = time.perf_counter()
     store.put_materials(mats)
     store.put_materials(mats)  # all present: the replace path
-    assert time.perf_counter() - start < 3
-    start = time.perf_counter()
     assert len(Store(tmp_path).materials()) == 20_000
-    assert time.perf_counter() - start < 2
 
 
 def test_store_does_not_import_textual() -> None:

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import at, drop
 
+from weekwatch.fixtures.testweek import at, drop
 from weekwatch.store.ingest import sha256_of
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
@@ -31,7 +31,7 @@ def records(ws):
 @pytest.fixture
 def filled(ws):
     for i, name in enumerate(NAMES):
-        drop(ws, name, f"{name}{i}".encode(), at(13, 8 + i % 8))
+        drop(ws, name, at(13, 8 + i % 8), f"{name}{i}".encode())
     return ws
 
 

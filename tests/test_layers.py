@@ -49,3 +49,24 @@ def test_every_package_folder_is_installed():
         for p in (root / top).rglob("__init__.py")
     }
     assert on_disk == listed
+
+
+def test_test_modules_share_fixtures_not_imports():
+    """One kit: fixtures in conftest.py, values in weekwatch.fixtures; no test imports another."""
+    import ast
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    local = {p.stem for p in here.glob("*.py")}
+    bad = []
+    for path in sorted(here.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom) and node.level == 0
+                else []
+            )
+            bad += [f"{path.name}: {n}" for n in names if n.split(".")[0] in local]
+    assert bad == []

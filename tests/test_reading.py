@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from weekwatch.fixtures.testweek import at
 from weekwatch.store.model import Event, Reading, Unit
 from weekwatch.store.reading import Reader, UnitIndex, is_ignored, normalize
 
@@ -24,11 +25,6 @@ UNITS = [
     Unit("hope512", "5.12希望学校"),
     Unit("gaoxin", "高新区农社局", ("高新区",)),
 ]
-
-
-def at(day: int, hh: int = 10, mm: int = 0) -> dt.datetime:
-    """A wall-clock moment in May 2024, Shanghai time."""
-    return dt.datetime(2024, 5, day, hh, mm, tzinfo=TZ)
 
 
 ARRIVED = at(15)  # day 4: where undated daily materials land

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from weekwatch.fixtures.testweek import at
 from weekwatch.store.ledger import fold
 from weekwatch.store.model import Action, Event, Material, Unit
 from weekwatch.store.reasons import Code, Quarantine
@@ -19,11 +20,6 @@ EVENT = Event(
     plan_deadline=dt.datetime(2024, 5, 12, 12, 0, tzinfo=TZ),
     summary_deadline=dt.datetime(2024, 5, 25, 18, 0, tzinfo=TZ),
 )
-
-
-def at(day: int, hh: int, mm: int = 0) -> dt.datetime:
-    """Day `day` of May 2024, wall clock in Shanghai."""
-    return dt.datetime(2024, 5, day, hh, mm, tzinfo=TZ)
 
 
 @pytest.mark.parametrize(
