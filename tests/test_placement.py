@@ -11,8 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import at, drop
 
+from weekwatch.fixtures.testweek import at, drop
 from weekwatch.store.week import Week
 from weekwatch.tui.cli import run
 
@@ -41,8 +41,8 @@ def rewrite(ws, rel: str, data: bytes, when) -> None:
 
 
 def test_an_on_time_cell_stays_on_time_after_a_rewrite_two_days_later(ws):
-    drop(ws, "舞钢市/典型案例5月13日.docx", b"first", at(13, 10))
-    drop(ws, "宝丰县/活动照片.jpg", b"photo", at(13, 11))  # no date: the arrival day
+    drop(ws, "舞钢市/典型案例5月13日.docx", at(13, 10), b"first")
+    drop(ws, "宝丰县/活动照片.jpg", at(13, 11), b"photo")  # no date: the arrival day
     week = Week(ws)
     week.ingestor().scan()
     assert week.board(at(13, 13)).cell("wugang", "2024-05-13").state == "on_time"
@@ -63,7 +63,7 @@ def test_an_on_time_cell_stays_on_time_after_a_rewrite_two_days_later(ws):
 
 
 def test_the_record_lists_versions_and_materials_marks_superseded(ws, capsys):
-    drop(ws, "舞钢市/典型案例5月13日.docx", b"first", at(13, 10))
+    drop(ws, "舞钢市/典型案例5月13日.docx", at(13, 10), b"first")
     call(ws, capsys, "ingest")
     rewrite(ws, "舞钢市/典型案例5月13日.docx", b"second", at(14, 9))
     call(ws, capsys, "ingest")
@@ -103,7 +103,7 @@ def log_of(ws, capsys) -> list[dict]:
 
 def test_assign_received_corrects_the_arrival_time_and_undo_takes_it_back(ws, capsys):
     # Mailed at 11:40 on the 13th, saved into the folder the next morning.
-    drop(ws, "舞钢市/活动照片.jpg", b"photo", at(14, 8, 30))
+    drop(ws, "舞钢市/活动照片.jpg", at(14, 8, 30), b"photo")
     call(ws, capsys, "ingest")
     assert cells_of(ws, capsys)["wugang"]["2024-05-14"] == "on_time"
     assert cells_of(ws, capsys)["wugang"]["2024-05-13"] == "missing"
@@ -135,7 +135,7 @@ def test_assign_received_corrects_the_arrival_time_and_undo_takes_it_back(ws, ca
 
 
 def test_assign_received_with_a_cell_and_late_correction(ws, capsys):
-    drop(ws, "不知道是谁.pdf", b"?", at(14, 15))
+    drop(ws, "不知道是谁.pdf", at(14, 15), b"?")
     call(ws, capsys, "ingest")
     code, _ = call(
         ws,
@@ -165,7 +165,7 @@ def test_assign_received_with_a_cell_and_late_correction(ws, capsys):
     ],
 )
 def test_assign_mistakes_are_one_message(ws, capsys, args, message):
-    drop(ws, "舞钢市/活动照片.jpg", b"photo", at(14, 8, 30))
+    drop(ws, "舞钢市/活动照片.jpg", at(14, 8, 30), b"photo")
     call(ws, capsys, "ingest")
     r = cli(ws, "assign", "舞钢市/活动照片.jpg", *args)
     assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr
@@ -176,8 +176,8 @@ def test_assign_mistakes_are_one_message(ws, capsys, args, message):
 
 
 def test_dismiss_takes_a_file_out_of_quarantine_and_undo_puts_it_back(ws, capsys):
-    drop(ws, "新建 Microsoft Word 文档.docx", b"PK\x03\x04", at(13, 9))
-    drop(ws, "不知道是谁.pdf", b"?", at(13, 9))
+    drop(ws, "新建 Microsoft Word 文档.docx", at(13, 9), b"PK\x03\x04")
+    drop(ws, "不知道是谁.pdf", at(13, 9), b"?")
     call(ws, capsys, "ingest")
     waiting = json.loads(call(ws, capsys, "materials", "--quarantine", "--json")[1])
     assert len(waiting) == 2
@@ -199,14 +199,14 @@ def test_dismiss_takes_a_file_out_of_quarantine_and_undo_puts_it_back(ws, capsys
 
 
 def test_a_placed_file_dismissed_no_longer_counts(ws, capsys):
-    drop(ws, "舞钢市/5月13日典型案例.docx", b"x", at(13, 9))
+    drop(ws, "舞钢市/5月13日典型案例.docx", at(13, 9), b"x")
     call(ws, capsys, "ingest")
     call(ws, capsys, "dismiss", "舞钢市/5月13日典型案例.docx", "--reason", "别的活动的材料")
     assert cells_of(ws, capsys)["wugang"]["2024-05-13"] == "missing"
 
 
 def test_a_joint_file_credits_each_unit_and_a_second_assign_replaces_the_first(ws, capsys):
-    drop(ws, "联合活动5月14日.docx", b"joint", at(14, 9))
+    drop(ws, "联合活动5月14日.docx", at(14, 9), b"joint")
     call(ws, capsys, "ingest")
     code, out = call(
         ws, capsys, "assign", "联合活动5月14日.docx", "--unit", "舞钢市", "--unit", "平职院"
@@ -232,7 +232,7 @@ def test_a_joint_file_credits_each_unit_and_a_second_assign_replaces_the_first(w
 
 
 def test_cell_twice_credits_a_file_covering_two_days(ws, capsys):
-    drop(ws, "舞钢市/两天活动照片.jpg", b"p", at(14, 9))
+    drop(ws, "舞钢市/两天活动照片.jpg", at(14, 9), b"p")
     call(ws, capsys, "ingest")
     code, _ = call(
         ws,
@@ -258,8 +258,8 @@ def test_cell_twice_credits_a_file_covering_two_days(ws, capsys):
 
 
 def test_paths_as_the_operator_types_them(ws, capsys, monkeypatch):
-    drop(ws, "舞钢市/2024-05-13/典型案例.docx", b"c", at(13, 9))
-    drop(ws, "谁的\u202e稿件.docx", b"r", at(13, 9))  # a bidi override in a name
+    drop(ws, "舞钢市/2024-05-13/典型案例.docx", at(13, 9), b"c")
+    drop(ws, "谁的\u202e稿件.docx", at(13, 9), b"r")  # a bidi override in a name
     call(ws, capsys, "ingest")
     rel = "舞钢市/2024-05-13/典型案例.docx"
     for typed in (
