@@ -59,6 +59,11 @@ MISSING: Stamp = (0, -1, 0)
 
 JsonData = dict[str, dict[str, Any]]
 
+#: Descriptors of the lock files this process opened (store.lock, ingest.lock). A forked
+#: worker shares their open files: kept open there, a lock would outlive its holder's death,
+#: so a worker closes these first (store/ingest.py).
+LOCK_FDS: set[int] = set()
+
 
 class KeyedTable(Table):
     """A TinyDB table whose document ids are our own string ids, not TinyDB's counters."""
@@ -213,6 +218,7 @@ class Store:
         """Release the lock file's descriptor (the store stays usable; it reopens on demand)."""
         with self._txn_lock:
             if self._lock_fd is not None and not self._depth:
+                LOCK_FDS.discard(self._lock_fd)
                 os.close(self._lock_fd)
                 self._lock_fd = None
 
@@ -272,6 +278,7 @@ class Store:
                     raise WeekwatchError(f"cannot open the lock file {path}: {e}") from e
             except OSError as e:
                 raise WeekwatchError(f"cannot open the lock file {path}: {e}") from e
+            LOCK_FDS.add(self._lock_fd)
         return self._lock_fd
 
     def _sweep_temp_files(self) -> None:

@@ -7,12 +7,16 @@ again, so a rescan of a quiet inbox costs one stat per file.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import errno
 import fcntl
 import hashlib
 import multiprocessing
 import os
+import signal
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .db import LOCK_FDS
 from .model import Event, Material, Reading, WeekwatchError
 from .reading import Reader, is_ignored
 from .reasons import Code, Quarantine
@@ -32,9 +37,37 @@ CHUNK = 1 << 20
 PARALLEL_MIN = 2000
 
 
+class NotRegularFile(OSError):
+    """The path is no longer a regular file (a FIFO, a link, a device...): it is not read."""
+
+
+def open_regular(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
+    """A read descriptor on a regular file, and its fstat, never following a final link.
+
+    O_NONBLOCK: opening a FIFO put in the file's place must not wait for a writer (it would
+    hang ingestion under the lock); O_NOFOLLOW: a link swapped in is not followed. The kind
+    is checked on the opened descriptor itself, so no swap after the check can change it.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", os.fspath(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
 def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
     """The file's SHA-256, streamed so that a 5 GB video costs constant memory."""
-    with open(path, "rb", buffering=0) as f:
+    try:
+        fd, _st = open_regular(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
+            raise NotRegularFile(errno.ELOOP, "symbolic link", os.fspath(path)) from None
+        raise
+    with open(fd, "rb", buffering=0) as f:
         if 0 <= size_hint <= CHUNK:
             # Most drops are small: one read, no buffer to allocate per file.
             data = f.read(size_hint + 1)
@@ -61,6 +94,33 @@ def display_path(path: str) -> str:
 
 #: The inbox and reader a forked hashing worker inherits from its parent.
 _FORKED: tuple[str, Reader] | None = None
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _worker_start(parent: int) -> None:
+    """First thing in a forked hashing worker: drop the locks, die with the parent."""
+    for fd in list(LOCK_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    LOCK_FDS.clear()
+    # Ctrl-C reaches the whole process group: the parent alone decides what happens.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        armed = False
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        threading.Event().wait(0.5)
+    os._exit(1)
 
 
 def _hash_and_read(
@@ -243,7 +303,12 @@ class Ingestor:
         _FORKED = (str(self.inbox), self.reader)  # inherited by the forked workers
         slices = [items[i : i + 1000] for i in range(0, len(items), 1000)]
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=os.cpu_count() or 2, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=os.cpu_count() or 2,
+            mp_context=ctx,
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        ) as pool:
             for chunk in pool.map(_hash_and_read, slices):
                 yield from chunk
 
@@ -306,7 +371,7 @@ class IngestLock:
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -318,6 +383,7 @@ class IngestLock:
                     "workspace; only one may — dashboards follow it without ingesting"
                 ) from None
             raise
+        LOCK_FDS.add(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
@@ -333,6 +399,7 @@ class IngestLock:
 
     def release(self) -> None:
         if self._fd is not None:
+            LOCK_FDS.discard(self._fd)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None

@@ -280,17 +280,26 @@ class Week:
 
     def undo(self, target: str | None = None, operator: str | None = None) -> Action:
         """Take back an action (default: the newest one still in force); `target` is its id or
-        a prefix of it that names only one."""
-        ledger = self.ledger()
-        if target is None:
-            last = ledger.last_undoable()
-            if last is None:
-                raise WeekwatchError("nothing to undo")
-        else:
-            last = ledger.find(target)
-        return self._record(
-            "undo", operator=operator, unit=last.unit, cell=last.cell, target=last.id
-        )
+        a prefix of it that names only one.
+
+        The target is chosen inside the write lock, from the log as it is then: two operators
+        undoing at once take back two different actions, never the same one twice.
+        """
+        if self.read_only:
+            raise WeekwatchError("this dashboard is read-only: nothing can be recorded")
+        with self.store.transaction():
+            ledger = self.ledger()
+            if target is None:
+                last = ledger.last_undoable()
+                if last is None:
+                    raise WeekwatchError("nothing to undo")
+            else:
+                last = ledger.find(target)
+                if last.id in ledger.undone:
+                    raise WeekwatchError(f"action {last.id} is already undone")
+            return self._record(
+                "undo", operator=operator, unit=last.unit, cell=last.cell, target=last.id
+            )
 
 
 def _listed(value: str | Sequence[str] | None) -> list[str]:
