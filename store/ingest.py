@@ -18,14 +18,15 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import composite
 from .db import LOCK_FDS
-from .model import Event, Material, Reading, WeekwatchError
+from .model import Event, Material, Reading, Unit, WeekwatchError
 from .reading import Reader, is_ignored
 from .reasons import Code, Quarantine
 
@@ -228,11 +229,15 @@ class Batch:
 class Ingestor:
     """Turns found files into material records and writes them in one batch."""
 
-    def __init__(self, event: Event, reader: Reader, store: Store, inbox: Path) -> None:
+    def __init__(
+        self, event: Event, reader: Reader, store: Store, inbox: Path, units: Sequence[Unit] = ()
+    ) -> None:
         self.event = event
         self.reader = reader
         self.store = store
         self.inbox = inbox
+        # Zip bundles and e-mails: their members are read in store/composite.py.
+        self.unpacker = composite.Unpacker(reader, units)
 
     def current(self) -> dict[str, Material]:
         """The live record of every path (superseded versions left out)."""
@@ -258,8 +263,12 @@ class Ingestor:
         writes: list[Material] = []
         seen: set[str] = set()
         todo: list[tuple[Found, Material | None]] = []
+        composed: list[Found] = []
         for f in found:
             seen.add(f.relpath)
+            if composite.is_composite(self.inbox, f.relpath):
+                composed.append(f)
+                continue
             old = known.get(f.relpath)
             if old is None or old.gone or (old.size, old.mtime_ns) != (f.size, f.mtime_ns):
                 todo.append((f, old))
@@ -283,6 +292,8 @@ class Ingestor:
                 writes.append(replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True))
             writes.append(self._record(f, digest, at, reading))
             batch.added.append(writes[-1])
+        if composed:
+            self._composites(composed, arrived, known, seen, batch, writes)
         for path in self._gone(known, seen, complete, tuple(gone), unseen):
             writes.append(replace(known[path], gone=True))
             batch.gone.append(writes[-1])
@@ -324,13 +335,45 @@ class Ingestor:
             return []
         out = []
         for path, old in known.items():
-            if old.gone or path in seen or _under(path, unseen):
+            if old.gone or path in seen or _under(old.container, unseen):
                 continue
             if complete:
                 out.append(path)
-            elif _under(path, removed) and stat_one(self.inbox, path) is None:
+            elif _under(old.container, removed) and stat_one(self.inbox, old.container) is None:
                 out.append(path)  # checked: the event may be older than a file put back
         return out
+
+    def _composites(
+        self,
+        found: list[Found],
+        arrived: Callable[[Found], dt.datetime],
+        known: dict[str, Material],
+        seen: set[str],
+        batch: Batch,
+        writes: list[Material],
+    ) -> None:
+        """Zips and e-mails: the materials inside each changed one (store/composite.py)."""
+        boxes = composite.held(known.values())
+        todo: list[Found] = []
+        for f in found:
+            old = boxes.get(f.relpath, [])
+            seen.update(m.path for m in old)
+            if not composite.unchanged(old, f.size, f.mtime_ns):
+                plain = known.get(f.relpath)
+                if plain is not None and not plain.within:  # recorded before it was opened
+                    boxes[f.relpath] = [*old, plain]
+                todo.append(f)
+        w, added, gone = composite.ingest_composites(
+            self.unpacker,
+            self.inbox,
+            [(f.relpath, f.size, f.mtime_ns) for f in todo],
+            lambda i: arrived(todo[i]).astimezone(self.event.tz),
+            boxes,
+            batch.errors,
+        )
+        writes += w
+        batch.added += added
+        batch.gone += gone
 
     def _record(self, f: Found, digest: str, arrived: dt.datetime, reading: Reading) -> Material:
         quarantine = reading.quarantine

@@ -152,8 +152,25 @@ class Material:
     quarantine: Quarantine | None = None
     superseded: bool = False
     gone: bool = False
+    #: For a material inside another file (a zip member, an e-mail attachment): the paths of
+    #: what holds it, outermost (the file in the inbox) first. Empty for a plain file.
+    within: tuple[str, ...] = ()
+    #: What the holding file says about it: the holder's size, an e-mail's sender, subject, date.
+    origin: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def container(self) -> str:
+        """The file in the inbox this material was read from."""
+        return self.within[0] if self.within else self.path
 
     def to_dict(self) -> dict[str, Any]:
+        d = self._plain_dict()
+        if self.within:  # plain files keep their old, smaller record
+            d["within"] = list(self.within)
+            d["origin"] = self.origin
+        return d
+
+    def _plain_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "sha256": self.sha256,
@@ -183,6 +200,8 @@ class Material:
             quarantine=Quarantine.from_json(d.get("quarantine")),
             superseded=d.get("superseded", False),
             gone=d.get("gone", False),
+            within=tuple(d["within"]) if "within" in d else (),
+            origin=d.get("origin") or {},
         )
 
 

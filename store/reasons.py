@@ -61,6 +61,54 @@ class Code(StrEnum):
     )
     # -- files (store/ingest.py)
     EMPTY = "empty", "空文件（0 字节）", "empty file (0 bytes)"
+    # -- zips and e-mails (store/bundle.py, store/composite.py, store/mail.py)
+    ARCHIVE_UNSUPPORTED = (
+        "archive_unsupported",
+        "不支持的压缩格式（{ext}）：请解压后放入收件箱",
+        "unsupported archive ({ext}): unpack it",
+    )
+    ZIP_UNREADABLE = (
+        "zip_unreadable",
+        "不是可读的 zip 压缩包（{detail}）",
+        "not a readable zip ({detail})",
+    )
+    ZIP_CORRUPT = (
+        "zip_corrupt",
+        "压缩包已损坏：{member}（{detail}）",
+        "corrupt zip: {member} ({detail})",
+    )
+    ZIP_ENCRYPTED = (
+        "zip_encrypted",
+        "压缩包有密码：请对方发送不加密的压缩包",
+        "encrypted zip: ask for it without a password",
+    )
+    ZIP_METHOD = (
+        "zip_method",
+        "压缩包用了不支持的压缩方式：{member}（{detail}）",
+        "zip uses a compression weekwatch cannot read: {member} ({detail})",
+    )
+    ZIP_TOO_MANY = (
+        "zip_too_many",
+        "压缩包内文件超过 {limit} 个",
+        "zip holds more than {limit} files",
+    )
+    ZIP_TOO_BIG = "zip_too_big", "压缩包解压后超过 {limit}", "zip unpacks to more than {limit}"
+    ZIP_BOMB = (
+        "zip_bomb",
+        "压缩包内 {member} 的压缩比超过 {ratio}:1（疑似压缩炸弹）",
+        "{member} compresses more than {ratio}:1 (a zip bomb?)",
+    )
+    ZIP_EMPTY = "zip_empty", "压缩包里没有文件", "the zip holds no files"
+    UNREADABLE_INSIDE = (
+        "unreadable_inside",
+        "无法读取其中的内容（{detail}）",
+        "cannot be read inside ({detail})",
+    )
+    MAIL_UNITS = (
+        "mail_units",
+        "邮件的附件指向不同单位：{units}",
+        "the e-mail's files name different units: {units}",
+    )
     # -- a reason recorded as prose before reasons had codes (schema 1), kept word for word
     LEGACY = "legacy", "{text}", "{text}"
 

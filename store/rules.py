@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .ledger import Ledger, assigned_cells, assigned_received, assigned_units
-from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Material, Unit
+from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Action, Event, Material, Unit
 from .reasons import Quarantine
 
 
@@ -143,6 +143,11 @@ def _in_force(versions: list[Material], as_of: dt.datetime | None) -> Material |
     return max(older, key=lambda m: m.received_at) if older else None
 
 
+def _held_by(decisions: dict[str, Action], within: tuple[str, ...]) -> Action | None:
+    """The decision on the innermost file holding a material, if any."""
+    return next((decisions[w] for w in reversed(within) if w in decisions), None)
+
+
 def place(
     event: Event,
     materials: Iterable[Material],
@@ -180,6 +185,12 @@ def place(
         arrived = first
         assigned = None if superseded else ledger.assignments.get(m.path)
         dismissed = None if superseded else ledger.dismissals.get(m.path)
+        if m.within and not superseded:
+            # Assigning (or dismissing) a whole e-mail or zip does so to everything inside it.
+            if assigned is None:
+                assigned = _held_by(ledger.assignments, m.within)
+            if dismissed is None:
+                dismissed = _held_by(ledger.dismissals, m.within)
         if assigned is not None:
             d = assigned.data
             kind = d.get("kind") or kind

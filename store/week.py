@@ -87,7 +87,9 @@ class Week:
         return self._reader[1]
 
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.event, self.reader(), self.store, self.workspace.inbox)
+        return Ingestor(
+            self.event, self.reader(), self.store, self.workspace.inbox, units=self.units()
+        )
 
     # --- reading the week -------------------------------------------------------------
     def ledger(self, as_of: dt.datetime | None = None) -> Ledger:
@@ -183,7 +185,7 @@ class Week:
     def resolve_path(self, text: str, printed: Callable[[str], str] | None = None) -> str:
         """A recorded path from what the operator typed: as `materials` prints it (`printed`),
         as `inbox/…`, or as a path (absolute, or from the current folder) inside the inbox."""
-        known = self.current()
+        known = dict.fromkeys([*self.current(), *self.holders()])
         typed = text.strip()
         tries = [typed, typed.removeprefix("./").removeprefix("inbox/")]
         inside = _inside(self.workspace.inbox, Path(os.path.expanduser(typed)))
@@ -222,7 +224,10 @@ class Week:
         (an attachment saved into the folder the next morning). Replaces any earlier decision
         on the file."""
         path = self.resolve_path(path)
-        p = self.current()[path]
+        current = self.current()
+        if path not in current:
+            return self._assign_holder(path, current, unit, cell, kind, operator)
+        p = current[path]
         units = _listed(unit)
         cells = _listed(cell)
         if kind is not None and kind not in KINDS:
@@ -265,17 +270,64 @@ class Week:
             reason=reason.strip() if reason and reason.strip() else None,
         )
 
+    def _assign_holder(
+        self,
+        path: str,
+        current: dict[str, Placed],
+        unit: str | Sequence[str] | None,
+        cell: str | Sequence[str] | None,
+        kind: str | None,
+        operator: str | None,
+    ) -> Action:
+        """Assign a whole e-mail or zip: every file read from it goes to the unit; each keeps
+        the column its own name gives unless a column (or a kind) is named."""
+        inside = [q for q in current.values() if path in q.material.within]
+        units = _listed(unit)
+        cells = _listed(cell)
+        if kind is not None and kind not in KINDS:
+            raise WeekwatchError(f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}")
+        if not units:
+            raise WeekwatchError(f"{path}: say which unit its files belong to (--unit)")
+        if len(set(units)) != len(units) or len(set(cells)) != len(cells):
+            raise WeekwatchError("a unit or a cell is named twice")
+        for u in units:
+            self.unit(u)
+        for c in cells:
+            self._check_cell(c)
+        if not cells and kind is not None and (column := cell_for_kind(kind, None)):
+            cells = [column]
+        if not cells and any(q.cell is None for q in inside):
+            raise WeekwatchError(f"{path}: say which column its files belong to (--cell)")
+        return self._record(
+            "assign",
+            operator=operator,
+            unit=units[0],
+            cell=cells[0] if cells else None,
+            path=path,
+            kind=kind,
+            units=units if len(units) > 1 else None,
+            cells=cells if len(cells) > 1 else None,
+        )
+
+    def holders(self) -> set[str]:
+        """Every e-mail and zip that files were read from (assignable as a whole)."""
+        return {w for p in self.current().values() for w in p.material.within}
+
     def dismiss(self, path: str, reason: str, operator: str | None = None) -> Action:
         """Take a file out of the week: not a material (an empty template, a stranger's file).
         Undoable; the file itself stays in the inbox."""
         path = self.resolve_path(path)
         if not reason.strip():
             raise WeekwatchError("a dismissal needs a reason (--reason)")
-        p = self.current()[path]
-        if p.dismissed is not None:
+        p = self.current().get(path)  # None: a whole e-mail or zip, all its files go
+        if p is not None and p.dismissed is not None:
             raise WeekwatchError(f"{path} is already dismissed")
         return self._record(
-            "dismiss", operator=operator, unit=p.unit, path=path, reason=reason.strip()
+            "dismiss",
+            operator=operator,
+            unit=p.unit if p else None,
+            path=path,
+            reason=reason.strip(),
         )
 
     def undo(self, target: str | None = None, operator: str | None = None) -> Action:

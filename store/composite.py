@@ -1,0 +1,287 @@
+"""Files that hold other files: zip bundles and e-mails, each inner file a material of its own.
+
+A member of `舞钢市/照片.zip` is listed as `舞钢市/照片.zip!2024-05-13/1.jpg`, an attachment of
+`mail/x.eml` as `mail/x.eml#活动照片1.jpg`, a member of a zip attached to it as
+`mail/x.eml#照片.zip!1.jpg`. Ingestion hands every such file here (`is_composite`) and records
+what comes back; nothing is ever extracted into the inbox.
+
+Reading an inner file: its own path is read first, like a path under the inbox; what holds it
+(the zip's name and folder, an e-mail's sender and subject) is the fallback. The reading rules
+are the core ones (`reading.Reader`): the holder is read as if it were a folder around the inner
+path, and a unit decided by the holder is put in front as the top-most folder, where the rules
+give it precedence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Any
+
+from . import bundle
+from .model import Material, Reading, Unit
+from .reading import Reader, is_ignored
+from .reasons import Code, Quarantine
+
+#: Between a zip and its member, and between an e-mail and its attachment.
+MEMBER = "!"
+ATTACHMENT = "#"
+
+_MAILDIR_PARTS = ("cur", "new", "tmp")
+
+log = logging.getLogger(__name__)
+
+
+def is_maildir_message(inbox: Path, relpath: str) -> bool:
+    """A file in the `cur/` or `new/` folder of a Maildir (a folder holding two of cur/new/tmp)."""
+    parts = relpath.split("/")
+    if len(parts) < 2 or parts[-2] not in ("cur", "new"):
+        return False
+    box = os.path.join(inbox, *parts[:-2])
+    return sum(os.path.isdir(os.path.join(box, p)) for p in _MAILDIR_PARTS) >= 2
+
+
+def is_composite(inbox: Path, relpath: str) -> bool:
+    """Whether ingestion hands this file here rather than recording it as one material."""
+    name = relpath.rsplit("/", 1)[-1]
+    return bundle.is_bundle(name) or bundle.is_unsupported(name)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One material found inside a file, before it is recorded."""
+
+    path: str
+    within: tuple[str, ...]
+    sha256: str
+    size: int
+    reading: Reading
+    received_at: dt.datetime
+    origin: dict[str, Any]
+
+
+class Unpacker:
+    """Reads the materials inside composite files, for one event's reader and roster."""
+
+    def __init__(self, reader: Reader, units: Sequence[Unit]) -> None:
+        self.reader = reader
+        self.names = {u.id: u.name for u in units}
+        self.units = tuple(units)
+
+    # --- reading ------------------------------------------------------------------------
+    def read_inside(
+        self, inner: str, outer: str, arrived: dt.datetime, unit: str | None = None
+    ) -> Reading:
+        """Read `inner` (a path inside a file) with `outer` (folder-like) as its fallback.
+
+        With `unit`, that unit is decided already (an e-mail's sender) and only kind and cell
+        are read.
+        """
+        read = self.reader.read
+        if unit is None:
+            unit = read(inner, arrived).unit  # the inner path's own unit comes first
+        if unit is None:
+            return read(f"{outer}/{inner}", arrived)
+        name = self.names.get(unit)
+        if name is None:  # not on the roster (cannot happen for a unit the rules found)
+            return read(f"{outer}/{inner}", arrived)
+        return read(f"{name}/{outer}/{inner}", arrived)
+
+    def bundle_parts(
+        self,
+        source: IO[bytes],
+        path: str,
+        within: tuple[str, ...],
+        outer: str,
+        arrived: dt.datetime,
+        origin: dict[str, Any],
+        unit: str | None = None,
+    ) -> list[Part]:
+        """The members of a zip at `path` (a file object), or one part saying why not."""
+        try:
+            found = list(bundle.members(source))
+        except bundle.UnsafeBundle as exc:
+            sha, size = _hash_source(source)
+            return [self.whole(path, within, sha, size, arrived, origin, exc.quarantine)]
+        parts: list[Part] = []
+        taken: set[str] = set()
+        for m in found:
+            if is_ignored(m.name):
+                continue
+            name = _unique(m.name, taken)
+            reading = self.read_inside(m.name, outer, arrived, unit)
+            parts.append(
+                Part(
+                    f"{path}{MEMBER}{name}",
+                    (*within, path),
+                    m.sha256,
+                    m.size,
+                    _empty(reading, m.size),
+                    arrived,
+                    origin,
+                )
+            )
+        if not parts:
+            sha, size = _hash_source(source)
+            empty = Quarantine.of(Code.ZIP_EMPTY)
+            return [self.whole(path, within, sha, size, arrived, origin, empty)]
+        return parts
+
+    def whole(
+        self,
+        path: str,
+        within: tuple[str, ...],
+        sha256: str,
+        size: int,
+        arrived: dt.datetime,
+        origin: dict[str, Any],
+        why: Quarantine,
+    ) -> Part:
+        """The file itself as one quarantined material (an unsafe or unreadable bundle)."""
+        reading = self.reader.read(path, arrived)
+        quarantined = Reading(reading.unit, reading.kind, reading.cell, why)
+        return Part(path, within or (path,), sha256, size, quarantined, arrived, origin)
+
+    def parts(self, inbox: Path, relpath: str, size: int, arrived: dt.datetime) -> list[Part]:
+        """Every material inside one file of the inbox. Raises OSError if it cannot be read."""
+        full = os.path.join(inbox, relpath)
+        origin = {"size": size}
+        name = relpath.rsplit("/", 1)[-1]
+        if bundle.is_unsupported(name):
+            why = Quarantine.of(Code.ARCHIVE_UNSUPPORTED, ext=name.rsplit(".", 1)[-1].lower())
+            return [self.whole(relpath, (), _hash_path(full), size, arrived, origin, why)]
+        with open(full, "rb") as f:
+            return self.bundle_parts(f, relpath, (), relpath, arrived, origin)
+
+
+def _hash_source(source: IO[bytes]) -> tuple[str, int]:
+    """SHA-256 and size of a whole file object, streamed from its start."""
+    source.seek(0)
+    h = hashlib.sha256()
+    size = 0
+    while chunk := source.read(bundle.CHUNK):
+        h.update(chunk)
+        size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _hash_path(path: str) -> str:
+    with open(path, "rb") as f:
+        return _hash_source(f)[0]
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """Two members may share a name (a zip allows it; `..` paths cut to a name): number them."""
+    out, n = name, 1
+    while out in taken:
+        n += 1
+        stem, dot, ext = name.rpartition(".")
+        out = f"{stem} ({n}).{ext}" if dot and stem else f"{name} ({n})"
+    taken.add(out)
+    return out
+
+
+def _empty(reading: Reading, size: int) -> Reading:
+    if size:
+        return reading
+    return Reading(reading.unit, reading.kind, reading.cell, Quarantine.of(Code.EMPTY))
+
+
+# --- recording --------------------------------------------------------------------------------
+
+
+def held(known: Iterable[Material]) -> dict[str, list[Material]]:
+    """The live records read from each composite file of the inbox, by that file's path."""
+    out: dict[str, list[Material]] = {}
+    for m in known:
+        if m.within and not m.superseded:
+            out.setdefault(m.within[0], []).append(m)
+    return out
+
+
+def unchanged(records: list[Material], size: int, mtime_ns: int) -> bool:
+    """Whether the file still has the size and stamp its records were read from."""
+    return bool(records) and all(
+        not m.gone and m.mtime_ns == mtime_ns and m.origin.get("size") == size for m in records
+    )
+
+
+def record(
+    parts: list[Part], old: list[Material], mtime_ns: int
+) -> tuple[list[Material], list[Material], list[Material]]:
+    """(writes, added, gone) for a composite file read anew, against its earlier records.
+
+    An inner file with the same content keeps its record (and its arrival); changed content
+    supersedes the old record, as for a rewritten plain file; an inner file no longer there
+    is gone.
+    """
+    before = {m.path: m for m in old}
+    writes: list[Material] = []
+    added: list[Material] = []
+    for p in parts:
+        prev = before.pop(p.path, None)
+        same = prev is not None and (prev.sha256, prev.within) == (p.sha256, p.within)
+        if prev is not None and same and prev.quarantine == p.reading.quarantine:
+            writes.append(replace(prev, mtime_ns=mtime_ns, gone=False, origin=p.origin))
+            continue
+        if prev is not None:
+            writes.append(replace(prev, key=f"{prev.path}@{prev.sha256[:16]}", superseded=True))
+        r = p.reading
+        m = Material(
+            key=p.path,
+            path=p.path,
+            sha256=p.sha256,
+            size=p.size,
+            mtime_ns=mtime_ns,
+            received_at=p.received_at,
+            unit=r.unit,
+            kind=r.kind,
+            cell=r.cell,
+            quarantine=r.quarantine,
+            within=p.within,
+            origin=p.origin,
+        )
+        writes.append(m)
+        added.append(m)
+    gone = [replace(m, gone=True) for m in before.values() if not m.gone]
+    return writes + gone, added, gone
+
+
+def ingest_composites(
+    unpacker: Unpacker,
+    inbox: Path,
+    found: Iterable[tuple[str, int, int]],
+    arrived: Callable[[int], dt.datetime],
+    known: dict[str, list[Material]],
+    errors: list[str],
+) -> tuple[list[Material], list[Material], list[Material]]:
+    """Read each changed composite file (relpath, size, mtime_ns); (writes, added, gone)."""
+    writes: list[Material] = []
+    added: list[Material] = []
+    gone: list[Material] = []
+    for i, (relpath, size, mtime_ns) in enumerate(found):
+        at = arrived(i)
+        try:
+            parts = unpacker.parts(inbox, relpath, size, at)
+        except OSError as exc:
+            errors.append(f"{relpath}: {exc.strerror or exc}")
+            continue
+        except Exception as exc:  # a file no reader foresaw must not stop the pass
+            log.exception("cannot read inside %s", relpath)
+            why = Quarantine.of(Code.UNREADABLE_INSIDE, detail=type(exc).__name__)
+            try:
+                sha = _hash_path(os.path.join(inbox, relpath))
+            except OSError as err:
+                errors.append(f"{relpath}: {err.strerror or err}")
+                continue
+            parts = [unpacker.whole(relpath, (), sha, size, at, {"size": size}, why)]
+        w, a, g = record(parts, known.get(relpath, []), mtime_ns)
+        writes += w
+        added += a
+        gone += g
+    return writes, added, gone
