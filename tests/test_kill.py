@@ -10,8 +10,15 @@ import signal
 import subprocess
 
 import pytest
-from damage_kit import group_emptied, group_grew, kill_group, live_in_group, many_files, weekwatch
 
+from weekwatch.fixtures.damage import (
+    group_emptied,
+    group_grew,
+    kill_group,
+    live_in_group,
+    many_files,
+    weekwatch,
+)
 from weekwatch.store.ingest import IngestLock
 from weekwatch.store.week import Week
 

@@ -6,8 +6,7 @@ import contextlib
 import os
 import threading
 
-from conftest import at, drop
-
+from weekwatch.fixtures.testweek import at, drop
 from weekwatch.store.ingest import _mtime, walk
 from weekwatch.store.week import Week
 
@@ -30,7 +29,7 @@ def _ingest_bounded(ingestor, found, fifos=(), timeout: float = 10.0):
 
 
 def test_a_file_swapped_for_a_fifo_between_listing_and_reading_does_not_hang(ws):
-    paths = [drop(ws, f"舞钢市/2024-05-13/照片{i}.jpg", b"jpg%d" % i, at(13, 10)) for i in range(6)]
+    paths = [drop(ws, f"舞钢市/2024-05-13/照片{i}.jpg", at(13, 10)) for i in range(6)]
     week = Week(ws)
     found = list(walk(ws.inbox))
     for p in paths[::2]:  # half of them become FIFOs once listed
