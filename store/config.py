@@ -12,12 +12,18 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weekwatch.store.model import PLAN, SUMMARY, Event, Unit, WeekwatchError
+from weekwatch.store.obligations import (
+    GroupLine,
+    column_tables,
+    moved_deadlines,
+    parse_obligations,
+)
 from weekwatch.store.reading import normalize
 from weekwatch.store.roster import FIELDS, split_aliases, validate_units
 from weekwatch.store.workspace import Workspace
@@ -59,6 +65,7 @@ class Config:
     event: Event
     units: tuple[Unit, ...]
     path: Path
+    groups: tuple[GroupLine, ...] = ()  # the [groups] entries and their lines, for warnings
 
 
 class _Problem(Exception):
@@ -171,9 +178,12 @@ def _parse(text: str, path: Path) -> Config:
         raise WeekwatchError(f"{path}: no [event] table; it needs at least a title and a start")
     if not isinstance(table, dict):
         raise where.error("event", None, "must be a table: [event] on a line of its own")
-    event = _event(table, where)
+    columns = column_tables(doc.get("columns"), where)
+    event = _event(table, where, moved_deadlines(columns))
+    obligations, groups = parse_obligations(columns, doc.get("groups"), event, where)
+    event = replace(event, obligations=obligations)
     units = _units(doc.get("units"), where)
-    return Config(event=event, units=units, path=path)
+    return Config(event=event, units=units, path=path, groups=groups)
 
 
 class _Locator:
@@ -183,7 +193,7 @@ class _Locator:
     is a best effort: keys it cannot find (inline tables, dotted keys) get no line number.
     """
 
-    _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]\s*(#.*)?")
+    _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?")
     _ARRAY = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
 
     def __init__(self, path: Path, text: str) -> None:
@@ -242,16 +252,33 @@ def _check_keys(
             )
 
 
-def _event(table: dict[str, Any], where: _Locator) -> Event:
+def _event(
+    table: dict[str, Any], where: _Locator, moved: dict[str, tuple[str, Any]] | None = None
+) -> Event:
+    """The [event] table; `moved` holds deadlines written as [columns.*] deadline instead."""
     _check_keys(table, EVENT_KEYS, "event", where)
+    moved = moved or {}
+    for key, (name, _) in moved.items():
+        if key in table:
+            raise where.error(
+                name, "deadline", f"is set twice: here and as [event] {key}; keep one of them"
+            )
+
+    def source(key: str) -> tuple[str, str]:
+        """Where a key's value is written: the table and the key, for messages."""
+        return (moved[key][0], "deadline") if key in moved else ("event", key)
 
     def get(key: str, check: Callable[[Any], Any], default: Any = None) -> Any:
-        if key not in table:
+        if key in moved:
+            value = moved[key][1]
+        elif key in table:
+            value = table[key]
+        else:
             return default
         try:
-            return check(table[key])
+            return check(value)
         except (_Problem, WeekwatchError) as e:
-            raise where.error("event", key, str(e)) from e
+            raise where.error(*source(key), str(e)) from e
 
     for required in ("title", "start"):
         if required not in table:
@@ -270,8 +297,7 @@ def _event(table: dict[str, Any], where: _Locator) -> Event:
         moment: dt.datetime = get(key, lambda v: _moment(v, tz), default)
         if moment < earliest:
             raise where.error(
-                "event",
-                key,
+                *source(key),
                 f"{moment:%Y-%m-%d %H:%M} is before {what} "
                 f"({earliest:%Y-%m-%d %H:%M}); check the date",
             )

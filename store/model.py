@@ -18,8 +18,56 @@ KINDS = ("plan", "info_form", "case", "story", "report", "photo", "video", "summ
 PLAN_KINDS = frozenset({"plan", "info_form"})
 SUMMARY_KINDS = frozenset({"summary", "statistics"})
 
-#: Cell states, from the rules module.
-STATES = ("future", "due", "on_time", "late", "missing", "excused")
+#: Cell states, from the rules module. `not_required`: the unit does not owe this column
+#: (its type's [groups] entry leaves it out, or the day is not an owed day); it counts in no
+#: total, filter or report.
+STATES = ("future", "due", "on_time", "late", "missing", "excused", "not_required")
+#: The word in `requires` for "any counted material completes the column" (the default).
+ANY = "any"
+#: The three column groups that [columns.*] and [groups] name; `days` stands for every day.
+COLUMN_GROUPS = ("plan", "days", "summary")
+#: The kinds that can land in each group's cells, so `requires` can only name those.
+DAY_KINDS = frozenset({"case", "story", "report", "photo", "video"})
+
+
+@dataclass(frozen=True)
+class Obligations:
+    """What the units owe: weekwatch.toml's [columns.*] `requires` / `days` and [groups].
+
+    The default owes every column to every unit and lets any counted material complete a
+    cell: a workspace without these keys judges exactly as before they existed.
+    """
+
+    plan_requires: tuple[str, ...] = ()  # kinds that must all arrive; () = any material
+    days_requires: tuple[str, ...] = ()
+    summary_requires: tuple[str, ...] = ()
+    days: tuple[dt.date, ...] | None = None  # the owed days; None = every day of the week
+    # roster type → what its units owe: "plan", "days", "summary" or a date (YYYY-MM-DD).
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    others: tuple[str, ...] | None = None  # [groups] "*": what unlisted types owe; None = all
+
+    def requires(self, group: str) -> tuple[str, ...]:
+        """The kinds a cell of this group ("plan", "days", "summary") needs; () = any."""
+        if group == PLAN:
+            return self.plan_requires
+        if group == SUMMARY:
+            return self.summary_requires
+        return self.days_requires
+
+    def shifted(self, delta: dt.timedelta) -> Obligations:
+        def move(col: str) -> str:
+            if col in COLUMN_GROUPS:
+                return col
+            return (dt.date.fromisoformat(col) + delta).isoformat()
+
+        return Obligations(
+            plan_requires=self.plan_requires,
+            days_requires=self.days_requires,
+            summary_requires=self.summary_requires,
+            days=None if self.days is None else tuple(d + delta for d in self.days),
+            groups=tuple((t, tuple(move(c) for c in cols)) for t, cols in self.groups),
+            others=None if self.others is None else tuple(move(c) for c in self.others),
+        )
 
 
 class WeekwatchError(Exception):
@@ -40,6 +88,7 @@ class Event:
     theme: str = ""
     day_themes: tuple[str, ...] = ()
     lang: str = ""
+    obligations: Obligations = Obligations()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -84,6 +133,7 @@ class Event:
             theme=self.theme,
             day_themes=self.day_themes,
             lang=self.lang,
+            obligations=self.obligations.shifted(delta),
         )
 
 

@@ -59,7 +59,12 @@ def status_json(b: Board, only: frozenset[str] | None = None) -> dict[str, Any]:
             {
                 "id": u.id,
                 "name": u.name,
-                "cells": {c: {"state": s.state, "count": s.count} for c, s in cells.items()},
+                # `lacking`: the required kinds not arrived yet (["any"]: nothing yet, under
+                # "any"); [] when complete and for a cell the unit does not owe.
+                "cells": {
+                    c: {"state": s.state, "count": s.count, "lacking": list(s.lacking)}
+                    for c, s in cells.items()
+                },
             }
         )
     return {

@@ -1,4 +1,4 @@
-"""The cell rules: deadlines, lateness, duplicates and the state of every cell.
+"""The cell rules: deadlines, lateness, duplicates, what each unit owes, and every cell's state.
 
 This is the one place a state is decided. The grid, `status`, `materials --json` and every
 report call it; nothing else re-derives a state. Pure: a function of (event, materials,
@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .ledger import Ledger, assigned_cells, assigned_received, assigned_units
-from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Action, Event, Material, Unit
+from .model import ANY, PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Action, Event, Material, Unit
 from .reasons import Quarantine
 
 
@@ -22,6 +22,20 @@ from .reasons import Quarantine
 class CellState:
     state: str  # one of model.STATES
     count: int = 0  # counted materials (arrived by the moment, not duplicates)
+    # The required kinds not arrived by the moment, in `requires` order; under "any", ("any",)
+    # while nothing has arrived. Empty when complete and for a cell that is not owed.
+    lacking: tuple[str, ...] = ()
+    need: int = 0  # how many kinds the cell requires; 0 under "any"
+
+    @property
+    def have(self) -> int:
+        """How many of the required kinds have arrived (the `1` of `1/2`)."""
+        return self.need - len(self.lacking)
+
+    @property
+    def partial(self) -> bool:
+        """Some but not all of several required kinds have arrived: a half-sent cell."""
+        return 0 < self.have < self.need
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,35 @@ def cell_for_kind(kind: str, cell: str | None) -> str | None:
     return cell
 
 
+def group_of(column: str) -> str:
+    """The [columns.*] table a column belongs to: "plan", "days" or "summary"."""
+    return column if column in (PLAN, SUMMARY) else "days"
+
+
+def type_key(unit_type: str) -> str:
+    """A roster type as [groups] matches it: case and surrounding blanks do not matter."""
+    return unit_type.strip().casefold()
+
+
+def owes(event: Event, unit_type: str, column: str) -> bool:
+    """Whether a unit of this roster type owes this column at all.
+
+    The one place "not owed" is decided: a day outside `[columns.days] days`, or a column
+    its type's `[groups]` entry (or the `"*"` entry, for types not listed) leaves out.
+    """
+    ob = event.obligations
+    if column not in (PLAN, SUMMARY) and ob.days is not None:
+        if dt.date.fromisoformat(column) not in ob.days:
+            return False
+    owed = dict(ob.groups).get(type_key(unit_type), ob.others)
+    return owed is None or group_of(column) in owed or column in owed
+
+
+def requires(event: Event, column: str) -> tuple[str, ...]:
+    """The kinds that must all arrive to complete a cell of this column; () = any material."""
+    return event.obligations.requires(group_of(column))
+
+
 def deadline(event: Event, column: str, extension: dt.datetime | None = None) -> dt.datetime:
     """When a column's materials are due; an operator's extension replaces it."""
     if extension is not None:
@@ -115,20 +158,45 @@ def cell_state(
     *,
     excused: bool = False,
     extension: dt.datetime | None = None,
+    owed: bool = True,
+    required: Sequence[str] = (),
+    kinds: Mapping[str, Iterable[dt.datetime]] | None = None,
 ) -> CellState:
-    """The state of one cell at `now`, from the arrival times of its counted materials."""
-    due = deadline(event, column, extension)
+    """The state of one cell at `now`, from the arrival times of its counted materials.
+
+    `required` (kinds that must all arrive, with `kinds` giving each kind's arrival times):
+    the cell is complete when the last of them has arrived, on time if that was by the
+    deadline; while any is lacking it is due, and missing once the deadline has passed.
+    Under "any" (`required` empty) the first material completes it.
+    """
     arrived = [a for a in arrivals if a <= now]
+    if not owed:
+        # Files may still land in a cell nobody owes; they are counted, never judged.
+        return CellState("not_required", len(arrived))
+    due = deadline(event, column, extension)
+    done: dt.datetime | None
+    if required:
+        firsts: dict[str, dt.datetime] = {}
+        for kind, times in (kinds or {}).items():
+            seen = [t for t in times if t <= now]
+            if seen:
+                firsts[kind] = min(seen)
+        lacking = tuple(k for k in required if k not in firsts)
+        done = None if lacking else max(firsts[k] for k in required)
+    else:
+        lacking = () if arrived else (ANY,)
+        done = min(arrived) if arrived else None
+    n, need = len(arrived), len(required)
     if excused:
-        return CellState("excused", len(arrived))
-    if arrived:
-        return CellState("on_time" if min(arrived) <= due else "late", len(arrived))
+        return CellState("excused", n, lacking, need)
+    if done is not None:
+        return CellState("on_time" if done <= due else "late", n, lacking, need)
     if now > due:
-        return CellState("missing")
+        return CellState("missing", n, lacking, need)
     start = opens(event, column)
-    if start is not None and now < start:
-        return CellState("future")
-    return CellState("due")
+    if not arrived and start is not None and now < start:
+        return CellState("future", n, lacking, need)
+    return CellState("due", n, lacking, need)
 
 
 def _in_force(versions: list[Material], as_of: dt.datetime | None) -> Material | None:
@@ -259,8 +327,12 @@ class Board:
         return [p for p in self.placed if p.dismissed is not None and not p.superseded]
 
     def totals(self, column: str) -> Counter[str]:
-        """How many units stand in each state in one column."""
+        """How many units stand in each state in one column (`not_required` among them)."""
         return Counter(self.cells[(u.id, column)].state for u in self.units)
+
+    def owing(self, column: str) -> int:
+        """How many units owe the column: the whole a share of it is measured against."""
+        return sum(1 for u in self.units if self.cells[(u.id, column)].state != "not_required")
 
 
 def board(
@@ -273,20 +345,30 @@ def board(
     """Judge every cell at `now`: only materials arrived by then count."""
     placed = place(event, materials, ledger, as_of=now)
     arrivals: dict[tuple[str, str], list[dt.datetime]] = {}
+    kinds: dict[tuple[str, str], dict[str, list[dt.datetime]]] = {}
     for p in placed:
         for c in p.credits:
             if c.duplicate_of is None:
-                arrivals.setdefault((c.unit, c.cell), []).append(p.judged_at)
-    cells = {
-        (u.id, col): cell_state(
-            event,
-            col,
-            arrivals.get((u.id, col), ()),
-            now,
-            excused=(u.id, col) in ledger.excuses,
-            extension=ledger.extensions.get((u.id, col)),
-        )
-        for u in units
-        for col in event.columns
-    }
+                key = (c.unit, c.cell)
+                arrivals.setdefault(key, []).append(p.judged_at)
+                kinds.setdefault(key, {}).setdefault(p.kind, []).append(p.judged_at)
+    needs = {col: requires(event, col) for col in event.columns}
+    owed: dict[tuple[str, str], bool] = {}  # by (unit type, column): types are few, units many
+    cells: dict[tuple[str, str], CellState] = {}
+    for u in units:
+        for col in event.columns:
+            key = (u.type, col)
+            if key not in owed:
+                owed[key] = owes(event, u.type, col)
+            cells[(u.id, col)] = cell_state(
+                event,
+                col,
+                arrivals.get((u.id, col), ()),
+                now,
+                excused=(u.id, col) in ledger.excuses,
+                extension=ledger.extensions.get((u.id, col)),
+                owed=owed[key],
+                required=needs[col],
+                kinds=kinds.get((u.id, col)),
+            )
     return Board(event, tuple(units), now, cells, tuple(placed))

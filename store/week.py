@@ -19,6 +19,7 @@ from .db import Store
 from .ingest import Ingestor, display_path
 from .ledger import Ledger, fold
 from .model import KINDS, Action, Event, Unit, WeekwatchError
+from .obligations import unused_groups
 from .reading import Reader
 from .roster import read_roster, validate_units
 from .rules import Board, Placed, board, cell_for_kind, place
@@ -79,6 +80,11 @@ class Week:
         self.store.put_units(units)
         added = sum(1 for u in units if u.id not in existing)
         return added, len(units) - added
+
+    def warnings(self) -> list[str]:
+        """What in weekwatch.toml looks wrong against the roster but is no error: a [groups]
+        type no unit has (likely misspelt, so those units owe everything)."""
+        return unused_groups(self.config.groups, self.units())
 
     def reader(self) -> Reader:
         units = self.units()

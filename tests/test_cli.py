@@ -68,10 +68,11 @@ def test_ingest_materials_and_status_json(ws, capsys):
     assert st["columns"][0] == "plan" and st["columns"][-1] == "summary" and len(st["columns"]) == 9
     assert st["as_of"] == "2024-05-13T16:00:00+08:00"
     cells = {u["id"]: u["cells"] for u in st["units"]}
-    assert cells["wugang"]["2024-05-13"] == {"state": "on_time", "count": 1}
-    assert cells["pzy"]["2024-05-13"] == {"state": "late", "count": 1}
-    assert cells["baofeng"]["2024-05-13"] == {"state": "missing", "count": 0}
-    assert cells["baofeng"]["2024-05-14"] == {"state": "future", "count": 0}
+    assert cells["wugang"]["2024-05-13"] == {"state": "on_time", "count": 1, "lacking": []}
+    assert cells["pzy"]["2024-05-13"] == {"state": "late", "count": 1, "lacking": []}
+    # under "any" (no [columns.*] requires), a cell with nothing yet lacks "any" material
+    assert cells["baofeng"]["2024-05-13"] == {"state": "missing", "count": 0, "lacking": ["any"]}
+    assert cells["baofeng"]["2024-05-14"] == {"state": "future", "count": 0, "lacking": ["any"]}
     # looking back to before the late photo arrived
     st = json.loads(call(ws, capsys, "status", "--json", "--as-of", "2024-05-13 13:30")[1])
     assert {u["id"]: u["cells"] for u in st["units"]}["pzy"]["2024-05-13"]["state"] == "missing"
@@ -102,7 +103,8 @@ def test_operator_actions_are_logged_and_undoable(ws, capsys):
     st = json.loads(call(ws, capsys, "status", "--json", "--as-of", "2099-01-01T00:00")[1])
     cells = {u["id"]: u["cells"] for u in st["units"]}
     assert cells["baofeng"]["2024-05-14"]["state"] == "excused"
-    assert cells["pzy"]["2024-05-14"] == {"state": "on_time", "count": 1}  # assigned, arrived 09:00
+    # assigned, arrived 09:00
+    assert cells["pzy"]["2024-05-14"] == {"state": "on_time", "count": 1, "lacking": []}
     mats = json.loads(call(ws, capsys, "materials", "--json")[1])
     assert mats[0]["unit"] == "pzy" and mats[0]["quarantine"] is None
 

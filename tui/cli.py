@@ -396,7 +396,18 @@ def run(argv: Sequence[str] | None = None) -> int:
         )
     handler, read_only = COMMANDS[cmd]
     read_only = read_only or (cmd == "units" and args.units_command == "list")
-    return handler(_open(args, read_only=read_only), args)
+    week = _open(args, read_only=read_only)
+    if cmd == "watch":  # runs until stopped: warn first
+        _warn(week)
+        return handler(week, args)
+    code = handler(week, args)
+    _warn(week)  # after the command, so `units import` is warned against its new roster
+    return code
+
+
+def _warn(week: Week) -> None:
+    for w in week.warnings():
+        print(f"weekwatch: warning: {safe_str(w)}", file=sys.stderr)
 
 
 def _unit(week: Week, text: str) -> str:

@@ -53,6 +53,7 @@ _T: dict[str, tuple[str, str]] = {
     "state.late": ("迟交", "late"),
     "state.missing": ("未交", "missing"),
     "state.excused": ("已免", "excused"),
+    "state.not_required": ("无需报送", "not required"),
     # today's picture
     "today.title": ("今日到达（每小时）", "Arrivals today (per hour)"),
     "today.share": ("今日按时 {on}/{all}（{pct}%）", "On time today {on}/{all} ({pct}%)"),

@@ -40,6 +40,9 @@ def status_table(board: Board, only: frozenset[str] | None = None) -> Table:
             continue
         table.add_row(
             safe_text(u.name),
-            *(Text(cell_text(s.state, s.count), style=STYLE[s.state]) for s in cells),
+            *(
+                Text(cell_text(s.state, s.count, s.have, s.need), style=STYLE[s.state])
+                for s in cells
+            ),
         )
     return table

@@ -131,8 +131,8 @@ def arrivals_per_hour(board: Board, day: dt.date) -> list[int]:
 
 
 def on_time_share(board: Board, column: str) -> tuple[int, int]:
-    """(units on time in the column, all units)."""
-    return board.totals(column)["on_time"], len(board.units)
+    """(units on time in the column, units that owe it)."""
+    return board.totals(column)["on_time"], board.owing(column)
 
 
 # ---------------------------------------------------------------------------- finding units

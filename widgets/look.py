@@ -14,6 +14,7 @@ SYMBOL = {
     "late": "!",
     "missing": "✗",
     "excused": "E",
+    "not_required": "—",  # not owed: a dash reads as "nothing asked" in any colour scheme
 }
 
 #: Rich styles per state (ignored under NO_COLOR; the symbol still reads).
@@ -24,14 +25,28 @@ STYLE = {
     "late": "bold dark_orange",
     "missing": "bold red",
     "excused": "cyan",
+    "not_required": "dim",
 }
 
 #: Worst first, for sorting and for "problems only".
-SEVERITY = {"missing": 0, "late": 1, "due": 2, "excused": 3, "on_time": 4, "future": 5}
+SEVERITY = {
+    "missing": 0,
+    "late": 1,
+    "due": 2,
+    "excused": 3,
+    "on_time": 4,
+    "future": 5,
+    "not_required": 6,
+}
 PROBLEMS = frozenset({"missing", "late"})
 
 
-def cell_text(state: str, count: int) -> str:
-    """`✓3`, `!1`, `✗`, `○`, `·`, `E`: the symbol, and the count where there is one."""
+def cell_text(state: str, count: int, have: int = 0, need: int = 0) -> str:
+    """`✓3`, `!1`, `✗`, `○`, `·`, `E`, `—`: the symbol, and the count where there is one.
+
+    A half-sent cell (`have` of `need` required kinds) says so: `✗1/2`, `○1/2`.
+    """
     sym = SYMBOL[state]
+    if 0 < have < need and state in ("due", "missing", "future"):
+        return f"{sym}{have}/{need}"
     return f"{sym}{count}" if count and state in ("on_time", "late", "excused") else sym
