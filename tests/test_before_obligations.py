@@ -1,6 +1,6 @@
 """A workspace made before [columns.*] and [groups] existed judges exactly as it did then.
 
-`data/before_obligations/` was written by weekwatch at commit 7e65fda (see its make.py): a
+`data/before_obligations/` was written by weekwatch at commit 6387da9 (see its make.py): a
 roster, files, excuses, an extension, an assignment and an undo, and what `status --json` said
 at eight moments of the week. Opened now, every state and count is the same; the only change
 is the new `lacking` field, which under "any" says only whether anything has arrived.
@@ -40,7 +40,5 @@ def test_every_state_and_count_is_what_it_was(old_ws, capsys, moment):
 
 def test_the_old_workspace_has_states_of_every_kind(old_ws):
     # The comparison above is only worth something if the week really moves through them.
-    seen = {
-        c["state"] for s in EXPECTED.values() for u in s["units"] for c in u["cells"].values()
-    }
+    seen = {c["state"] for s in EXPECTED.values() for u in s["units"] for c in u["cells"].values()}
     assert seen == {"future", "due", "on_time", "late", "missing", "excused"}

@@ -1,5 +1,5 @@
 """How this workspace was made: by weekwatch as it was before [columns.*] and [groups]
-(commit 7e65fda), with `status.json` what its `status --json` said at eight moments.
+(commit 6387da9), with `status.json` what its `status --json` said at eight moments.
 
     python make.py OUT   # with that weekwatch importable
 """
