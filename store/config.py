@@ -21,6 +21,7 @@ from weekwatch.store.model import PLAN, SUMMARY, Event, Unit, WeekwatchError
 from weekwatch.store.obligations import (
     GroupLine,
     column_tables,
+    example_lines,
     moved_deadlines,
     parse_obligations,
 )
@@ -577,6 +578,7 @@ def render_config(
         lines.append(f"lang = {toml_string(lang.strip())}")
     else:
         lines.append('# lang = "zh"    # zh or en')
+    lines += ["", *example_lines(start, days)]
     lines += [
         "",
         "# Units may be listed here, or imported from the bureau's roster (CSV or XLSX).",

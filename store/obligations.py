@@ -294,3 +294,29 @@ def _owed_columns(value: Any, raw_type: str, event: Event, where: Locator) -> tu
         if col not in owed:
             owed.append(col)
     return tuple(owed)
+
+
+def example_lines(start: dt.date, days: int) -> list[str]:
+    """The commented [columns.*] and [groups] that `weekwatch init` writes: seed 002's notice
+    as the example, with this week's dates."""
+    second = (start + dt.timedelta(days=min(1, days - 1))).isoformat()
+    after = (start + dt.timedelta(days=days)).isoformat()
+    return [
+        "# What each unit owes. Without these tables every unit owes every column and one file",
+        "# of any kind completes a cell. A college's notice, for example: 方案与信息采集表 by noon",
+        "# of day 1, something every day, 《情况统计表》和总结 the day after the week:",
+        "# [columns.plan]",
+        '# requires = ["plan", "info_form"]    # all must arrive; "any" (default): one file',
+        "# [columns.days]",
+        '# requires = "any"    # or some of "case", "story", "report", "photo", "video"',
+        f'# days = "all"    # or "weekdays", or the owed dates: [{start.isoformat()}, {second}]',
+        "# [columns.summary]",
+        '# requires = ["summary", "statistics"]',
+        f'# deadline = "{after} 17:30"    # instead of summary_deadline above, not as well',
+        "#",
+        '# Which roster types owe which columns ("days": every day); a type not listed owes all.',
+        "# [groups]",
+        '# "junior-school" = ["summary"]',
+        '# "dev-zone-bureau" = ["plan", "summary"]',
+        '# "*" = ["plan", "days", "summary"]    # what every type not listed owes',
+    ]

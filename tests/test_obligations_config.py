@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from weekwatch.store.config import load_config
+from weekwatch.store.config import init_workspace, load_config
 from weekwatch.store.model import Obligations, Unit, WeekwatchError
 from weekwatch.store.workspace import CONFIG_NAME
 
@@ -177,3 +178,42 @@ def test_a_group_type_no_unit_has_is_a_warning_naming_its_line(tmp_path):
         "no unit on the roster has this type (did you mean 'junior-school'?), so this line "
         "changes nothing; the roster's types: junior-school"
     ]
+
+
+def test_init_writes_the_obligations_commented_and_they_read_as_seed_002(tmp_path):
+    ws = init_workspace(tmp_path / "w", title="活动周", start=dt.date(2024, 5, 12))
+    text = ws.config.read_text(encoding="utf-8")
+    assert load_config(ws.config).event.obligations == Obligations()  # commented: no change
+    assert "# [columns.plan]" in text and "# [groups]" in text
+    # Uncommented as written, with the [event] summary_deadline left to the [columns] one:
+    # the college's obligations (seed 002).
+    block = text[text.index("# [columns.plan]") : text.index("# Units may")]
+    live = "\n".join(  # the lines of TOML, not the prose around them
+        line[2:] for line in block.splitlines() if re.match(r'# (\[|"|\w+ =)', line)
+    )
+    ev = load_config(write(tmp_path, HEAD + live)).event
+    assert ev.obligations.plan_requires == ("plan", "info_form")
+    assert ev.obligations.summary_requires == ("summary", "statistics")
+    assert ev.obligations.days_requires == () and ev.obligations.days is None
+    assert ev.summary_deadline == dt.datetime(2024, 5, 19, 17, 30, tzinfo=SH)
+    assert dict(ev.obligations.groups) == {
+        "junior-school": ("summary",),
+        "dev-zone-bureau": ("plan", "summary"),
+    }
+    assert ev.obligations.others == ("plan", "days", "summary")
+
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def test_the_readme_configs_of_the_three_notices_load(tmp_path):
+    blocks = re.findall(r"```toml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    events = {}
+    for text in blocks:
+        ev = load_config(write(tmp_path, text)).event
+        events[ev.start.year] = ev
+    assert sorted(events) == [2020, 2021, 2024]
+    assert events[2021].obligations.others == ("summary",)
+    assert events[2024].obligations.plan_requires == ("plan", "info_form")
+    assert events[2024].summary_deadline == dt.datetime(2024, 5, 19, 17, 30, tzinfo=SH)
+    assert events[2020].obligations.summary_requires == ("summary", "statistics")
