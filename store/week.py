@@ -14,18 +14,22 @@ import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .composite import MEMBER, Unpacker
 from .config import load_config
 from .db import Store
 from .ingest import Ingestor, display_path
 from .ledger import Ledger, fold
-from .model import KINDS, Action, Event, Unit, WeekwatchError
+from .model import KINDS, Action, Event, Material, Reading, Unit, WeekwatchError
 from .obligations import unused_groups
 from .reading import Reader
+from .reread import Reread, read_with, reread
 from .roster import read_roster, validate_units
 from .rules import Board, Placed, board, cell_for_kind, place
 from .workspace import Workspace
 
 Clock = Callable[[], dt.datetime]
+#: The meta key holding what the files were last read with (see `reread.read_with`).
+READ_WITH = "read_with"
 
 
 def system_clock() -> dt.datetime:
@@ -96,6 +100,47 @@ class Week:
         return Ingestor(
             self.event, self.reader(), self.store, self.workspace.inbox, units=self.units()
         )
+
+    # --- reading again what waits -----------------------------------------------------
+    def reread(self) -> Reread:
+        """Read again every file the reading rules decided (quarantined or placed by them),
+        as of its first arrival, and record what reads differently. Assignments stay."""
+        with self.store.transaction():  # nobody writes a record between our read and write
+            result = reread(self.store.materials(), self._read_again, self.ledger())
+            self.store.put_materials(result.records)
+            self.store.set_meta(READ_WITH, read_with(self.event, self.units()))
+        return result
+
+    def _read_again(self, m: Material, arrived: dt.datetime) -> Reading | None:
+        """A record's reading by today's roster and week, as ingest would give it."""
+        if not m.within:
+            return self.reader().read(m.path, arrived)
+        outer = m.within[0]
+        if len(m.within) == 1 and m.path.startswith(outer + MEMBER):
+            # A zip's member: its own name first, the zip's name and folder as fallback.
+            inner = m.path[len(outer) + len(MEMBER) :]
+            return Unpacker(self.reader(), self.units()).read_inside(inner, outer, arrived)
+        return None  # inside an e-mail: read with its sender, when the e-mail is read again
+
+    def reread_if_stale(self) -> Reread | None:
+        """Re-read when the roster or the week changed since the files were last read
+        (a roster edited in weekwatch.toml, the week's dates moved)."""
+        if self.read_only:
+            return None
+        current = read_with(self.event, self.units())
+        stored = self.store.get_meta(READ_WITH)
+        if stored == current:
+            return None
+        if stored is None and not self.store.materials():
+            self.store.set_meta(READ_WITH, current)  # nothing read yet: nothing to read again
+            return None
+        return self.reread()
+
+    def mark_read(self) -> None:
+        """Files were just read with the current roster and week (after an ingest)."""
+        current = read_with(self.event, self.units())
+        if not self.read_only and self.store.get_meta(READ_WITH) != current:
+            self.store.set_meta(READ_WITH, current)
 
     # --- reading the week -------------------------------------------------------------
     def ledger(self, as_of: dt.datetime | None = None) -> Ledger:

@@ -21,6 +21,8 @@ from weekwatch.store.ingest import IngestLock, display_path
 from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
+from weekwatch.store.reread import Reread
+from weekwatch.store.reread import summary as reread_summary
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
@@ -63,7 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     ul = u.add_parser("list", help="list the units")
     ul.add_argument("--json", action="store_true")
 
-    sub.add_parser("ingest", help="scan the inbox once, then exit")
+    s = sub.add_parser("ingest", help="scan the inbox once, then exit")
+    s.add_argument(
+        "--reread",
+        action="store_true",
+        help="also read again every file not assigned by an operator (as of its first arrival)",
+    )
     s = sub.add_parser("watch", help="ingest dropped files until stopped (SIGTERM / Ctrl-C)")
     s.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
     s.add_argument(
@@ -173,6 +180,9 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
             print(f"! {safe_str(e)}", file=sys.stderr, flush=True)
 
     with IngestLock(week.workspace.dbdir):
+        again = week.reread_if_stale()
+        if again is not None:
+            _print_reread(week, again)
         print(f"watching {week.workspace.inbox} (Ctrl-C to stop)", flush=True)
         Watcher(
             week.ingestor(),
@@ -223,6 +233,8 @@ def _units(week: Week, args: argparse.Namespace) -> int:
     if args.units_command == "import":
         added, updated = week.import_units(Path(args.file))
         print(f"{added} units added, {updated} updated ({len(week.units())} in the roster)")
+        # A new unit or alias may place what waits, or move what was placed in its name.
+        _print_reread(week, week.reread())
     elif args.units_command == "list":
         units = week.units()
         if args.json:
@@ -238,12 +250,25 @@ def _units(week: Week, args: argparse.Namespace) -> int:
 
 def _ingest(week: Week, args: argparse.Namespace) -> int:
     with IngestLock(week.workspace.dbdir):
+        # What waits is read again first if the roster or the week changed since it was read.
+        again = week.reread() if args.reread else week.reread_if_stale()
         batch = week.ingestor().scan()
+        week.mark_read()
     for e in batch.errors:
         print(f"! {safe_str(e)}", file=sys.stderr)
     q = sum(1 for m in batch.added if m.quarantine)
     print(f"{len(batch.added)} new ({q} quarantined), {len(batch.gone)} gone")
+    if again is not None:
+        _print_reread(week, again)
     return 0
+
+
+def _print_reread(week: Week, result: Reread) -> None:
+    if not (result.changes or result.read or result.kept_assigned):
+        return  # nothing recorded yet: nothing to say
+    names = {u.id: u.name for u in week.units()}
+    for line in reread_summary(result, names):
+        print(safe_str(line))
 
 
 def _materials(week: Week, args: argparse.Namespace) -> int:
