@@ -38,9 +38,9 @@ log = logging.getLogger(__name__)
 
 
 def is_maildir_message(inbox: Path, relpath: str) -> bool:
-    """A file in the `cur/` or `new/` folder of a Maildir (a folder holding two of cur/new/tmp)."""
+    """A file in `cur/`, `new/` (or `tmp/`) of a Maildir: a folder holding two of cur/new/tmp."""
     parts = relpath.split("/")
-    if len(parts) < 2 or parts[-2] not in ("cur", "new"):
+    if len(parts) < 2 or parts[-2] not in _MAILDIR_PARTS:
         return False
     box = os.path.join(inbox, *parts[:-2])
     return sum(os.path.isdir(os.path.join(box, p)) for p in _MAILDIR_PARTS) >= 2
@@ -49,7 +49,12 @@ def is_maildir_message(inbox: Path, relpath: str) -> bool:
 def is_composite(inbox: Path, relpath: str) -> bool:
     """Whether ingestion hands this file here rather than recording it as one material."""
     name = relpath.rsplit("/", 1)[-1]
-    return bundle.is_bundle(name) or bundle.is_unsupported(name)
+    return (
+        bundle.is_bundle(name)
+        or bundle.is_unsupported(name)
+        or name.lower().endswith(".eml")
+        or is_maildir_message(inbox, relpath)
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,9 @@ class Unpacker:
         self.reader = reader
         self.names = {u.id: u.name for u in units}
         self.units = tuple(units)
+        from .mail import senders  # mail.py builds on this module
+
+        self.senders = senders(units)
 
     # --- reading ------------------------------------------------------------------------
     def read_inside(
@@ -113,7 +121,7 @@ class Unpacker:
         for m in found:
             if is_ignored(m.name):
                 continue
-            name = _unique(m.name, taken)
+            name = unique(m.name, taken)
             reading = self.read_inside(m.name, outer, arrived, unit)
             parts.append(
                 Part(
@@ -121,7 +129,7 @@ class Unpacker:
                     (*within, path),
                     m.sha256,
                     m.size,
-                    _empty(reading, m.size),
+                    empty_checked(reading, m.size),
                     arrived,
                     origin,
                 )
@@ -155,8 +163,16 @@ class Unpacker:
         if bundle.is_unsupported(name):
             why = Quarantine.of(Code.ARCHIVE_UNSUPPORTED, ext=name.rsplit(".", 1)[-1].lower())
             return [self.whole(relpath, (), _hash_path(full), size, arrived, origin, why)]
+        if relpath.split("/")[-2:-1] == ["tmp"]:
+            return []  # a Maildir message still being delivered: it moves to new/ when whole
+        if bundle.is_bundle(name):
+            with open(full, "rb") as f:
+                return self.bundle_parts(f, relpath, (), relpath, arrived, origin)
+        from .mail import message_parts
+
         with open(full, "rb") as f:
-            return self.bundle_parts(f, relpath, (), relpath, arrived, origin)
+            data = f.read()
+        return message_parts(self, data, relpath, arrived, size)
 
 
 def _hash_source(source: IO[bytes]) -> tuple[str, int]:
@@ -175,7 +191,7 @@ def _hash_path(path: str) -> str:
         return _hash_source(f)[0]
 
 
-def _unique(name: str, taken: set[str]) -> str:
+def unique(name: str, taken: set[str]) -> str:
     """Two members may share a name (a zip allows it; `..` paths cut to a name): number them."""
     out, n = name, 1
     while out in taken:
@@ -186,7 +202,7 @@ def _unique(name: str, taken: set[str]) -> str:
     return out
 
 
-def _empty(reading: Reading, size: int) -> Reading:
+def empty_checked(reading: Reading, size: int) -> Reading:
     if size:
         return reading
     return Reading(reading.unit, reading.kind, reading.cell, Quarantine.of(Code.EMPTY))
