@@ -376,6 +376,11 @@ def _act(week: Week, args: argparse.Namespace) -> int:
         where = " ".join(("+".join(assigned_units(a)), "+".join(assigned_cells(a))))
     if a.data.get("path"):
         where = f"{_printed(a.data['path'])} → {where}" if where else _printed(a.data["path"])
+    if a.type == "undo":
+        taken = next((x for x in week.ledger().actions if x.id == a.data.get("target")), None)
+        if taken is not None:
+            what = _printed(taken.data["path"]) if taken.data.get("path") else where
+            where = f"of {taken.type} {what} [{taken.id}]"
     print(safe_str(f"recorded {a.type} {where} [{a.id}]"))
     return 0
 
