@@ -42,9 +42,9 @@ now = dt.datetime.fromisoformat(sys.argv[2])
 async def main():
     app = make_app(Workspace(Path(sys.argv[1])), clock=lambda: now, watch=False, lang="zh")
     async with app.run_test(size=(200, 60)) as pilot:
-        while app.first_paint is None:
+        while app.dashboard.first_paint is None:
             await pilot.pause(0.01)
-        print(time.perf_counter() - t0, app.first_paint)
+        print(time.perf_counter() - t0, app.dashboard.first_paint)
 asyncio.run(main())
 """
 
@@ -81,18 +81,18 @@ async def arrivals(ws: Workspace, count: int = 10) -> tuple[list[float], list[fl
     app = make_app(ws, clock=lambda: NOW, watch=True, lang="zh", operator="bench")
     ui, end_to_end = [], []
     async with app.run_test(size=(200, 60)) as pilot:
-        while app.watcher is None or not app.watcher.ready.is_set() or app.grid.filling:
+        while app.watcher is None or not app.watcher.ready.is_set() or app.dashboard.grid.filling:
             await pilot.pause(0.05)
         for k in range(count):
             unit = f"u{k * 7:04d}"
             t1 = time.perf_counter()
             (ws.inbox / f"{unit}_第4天_新闻稿.docx").write_bytes(b"news %d" % k)
-            while app.grid.get_cell(unit, TODAY).plain != "✓1":
+            while app.dashboard.grid.get_cell(unit, TODAY).plain != "✓1":
                 if time.perf_counter() - t1 > 10:
                     raise SystemExit(f"{unit}: cell did not change within 10 s")
                 await pilot.pause(0.01)
-            end_to_end.append(app.applied_at - t1)
-            ui.append(app.apply_seconds)
+            end_to_end.append(app.dashboard.applied_at - t1)
+            ui.append(app.dashboard.apply_seconds)
             await asyncio.sleep(0.1)
     return ui, end_to_end
 

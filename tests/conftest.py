@@ -56,7 +56,7 @@ async def _settle(
         if busy:
             await app.workers.wait_for_complete(busy)
         await pilot.pause(0.05)
-        done = app.board is not None and (until is None or until())
+        done = app.dashboard.board is not None and (until is None or until())
         if done and not [w for w in app.workers if w.group != "watcher" and not w.is_finished]:
             return
         if loop.time() > end:

@@ -17,11 +17,11 @@ from weekwatch.tui.screens.quarantine import QuarantineScreen
 
 
 def cell(app: WeekwatchApp, unit: str, col: str) -> str:
-    return app.grid.get_cell(unit, col).plain
+    return app.dashboard.grid.get_cell(unit, col).plain
 
 
 async def goto(pilot, unit: str, col: str) -> None:
-    assert pilot.app.grid.goto(unit, col)
+    assert pilot.app.dashboard.grid.goto(unit, col)
     await pilot.pause()
 
 
@@ -45,7 +45,7 @@ async def test_first_screen_shows_the_grid_and_countdown(week_ws, app_for, settl
     app = app_for(week_ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert app.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
+        assert app.dashboard.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
         assert cell(app, "xinhua", "2024-05-14") == "!1"
         assert cell(app, "weidong", "2024-05-14") == "✗"
         assert cell(app, "pzy", TODAY) == "✓1"
@@ -54,12 +54,13 @@ async def test_first_screen_shows_the_grid_and_countdown(week_ws, app_for, settl
         header = app.query_one("#header").text.plain
         assert "Today's deadline 12:00 · 37 min left" in header
         assert "quarantine 1" in header
-        assert app.grid.focus_column == TODAY  # the cursor starts on today
+        assert app.dashboard.grid.focus_column == TODAY  # the cursor starts on today
         totals = [
-            app.grid.get_cell(f"__{s}__", "plan").plain for s in ("on_time", "late", "missing")
+            app.dashboard.grid.get_cell(f"__{s}__", "plan").plain
+            for s in ("on_time", "late", "missing")
         ]
         assert totals == ["3", "0", "2"]
-        assert app.grid.get_cell("__missing__", "unit").plain == " ✗ missing"
+        assert app.dashboard.grid.get_cell("__missing__", "unit").plain == " ✗ missing"
 
 
 async def test_moving_with_hjkl_and_arrows(week_ws, app_for, settle):
@@ -67,15 +68,15 @@ async def test_moving_with_hjkl_and_arrows(week_ws, app_for, settle):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("j", "j")
-        assert app.grid.focus_unit == "pzy"
+        assert app.dashboard.grid.focus_unit == "pzy"
         await pilot.press("k")
-        assert app.grid.focus_unit == "weidong"
+        assert app.dashboard.grid.focus_unit == "weidong"
         await pilot.press("h")
-        assert app.grid.focus_column == "2024-05-14"
+        assert app.dashboard.grid.focus_column == "2024-05-14"
         await pilot.press("l", "right")
-        assert app.grid.focus_column == "2024-05-16"
+        assert app.dashboard.grid.focus_column == "2024-05-16"
         await pilot.press("down")
-        assert app.grid.focus_unit == "pzy"
+        assert app.dashboard.grid.focus_unit == "pzy"
         detail = str(app.query_one("#detail").render())
         assert "平顶山职业技术学院" in detail and "张伟" in detail
 
@@ -86,10 +87,10 @@ async def test_find_by_alias_as_you_type(week_ws, app_for, settle):
         await settle(pilot)
         await pilot.press("slash", *"舞钢", "enter")
         await pilot.pause()
-        assert app.grid.focus_unit == "wugang"
+        assert app.dashboard.grid.focus_unit == "wugang"
         await pilot.press("slash", *"jx", "enter")
         await pilot.pause()
-        assert app.grid.focus_unit == "jxxx"
+        assert app.dashboard.grid.focus_unit == "jxxx"
 
 
 async def test_filter_cycles_and_sort_moves_rows_only_when_asked(week_ws, app_for, settle):
@@ -97,21 +98,21 @@ async def test_filter_cycles_and_sort_moves_rows_only_when_asked(week_ws, app_fo
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f")
-        assert app.filter == "problems"
+        assert app.dashboard.filter == "problems"
         await pilot.press("f")
-        assert app.filter == "missing"
-        assert app.grid.row_keys == ["weidong", "pzy", "wugang", "jxxx"]
+        assert app.dashboard.filter == "missing"
+        assert app.dashboard.grid.row_keys == ["weidong", "pzy", "wugang", "jxxx"]
         await pilot.press("f")
-        assert app.grid.row_keys == ["xinhua", "weidong"]
+        assert app.dashboard.grid.row_keys == ["xinhua", "weidong"]
         await pilot.press("f")
-        assert app.filter == "all" and len(app.grid.row_keys) == 5
+        assert app.dashboard.filter == "all" and len(app.dashboard.grid.row_keys) == 5
         await pilot.press("s")
-        assert app.sort == "worst"
-        assert app.grid.row_keys[0] == "jxxx"
+        assert app.dashboard.sort == "worst"
+        assert app.dashboard.grid.row_keys[0] == "jxxx"
         assert "sort: worst first" in app.query_one("#header").text.plain
         await pilot.press("s", "s", "s")
-        assert app.sort == "roster"
-        assert app.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
+        assert app.dashboard.sort == "roster"
+        assert app.dashboard.grid.row_keys == ["xinhua", "weidong", "pzy", "wugang", "jxxx"]
 
 
 async def test_excuse_records_reason_and_operator(week_ws, app_for, settle):
@@ -168,7 +169,7 @@ async def test_space_marks_rows_for_a_bulk_contact(week_ws, app_for, settle):
         await settle(pilot)
         await goto(pilot, "pzy", TODAY)
         await pilot.press("space", "space")  # marks pzy, then wugang (the cursor moves down)
-        assert app.marked == {"pzy", "wugang"}
+        assert app.dashboard.marked == {"pzy", "wugang"}
         assert cell(app, "pzy", "unit").startswith("●")
         await pilot.press("c")
         await fill(pilot, "已电话，答应下午补交", "16:00")
@@ -179,7 +180,7 @@ async def test_space_marks_rows_for_a_bulk_contact(week_ws, app_for, settle):
             a.type == "contact" and a.data["promised_by"].startswith("2024-05-15T16:00")
             for a in acts
         )
-        await settle(pilot, lambda: not app.marked)
+        await settle(pilot, lambda: not app.dashboard.marked)
 
         # a bulk excuse of three marked rows
         await goto(pilot, "weidong", "2024-05-14")
@@ -233,10 +234,10 @@ async def test_help_lists_every_binding(week_ws, app_for, settle):
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        described = {b.id for b in app.screen.bindings}
-        for b in (b for _, b in app._bindings):
-            if b.id and b.id.startswith(("app.", "grid.")):
-                assert b.id in described and b.tooltip
+        described = {b.id: b for b in app.screen.bindings}
+        for b in (*type(app).BINDINGS, *type(app.dashboard).BINDINGS):
+            assert b.id in described and described[b.id].tooltip
+            assert described[b.id].description == b.description  # in the operator's language
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -277,8 +278,8 @@ async def test_theme_switch_and_palette_commands(week_ws, app_for, settle):
         await pilot.press(*"r: late")
         await pilot.pause(0.2)
         await pilot.press("enter")
-        await settle(pilot, lambda: app.filter == "late")
-        assert app.grid.row_keys == ["xinhua", "weidong"]
+        await settle(pilot, lambda: app.dashboard.filter == "late")
+        assert app.dashboard.grid.row_keys == ["xinhua", "weidong"]
 
 
 async def test_q_quits(week_ws, app_for, settle):
@@ -355,7 +356,7 @@ async def test_live_arrival_updates_its_cell(week_ws, app_for, settle):
         # How soon it shows is bench/watch_latency.py's figure; here only that it does.
         await settle(pilot, lambda: cell(app, "jxxx", TODAY) == "✓1", timeout=5)
         assert any("New material: 平顶山技师学院" in t for t in app.toasts)
-        assert ("jxxx", TODAY) in app.grid._flashing or app.grid.get_cell(
+        assert ("jxxx", TODAY) in app.dashboard.grid._flashing or app.dashboard.grid.get_cell(
             "jxxx", TODAY
         ).plain == "✓1"
 
@@ -401,7 +402,7 @@ async def test_empty_roster_and_days_outside_the_week(tmp_path, moment, app_for,
     app = app_for(week_ws, clock=clock_at(moment))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.grid.row_keys == [] and app.grid.focus_unit is None
+        assert app.dashboard.grid.row_keys == [] and app.dashboard.grid.focus_unit is None
         await pilot.press("e", "x", "c", "n", "space", "enter", "f", "s", "slash", "escape")
         await settle(pilot)
         assert app.is_running and app.week.ledger().actions == []
@@ -416,9 +417,22 @@ async def test_sort_keeps_the_cursor_on_its_unit_in_a_large_grid(tmp_path, app_f
     drops = [(f"u{i:04d}/u{i:04d}_2024-05-13_报道.docx", at(13, 9)) for i in range(0, 400, 3)]
     app = app_for(dashboard_workspace(tmp_path / "week_ws", units, drops))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, lambda: not app.grid.filling, timeout=20)
-        assert app.grid.goto("u0300", TODAY)
+        await settle(pilot, lambda: not app.dashboard.grid.filling, timeout=20)
+        assert app.dashboard.grid.goto("u0300", TODAY)
         await pilot.press("s")  # worst first: rows move, the grid refills in chunks
-        await settle(pilot, lambda: not app.grid.filling, timeout=20)
-        assert app.grid.focus_unit == "u0300"
-        assert app.grid.row_count >= 400
+        await settle(pilot, lambda: not app.dashboard.grid.filling, timeout=20)
+        assert app.dashboard.grid.focus_unit == "u0300"
+        assert app.dashboard.grid.row_count >= 400
+
+
+def test_building_the_app_starts_nothing(week_ws, app_for):
+    """No thread, no worker, no ingest lock until the app runs."""
+    import threading
+
+    before = threading.active_count()
+    app = app_for(week_ws, watch=True)
+    assert threading.active_count() == before
+    assert app.inbox.lock is None and app.inbox.following is None
+    lock = IngestLock(week_ws.dbdir)
+    lock.acquire()  # would fail had the app taken it
+    lock.release()

@@ -39,11 +39,11 @@ async def test_hostile_names_neither_crash_nor_style(tmp_path, app_for, settle):
     app = app_for(ws)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        assert app.grid.get_cell("red", "unit").plain == " [bold]红[/]"
-        evil = app.grid.get_cell("evil", "unit").plain
+        assert app.dashboard.grid.get_cell("red", "unit").plain == " [bold]红[/]"
+        evil = app.dashboard.grid.get_cell("evil", "unit").plain
         assert "\x1b" not in evil and "\u202e" not in evil and "\\x1b" in evil
-        assert app.grid.get_cell("red", TODAY).plain == "✓3"
-        assert app.grid.goto("red", TODAY)
+        assert app.dashboard.grid.get_cell("red", TODAY).plain == "✓3"
+        assert app.dashboard.grid.goto("red", TODAY)
         await pilot.pause()
         detail = str(app.query_one("#detail").render())
         assert "report[/].pdf" in detail

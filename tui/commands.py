@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 
 from . import view
-from .keys import main_bindings
+from .keys import help_bindings
+
+if TYPE_CHECKING:
+    from .app import WeekwatchApp
 
 
-def palette_commands(app: App) -> Iterator[SystemCommand]:
+def palette_commands(app: WeekwatchApp) -> Iterator[SystemCommand]:
     """What ctrl+p offers besides Textual's own commands (themes, keys, quit)."""
     t = app.t
-    for b in main_bindings(t):
+    board = app.dashboard
+    for b in help_bindings(t):
         if b.action in ("quit", "noop", "command_palette"):
             continue
-        yield SystemCommand(b.description, b.tooltip, lambda a=b.action: app.run_action(a))
+        # The grid's actions are the dashboard's; help and theme are the app's.
+        target = app if b.id and b.id.startswith("app.") else board
+        yield SystemCommand(b.description, b.tooltip, lambda a=b.action, n=target: n.run_action(a))
     for f in view.FILTERS:
         name = t("palette.filter", name=t(f"filter.{f}"))
-        yield SystemCommand(name, name, lambda f=f: app.set_filter(f))
+        yield SystemCommand(name, name, lambda f=f: setattr(board, "filter", f))
     for s in view.SORTS:
         name = t("palette.sort", name=t(f"sort.{s}"))
-        yield SystemCommand(name, name, lambda s=s: app.set_sort(s))
+        yield SystemCommand(name, name, lambda s=s: setattr(board, "sort", s))

@@ -1,67 +1,140 @@
-"""The dashboard's key bindings, per language; each has an id (for keymaps) and a tooltip."""
+"""The dashboard's key bindings: every one a Textual `Binding` with an id (what a user's key
+map names, see `keymap.py`) and a tooltip, written with message keys that `localized`
+turns into the operator's language.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+from collections.abc import Mapping
+from typing import TypeVar
+
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from .i18n import I18n
 
-#: (key, action, message key, id, shown in the footer, key as shown)
-_KEYS = (
-    ("q", "quit", "quit", "app.quit", True, None),
-    ("slash", "find", "find", "grid.find", True, "/"),
-    ("f", "cycle_filter", "filter", "grid.filter", True, None),
-    ("s", "cycle_sort", "sort", "grid.sort", True, None),
-    ("e", "excuse", "excuse", "grid.excuse", True, None),
-    ("x", "extend", "extend", "grid.extend", True, None),
-    ("c", "contact", "contact", "grid.contact", True, None),
-    ("n", "note", "note", "grid.note", True, None),
-    ("u", "undo", "undo", "grid.undo", True, None),
-    ("space", "mark", "mark", "grid.mark", False, "space"),
-    ("r", "rescan", "rescan", "grid.rescan", False, None),
-    ("i", "quarantine", "quarantine", "grid.quarantine", True, None),
-    ("o", "record", "record", "grid.record", False, "enter, o"),
-    ("t", "cycle_theme", "theme", "app.theme", False, None),
-    ("question_mark", "help", "help", "app.help", True, "?"),
+#: App-wide keys: they work on every screen (help and theme also over a modal).
+APP_BINDINGS = [
+    Binding("q", "quit", "key.quit", id="app.quit", tooltip="key.quit.tip"),
+    Binding(
+        "question_mark", "help", "key.help", key_display="?", id="app.help", tooltip="key.help.tip"
+    ),
+    Binding("t", "cycle_theme", "key.theme", show=False, id="app.theme", tooltip="key.theme.tip"),
+]
+
+#: Listed in help, not bound: the palette key is the App's own (its footer label is Textual's).
+PALETTE = Binding(
+    "ctrl+p",
+    "command_palette",
+    "key.palette",
+    show=False,
+    id="app.palette",
+    tooltip="key.palette.tip",
 )
 
-#: Actions that work on the grid, refused while another screen is on top.
-GRID_ACTIONS = frozenset(a for _, a, *_ in _KEYS) - {"quit", "help", "cycle_theme"}
+#: The grid's keys: on the dashboard screen only, so a screen on top switches them off.
+GRID_BINDINGS = [
+    Binding("slash", "find", "key.find", key_display="/", id="grid.find", tooltip="key.find.tip"),
+    Binding("f", "cycle_filter", "key.filter", id="grid.filter", tooltip="key.filter.tip"),
+    Binding("s", "cycle_sort", "key.sort", id="grid.sort", tooltip="key.sort.tip"),
+    Binding("e", "excuse", "key.excuse", id="grid.excuse", tooltip="key.excuse.tip"),
+    Binding("x", "extend", "key.extend", id="grid.extend", tooltip="key.extend.tip"),
+    Binding("c", "contact", "key.contact", id="grid.contact", tooltip="key.contact.tip"),
+    Binding("n", "note", "key.note", id="grid.note", tooltip="key.note.tip"),
+    Binding("u", "undo", "key.undo", id="grid.undo", tooltip="key.undo.tip"),
+    Binding(
+        "space",
+        "mark",
+        "key.mark",
+        show=False,
+        key_display="space",
+        id="grid.mark",
+        tooltip="key.mark.tip",
+    ),
+    Binding("r", "rescan", "key.rescan", show=False, id="grid.rescan", tooltip="key.rescan.tip"),
+    Binding(
+        "i", "quarantine", "key.quarantine", id="grid.quarantine", tooltip="key.quarantine.tip"
+    ),
+    Binding(
+        "o",
+        "record",
+        "key.record",
+        show=False,
+        key_display="enter, o",
+        id="grid.record",
+        tooltip="key.record.tip",
+    ),
+    # Shown in help only: moving is the grid widget's own.
+    Binding(
+        "up,down,left,right,h,j,k,l",
+        "noop",
+        "key.move",
+        show=False,
+        key_display="←↓↑→ hjkl",
+        id="grid.move",
+        tooltip="key.move.tip",
+    ),
+]
+
+#: The order help lists the keys in (as the footer: quit first, help last).
+HELP_ORDER = (
+    "app.palette",
+    "app.quit",
+    *(b.id for b in GRID_BINDINGS if b.id != "grid.move"),
+    "app.theme",
+    "app.help",
+    "app.palette",
+    "grid.move",
+)
 
 
-def main_bindings(t: I18n) -> list[Binding]:
-    out = [
-        Binding(
-            key,
-            action,
-            t(f"key.{msg}"),
-            show=show,
-            key_display=display,
-            id=id_,
-            tooltip=t(f"key.{msg}.tip"),
-        )
-        for key, action, msg, id_, show, display in _KEYS
+def help_bindings(t: I18n, keymap: Mapping[str, str] | None = None) -> list[Binding]:
+    """Every key of the dashboard, translated, with the user's key map applied, in help order."""
+    keymap = keymap or {}
+    out = []
+    for b in translated([*APP_BINDINGS, PALETTE, *GRID_BINDINGS], t):
+        if b.id is not None and b.id in keymap:
+            b = dataclasses.replace(b, key=keymap[b.id], key_display=None)
+        out.append(b)
+    return sorted(out, key=lambda b: HELP_ORDER.index(b.id or ""))
+
+
+#: The dashboard's own: the grid's keys, between quit and help as the footer shows them
+#: (those two are the app's, repeated here only for their place in the footer).
+DASHBOARD_BINDINGS = [
+    dataclasses.replace(APP_BINDINGS[0], action="app.quit"),
+    *GRID_BINDINGS,
+    dataclasses.replace(APP_BINDINGS[1], action="app.help"),
+]
+
+N = TypeVar("N", bound=type[DOMNode])
+
+
+def translated(bindings: list[Binding], t: I18n) -> list[Binding]:
+    """The same bindings, their descriptions and tooltips in `t`'s language."""
+    return [
+        dataclasses.replace(b, description=t(b.description), tooltip=t(b.tooltip)) for b in bindings
     ]
-    # Shown in help only: the palette key is the App's own, and moving is the grid's.
-    out.append(
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            t("key.palette"),
-            show=False,
-            id="app.palette",
-            tooltip=t("key.palette.tip"),
-        )
+
+
+def localized(cls: N, t: I18n) -> N:
+    """`cls` with its own BINDINGS spoken in the operator's language (one class per language:
+    bindings are class-level in Textual, and a key map applies to them by id)."""
+    return _localized(cls, t.lang)  # type: ignore[return-value]
+
+
+@functools.cache
+def _localized(cls: type[DOMNode], lang: str) -> type[DOMNode]:
+    own = [b for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
+    return type(
+        cls.__name__,
+        (cls,),
+        {
+            "BINDINGS": translated(own, I18n(lang)),
+            "__module__": cls.__module__,
+            "__qualname__": cls.__qualname__,
+            "__doc__": cls.__doc__,
+        },
     )
-    out.append(
-        Binding(
-            "up,down,left,right,h,j,k,l",
-            "noop",
-            t("key.move"),
-            show=False,
-            key_display="←↓↑→ hjkl",
-            id="grid.move",
-            tooltip=t("key.move.tip"),
-        )
-    )
-    return out

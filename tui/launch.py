@@ -16,10 +16,14 @@ def run_dashboard(
 ) -> int:
     """Run the app until the operator quits; WeekwatchError (bad --as-of, ...) propagates."""
     from .app import make_app
+    from .keymap import load_keymap
 
     moment = None
     if as_of:
         moment = parse_moment(as_of, load_config(ws.config).event.tz)
-    app = make_app(ws, read_only=read_only, as_of=moment, lang=lang, operator=operator)
+    keymap = load_keymap()
+    app = make_app(
+        ws, read_only=read_only, as_of=moment, lang=lang, operator=operator, keymap=keymap
+    )
     app.run()
     return app.return_code or 0

@@ -19,6 +19,7 @@ class BoardReady(Message):
     board: Board
     ledger: Ledger
     per_hour: list[int]
+    stamp: object = None  # the store's stamp taken before judging (the first board only)
 
 
 @dataclass

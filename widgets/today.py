@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import Sparkline, Static
+
+
+@dataclass(frozen=True)
+class TodayView:
+    """What the picture shows: arrivals in each hour of today, and the share line."""
+
+    per_hour: tuple[int, ...]
+    share: str
 
 
 class TodayPicture(Vertical):
@@ -16,6 +25,9 @@ class TodayPicture(Vertical):
     TodayPicture Sparkline { height: 2; margin: 0 0; }
     TodayPicture Static { height: 1; }
     """
+
+    #: Bound to the screen's computed picture (`data_bind`): drawn whenever it changes.
+    view: reactive[TodayView | None] = reactive(None)
 
     def __init__(self, title: str, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -27,8 +39,13 @@ class TodayPicture(Vertical):
         yield Static(Text("00        12       23", style="dim"), classes="today-axis")
         yield Static("", classes="today-share")
 
-    def show(self, per_hour: Sequence[int], share: str) -> None:
+    def on_mount(self) -> None:
+        self.watch_view(self.view)
+
+    def watch_view(self, view: TodayView | None) -> None:
+        if view is None or not self.is_mounted:
+            return
         spark = self.query_one(Sparkline)
-        if list(spark.data or []) != list(per_hour):
-            spark.data = list(per_hour)
-        self.query_one(".today-share", Static).update(Text(share))
+        if list(spark.data or []) != list(view.per_hour):
+            spark.data = list(view.per_hour)
+        self.query_one(".today-share", Static).update(Text(view.share))

@@ -27,7 +27,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     """Returns {field name: text}, or None if cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        Binding("escape", "cancel", "key.cancel", id="form.cancel", tooltip="key.cancel.tip"),
     ]
 
     def __init__(self, title: str, fields: Sequence[Field], hint: str) -> None:
@@ -66,7 +66,7 @@ class TextScreen(ModalScreen[None]):
     """Shows a block of text (a file's record); Escape or Enter closes."""
 
     BINDINGS = [
-        Binding("escape,enter,q", "close", "Close", id="text.close", tooltip="Close"),
+        Binding("escape,enter,q", "close", "key.close", id="text.close", tooltip="key.close.tip"),
     ]
 
     def __init__(self, title: str, body: Text, hint: str) -> None:

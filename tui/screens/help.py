@@ -45,7 +45,13 @@ def legend(t: I18n) -> Text:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close", tooltip="Close help"),
+        Binding(
+            "escape,question_mark,q",
+            "close",
+            "key.close",
+            id="help.close",
+            tooltip="key.close_help.tip",
+        ),
     ]
 
     def __init__(self, bindings: Iterable[Binding], t: I18n) -> None:

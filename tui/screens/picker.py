@@ -30,9 +30,11 @@ class UnitPicker(ModalScreen[str | None]):
     """Returns the chosen unit id, or None."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without choosing"),
-        Binding("down", "down", "↓", show=False, id="picker.down", tooltip="Next match"),
-        Binding("up", "up", "↑", show=False, id="picker.up", tooltip="Previous match"),
+        Binding(
+            "escape", "cancel", "key.cancel", id="picker.cancel", tooltip="key.cancel_pick.tip"
+        ),
+        Binding("down", "down", "key.next", show=False, id="picker.down", tooltip="key.next.tip"),
+        Binding("up", "up", "key.prev", show=False, id="picker.up", tooltip="key.prev.tip"),
     ]
 
     def __init__(self, units: Sequence[Unit], title: str, placeholder: str) -> None:

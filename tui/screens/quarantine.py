@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -18,25 +18,21 @@ from ..i18n import I18n
 
 
 class QuarantineScreen(Screen[None]):
-    """A table of quarantined files; Enter or `a` starts assigning the highlighted one."""
+    """A table of quarantined files; Enter or `a` starts assigning the highlighted one.
+
+    Build it through `keys.localized`, so its footer speaks the operator's language."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", show=False, id="quarantine.down", tooltip="Down"),
-        Binding("k", "cursor_up", show=False, id="quarantine.up", tooltip="Up"),
+        Binding("escape", "back", "key.back", id="quarantine.back", tooltip="key.back.tip"),
+        Binding("a", "assign", "key.assign", id="quarantine.assign", tooltip="key.assign.tip"),
+        Binding(
+            "j", "cursor_down", "key.down", show=False, id="quarantine.down", tooltip="key.down.tip"
+        ),
+        Binding("k", "cursor_up", "key.up", show=False, id="quarantine.up", tooltip="key.up.tip"),
     ]
 
     def __init__(self, t: I18n, tz: dt.tzinfo, on_assign: Callable[[str], None]) -> None:
         super().__init__()
-        # Shown in the footer, so in the operator's language.
-        ours = [
-            Binding(
-                "escape", "back", t("key.back"), id="quarantine.back", tooltip=t("key.back.tip")
-            ),
-            Binding(
-                "a", "assign", t("key.assign"), id="quarantine.assign", tooltip=t("key.assign.tip")
-            ),
-        ]
-        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(ours)])
         self.t = t
         self.tz = tz
         self.on_assign = on_assign

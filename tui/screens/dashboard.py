@@ -1,0 +1,376 @@
+"""The dashboard: the grid of units × columns, the header, today's picture, the detail pane.
+
+The screen holds the view's state as reactives — the current board, the filter, the sort,
+the marked rows, the time — and everything drawn follows them: the rows through the watch
+methods, the header and today's picture through `data_bind` of computed views. Boards are
+judged off the UI thread by a worker the `BoardFeed` schedules. The grid's keys are this
+screen's bindings, so any screen on top (a form, the quarantine list) switches them off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from weekwatch.store.ledger import Ledger
+from weekwatch.store.rules import Board
+from weekwatch.store.week import Week
+from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow
+from weekwatch.widgets.header import HeaderView, WeekHeader
+from weekwatch.widgets.today import TodayPicture, TodayView
+
+from .. import view
+from ..describe import column_name, detail
+from ..feed import BoardFeed, Job
+from ..i18n import I18n
+from ..judge import judge
+from ..keys import DASHBOARD_BINDINGS
+from ..messages import BoardReady
+from ..triage import Triage
+from .quarantine import QuarantineScreen
+
+if TYPE_CHECKING:
+    from ..app import WeekwatchApp
+
+NARROW = 120  # below this width the side pane moves under the grid
+
+
+class DashboardScreen(Screen[None]):
+    """The main screen. Build it through `keys.localized` so its keys speak the language."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*DASHBOARD_BINDINGS]
+
+    #: The latest judged board (None until the first one is in).
+    board: reactive[Board | None] = reactive(None, always_update=True, init=False)
+    filter: reactive[str] = reactive("all", init=False)
+    sort: reactive[str] = reactive("roster", init=False)
+    marked: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+    #: The clock, as of the last tick.
+    now: reactive[dt.datetime | None] = reactive(None, init=False)
+    #: Whether this dashboard ingests, and whose pid it follows if another process does.
+    watching: reactive[bool] = reactive(False, init=False)
+    following: reactive[str | None] = reactive(None, init=False)
+    #: What the header and today's picture draw (computed from the reactives above).
+    header: reactive[HeaderView | None] = reactive(None)
+    today: reactive[TodayView | None] = reactive(None)
+
+    def __init__(self, week: Week, t: I18n, *, operator: str | None, frozen: bool) -> None:
+        super().__init__()
+        self.week = week
+        self.event = week.event
+        self.t = t
+        self.operator = operator
+        self.frozen = frozen  # as-of: the clock stands still and nothing is recorded
+        self.ledger = Ledger()
+        self.per_hour: list[int] = [0] * 24
+        self.feed = BoardFeed()
+        self.triage = Triage(self)
+        self.stamp: object = None  # the store's change stamp the current board reflects
+        self.next_boundary: dt.datetime | None = None  # when a cell next changes by itself
+        self.today_column = view.today_column(self.event, week.clock())
+        self.apply_seconds = self.applied_at = 0.0
+        self.first_paint: float | None = None  # seconds from the app's start to the first board
+        self._quiet: frozenset[str] = frozenset()
+        self._job = Job(0, None)  # the judgement running (or the last one)
+
+    @property
+    def wapp(self) -> WeekwatchApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    # --- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield WeekHeader(id="header").data_bind(view=DashboardScreen.header)
+        with Horizontal(id="body"):
+            yield Grid(id="grid")
+            with Vertical(id="side"):
+                yield TodayPicture(self.t("today.title"), id="today").data_bind(
+                    view=DashboardScreen.today
+                )
+                with VerticalScroll(id="detail-scroll"):
+                    yield Static(id="detail")
+        yield Footer()
+
+    @property
+    def grid(self) -> Grid:
+        return self.query_one(Grid)
+
+    def on_mount(self) -> None:
+        self.now = self.week.clock()
+        self.grid.name_width = 26 if self.app.size.width >= 160 else 16
+        self._set_columns()
+        self.grid.focus()
+        self.narrow(self.app.size.width)
+
+    def narrow(self, width: int) -> None:
+        self.set_class(width < NARROW, "narrow")
+
+    def _set_columns(self) -> None:
+        cols = []
+        for c in self.event.columns:
+            label = view.column_label(self.event, c, self.t, self.today_column)
+            width = max(6, *(cell_len(line) for line in label.split("\n")))
+            cols.append(GridColumn(c, label, width, c == self.today_column))
+        self.grid.set_columns(cols, [self.t(f"state.{s}") for s in TOTAL_STATES])
+
+    # --- what the header and today's picture draw -----------------------------------------
+    def compute_header(self) -> HeaderView | None:
+        now = self.now
+        if now is None:
+            return None
+        ev, t = self.event, self.t
+        text, urgent = view.countdown(ev, now, t)
+        badges: list[tuple[str, str]] = []
+        if self.board is not None:
+            waiting = sum(1 for p in self.board.quarantined if not p.material.gone)
+            if waiting:
+                badges.append((t("badge.quarantine", n=waiting), "bold"))
+        if self.frozen:
+            badges.append(
+                (t("badge.as_of", when=f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M}"), "bold")
+            )
+        if self.week.read_only:
+            badges.append((t("badge.read_only"), "bold"))
+        if self.following:
+            badges.append((t("badge.following", pid=self.following), ""))
+        elif self.watching:
+            badges.append((t("badge.watching"), "dim"))
+        if self.filter != "all":
+            badges.append((t("badge.filter", name=t(f"filter.{self.filter}")), ""))
+        if self.sort != "roster":
+            badges.append((t("badge.sort", name=t(f"sort.{self.sort}")), ""))
+        if self.marked:
+            badges.append((t("badge.marked", n=len(self.marked)), "bold"))
+        when = f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M:%S %Z}"
+        return HeaderView(ev.title, ev.theme, when, text, urgent, tuple(badges))
+
+    def compute_today(self) -> TodayView | None:
+        board = self.board
+        if board is None:
+            return None
+        today = view.today_column(board.event, board.now)
+        if today is None:
+            share = self.t("today.none")
+        else:
+            on, total = view.on_time_share(board, today)
+            pct = round(100 * on / total) if total else 0
+            share = self.t("today.share", on=on, all=total, pct=pct)
+        return TodayView(tuple(self.per_hour), share)
+
+    # --- the view's state -----------------------------------------------------------------
+    def watch_board(self, prev: Board | None, board: Board | None) -> None:
+        if board is None:
+            return
+        self.show_rows()
+        if prev is not None and prev.units == board.units:
+            self._announce(prev, board, self._quiet)
+        self.update_detail()
+        screen = self.app.screen
+        if isinstance(screen, QuarantineScreen):
+            screen.show(board.quarantined)
+
+    def watch_filter(self) -> None:
+        self.show_rows()
+        self.update_detail()
+
+    def watch_sort(self) -> None:
+        self.show_rows()
+
+    def watch_marked(self) -> None:
+        self.show_rows()
+
+    def show_rows(self) -> None:
+        board = self.board
+        if board is None:
+            return
+        names = {u.id: u.name for u in board.units}
+        cols = board.event.columns
+        rows = [
+            GridRow(
+                uid,
+                names[uid],
+                tuple((board.cells[(uid, c)].state, board.cells[(uid, c)].count) for c in cols),
+                uid in self.marked,
+            )
+            for uid in view.row_order(board, self.filter, self.sort)
+        ]
+        self.grid.show(rows, [board.totals(c) for c in cols])
+
+    def update_detail(self) -> None:
+        if self.board is None or not self.is_mounted:
+            return
+        uid, col = self.grid.focus_unit, self.grid.focus_column
+        unit = next((u for u in self.board.units if u.id == uid), None) if uid else None
+        text = detail(self.board, self.ledger, unit, col if unit else None, self.t)
+        self.query_one("#detail", Static).update(text)
+
+    def _announce(self, prev: Board, new: Board, quiet: frozenset[str]) -> None:
+        """Flash what changed; toast arrivals by unit, and cells that just went missing."""
+        arrived: list[tuple[str, str]] = []
+        missing = 0
+        for key, cell in new.cells.items():
+            old = prev.cells.get(key)
+            if old is None or old == cell or key[0] in quiet:
+                continue
+            self.grid.flash(*key)
+            if cell.count > old.count:
+                arrived.append(key)
+            if cell.state == "missing" and old.state != "missing":
+                missing += 1
+        units = {u.id: u.name for u in new.units}
+        who = sorted({u for u, _ in arrived})
+        if len(who) > 3:
+            self.app.notify(self.t("msg.arrived_many", n=len(who)))
+        else:
+            for uid, col in arrived:
+                name = units.get(uid, uid)
+                self.app.notify(self.t("msg.arrived", who=name, col=column_name(col, self.t)))
+        if missing:
+            self.app.notify(self.t("msg.missing", n=missing), severity="warning", timeout=8)
+
+    # --- judging the board off the UI thread ----------------------------------------------
+    def refresh_board(self, units: Iterable[str] | None = None) -> None:
+        """Judge the board again (only `units`' cells, if given), soon; requests coalesce."""
+        self._start(self.feed.request(units))
+
+    def _start(self, job: Job | None) -> None:
+        if job is not None:
+            self._job = job
+            self._judge(job)
+
+    @work(thread=True, group="board", exit_on_error=False)
+    def _judge(self, job: Job) -> None:
+        # The first board's stamp is taken before judging: a write meanwhile is news.
+        stamp = self.week.store.stamp() if job.seq == 1 else None
+        board, ledger, per_hour = judge(self.week, self.week.clock(), job.units, self.board)
+        self.post_message(BoardReady(job.seq, board, ledger, per_hour, stamp))
+
+    def on_board_ready(self, message: BoardReady) -> None:
+        if not self.is_running:  # shutting down: the widgets are gone
+            return
+        outcome = self.feed.finished(message.seq)
+        self._start(outcome.next)
+        if not outcome.apply:
+            return
+        if message.stamp is not None:
+            self.stamp = message.stamp
+        t0 = time.perf_counter()
+        self.ledger, self.per_hour, self._quiet = message.ledger, message.per_hour, outcome.quiet
+        with self.app.batch_update():
+            self.board = message.board
+        self.applied_at = time.perf_counter()
+        self.apply_seconds = self.applied_at - t0  # UI-thread time of this refresh
+        later = view.boundaries(message.board, self.ledger.extensions.values())
+        self.next_boundary = later[0] if later else None
+        if self.first_paint is None:
+            self.first_paint = time.perf_counter() - self.wapp.started
+            # Only now: the watcher's start-up scan would compete with the first paint.
+            self.wapp.start_watching()
+            if message.board.units and self.today_column:
+                keys = self.grid.row_keys
+                self.grid.goto(keys[0] if keys else "", self.today_column)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A judgement that failed still ends its job; every worker error is shown."""
+        if event.worker.group == "board" and event.state in (
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
+            # One judgement runs at a time, so the one that failed is the last one started.
+            self._start(self.feed.finished(self._job.seq, ok=False).next)
+        if event.state == WorkerState.ERROR:
+            self.wapp.report_error(event.worker.error)
+
+    # --- the clock and other processes ----------------------------------------------------
+    def tick(self) -> None:
+        """Every second: the day may have turned, a deadline passed, the header's time moved."""
+        now = self.week.clock()
+        today = view.today_column(self.event, now)
+        if today != self.today_column:
+            self.today_column = today
+            self._set_columns()
+            self.refresh_board()
+        elif self.next_boundary is not None and now >= self.next_boundary:
+            self.next_boundary = None
+            self.refresh_board()
+        self.now = now
+
+    def poll_store(self, own_stamp: object) -> None:
+        """Any process's write (another dashboard, an external watcher) changes the stamp."""
+        stamp = self.week.store.stamp()
+        if stamp != self.stamp:
+            self.stamp = stamp
+            if stamp != own_stamp:  # our watcher's writes arrive as BatchArrived
+                self.refresh_board()
+
+    # --- the grid's events ----------------------------------------------------------------
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if isinstance(event.data_table, Grid):
+            self.update_detail()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        if isinstance(event.data_table, Grid):
+            self.triage.record()
+
+    # --- the keys (each one the triage's; see tui/triage.py) ------------------------------
+    def action_find(self) -> None:
+        self.triage.find()
+
+    def action_cycle_filter(self) -> None:
+        self.filter = view.FILTERS[(view.FILTERS.index(self.filter) + 1) % len(view.FILTERS)]
+
+    def action_cycle_sort(self) -> None:
+        self.sort = view.SORTS[(view.SORTS.index(self.sort) + 1) % len(view.SORTS)]
+
+    def action_mark(self) -> None:
+        self.triage.mark()
+
+    def action_excuse(self) -> None:
+        self.triage.excuse()
+
+    def action_extend(self) -> None:
+        self.triage.extend()
+
+    def action_contact(self) -> None:
+        self.triage.contact()
+
+    def action_note(self) -> None:
+        self.triage.note()
+
+    def action_undo(self) -> None:
+        self.triage.undo()
+
+    def action_rescan(self) -> None:
+        self.triage.rescan()
+
+    def action_quarantine(self) -> None:
+        self.triage.quarantine()
+
+    def action_record(self) -> None:
+        self.triage.record()
+
+    def action_noop(self) -> None:
+        pass
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Under another screen the keys are off already (they are this screen's); this only
+        # keeps the footer, seen dimmed behind a dialog, from offering them.
+        return self.app.screen is self or action.startswith("app.")
+
+    def on_screen_suspend(self) -> None:
+        self.refresh_bindings()  # a screen came on top: the footer asks check_action again
+
+    def on_screen_resume(self) -> None:
+        self.refresh_bindings()
