@@ -390,6 +390,7 @@ class Ingestor:
             kind=reading.kind,
             cell=reading.cell,
             quarantine=quarantine,
+            until=reading.until,
         )
 
     def scan(self) -> Batch:

@@ -13,9 +13,20 @@ PLAN = "plan"
 SUMMARY = "summary"
 
 #: Every kind a material can be, in the order the reading rules name them.
-KINDS = ("plan", "info_form", "case", "story", "report", "photo", "video", "summary", "statistics")
+KINDS = (
+    "plan",
+    "info_form",
+    "column_link",
+    "case",
+    "story",
+    "report",
+    "photo",
+    "video",
+    "summary",
+    "statistics",
+)
 #: Kinds that belong in the plan or summary column rather than on a day.
-PLAN_KINDS = frozenset({"plan", "info_form"})
+PLAN_KINDS = frozenset({"plan", "info_form", "column_link"})
 SUMMARY_KINDS = frozenset({"summary", "statistics"})
 
 #: Cell states, from the rules module. `not_required`: the unit does not owe this column
@@ -184,6 +195,7 @@ class Reading:
     kind: str
     cell: str | None
     quarantine: Quarantine | None = None
+    until: str | None = None  # a range's last day (诸城市11月9日至10日): cell is its first
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,7 @@ class Material:
     within: tuple[str, ...] = ()
     #: What the holding file says about it: the holder's size, an e-mail's sender, subject, date.
     origin: dict[str, Any] = field(default_factory=dict, compare=False)
+    until: str | None = None  # a range's last day, as the reading rules found it
 
     @property
     def container(self) -> str:
@@ -218,6 +231,8 @@ class Material:
         if self.within:  # plain files keep their old, smaller record
             d["within"] = list(self.within)
             d["origin"] = self.origin
+        if self.until:
+            d["until"] = self.until
         return d
 
     def _plain_dict(self) -> dict[str, Any]:
@@ -252,6 +267,7 @@ class Material:
             gone=d.get("gone", False),
             within=tuple(d["within"]) if "within" in d else (),
             origin=d.get("origin") or {},
+            until=d.get("until"),
         )
 
 

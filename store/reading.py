@@ -27,15 +27,25 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+import opencc
+
+from .dates import NO_DATE, Dated, DateReader
 from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Reading, Unit
+from .names import ACTIVITY_WORDS, CONNECTORS, Inside, Judge, Match
 from .reasons import Code, Quarantine
 
 # --- names --------------------------------------------------------------------------------------
 
 
+# OpenCC's own tables (the `opencc` wheel): 藝術設計學院 and 艺术设计学院 are one name.
+_T2S = opencc.OpenCC("t2s")
+
+
 def normalize(text: str) -> str:
-    """NFKC, then casefold: ５月１３日 reads as 5月13日, WEIDONG as weidong."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """NFKC, casefold, traditional → simplified: ５月１３日 reads as 5月13日, WEIDONG as weidong,
+    藝術設計學院活動週 as 艺术设计学院活动周. Names, aliases and paths alike go through it."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _T2S.convert(folded) if not folded.isascii() else folded
 
 
 # --- ignored files ------------------------------------------------------------------------------
@@ -96,11 +106,16 @@ class UnitIndex:
     def __init__(self, units: Iterable[Unit]) -> None:
         keys: dict[str, set[str]] = {}
         ids: dict[tuple[str, ...], set[str]] = {}
+        #: unit id → its normalized name and aliases (what a longer name must agree with).
+        self.keys_of: dict[str, tuple[str, ...]] = {}
         for unit in units:
+            own = []
             for key in (unit.name, *unit.aliases):
                 k = normalize(key).strip()
                 if k:
                     keys.setdefault(k, set()).add(unit.id)
+                    own.append(k)
+            self.keys_of[unit.id] = tuple(own)
             toks = _tokens(normalize(unit.id))
             if toks:
                 ids.setdefault(toks, set()).add(unit.id)
@@ -139,6 +154,10 @@ class UnitIndex:
             self._token_re = _ASCII_TOKEN_RE
         else:
             self._token_re = _TOKEN_RE
+
+    def matches(self, text: str) -> list[Match]:
+        """The candidate matches (outermost only), for `names.Judge` to keep or reject."""
+        return [Match(*span) for span in self.spans(text)]
 
     def find(self, text: str) -> set[str]:
         """Unit ids named in one path segment, after dropping matches inside longer ones."""
@@ -197,6 +216,13 @@ class UnitIndex:
 
 _KEYWORDS = {
     "信息采集表": "info_form",
+    "联络员": "info_form",
+    "回执": "info_form",
+    "宣传专栏": "column_link",
+    "专栏地址": "column_link",
+    "网址": "column_link",
+    "网站": "column_link",
+    "链接": "column_link",
     "典型案例": "case",
     "统计表": "statistics",
     "方案": "plan",
@@ -210,6 +236,9 @@ _KEYWORDS = {
     "照片": "photo",
     "图片": "photo",
     "视频": "video",
+    "活动周总结": "summary",
+    "工作总结": "summary",
+    "总结报告": "summary",
     "总结": "summary",
 }
 # Longest first, so 信息采集表 is never read as 信息 at the same position.
@@ -236,82 +265,36 @@ def _extension_kind(name: str) -> str:
     return "report"
 
 
-# --- dates --------------------------------------------------------------------------------------
-
-# One scan, alternatives tried in this order at each position, so a full date is consumed whole
-# before its tail could be read as a month-day. Lookarounds keep digits of longer numbers (phone
-# numbers, timestamps, versions like 1.5.13) from being read as dates. Years are 20xx: an 8-digit
-# number with another century is a serial number, not a date. The leading lookahead is only for
-# speed: it fails most positions at once. Each branch ends in its own group, so `lastgroup` tells
-# which form matched.
-_DATE_RE = re.compile(
-    r"(?=[\d第d])(?:(?<!\d)(?:"
-    r"(?P<y1>20\d\d)(?P<s1>[-_.])(?P<m1>\d{1,2})(?P=s1)(?P<ymd>\d{1,2})(?!\d)"
-    r"|(?P<y2>20\d\d)\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<ynd>\d{1,2})\s*[日号]?(?!\d)"
-    r"|(?P<y3>20\d\d)(?P<m3>\d\d)(?P<compact>\d\d)(?!\d)"
-    r"|(?P<m4>\d{1,2})\s*月\s*(?P<md>\d{1,2})\s*[日号]?(?!\d)"
-    r"|(?<!\d[.-])(?P<m5>\d{1,2})[.-](?P<mdsep>\d{1,2})(?![.-]?\d)"
-    r")|(?<![a-z])day[\s_-]*(?P<dayn>\d{1,2})(?!\d)"
-    r"|第\s*(?P<nthday>\d{1,2}|[一二三四五六七八九十]{1,3})\s*天)"
-)
-# For each branch: the groups holding year, month, day (year None: the event's).
-_DATE_GROUPS: dict[str, tuple[str | None, str, str]] = {
-    "ymd": ("y1", "m1", "ymd"),
-    "ynd": ("y2", "m2", "ynd"),
-    "compact": ("y3", "m3", "compact"),
-    "md": (None, "m4", "md"),
-    "mdsep": (None, "m5", "mdsep"),
-}
-
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-
-
-def _day_number(text: str) -> int | None:
-    """3 or 三 or 十二: the n of 第n天. None for a malformed numeral like 十十."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        return _CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, units = text.partition("十")
-    if "十" in units or len(tens) > 1 or len(units) > 1:
-        return None
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
-
-
-def _date(y: int, m: str, d: str) -> dt.date | None:
-    try:
-        return dt.date(y, int(m), int(d))
-    except ValueError:
-        return None  # 2024-02-30 is not a date, so keep looking
-
-
 # --- the reader ---------------------------------------------------------------------------------
 
 
 class _Segment(NamedTuple):
     """What one path segment says, whatever its place in a path."""
 
-    units: frozenset[str]
+    units: frozenset[str]  # the sender: one unit, or several when no rule tells which
+    named: tuple[tuple[str, str], ...]  # (unit id, the words that named it), in order
+    inside: tuple[Inside, ...]  # names found only inside longer names
     kind: str | None  # by keyword
     ext_kind: str  # by extension, used only for the file name
-    day: str | None  # ISO date in the week
-    bad: Quarantine | None  # a date here, but outside the week
+    dated: Dated
 
 
 class _Folders(NamedTuple):
     """What the folders of a path say together, so files sharing them pay once."""
 
-    units: frozenset[str]  # of the top-most folder naming any
+    top: _Segment | None  # the top-most folder naming any unit
+    inside: tuple[Inside, ...]  # of the top-most folder holding such names
     kind: str | None  # of the deepest folder holding a keyword
-    day: str | None  # of the deepest folder holding a date
-    bad: Quarantine | None
+    dated: Dated  # of the deepest folder holding a date
+    other_year: Quarantine | None  # any folder's
 
 
-_NO_FOLDERS = _Folders(frozenset(), None, None, None)
+_NO_FOLDERS = _Folders(None, (), None, NO_DATE, None)
 _CACHE_MAX = 100_000
+_ReadingKey = tuple[str | None, str, str | None, Quarantine | None, str | None]
 
 
-def _blank(text: str, spans: list[Span]) -> str:
+def _blank(text: str, spans: Sequence[Match]) -> str:
     out: list[str] = []
     pos = 0
     for start, end, _ in spans:
@@ -325,6 +308,34 @@ def _blank(text: str, spans: list[Span]) -> str:
     return "".join(out)
 
 
+# Between a leading unit and another, a date or one of these makes the other a partner.
+_PARTNER_RE = re.compile(
+    r"\d|" + "|".join(re.escape(w) for w in sorted({*ACTIVITY_WORDS, *_KEYWORDS}, reverse=True))
+)
+_CONNECTOR_RE = re.compile("|".join(re.escape(w) for w in CONNECTORS))
+_LEAD_NOISE_RE = re.compile(r"[^\w]|[\da-z_]|20\d\d年|关于")
+
+
+def _sender(text: str, kept: Sequence[Match]) -> frozenset[str]:
+    """The unit that sent a segment naming several: the leading one, if the others are partners.
+
+    叶县教体局11月9日职业启蒙进九中: 叶县 leads, 九中 comes after the date, so 叶县 sent it.
+    舞钢市与汝州市联合活动报道: nothing but 与 between them, so no rule tells: all are returned.
+    """
+    units = frozenset(m.unit for m in kept)
+    if len(units) <= 1:
+        return units
+    first = kept[0]
+    leading = not _LEAD_NOISE_RE.sub("", text[: first.start]).strip(_BLANK)
+    if not leading or sum(1 for m in kept if m.start == first.start) > 1:
+        return units  # one alias of two units, or a name that does not begin with a unit
+    second = next(m for m in kept if m.unit != first.unit)
+    between = text[first.end : second.start]
+    if _PARTNER_RE.search(between):
+        return frozenset([first.unit])
+    return units
+
+
 class Reader:
     """Reads paths for one event and one list of units; reuse it, it caches what it reads."""
 
@@ -333,20 +344,21 @@ class Reader:
         self._tz = event.tz
         self._start = event.start
         self._end = event.end
-        self._years = sorted({event.start.year, event.end.year})  # a week may span New Year
         self._index = UnitIndex(units)
+        self._judge = Judge(self._index.keys_of, _KEYWORDS)
+        self._dates = DateReader(event)
         self._unit_names = {u.id: u.name for u in units}
         self._names: dict[str, _Segment] = {}
         self._folders: dict[str, _Folders] = {"": _NO_FOLDERS}
         self._segments: dict[str, _Segment] = {}  # one folder name, wherever it appears
         # Readings are frozen and few distinct: sharing them saves building one per file.
-        self._readings: dict[tuple[str | None, str, str | None, Quarantine | None], Reading] = {}
+        self._readings: dict[_ReadingKey, Reading] = {}
 
     def read(self, relpath: str, arrived: dt.datetime) -> Reading:
         """Unit, kind and cell of a path relative to inbox/, or why it must be quarantined.
 
         `arrived` should be aware (a naive one is taken as the machine's local time); it places
-        an undated daily material on its day.
+        an undated daily material on its day, never one whose name states a day.
         """
         folder, _, name = relpath.rpartition("/")
         f = self._folders.get(folder)
@@ -357,32 +369,36 @@ class Reader:
             n = self._read_name(name)
 
         # The top-most folder naming a unit decides, whatever deeper folders or the name say.
-        units = f.units or n.units
+        seg = f.top or (n if n.units else None)
         unit: str | None = None
         why: Quarantine | None = None
-        if len(units) == 1:
-            (unit,) = units
-        elif not units:
-            why = Quarantine.of(Code.NO_UNIT)
+        if seg is None:
+            inside = f.inside or n.inside
+            why = self._inside(inside) if inside else Quarantine.of(Code.NO_UNIT)
+        elif len(seg.units) == 1:
+            (unit,) = seg.units
         else:
-            names = sorted(self._unit_names.get(u, u) for u in units)
-            if len(names) == 2:
-                why = Quarantine.of(Code.TWO_UNITS, units=names)
-            else:
-                why = Quarantine.of(Code.MANY_UNITS, n=len(names), units=names)
+            why = self._several(seg)
 
         kind = n.kind or f.kind or n.ext_kind
+        dated = n.dated if n.dated.day or n.dated.bad else f.dated
+        other_year = n.dated.other_year or f.other_year
 
         cell: str | None = None
+        until: str | None = None
         bad: Quarantine | None = None
-        if kind in PLAN_KINDS:
-            cell = PLAN  # dates in plans and summaries are ignored: they say when, not where
-        elif kind in SUMMARY_KINDS:
-            cell = SUMMARY
-        elif n.day or n.bad:  # the file name's date first, then the deepest folder's
-            cell, bad = n.day, n.bad
-        elif f.day or f.bad:
-            cell, bad = f.day, f.bad
+        if kind in SUMMARY_KINDS and kind != "statistics" and dated.day:
+            # A date in the week beats the keyword: 11月10日活动总结 is that day's report.
+            kind, cell, until = "report", dated.day, dated.until
+        elif kind in PLAN_KINDS or kind in SUMMARY_KINDS:
+            # Other dates in plans and summaries say when they were written, not where they go;
+            # another year's says it is another week's.
+            cell = PLAN if kind in PLAN_KINDS else SUMMARY
+            bad = other_year
+        elif dated.day or dated.bad:
+            cell, until, bad = dated.day, dated.until, dated.bad
+        elif other_year:
+            bad = other_year
         else:
             day = arrived.astimezone(self._tz).date()  # event.day_of, without rebuilding tz
             if self._start <= day <= self._end:
@@ -390,9 +406,10 @@ class Reader:
             else:
                 bad = Quarantine.of(Code.ARRIVED_OUTSIDE, date=day.isoformat())
         if bad:
+            cell = None  # a file naming another day never counts for one it does not name
             why = why + bad if why else bad
 
-        key = (unit, kind, cell, why)
+        key = (unit, kind, cell, why, until)
         reading = self._readings.get(key)
         if reading is None:
             if len(self._readings) >= _CACHE_MAX:
@@ -400,10 +417,38 @@ class Reader:
             reading = self._readings[key] = Reading(*key)
         return reading
 
+    def _word(self, uid: str, word: str) -> str:
+        name = self._unit_names.get(uid, uid)
+        return name if normalize(name) == word else f"{name} ({word})"
+
+    def _several(self, seg: _Segment) -> Quarantine:
+        seen: dict[str, str] = {}
+        for uid, word in seg.named:
+            if uid in seg.units:
+                seen.setdefault(uid, self._word(uid, word))
+        words = list(seen.values())
+        if len(words) == 2:
+            return Quarantine.of(Code.TWO_UNITS, units=words)
+        return Quarantine.of(Code.MANY_UNITS, n=len(words), units=words)
+
+    def _inside(self, found: Sequence[Inside]) -> Quarantine:
+        by_inside: dict[str, list[str]] = {}
+        for x in found:
+            words = by_inside.setdefault(x.inside, [])
+            w = self._word(x.unit, x.word)
+            if w not in words:
+                words.append(w)
+        return Quarantine(
+            tuple(
+                Quarantine.of(Code.ONLY_INSIDE, words=words, inside=inside).reasons[0]
+                for inside, words in by_inside.items()
+            )
+        )
+
     def _read_name(self, raw: str) -> _Segment:
         if len(self._names) >= _CACHE_MAX:
             self._names.clear()  # crude, but bounded
-        seg = self._names[raw] = self._analyse(raw)
+        seg = self._names[raw] = self._analyse(raw, is_name=True)
         return seg
 
     def _read_folders(self, folder: str) -> _Folders:
@@ -411,12 +456,13 @@ class Reader:
             self._folders.clear()
             self._segments.clear()
         segs = [self._folder_segment(p) for p in folder.split("/") if p]
-        dated = next((s for s in reversed(segs) if s.day or s.bad), None)
+        dated = next((s.dated for s in reversed(segs) if s.dated.day or s.dated.bad), NO_DATE)
         f = self._folders[folder] = _Folders(
-            units=next((s.units for s in segs if s.units), _NO_UNITS),
+            top=next((s for s in segs if s.units), None),
+            inside=next((s.inside for s in segs if s.inside), ()),
             kind=next((s.kind for s in reversed(segs) if s.kind), None),
-            day=dated.day if dated else None,
-            bad=dated.bad if dated else None,
+            dated=dated,
+            other_year=next((s.dated.other_year for s in segs if s.dated.other_year), None),
         )
         return f
 
@@ -424,46 +470,28 @@ class Reader:
         # 舞钢市/2024-05-13 and 舞钢市/2024-05-14 share what 舞钢市 says.
         seg = self._segments.get(raw)
         if seg is None:
-            seg = self._segments[raw] = self._analyse(raw)
+            seg = self._segments[raw] = self._analyse(raw, is_name=False)
         return seg
 
-    def _analyse(self, raw: str) -> _Segment:
+    def _analyse(self, raw: str, *, is_name: bool) -> _Segment:
         text = normalize(raw)
-        spans = self._index.spans(text)
         ext_kind = _extension_kind(text)
+        stem = len(text)
+        if is_name:
+            base, dot, _ = text.rpartition(".")
+            if dot and base:
+                stem = len(base)
+        kept: list[Match] = []
+        inside: list[Inside] = []
+        spans = self._index.matches(text)
         if spans:
+            kept, inside = self._judge.judge(text, spans, stem)
             # Neither keywords nor dates are read from a unit's name: 江苏信息职业技术学院 is a
-            # college, not a 信息 report.
-            text = _blank(text, spans)
-        day, bad = self._find_date(text)
-        units = frozenset([uid for _, _, uid in spans]) if spans else _NO_UNITS
-        return _Segment(units, _keyword_kind(text), ext_kind, day, bad)
-
-    def _find_date(self, text: str) -> tuple[str | None, Quarantine | None]:
-        """The first date in the week; else why the first out-of-week date cannot be used."""
-        bad: Quarantine | None = None
-        for m in _DATE_RE.finditer(text):
-            form = m.lastgroup
-            if form == "dayn" or form == "nthday":
-                n = _day_number(m.group(form))
-                if n is None:
-                    continue
-                if 1 <= n <= self._event.days:
-                    return (self._start + dt.timedelta(days=n - 1)).isoformat(), None
-                bad = bad or Quarantine.of(Code.DAY_OUTSIDE, n=n)
-                continue
-            y, mo, d = _DATE_GROUPS[form or ""]
-            if y is None:
-                # A month-day outside the week is a name (6.1儿童节), not a date.
-                for year in self._years:
-                    date = _date(year, m.group(mo), m.group(d))
-                    if date and self._start <= date <= self._end:
-                        return date.isoformat(), None
-                continue
-            date = _date(int(m.group(y)), m.group(mo), m.group(d))
-            if date is None:
-                continue
-            if self._start <= date <= self._end:
-                return date.isoformat(), None
-            bad = bad or Quarantine.of(Code.DATE_OUTSIDE, date=date.isoformat())
-        return None, bad
+            # college, not a 信息 report. Names found only inside longer names are not blanked:
+            # 十九中 is still no unit's, and its date still a date.
+            text = _blank(text, kept)
+        units = _sender(text, kept) if kept else _NO_UNITS
+        named = tuple((m.unit, normalize(raw)[m.start : m.end]) for m in kept)
+        return _Segment(
+            units, named, tuple(inside), _keyword_kind(text), ext_kind, self._dates.read(text)
+        )

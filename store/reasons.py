@@ -36,8 +36,8 @@ class Code(StrEnum):
     NO_UNIT = "no_unit", "未识别出单位", "no unit named"
     ONLY_INSIDE = (
         "only_inside",
-        "名单中没有此单位：{word}（{unit}）只出现在更长的名称“{inside}”中",
-        "no unit on the roster: {word} ({unit}) is only inside {inside}",
+        "名单中没有此单位：{words} 只出现在更长的名称“{inside}”之中",
+        "no unit on the roster: {words} only inside {inside}",
     )
     TWO_UNITS = "two_units", "同时指向两个单位：{units}", "names two units: {units}"
     MANY_UNITS = "many_units", "同时指向 {n} 个单位：{units}", "names {n} units: {units}"

@@ -40,6 +40,8 @@ def material_json(p: Placed) -> dict[str, Any]:
         out["dismissed"] = p.dismissed
     if m.gone:
         out["gone"] = True
+    if m.until:
+        out["until"] = m.until  # a range's last day: the file covers cell … until
     return out
 
 

@@ -28,7 +28,7 @@ def fields(template: str) -> set[str]:
 def sample_args(code: Code) -> dict[str, object]:
     # Every field gets a value that shows up in the text, so a dropped field is seen.
     return {
-        name: (f"<{name}1>", f"<{name}2>") if name == "units" else f"<{name}>"
+        name: (f"<{name}1>", f"<{name}2>") if name in ("units", "words") else f"<{name}>"
         for name in fields(code.en)
     }
 
