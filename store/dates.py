@@ -106,8 +106,11 @@ class DateReader:
 
     def _month_day(self, m: str | int, d: str | int) -> dt.date | None:
         """A month-day in the year that puts it in the week, else in the week's first year."""
-        dates = [_date(y, m, d) for y in self._years]
-        return next((x for x in dates if self._in_week(x)), dates[0])
+        first = _date(self._years[0], m, d)
+        if len(self._years) == 1 or self._in_week(first):
+            return first
+        other = _date(self._years[1], m, d)
+        return other if self._in_week(other) else first
 
     def _day_of_month(self, d: str) -> dt.date | None:
         """9日: the day of the week's month(s) with that number, if the week has one."""

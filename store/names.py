@@ -102,6 +102,7 @@ ACTIVITY_WORDS = (
 )
 #: Between two units, these make them joint senders (quarantine), whatever else stands there.
 CONNECTORS = ("与", "和", "及", "、", "联合", "携手", "共同", "会同")
+_DATE_END = re.compile(r"\d\s*[年月日号天]$")
 _LONGEST_RUN = 8  # a name's continuation is looked for this far
 
 
@@ -176,7 +177,11 @@ class Judge:
         return kept, inside
 
     def _stops_before(self, text: str, i: int) -> bool:
-        return self._stop_end.search(text, 0, i) is not None
+        # A word or a date ends there (5月13日市二职高: the 日 is the date's, not a place's).
+        return (
+            self._stop_end.search(text, 0, i) is not None
+            or _DATE_END.search(text, 0, i) is not None
+        )
 
     def _left(self, text: str, i: int, key: str, ends: set[int]) -> list[int]:
         """Where a longer name holding the match could start: [i] if nothing extends it."""

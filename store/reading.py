@@ -1,14 +1,19 @@
 """The reading rules: what a dropped file's path says about its unit, its kind and its cell.
 
 Pure: strings and dates in, a `Reading` out, no I/O. File names are written by people, so every
-rule here is tolerant of form (full-width digits, mixed scripts, five ways of writing a date) and
-strict about meaning (a number is only a date if it is one, and lies in the week).
+rule here is tolerant of form (full-width digits, traditional characters, mixed scripts, many
+ways of writing a date) and strict about meaning: when in doubt, quarantine, never guess. A unit
+is named only by its whole name or alias (`names.py`: 九中 is not inside 十九中); of two units,
+the one leading the name is the sender when the other comes after the date or the activity words
+(叶县教体局11月9日职业启蒙进九中); a day stated in the name is never replaced by the arrival day
+(`dates.py`), and a stated day outside the week is a reason, with that day in it.
 
 Speed matters because ingest reads every file of a full inbox at start-up: a `Reader` caches
 what it learned from each folder (many files share one) and finds unit names through an index
 on their first two characters, never by scanning every alias. A path whose name it has not seen
-costs some 20 µs (about 50,000 reads/s on a busy 2-core box, 500 units with aliases); a path it
-has seen, about 1 µs. Sanity check, not a test::
+costs some 40 µs (about 25,000 reads/s on a busy 2-core box, 500 units with aliases; judging
+whole names and reading weekdays and ranges cost about half of that); a path it has seen, about
+1 µs. Sanity check, not a test::
 
     python -c "import timeit, datetime as d; from weekwatch.store.model import Event, Unit; \
 from weekwatch.store.reading import Reader; \
@@ -24,7 +29,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import opencc
@@ -38,14 +43,26 @@ from .reasons import Code, Quarantine
 
 
 # OpenCC's own tables (the `opencc` wheel): 藝術設計學院 and 艺术设计学院 are one name.
-_T2S = opencc.OpenCC("t2s")
+_t2s: Callable[[str], str] = opencc.OpenCC("t2s").convert
+_SURROGATES = re.compile("[\ud800-\udfff]+")
+_SURROGATE_SPLIT = re.compile("([\ud800-\udfff]+)")
 
 
 def normalize(text: str) -> str:
     """NFKC, casefold, traditional → simplified: ５月１３日 reads as 5月13日, WEIDONG as weidong,
     藝術設計學院活動週 as 艺术设计学院活动周. Names, aliases and paths alike go through it."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return _T2S.convert(folded) if not folded.isascii() else folded
+    if folded.isascii():
+        return folded
+    if _SURROGATES.search(folded) is None:
+        return _t2s(folded)
+    # An undecodable byte of a file name (os.fsdecode's lone surrogate) has no UTF-8 form for
+    # OpenCC: convert around it.
+    return "".join(
+        part if _SURROGATES.fullmatch(part) else _t2s(part)
+        for part in _SURROGATE_SPLIT.split(folded)
+        if part
+    )
 
 
 # --- ignored files ------------------------------------------------------------------------------
@@ -474,7 +491,7 @@ class Reader:
         return seg
 
     def _analyse(self, raw: str, *, is_name: bool) -> _Segment:
-        text = normalize(raw)
+        text = original = normalize(raw)
         ext_kind = _extension_kind(text)
         stem = len(text)
         if is_name:
@@ -491,7 +508,7 @@ class Reader:
             # 十九中 is still no unit's, and its date still a date.
             text = _blank(text, kept)
         units = _sender(text, kept) if kept else _NO_UNITS
-        named = tuple((m.unit, normalize(raw)[m.start : m.end]) for m in kept)
+        named = tuple((m.unit, original[m.start : m.end]) for m in kept)
         return _Segment(
             units, named, tuple(inside), _keyword_kind(text), ext_kind, self._dates.read(text)
         )

@@ -721,3 +721,12 @@ def test_reading_never_raises_and_always_decides(path: str) -> None:
     r = Reader(MAY, MAY_UNITS).read(path, on(MAY, 14))
     assert (r.unit is not None and r.cell is not None) or r.quarantine is not None
     assert r.quarantine is None or r.quarantine.text("zh")
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=3).map("/".join))
+def test_any_text_at_all_is_read_without_raising(path: str) -> None:
+    # Any code point, lone surrogates too (os.fsdecode gives them for undecodable bytes).
+    is_ignored(path)
+    r = Reader(NOV, NOV_UNITS).read(path, on(NOV, 10))
+    assert (r.unit is not None and r.cell is not None) or r.quarantine is not None
