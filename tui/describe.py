@@ -8,7 +8,7 @@ from rich.text import Text
 
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.model import Action, Unit
-from weekwatch.store.rules import Board, Placed, deadline
+from weekwatch.store.rules import Board, CellState, Placed, deadline, requires
 from weekwatch.widgets.look import STYLE, SYMBOL
 from weekwatch.widgets.safe import safe_str
 
@@ -76,8 +76,14 @@ def detail(board: Board, ledger: Ledger, unit: Unit | None, column: str | None, 
         text.append(f" · {column_name(column, t)}  ")
         text.append(f"{SYMBOL[cell.state]} {t('state.' + cell.state)}", style=STYLE[cell.state])
         text.append("\n")
-        due = deadline(ev, column, ledger.extensions.get((unit.id, column)))
-        _line(text, t("detail.deadline"), f"{due.astimezone(ev.tz):%Y-%m-%d %H:%M}")
+        if cell.state == "not_required":
+            text.append(t("detail.not_owed") + "\n", style="dim")
+        else:
+            due = deadline(ev, column, ledger.extensions.get((unit.id, column)))
+            _line(text, t("detail.deadline"), f"{due.astimezone(ev.tz):%Y-%m-%d %H:%M}")
+            if cell.need and cell.lacking:
+                style = STYLE["missing" if cell.state == "missing" else "due"]
+                text.append(lacking_text(cell, t) + "\n", style=style)
         mats = board.materials_of(unit.id, column)
         if not mats:
             text.append(t("detail.no_materials") + "\n", style="dim")
@@ -99,6 +105,31 @@ def detail(board: Board, ledger: Ledger, unit: Unit | None, column: str | None, 
         text.append_text(action_line(a, ledger, ev.tz))
         text.append("\n")
     return text
+
+
+def kinds_text(kinds: tuple[str, ...] | list[str], t: I18n) -> str:
+    """《情况统计表》《总结》 in Chinese; "the statistics table and the summary" in English."""
+    names = [t(f"kind.{k}") for k in kinds]
+    if t.lang == "zh":
+        return "".join(f"《{n}》" for n in names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def lacking_text(cell: CellState, t: I18n) -> str:
+    """缺《情况统计表》 / lacking: the statistics table ('' when nothing required is lacking)."""
+    if not cell.need or not cell.lacking:
+        return ""
+    return t("detail.lacking", kinds=kinds_text(cell.lacking, t))
+
+
+def sent_not_text(board: Board, unit: str, column: str, t: I18n) -> str:
+    """已交《总结》，缺《情况统计表》 / "sent the summary, not the statistics table": a
+    half-sent cell as the call list and the digest say it ('' unless half-sent)."""
+    cell = board.cells[(unit, column)]
+    if not cell.partial:
+        return ""
+    sent = tuple(k for k in requires(board.event, column) if k not in cell.lacking)
+    return t("detail.sent_not", sent=kinds_text(sent, t), lacking=kinds_text(cell.lacking, t))
 
 
 def material_line(p: Placed, board: Board, ledger: Ledger, t: I18n) -> Text:
