@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,33 +13,51 @@ from .reasons import Quarantine
 PLAN = "plan"
 SUMMARY = "summary"
 
+
+class Kind(StrEnum):
+    """What a material is. Stored and printed as its value; equal to that string."""
+
+    PLAN = "plan"  #: 活动方案: the unit's plan for the week
+    INFO_FORM = "info_form"  #: 信息表 / 报名表: a form sent with the plan
+    COLUMN_LINK = "column_link"  #: 宣传专栏 / 专栏地址: where the unit's publicity column is
+    CASE = "case"  #: 典型案例: a case study
+    STORY = "story"  #: 职教故事: a story
+    REPORT = "report"  #: 新闻稿 / 简报 / 报道: a report of the day
+    PHOTO = "photo"  #: 照片
+    VIDEO = "video"  #: 视频
+    SUMMARY = "summary"  #: 活动总结: the summary after the week
+    STATISTICS = "statistics"  #: 统计表: the figures sent with the summary
+
+
 #: Every kind a material can be, in the order the reading rules name them.
-KINDS = (
-    "plan",
-    "info_form",
-    "column_link",
-    "case",
-    "story",
-    "report",
-    "photo",
-    "video",
-    "summary",
-    "statistics",
-)
+KINDS: tuple[Kind, ...] = tuple(Kind)
 #: Kinds that belong in the plan or summary column rather than on a day.
-PLAN_KINDS = frozenset({"plan", "info_form", "column_link"})
-SUMMARY_KINDS = frozenset({"summary", "statistics"})
+PLAN_KINDS = frozenset({Kind.PLAN, Kind.INFO_FORM, Kind.COLUMN_LINK})
+SUMMARY_KINDS = frozenset({Kind.SUMMARY, Kind.STATISTICS})
+
+
+class State(StrEnum):
+    """A cell's state, decided by `rules.cell_state` only. Stored and printed as its value."""
+
+    FUTURE = "future"  #: `·` the cell's day has not begun
+    DUE = "due"  #: `○` open, its deadline ahead
+    ON_TIME = "on_time"  #: `✓` sent by the deadline
+    LATE = "late"  #: `!` sent after the deadline
+    MISSING = "missing"  #: `✗` deadline passed, nothing sent
+    EXCUSED = "excused"  #: `E` an operator excused it
+    NOT_REQUIRED = "not_required"  #: `—` the unit does not owe this column
+
 
 #: Cell states, from the rules module. `not_required`: the unit does not owe this column
 #: (its type's [groups] entry leaves it out, or the day is not an owed day); it counts in no
 #: total, filter or report.
-STATES = ("future", "due", "on_time", "late", "missing", "excused", "not_required")
+STATES: tuple[State, ...] = tuple(State)
 #: The word in `requires` for "any counted material completes the column" (the default).
 ANY = "any"
 #: The three column groups that [columns.*] and [groups] name; `days` stands for every day.
 COLUMN_GROUPS = ("plan", "days", "summary")
 #: The kinds that can land in each group's cells, so `requires` can only name those.
-DAY_KINDS = frozenset({"case", "story", "report", "photo", "video"})
+DAY_KINDS = frozenset({Kind.CASE, Kind.STORY, Kind.REPORT, Kind.PHOTO, Kind.VIDEO})
 
 
 @dataclass(frozen=True)
@@ -272,7 +291,19 @@ class Material:
 
 
 #: Action types an operator can record.
-ACTION_TYPES = ("excuse", "extend", "note", "contact", "assign", "dismiss", "undo")
+class ActionType(StrEnum):
+    """What an operator decided. Stored in the action log as its value."""
+
+    EXCUSE = "excuse"  #: a cell need not be sent (with a reason)
+    EXTEND = "extend"  #: a cell's deadline moved (until)
+    NOTE = "note"  #: a note on a unit or cell
+    CONTACT = "contact"  #: a logged call (text, promised by)
+    ASSIGN = "assign"  #: a file placed by hand (unit, cell, kind)
+    DISMISS = "dismiss"  #: a file taken out of quarantine
+    UNDO = "undo"  #: an earlier action taken back
+
+
+ACTION_TYPES: tuple[ActionType, ...] = tuple(ActionType)
 
 
 @dataclass(frozen=True)
@@ -280,7 +311,7 @@ class Action:
     """One operator decision, kept forever in the action log."""
 
     id: str
-    type: str
+    type: ActionType
     operator: str
     at: dt.datetime
     unit: str | None = None
@@ -302,7 +333,7 @@ class Action:
     def from_dict(cls, key: str, d: dict[str, Any]) -> Action:
         return cls(
             id=key,
-            type=d["type"],
+            type=ActionType(d["type"]),
             operator=d.get("operator", ""),
             at=dt.datetime.fromisoformat(d["at"]),
             unit=d.get("unit"),

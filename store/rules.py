@@ -14,13 +14,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .ledger import Ledger, assigned_cells, assigned_received, assigned_units
-from .model import ANY, PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Action, Event, Material, Unit
+from .model import (
+    ANY,
+    PLAN,
+    PLAN_KINDS,
+    SUMMARY,
+    SUMMARY_KINDS,
+    Action,
+    Event,
+    Material,
+    State,
+    Unit,
+)
 from .reasons import Quarantine
 
 
 @dataclass(frozen=True)
 class CellState:
-    state: str  # one of model.STATES
+    state: State
     count: int = 0  # counted materials (arrived by the moment, not duplicates)
     # The required kinds not arrived by the moment, in `requires` order; under "any", ("any",)
     # while nothing has arrived. Empty when complete and for a cell that is not owed.
@@ -172,7 +183,7 @@ def cell_state(
     arrived = [a for a in arrivals if a <= now]
     if not owed:
         # Files may still land in a cell nobody owes; they are counted, never judged.
-        return CellState("not_required", len(arrived))
+        return CellState(State.NOT_REQUIRED, len(arrived))
     due = deadline(event, column, extension)
     done: dt.datetime | None
     if required:
@@ -188,15 +199,15 @@ def cell_state(
         done = min(arrived) if arrived else None
     n, need = len(arrived), len(required)
     if excused:
-        return CellState("excused", n, lacking, need)
+        return CellState(State.EXCUSED, n, lacking, need)
     if done is not None:
-        return CellState("on_time" if done <= due else "late", n, lacking, need)
+        return CellState(State.ON_TIME if done <= due else State.LATE, n, lacking, need)
     if now > due:
-        return CellState("missing", n, lacking, need)
+        return CellState(State.MISSING, n, lacking, need)
     start = opens(event, column)
     if not arrived and start is not None and now < start:
-        return CellState("future", n, lacking, need)
-    return CellState("due", n, lacking, need)
+        return CellState(State.FUTURE, n, lacking, need)
+    return CellState(State.DUE, n, lacking, need)
 
 
 def _in_force(versions: list[Material], as_of: dt.datetime | None) -> Material | None:
@@ -332,7 +343,7 @@ class Board:
 
     def owing(self, column: str) -> int:
         """How many units owe the column: the whole a share of it is measured against."""
-        return sum(1 for u in self.units if self.cells[(u.id, column)].state != "not_required")
+        return sum(1 for u in self.units if self.cells[(u.id, column)].state != State.NOT_REQUIRED)
 
 
 def board(

@@ -19,7 +19,7 @@ from .config import load_config
 from .db import Store
 from .ingest import Ingestor, display_path
 from .ledger import Ledger, fold
-from .model import KINDS, Action, Event, Material, Reading, Unit, WeekwatchError
+from .model import KINDS, Action, ActionType, Event, Material, Reading, Unit, WeekwatchError
 from .obligations import unused_groups
 from .reading import Reader
 from .reread import Reread, read_with, reread
@@ -163,7 +163,7 @@ class Week:
 
     def _record(
         self,
-        type_: str,
+        type_: ActionType | str,
         *,
         operator: str | None,
         unit: str | None = None,
@@ -179,7 +179,7 @@ class Week:
         at = self.clock().astimezone(self.event.tz)
         action = Action(
             id=f"{at.astimezone(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}",
-            type=type_,
+            type=ActionType(type_),  # an unknown type fails here, not in a later reader
             operator=operator or default_operator(),
             at=at,
             unit=unit,
