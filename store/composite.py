@@ -259,6 +259,7 @@ def record(
             kind=r.kind,
             cell=r.cell,
             quarantine=r.quarantine,
+            until=r.until,
             within=p.within,
             origin=p.origin,
         )

@@ -65,6 +65,12 @@ def normalize(text: str) -> str:
     )
 
 
+def digits_only(units: Iterable[Unit]) -> list[str]:
+    """Ids and aliases of digits alone (a roster's 编号 1–27): they name their unit only as a
+    whole folder or file name, never inside a name, where they are dates (11-09活动照片)."""
+    return [key for u in units for key in (u.id, *u.aliases) if normalize(key).strip().isdigit()]
+
+
 # --- ignored files ------------------------------------------------------------------------------
 
 _IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})

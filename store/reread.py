@@ -118,7 +118,9 @@ def reread(
         if r is None:
             continue
         n += 1
-        after = replace(m, unit=r.unit, kind=r.kind, cell=r.cell, quarantine=r.quarantine)
+        after = replace(
+            m, unit=r.unit, kind=r.kind, cell=r.cell, quarantine=r.quarantine, until=r.until
+        )
         if (after.unit, after.kind, after.cell, after.quarantine) != (
             m.unit,
             m.kind,

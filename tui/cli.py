@@ -233,6 +233,17 @@ def _units(week: Week, args: argparse.Namespace) -> int:
     if args.units_command == "import":
         added, updated = week.import_units(Path(args.file))
         print(f"{added} units added, {updated} updated ({len(week.units())} in the roster)")
+        from weekwatch.store.reading import digits_only
+
+        digits = digits_only(week.units())
+        if digits:
+            shown = ", ".join(digits[:5]) + (", …" if len(digits) > 5 else "")
+            print(
+                f"weekwatch: warning: {len(digits)} ids or aliases are digits alone ({shown}): "
+                "they name a unit only as a whole folder or file name, never inside a name "
+                "(in 11-09活动照片 the 11 is a date); give those units aliases",
+                file=sys.stderr,
+            )
         # A new unit or alias may place what waits, or move what was placed in its name.
         _print_reread(week, week.reread())
     elif args.units_command == "list":
@@ -295,6 +306,8 @@ def _material_line(r: dict) -> str:
     else:
         where = f"{r['unit']} {r['cell']}"
     flags = " late" * r["late"] + " gone" * bool(r.get("gone"))
+    if r.get("until"):
+        flags += f" (until {r['until']})"  # a range: counted for its first day
     if r["duplicate_of"]:
         flags += f" duplicate of {r['duplicate_of']}"
     if r["assigned"]:

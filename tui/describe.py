@@ -167,6 +167,7 @@ def record(p: Placed, board: Board, t: I18n) -> Text:
         ("late", str(p.late)),
         ("duplicate_of", p.duplicate_of or "—"),
         ("quarantine", t.reason(p.quarantine) or "—"),
+        ("until", m.until or "—"),  # a range's last day; the cell is its first
         ("superseded", str(m.superseded)),
         ("gone", str(m.gone)),
     ]
