@@ -39,49 +39,130 @@ PARALLEL_MIN = 2000
 
 
 class NotRegularFile(OSError):
-    """The path is no longer a regular file (a FIFO, a link, a device...): it is not read."""
+    """The path is not a regular file (a FIFO, a link, a device...): it is not read."""
+
+    def __init__(self, kind: str, path: str = "") -> None:
+        super().__init__(errno.EINVAL, f"not a regular file ({kind})", path)
+        self.kind = kind
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # picklable across the pool
+        return (NotRegularFile, (self.kind, str(self.filename or "")))
 
 
-def open_regular(path: str | os.PathLike[str]) -> tuple[int, os.stat_result]:
-    """A read descriptor on a regular file, and its fstat, never following a final link.
+#: What a directory entry that is not a regular file or a folder is, by its lstat mode.
+def special_kind(mode: int) -> str | None:
+    """'symlink', 'fifo', 'socket' or 'device' for such a mode; None for a file or folder."""
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return None
 
-    O_NONBLOCK: opening a FIFO put in the file's place must not wait for a writer (it would
-    hang ingestion under the lock); O_NOFOLLOW: a link swapped in is not followed. The kind
-    is checked on the opened descriptor itself, so no swap after the check can change it.
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+#: O_NONBLOCK: opening a FIFO put in a file's place must not wait for a writer (it would hang
+#: ingestion under the lock); O_NOFOLLOW: a link put in its place is not followed.
+_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def open_dir(inbox: str | os.PathLike[str], rel: str) -> int:
+    """A descriptor on the folder inbox/rel, reached without following any link below the
+    inbox (the inbox itself may be one: a share mounted elsewhere)."""
+    fd = os.open(inbox, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in rel.split("/") if rel else ():
+            sub = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = sub
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def open_regular(name: str, dir_fd: int | None = None) -> tuple[int, os.stat_result]:
+    """A read descriptor on a regular file, and its fstat; nothing else is ever opened.
+
+    The kind is checked on the opened descriptor itself, so no swap after the check matters.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
+            raise NotRegularFile("symlink", name) from None
+        raise
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(errno.EINVAL, "not a regular file", os.fspath(path))
+        kind = special_kind(st.st_mode)
+        if kind is not None or not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(kind or "folder", name)
     except BaseException:
         os.close(fd)
         raise
     return fd, st
 
 
-def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
-    """The file's SHA-256, streamed so that a 5 GB video costs constant memory."""
-    try:
-        fd, _st = open_regular(path)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
-            raise NotRegularFile(errno.ELOOP, "symbolic link", os.fspath(path)) from None
-        raise
-    with open(fd, "rb", buffering=0) as f:
-        if 0 <= size_hint <= CHUNK:
+@dataclass(frozen=True)
+class Hashed:
+    """A file read through one descriptor: its hash and the stamp of exactly those bytes."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    ino: int
+    ctime_ns: int
+
+
+class StillChanging(OSError):
+    """The file was written to while it was read: read it again once it holds still."""
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__(errno.EAGAIN, "still being written", path)
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (StillChanging, (str(self.filename or ""),))
+
+
+def hash_open(fd: int, st: os.stat_result) -> Hashed:
+    """Hash an open regular file to its end; size and stamp come from the same descriptor."""
+    with open(fd, "rb", buffering=0, closefd=False) as f:
+        size = 0
+        if st.st_size <= CHUNK:
             # Most drops are small: one read, no buffer to allocate per file.
-            data = f.read(size_hint + 1)
-            if len(data) <= size_hint:
-                return hashlib.sha256(data).hexdigest()
+            data = f.read(st.st_size + 1)
+            size = len(data)
             h = hashlib.sha256(data)
         else:
             h = hashlib.sha256()
-        buf = bytearray(CHUNK)
-        view = memoryview(buf)
-        while n := f.readinto(buf):
-            h.update(view[:n])
-    return h.hexdigest()
+        if size > st.st_size or st.st_size > CHUNK:
+            buf = bytearray(CHUNK)
+            view = memoryview(buf)
+            while n := f.readinto(buf):
+                h.update(view[:n])
+                size += n
+    after = os.fstat(fd)
+    if (after.st_size, after.st_mtime_ns) != (size, st.st_mtime_ns):
+        # Grown, shrunk or rewritten while read: the bytes hashed are no version of the file.
+        raise StillChanging()
+    return Hashed(h.hexdigest(), size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns)
+
+
+def hash_file(path: str | os.PathLike[str]) -> Hashed:
+    """Open (as open_regular does) and hash one file."""
+    fd, st = open_regular(os.fspath(path))
+    try:
+        return hash_open(fd, st)
+    finally:
+        os.close(fd)
+
+
+def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
+    """The file's SHA-256, streamed so that a 5 GB video costs constant memory."""
+    return hash_file(path).sha256
 
 
 def display_path(path: str) -> str:
@@ -126,17 +207,34 @@ def _watch_parent(parent: int) -> None:
 
 def _hash_and_read(
     items: list[tuple[str, int, dt.datetime]], work: tuple[str, Reader] | None = None
-) -> list[tuple[str | OSError, Reading]]:
+) -> list[tuple[Hashed | OSError, Reading]]:
     work = work or _FORKED
     assert work is not None
     inbox, reader = work
-    out: list[tuple[str | OSError, Reading]] = []
-    for rel, size, arrived in items:
-        try:
-            digest: str | OSError = sha256_of(os.path.join(inbox, rel), size)
-        except OSError as exc:
-            digest = OSError(exc.errno, exc.strerror)  # picklable across the pool
-        out.append((digest, reader.read(rel, arrived)))
+    out: list[tuple[Hashed | OSError, Reading]] = []
+    folder, dir_fd = None, -1  # walk order groups files by folder: one open per folder
+    try:
+        for rel, _size, arrived in items:
+            parent, _, name = rel.rpartition("/")
+            try:
+                if parent != folder:
+                    if dir_fd >= 0:
+                        os.close(dir_fd)
+                    folder, dir_fd = None, -1
+                    dir_fd, folder = open_dir(inbox, parent), parent
+                fd, st = open_regular(name, dir_fd)
+                try:
+                    result: Hashed | OSError = hash_open(fd, st)
+                finally:
+                    os.close(fd)
+            except (NotRegularFile, StillChanging) as exc:
+                result = exc
+            except OSError as exc:
+                result = OSError(exc.errno, exc.strerror)  # picklable across the pool
+            out.append((result, reader.read(rel, arrived)))
+    finally:
+        if dir_fd >= 0:
+            os.close(dir_fd)
     return out
 
 
@@ -160,56 +258,113 @@ def _mtime(f: Found) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Found:
-    """A file seen under the inbox: where, how big, when last written."""
+    """An entry seen under the inbox: where, how big, when last written, which inode.
+
+    `kind` is "file" for a regular file (the only kind ever opened), "symlink", "fifo",
+    "socket" or "device" for what is listed in quarantine unopened, and "folder" for a folder
+    that cannot be read.
+    """
 
     relpath: str
     size: int
     mtime_ns: int
+    ino: int = 0
+    ctime_ns: int = 0
+    kind: str = "file"
 
     @property
     def mtime(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.mtime_ns / 1e9, dt.UTC)
 
+    @classmethod
+    def of(cls, relpath: str, st: os.stat_result, kind: str = "file") -> Found:
+        return cls(relpath, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns, kind)
+
+
+_DENIED = (errno.EACCES, errno.EPERM)
+
 
 def walk(inbox: Path, sub: str = "", unreadable: list[str] | None = None) -> Iterator[Found]:
-    """Every regular, non-ignored file under inbox/ (or one folder of it), in no set order.
+    """Every non-ignored entry under inbox/ (or one folder of it) but folders, in no set order.
 
-    Folders that cannot be listed are skipped and named in `unreadable`.
+    No link is ever followed: a link is listed as one (kind "symlink"), as are FIFOs, sockets
+    and device nodes. A folder that cannot be read for its permissions is listed (kind
+    "folder"); every folder that went unlisted (unreadable, or removed mid-walk) is named in
+    `unreadable`, so its files are not taken for gone.
     """
-    stack = [sub]
-    while stack:
-        rel = stack.pop()
+    stack: list[tuple[str, os.stat_result | None]] = [(sub, None)]
+    if sub:
         try:
-            entries = list(os.scandir(os.path.join(inbox, rel) if rel else inbox))
+            st = os.lstat(os.path.join(inbox, sub))
         except OSError:
+            st = None
+        stack = [(sub, st)]
+    while stack:
+        rel, dst = stack.pop()
+        try:
+            fd = open_dir(inbox, rel)
+        except OSError as exc:
             # Removed or unreadable mid-walk: the next rescan sees it again. Its files are
             # not gone for that, so the caller must know which folders went unseen.
             if unreadable is not None:
                 unreadable.append(rel)
+            if rel and dst is not None and exc.errno in _DENIED:
+                yield Found.of(rel, dst, "folder")
             continue
-        for entry in entries:
-            relpath = f"{rel}/{entry.name}" if rel else entry.name
-            if is_ignored(relpath):
-                continue
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(relpath)
-                elif entry.is_file():
-                    st = entry.stat()
-                    yield Found(relpath, st.st_size, st.st_mtime_ns)
-            except OSError:
-                continue
+        try:
+            listed = []
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    relpath = f"{rel}/{entry.name}" if rel else entry.name
+                    if is_ignored(relpath):
+                        continue
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue  # gone since it was listed
+                    listed.append((relpath, st))
+        except OSError:
+            if unreadable is not None:
+                unreadable.append(rel)
+            continue
+        finally:
+            os.close(fd)
+        for relpath, st in listed:
+            if stat.S_ISDIR(st.st_mode):
+                stack.append((relpath, st))
+            elif stat.S_ISREG(st.st_mode):
+                yield Found.of(relpath, st)
+            else:
+                yield Found.of(relpath, st, special_kind(st.st_mode) or "device")
 
 
 def stat_one(inbox: Path, relpath: str) -> Found | None:
-    """The file as it is now, or None if it is not a regular file (gone, a folder)."""
+    """The entry as it is now (a link not followed), or None if gone or a folder."""
     try:
-        st = os.stat(os.path.join(inbox, relpath))
+        st = os.lstat(os.path.join(inbox, relpath))
     except OSError:
         return None
-    if not (st.st_mode & 0o170000 == 0o100000):
+    if stat.S_ISDIR(st.st_mode):
         return None
-    return Found(relpath, st.st_size, st.st_mtime_ns)
+    if stat.S_ISREG(st.st_mode):
+        return Found.of(relpath, st)
+    return Found.of(relpath, st, special_kind(st.st_mode) or "device")
+
+
+def _stamp(m: Material | Found) -> tuple[int, int, int, int]:
+    return (m.size, m.mtime_ns, m.ino, m.ctime_ns)
+
+
+#: Quarantine codes of records made without reading the file, by the kind of entry.
+_UNOPENED = {
+    "symlink": Code.SYMLINK,
+    "fifo": Code.FIFO,
+    "socket": Code.SOCKET,
+    "device": Code.DEVICE,
+    "folder": Code.FOLDER_UNREADABLE,
+}
+#: Records tried again at every scan whatever their stamp: the next try may succeed.
+_RETRIED = frozenset({Code.UNREADABLE, Code.FOLDER_UNREADABLE})
 
 
 @dataclass
@@ -219,6 +374,8 @@ class Batch:
     added: list[Material] = field(default_factory=list)  # new files and new content
     gone: list[Material] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that could not be read this time
+    #: Files written to while they were read: not recorded, read again once they hold still.
+    unsettled: list[str] = field(default_factory=list)
     startup: bool = False  # the watcher's first scan: what came while nothing watched
 
     @property
@@ -266,11 +423,19 @@ class Ingestor:
         composed: list[Found] = []
         for f in found:
             seen.add(f.relpath)
+            old = known.get(f.relpath)
+            if f.kind != "file":
+                self._unopened(f, old, arrived, writes, batch)
+                continue
             if composite.is_composite(self.inbox, f.relpath):
                 composed.append(f)
                 continue
-            old = known.get(f.relpath)
-            if old is None or old.gone or (old.size, old.mtime_ns) != (f.size, f.mtime_ns):
+            if (
+                old is None
+                or old.gone
+                or _stamp(old) != _stamp(f)
+                or (old.quarantine is not None and old.quarantine.code in _RETRIED)
+            ):
                 todo.append((f, old))
         arrivals = [arrived(f).astimezone(self.event.tz) for f, _ in todo]
         # A rewritten file is read as of its first version's arrival: the corrected copy of a
@@ -280,17 +445,39 @@ class Ingestor:
             min(at, firsts.get(f.relpath, at)) for (f, _), at in zip(todo, arrivals, strict=True)
         ]
         results = self._read_all(todo, readings)
-        for (f, old), at, (digest, reading) in zip(todo, arrivals, results, strict=True):
-            if isinstance(digest, OSError):
-                batch.errors.append(f"{display_path(f.relpath)}: {digest.strerror or digest}")
+        for (f, old), at, (read, reading) in zip(todo, arrivals, results, strict=True):
+            shown = display_path(f.relpath)
+            if isinstance(read, NotRegularFile):  # swapped for a FIFO, a link... once listed
+                now = stat_one(self.inbox, f.relpath)
+                if now is not None and now.kind != "file":
+                    self._unopened(now, old, arrived, writes, batch)
                 continue
-            if old is not None and old.sha256 == digest:
+            if isinstance(read, StillChanging):
+                batch.errors.append(f"{shown}: still being written; read again once it settles")
+                batch.unsettled.append(f.relpath)
+                continue
+            if isinstance(read, OSError):
+                if read.errno == errno.ENOENT:
+                    continue  # removed since it was listed: the next scan marks it gone
+                detail = read.strerror or str(read)
+                batch.errors.append(f"{shown}: {detail}")
+                if read.errno in _DENIED:
+                    q = Quarantine.of(Code.UNREADABLE, detail=detail)
+                    self._keep(self._unread(f, old, at, q), old, writes, batch)
+                continue
+            stamp = {"size": read.size, "mtime_ns": read.mtime_ns, "ino": read.ino}
+            stamp["ctime_ns"] = read.ctime_ns
+            f = replace(f, **stamp)
+            if old is not None and old.sha256 == read.sha256:
                 # Same content touched or put back: the record stays, the stamp follows.
-                writes.append(replace(old, mtime_ns=f.mtime_ns, gone=False))
+                writes.append(replace(old, **stamp, gone=False))
                 continue
-            if old is not None:
+            if old is not None and old.sha256:
                 writes.append(replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True))
-            writes.append(self._record(f, digest, at, reading))
+            elif old is not None:
+                # Recorded unread (no permission, a link...): now read, it keeps its arrival.
+                at = min(at, old.received_at)
+            writes.append(self._record(f, read.sha256, at, reading))
             batch.added.append(writes[-1])
         if composed:
             self._composites(composed, arrived, known, seen, batch, writes)
@@ -375,6 +562,60 @@ class Ingestor:
         batch.added += added
         batch.gone += gone
 
+    def _unopened(
+        self,
+        f: Found,
+        old: Material | None,
+        arrived: Callable[[Found], dt.datetime],
+        writes: list[Material],
+        batch: Batch,
+    ) -> None:
+        """A link, FIFO, socket, device node or unreadable folder: listed, never opened."""
+        if old is not None and not old.gone and not old.sha256 and _stamp(old) == _stamp(f):
+            return  # listed already, unchanged
+        args: dict[str, str] = {}
+        if f.kind == "symlink":
+            try:
+                args["target"] = display_path(os.readlink(os.path.join(self.inbox, f.relpath)))
+            except OSError:
+                args["target"] = "?"
+        elif f.kind == "folder":
+            args["detail"] = os.strerror(errno.EACCES)
+        q = Quarantine.of(_UNOPENED[f.kind], **args)
+        at = arrived(f).astimezone(self.event.tz)
+        if old is not None and old.sha256 and not old.gone:
+            # A file replaced by a link (or a FIFO): the file's record is kept as a version.
+            writes.append(replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True))
+            old = None
+        self._keep(self._unread(f, old, at, q), None, writes, batch)
+
+    def _unread(self, f: Found, old: Material | None, at: dt.datetime, q: Quarantine) -> Material:
+        """The record of an entry that was not read: no hash, in quarantine with its reason."""
+        if old is not None and not old.sha256:
+            at = min(at, old.received_at)  # still the same unread entry: its first arrival
+        return Material(
+            key=f.relpath,
+            path=f.relpath,
+            sha256="",
+            size=f.size,
+            mtime_ns=f.mtime_ns,
+            received_at=at,
+            unit=None,
+            kind="report",
+            cell=None,
+            quarantine=q,
+            ino=f.ino,
+            ctime_ns=f.ctime_ns,
+        )
+
+    @staticmethod
+    def _keep(m: Material, old: Material | None, writes: list[Material], batch: Batch) -> None:
+        """Write `m` unless the very same record is there already (tried again, same result)."""
+        if old is not None and old == m:
+            return
+        writes.append(m)
+        batch.added.append(m)
+
     def _record(self, f: Found, digest: str, arrived: dt.datetime, reading: Reading) -> Material:
         quarantine = reading.quarantine
         if f.size == 0:
@@ -391,6 +632,8 @@ class Ingestor:
             cell=reading.cell,
             quarantine=quarantine,
             until=reading.until,
+            ino=f.ino,
+            ctime_ns=f.ctime_ns,
         )
 
     def scan(self) -> Batch:

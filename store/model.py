@@ -239,6 +239,10 @@ class Material:
     #: What the holding file says about it: the holder's size, an e-mail's sender, subject, date.
     origin: dict[str, Any] = field(default_factory=dict, compare=False)
     until: str | None = None  # a range's last day, as the reading rules found it
+    #: The file's inode and status-change time when read: with size and mtime, what
+    #: "unchanged" means (a file replaced by another of the same size and mtime is re-read).
+    ino: int = 0
+    ctime_ns: int = 0
 
     @property
     def container(self) -> str:
@@ -267,6 +271,8 @@ class Material:
             "quarantine": self.quarantine.to_json() if self.quarantine else None,
             "superseded": self.superseded,
             "gone": self.gone,
+            "ino": self.ino,
+            "ctime_ns": self.ctime_ns,
         }
 
     @classmethod
@@ -287,6 +293,8 @@ class Material:
             within=tuple(d["within"]) if "within" in d else (),
             origin=d.get("origin") or {},
             until=d.get("until"),
+            ino=d.get("ino", 0),
+            ctime_ns=d.get("ctime_ns", 0),
         )
 
 

@@ -61,6 +61,24 @@ class Code(StrEnum):
     )
     # -- files (store/ingest.py)
     EMPTY = "empty", "空文件（0 字节）", "empty file (0 bytes)"
+    SYMLINK = (
+        "symlink",
+        "符号链接（指向 {target}）：不跟随；请放入文件本身",
+        "symbolic link (to {target}): not followed; drop the file itself",
+    )
+    FIFO = "fifo", "命名管道（FIFO）：不是文件，未打开", "a FIFO (named pipe): not opened"
+    SOCKET = "socket", "套接字：不是文件，未打开", "a socket, not a file: not opened"
+    DEVICE = "device", "设备文件：不是普通文件，未打开", "a device node, not a file: not opened"
+    UNREADABLE = (
+        "unreadable",
+        "无法读取（{detail}）：每次扫描都会重试，可读后自动归位",
+        "cannot be read ({detail}): tried again at every scan, placed once readable",
+    )
+    FOLDER_UNREADABLE = (
+        "folder_unreadable",
+        "文件夹无法读取（{detail}）：其中的文件未列出，每次扫描都会重试",
+        "folder cannot be read ({detail}): its files are not listed; tried again at every scan",
+    )
     # -- zips and e-mails (store/bundle.py, store/composite.py, store/mail.py)
     ARCHIVE_UNSUPPORTED = (
         "archive_unsupported",

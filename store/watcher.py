@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -133,21 +134,22 @@ class Watcher:
             if rel.startswith("..") or is_ignored(rel):
                 continue
             full = os.path.join(self.inbox, rel)
-            if os.path.isdir(full):
-                # A folder moved in arrives as one event; its files are news too.
+            try:
+                mode: int | None = os.lstat(full).st_mode
+            except OSError:
+                mode = None
+            if mode is not None and stat.S_ISDIR(mode):
+                # A folder moved in arrives as one event; its files are news too. A link to
+                # a folder is not one: it is listed as a link, never followed.
                 for f in walk(self.inbox, rel):
                     self._pending.setdefault(f.relpath, _Pending(now, None, time.monotonic()))
-            elif os.path.lexists(full):
+            elif mode is not None:
                 self._pending.setdefault(rel, _Pending(now, None, time.monotonic()))
             else:
                 # Gone, or a name the event layer could not spell (not UTF-8): let the
                 # parent folder's files speak for themselves.
                 parent = os.path.dirname(rel)
-                for f in (
-                    walk(self.inbox, parent)
-                    if os.path.isdir(os.path.join(self.inbox, parent))
-                    else ()
-                ):
+                for f in walk(self.inbox, parent):
                     if os.path.dirname(f.relpath) == parent:
                         self._pending.setdefault(f.relpath, _Pending(now, None, time.monotonic()))
                 self._mark_gone(rel)
@@ -168,7 +170,10 @@ class Watcher:
                 del self._pending[rel]
         if ready:
             seen = dict((f.relpath, at) for f, at in ready)
-            self._emit(self.ingestor.ingest([f for f, _ in ready], lambda f: seen[f.relpath]))
+            batch = self.ingestor.ingest([f for f, _ in ready], lambda f: seen[f.relpath])
+            for rel in batch.unsettled:  # written to while read: wait for it to settle again
+                self._pending.setdefault(rel, _Pending(seen[rel], None, time.monotonic()))
+            self._emit(batch)
 
     def _mark_gone(self, rel: str) -> None:
         self._pending.pop(rel, None)

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from weekwatch.fixtures.testweek import at, drop
+from weekwatch.store import ingest
 from weekwatch.store.ingest import sha256_of
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
@@ -105,14 +106,14 @@ def test_hash_streams_any_size(tmp_path, size):
 def test_a_folder_that_cannot_be_listed_costs_no_records(filled, monkeypatch):
     week = Week(filled)
     week.ingestor().scan()
-    real = os.scandir
+    real = ingest.open_dir
 
-    def flaky(path):  # a share that drops one folder for a moment
-        if str(path).endswith("舞钢市"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real(path)
+    def flaky(inbox, rel):  # a share that drops one folder for a moment
+        if rel == "舞钢市":
+            raise FileNotFoundError(2, "No such file or directory", rel)
+        return real(inbox, rel)
 
-    monkeypatch.setattr(os, "scandir", flaky)
+    monkeypatch.setattr(ingest, "open_dir", flaky)
     batch = week.ingestor().scan()
     assert batch.gone == [] and batch.errors == ["舞钢市/: cannot list this folder"]
     assert not any(m.gone for m in week.store.materials())
