@@ -41,6 +41,12 @@ READ_CODES = frozenset(
 FILE_CODES = frozenset(
     {
         Code.EMPTY,
+        Code.SYMLINK,
+        Code.FIFO,
+        Code.SOCKET,
+        Code.DEVICE,
+        Code.UNREADABLE,
+        Code.FOLDER_UNREADABLE,
         Code.ARCHIVE_UNSUPPORTED,
         Code.ZIP_UNREADABLE,
         Code.ZIP_CORRUPT,
