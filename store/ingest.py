@@ -465,12 +465,21 @@ class Ingestor:
                     q = Quarantine.of(Code.UNREADABLE, detail=detail)
                     self._keep(self._unread(f, old, at, q), old, writes, batch)
                 continue
-            stamp = {"size": read.size, "mtime_ns": read.mtime_ns, "ino": read.ino}
-            stamp["ctime_ns"] = read.ctime_ns
-            f = replace(f, **stamp)
+            f = replace(
+                f, size=read.size, mtime_ns=read.mtime_ns, ino=read.ino, ctime_ns=read.ctime_ns
+            )
             if old is not None and old.sha256 == read.sha256:
                 # Same content touched or put back: the record stays, the stamp follows.
-                writes.append(replace(old, **stamp, gone=False))
+                writes.append(
+                    replace(
+                        old,
+                        size=f.size,
+                        mtime_ns=f.mtime_ns,
+                        ino=f.ino,
+                        ctime_ns=f.ctime_ns,
+                        gone=False,
+                    )
+                )
                 continue
             if old is not None and old.sha256:
                 writes.append(replace(old, key=f"{old.path}@{old.sha256[:16]}", superseded=True))
@@ -490,7 +499,7 @@ class Ingestor:
 
     def _read_all(
         self, todo: list[tuple[Found, Material | None]], arrivals: list[dt.datetime]
-    ) -> Iterator[tuple[str | OSError, Reading]]:
+    ) -> Iterator[tuple[Hashed | OSError, Reading]]:
         """Hash and read every file, in order; on both cores when there are many."""
         items = [(f.relpath, f.size, at) for (f, _), at in zip(todo, arrivals, strict=True)]
         global _FORKED
