@@ -13,6 +13,8 @@ import sys
 import pytest
 
 from weekwatch.fixtures.testweek import at, drop
+from weekwatch.store.ledger import fold
+from weekwatch.store.model import Action, WeekwatchError
 from weekwatch.store.week import Week
 from weekwatch.tui.cli import run
 
@@ -298,3 +300,60 @@ def test_undo_takes_a_unique_prefix_of_an_action_id(ws, capsys):
     assert r.returncode == 2 and "names 3 actions" in r.stderr
     r = cli(ws, "undo", "zzzz")
     assert r.returncode == 2 and "no action" in r.stderr
+
+
+# --- the ledger: one placing decision in force per file -------------------------------------
+
+
+def _act(i: int, type_: str, unit: str | None = None, **data) -> Action:
+    return Action(f"2024051{i}T000000-{i:08x}", type_, "op", at(14, 8, i), unit, None, data)
+
+
+@pytest.mark.parametrize(
+    ("log", "assigned", "dismissed"),
+    [
+        # a later decision on the same file replaces the earlier
+        ([("assign", "wugang", {}), ("assign", "pzy", {})], "pzy", False),
+        ([("assign", "wugang", {}), ("dismiss", None, {"reason": "空白"})], None, True),
+        ([("dismiss", None, {"reason": "空白"}), ("assign", "pzy", {})], "pzy", False),
+        # undoing the later puts the earlier back in force
+        (
+            [("assign", "wugang", {}), ("assign", "pzy", {}), ("undo", None, {"n": 2})],
+            "wugang",
+            False,
+        ),
+        (
+            [("assign", "wugang", {}), ("dismiss", None, {}), ("undo", None, {"n": 2})],
+            "wugang",
+            False,
+        ),
+        ([("dismiss", None, {}), ("undo", None, {"n": 1})], None, False),
+    ],
+)
+def test_one_placing_decision_is_in_force_per_file(log, assigned, dismissed):
+    actions = []
+    for i, (type_, unit, data) in enumerate(log, start=1):
+        if type_ == "undo":
+            data = {"target": actions[data["n"] - 1].id}
+        else:
+            data = {"path": "a.docx", **data}
+        actions.append(_act(i, type_, unit, **data))
+    ledger = fold(actions)
+    got = ledger.assignments.get("a.docx")
+    assert (got.unit if got else None) == assigned
+    assert ("a.docx" in ledger.dismissals) == dismissed
+    # Every placing action but the one in force is either undone or replaced.
+    placing = [a for a in actions if a.type in ("assign", "dismiss")]
+    assert sum(ledger.in_force(a.id) for a in placing) == (assigned is not None or dismissed)
+
+
+def test_action_ids_by_prefix_of_the_id_or_of_its_tail():
+    a, b = _act(1, "note", "wugang", text="x"), _act(2, "note", "wugang", text="y")
+    ledger = fold([a, b])
+    assert ledger.find(a.id) == a
+    assert ledger.find(b.id[:8]) == b  # 20240512… is b's alone
+    assert ledger.find("00000001") == a  # the tail after the dash
+    with pytest.raises(WeekwatchError, match="names 2 actions"):
+        ledger.find("2024051")
+    with pytest.raises(WeekwatchError, match="no action"):
+        ledger.find("")
