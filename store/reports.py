@@ -25,13 +25,13 @@ def material_json(p: Placed) -> dict[str, Any]:
         # The English text for people and scripts that read it; the code for scripts that decide.
         "quarantine": p.quarantine.text("en") if p.quarantine else None,
         "quarantine_code": p.quarantine.code.value if p.quarantine else None,
-        "first_received_at": p.versions[0].received_at.isoformat() if p.versions else None,
+        "first_received_at": p.history[0].received_at.isoformat(),
         "judged_at": p.judged_at.isoformat(),
         "credits": [{"unit": c.unit, "cell": c.cell, "late": c.late} for c in p.credits],
         "assigned": p.assigned,
         "versions": [
             {"sha256": v.sha256, "size": v.size, "received_at": v.received_at.isoformat()}
-            for v in p.versions
+            for v in p.history
         ],
     }
     if p.superseded:

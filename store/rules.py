@@ -12,6 +12,7 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .ledger import Ledger, assigned_cells, assigned_received, assigned_units
 from .model import (
@@ -49,9 +50,10 @@ class CellState:
         return 0 < self.have < self.need
 
 
-@dataclass(frozen=True)
-class Credit:
-    """One (unit, cell) a material counts toward: a joint file or a two-day file has several."""
+class Credit(NamedTuple):
+    """One (unit, cell) a material counts toward: a joint file or a two-day file has several.
+
+    A named tuple, not a dataclass: a board makes one per file, tens of thousands a judging."""
 
     unit: str
     cell: str
@@ -59,9 +61,12 @@ class Credit:
     duplicate_of: str | None  # path of the unit's earlier copy, if this one is a duplicate
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A material as it counts: the reading, overridden by any assignment, judged."""
+class Placed(NamedTuple):
+    """A material as it counts: the reading, overridden by any assignment, judged.
+
+    Immutable like a frozen dataclass, but a named tuple: every board makes one per file, and
+    a frozen dataclass of this many fields costs three times as much to build.
+    """
 
     material: Material
     unit: str | None
@@ -77,7 +82,12 @@ class Placed:
     superseded: bool = False  # a version replaced by a later one at the moment judged
     dismissed: str | None = None  # the operator's reason: not a material at all
     assigned: bool = False  # placed by an operator, not by the reading rules
-    versions: tuple[Material, ...] = ()  # every version of its path by then, oldest first
+    versions: tuple[Material, ...] = ()  # every version of its path by then, if several
+
+    @property
+    def history(self) -> tuple[Material, ...]:
+        """Every version of its path by then, oldest first (just itself, for most files)."""
+        return self.versions or (self.material,)
 
     @property
     def counted(self) -> bool:
@@ -240,73 +250,110 @@ def place(
     file out; duplicates are found per unit by content, the earliest copy (ties broken by
     path) being the original.
     """
+    everything = materials if isinstance(materials, list) else list(materials)
+    mats = [m for m in everything if as_of is None or m.received_at <= as_of]
+    mats.sort(key=lambda m: (m.received_at, m.path))  # the store's order already: cheap
     by_path: dict[str, list[Material]] = {}
-    for m in materials:
+    for m in mats:
         by_path.setdefault(m.path, []).append(m)
-    rows: list[tuple[dt.datetime, Material, list[Material], bool]] = []
-    for every in by_path.values():
-        live = _in_force(every, as_of)
-        versions = sorted(
-            (m for m in every if as_of is None or m.received_at <= as_of),
-            key=lambda m: m.received_at,
-        )
-        if versions:
-            first = versions[0].received_at
-            rows.extend((first, m, versions, m is not live) for m in versions)
-    rows.sort(key=lambda r: (r[0], r[1].path, r[1].received_at))
+    rewritten = {m.path for m in mats if m.superseded}
+    rows: Iterable[tuple[dt.datetime, Material, tuple[Material, ...], bool]]
+    if not rewritten and len(by_path) == len(mats):
+        # Nearly always: no file has several versions, each is judged by its own arrival.
+        # A generator, and no tuple of versions: a board builds no more objects than it keeps.
+        rows = ((m.received_at, m, (), False) for m in mats)
+    else:
+        # Which version is in force depends on all of them, those after the moment too.
+        every: dict[str, list[Material]] = {}
+        for m in everything:
+            if m.path in rewritten:
+                every.setdefault(m.path, []).append(m)
+        live = {path: _in_force(versions, as_of) for path, versions in every.items()}
+        listed: list[tuple[dt.datetime, Material, tuple[Material, ...], bool]] = []
+        for m in mats:
+            versions = tuple(by_path[m.path]) if len(by_path[m.path]) > 1 else ()
+            superseded = m is not live[m.path] if m.path in live else m.superseded
+            first = versions[0].received_at if versions else m.received_at
+            listed.append((first, m, versions, superseded))
+        listed.sort(key=lambda r: (r[0], r[1].path, r[1].received_at))
+        rows = listed
 
     originals: dict[tuple[str, str], str] = {}
+    dues: dict[tuple[str, str], dt.datetime] = {}
+    extensions = ledger.extensions
     placed: list[Placed] = []
+    assignments, dismissals = ledger.assignments, ledger.dismissals
     for first, m, versions, superseded in rows:
-        unit, kind, quarantine = m.unit, m.kind, m.quarantine
-        units: tuple[str, ...] = (m.unit,) if m.unit else ()
-        cells: tuple[str, ...] = (m.cell,) if m.cell else ()
+        unit, kind, quarantine, cell, path = m.unit, m.kind, m.quarantine, m.cell, m.path
         arrived = first
-        assigned = None if superseded else ledger.assignments.get(m.path)
-        dismissed = None if superseded else ledger.dismissals.get(m.path)
-        if m.within and not superseded:
-            # Assigning (or dismissing) a whole e-mail or zip does so to everything inside it.
-            if assigned is None:
-                assigned = _held_by(ledger.assignments, m.within)
-            if dismissed is None:
-                dismissed = _held_by(ledger.dismissals, m.within)
+        assigned = dismissed = None
+        if not superseded:
+            assigned, dismissed = assignments.get(path), dismissals.get(path)
+            if m.within:
+                # Assigning (or dismissing) a whole e-mail or zip does so to everything in it.
+                assigned = assigned or _held_by(assignments, m.within)
+                dismissed = dismissed or _held_by(dismissals, m.within)
+        units: tuple[str, ...] = ()
+        cells: tuple[str, ...] = ()
         if assigned is not None:
-            d = assigned.data
-            kind = d.get("kind") or kind
+            kind = assigned.data.get("kind") or kind
             units = assigned_units(assigned)
-            cells = assigned_cells(assigned) or tuple(
-                c for c in (cell_for_kind(kind, m.cell),) if c
-            )
+            cells = assigned_cells(assigned) or tuple(c for c in (cell_for_kind(kind, cell),) if c)
             unit = units[0] if units else None
+            cell = cells[0] if cells else None
             quarantine = None
             arrived = assigned_received(assigned) or first
-        credits: list[Credit] = []
-        if quarantine is None and not superseded and dismissed is None:
+        credits: tuple[Credit, ...] = ()
+        late, dup = False, None
+        if quarantine is not None or superseded or dismissed is not None:
+            pass
+        elif len(units) <= 1 and len(cells) <= 1:
+            # One unit, one cell: what the reading rules give every file they place.
+            if unit is not None and cell is not None:
+                first_copy = originals.setdefault((unit, m.sha256), path)
+                dup = None if first_copy == path else first_copy
+                key = (unit, cell)
+                due = dues.get(key)
+                if due is None:
+                    due = dues[key] = deadline(event, cell, extensions.get(key))
+                late = arrived > due
+                credits = (Credit(unit, cell, late, dup),)
+        else:
+            made: list[Credit] = []
             for u in units:
-                first_copy = originals.setdefault((u, m.sha256), m.path)
-                dup = None if first_copy == m.path else first_copy
+                first_copy = originals.setdefault((u, m.sha256), path)
+                copy_of = None if first_copy == path else first_copy
+                if not made:
+                    dup = copy_of
                 for c in cells:
-                    due = deadline(event, c, ledger.extensions.get((u, c)))
-                    credits.append(Credit(u, c, arrived > due, dup))
+                    key = (u, c)
+                    due = dues.get(key)
+                    if due is None:
+                        due = dues[key] = deadline(event, c, extensions.get(key))
+                    is_late = arrived > due
+                    late = late or is_late
+                    made.append(Credit(u, c, is_late, copy_of))
+            credits = tuple(made)
         placed.append(
             Placed(
                 m,
                 unit,
-                cells[0] if cells else None,
+                cell,
                 kind,
                 quarantine,
-                any(c.late for c in credits),
-                credits[0].duplicate_of if credits else None,
-                arrived=arrived,
-                credits=tuple(credits),
-                superseded=superseded,
-                dismissed=(dismissed.data.get("reason") or "") if dismissed else None,
-                assigned=assigned is not None,
-                versions=tuple(versions),
+                late,
+                dup,
+                arrived,
+                credits,
+                superseded,
+                (dismissed.data.get("reason") or "") if dismissed else None,
+                assigned is not None,
+                versions,
             )
         )
-    # Listed as they came: each version by its own arrival.
-    placed.sort(key=lambda p: (p.material.received_at, p.material.path))
+    if rewritten or len(by_path) != len(mats):
+        # Listed as they came: each version by its own arrival (the order of `mats`).
+        placed.sort(key=lambda p: (p.material.received_at, p.material.path))
     return placed
 
 
