@@ -22,10 +22,13 @@ FIRST_CHUNK = 120  # rows added at once: more than a tall screen shows
 CHUNK = 400
 
 
-def state_text(state: str, count: int, *, today: bool = False) -> Text:
-    """A cell as the grid shows it: symbol (+count), coloured by state, bold in today's column."""
+def state_text(
+    state: str, count: int, have: int = 0, need: int = 0, *, today: bool = False
+) -> Text:
+    """A cell as the grid shows it: symbol (+count, or `1/2` of the required kinds when half
+    sent), coloured by state, bold in today's column."""
     style = STYLE[state] + (" bold" if today else "")
-    return Text(cell_text(state, count), style=style, justify="center")
+    return Text(cell_text(state, count, have, need), style=style, justify="center")
 
 
 def name_text(name: str, width: int, marked: bool = False) -> Text:
@@ -49,7 +52,8 @@ class GridColumn:
 class GridRow:
     key: str
     name: str
-    cells: tuple[tuple[str, int], ...]  # (state, count) per column, in column order
+    # (state, count, have, need) per column, in column order: `have` of `need` required kinds
+    cells: tuple[tuple[str, int, int, int], ...]
     marked: bool = False
 
 
@@ -80,7 +84,7 @@ class Grid(DataTable[Text]):
         self.name_width = name_width
         self.grid_columns: tuple[GridColumn, ...] = ()
         self.row_keys: list[str] = []
-        self._shown: dict[tuple[str, str], tuple[str, int]] = {}
+        self._shown: dict[tuple[str, str], tuple[str, int, int, int]] = {}
         self._names: dict[str, tuple[str, bool]] = {}
         self._flashing: set[tuple[str, str]] = set()
         self._pending: dict[str, GridRow] = {}
@@ -162,11 +166,11 @@ class Grid(DataTable[Text]):
             if self._names.get(r.key) != (r.name, r.marked):
                 self._set(r.key, NAME, self._name_cell(r))
                 changed += 1
-            for c, (state, count) in zip(self.grid_columns, r.cells, strict=True):
-                if self._shown.get((r.key, c.key)) != (state, count):
-                    self._shown[(r.key, c.key)] = (state, count)
+            for c, shown in zip(self.grid_columns, r.cells, strict=True):
+                if self._shown.get((r.key, c.key)) != shown:
+                    self._shown[(r.key, c.key)] = shown
                     if (r.key, c.key) not in self._flashing:
-                        self._set(r.key, c.key, state_text(state, count, today=c.today))
+                        self._set(r.key, c.key, state_text(*shown, today=c.today))
                     changed += 1
         for state in TOTAL_STATES:
             for c, cell in zip(self.grid_columns, self._totals_cells(totals, state), strict=True):
@@ -180,9 +184,9 @@ class Grid(DataTable[Text]):
 
     def _cells(self, r: GridRow) -> list[Text]:
         out = []
-        for c, (state, count) in zip(self.grid_columns, r.cells, strict=True):
-            self._shown[(r.key, c.key)] = (state, count)
-            out.append(state_text(state, count, today=c.today))
+        for c, shown in zip(self.grid_columns, r.cells, strict=True):
+            self._shown[(r.key, c.key)] = shown
+            out.append(state_text(*shown, today=c.today))
         return out
 
     def _totals_label(self, i: int) -> Text:

@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from weekwatch.store.ledger import Ledger
-from weekwatch.store.rules import Board
+from weekwatch.store.rules import Board, CellState
 from weekwatch.store.week import Week
 from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow
 from weekwatch.widgets.header import HeaderView, WeekHeader
@@ -201,7 +201,7 @@ class DashboardScreen(Screen[None]):
             GridRow(
                 uid,
                 names[uid],
-                tuple((board.cells[(uid, c)].state, board.cells[(uid, c)].count) for c in cols),
+                tuple(_shown(board.cells[(uid, c)]) for c in cols),
                 uid in self.marked,
             )
             for uid in view.row_order(board, self.filter, self.sort)
@@ -374,3 +374,8 @@ class DashboardScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_bindings()
+
+
+def _shown(cell: CellState) -> tuple[str, int, int, int]:
+    """What the grid draws of a cell: its state, count, and how many required kinds it has."""
+    return (cell.state, cell.count, cell.have, cell.need)
