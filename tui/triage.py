@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from weekwatch.store.config import parse_column
+from weekwatch.store.config import parse_column, parse_moment
 from weekwatch.store.model import KINDS, WeekwatchError
 
 from . import view
@@ -275,7 +275,9 @@ class Triage:
         app.post_message(ScanDone(len(batch.added), len(batch.gone)))
 
     def quarantine(self) -> None:
-        screen = localized(QuarantineScreen, self.t)(self.t, self.week.event.tz, self.assign)
+        screen = localized(QuarantineScreen, self.t)(
+            self.t, self.week.event.tz, self.assign, self.dismiss
+        )
         self.screen.app.push_screen(screen)
         board = self.screen.board
         if board is not None:
@@ -294,6 +296,8 @@ class Triage:
             fields = [
                 Field("cell", self.t("assign.cell"), (placed.cell if placed else "") or ""),
                 Field("kind", self.t("assign.kind"), placed.kind if placed else "", required=False),
+                Field("received", self.t("assign.received"), required=False, skip=True),
+                Field("reason", self.t("assign.reason"), required=False, skip=True),
             ]
 
             def then(v: dict[str, str]) -> None:
@@ -302,7 +306,17 @@ class Triage:
                     kind = v["kind"].strip() or None
                     if kind is not None and kind not in KINDS:
                         raise WeekwatchError(f"unknown kind {kind!r}: {', '.join(KINDS)}")
-                    self.week.assign(path, uid, col, kind, operator=operator)
+                    text = v["received"].strip()
+                    received = parse_moment(text, event.tz) if text else None
+                    self.week.assign(
+                        path,
+                        uid,
+                        col,
+                        kind,
+                        operator=operator,
+                        received=received,
+                        reason=v["reason"].strip() or None,
+                    )
                     return self.t("msg.assigned", path=path, who=self._who([uid], col))
 
                 self._act(do)
@@ -310,6 +324,22 @@ class Triage:
             self._form(self.t("assign.title", path=path), fields, then)
 
         self._pick_unit(picked)
+
+    def dismiss(self, path: str) -> None:
+        """Take a file out of quarantine: it is not a material (undoable with `u`)."""
+        if not self._writable():
+            return
+        operator = self.screen.operator
+
+        def then(v: dict[str, str]) -> None:
+            def do() -> str:
+                self.week.dismiss(path, v["reason"], operator=operator)
+                return self.t("msg.dismissed", path=path)
+
+            self._act(do)
+
+        title = self.t("dismiss.title", path=path)
+        self._form(title, [Field("reason", self.t("dismiss.reason"))], then)
 
     # --- looking closer -----------------------------------------------------------------
     def record(self) -> None:

@@ -55,6 +55,12 @@ class InboxWatch:
         """The watcher's loop, in a thread worker, until `stop`."""
         from weekwatch.store.watcher import Watcher
 
+        try:
+            # The roster or the week changed since the files were read (weekwatch.toml
+            # edited, a roster imported by an older weekwatch): read what waits again first.
+            self.week.reread_if_stale()
+        except WeekwatchError:
+            pass  # the watcher's own start-up scan reports a store it cannot write
         self.watcher = Watcher(self.week.ingestor(), clock=self.week.clock, on_batch=self._batch)
         self.watcher.run(self._stop)
 

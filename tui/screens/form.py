@@ -21,6 +21,8 @@ class Field:
     label: str
     value: str = ""
     required: bool = True
+    # Enter passes over it while empty (a rarely needed option: Tab reaches it).
+    skip: bool = False
 
 
 class FormScreen(ModalScreen[dict[str, str] | None]):
@@ -47,8 +49,12 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
         i = inputs.index(event.input)
-        if i + 1 < len(inputs) and not inputs[i + 1].value:
-            inputs[i + 1].focus()
+        # The next field to fill: the next one, passing over optional ones Enter skips
+        # (from such a field itself, simply the next: its reason, say).
+        after = range(i + 1, len(inputs))
+        nxt = next((j for j in after if self.fields[i].skip or not self.fields[j].skip), None)
+        if nxt is not None and not inputs[nxt].value:
+            inputs[nxt].focus()
             return
         values = {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
         for f in self.fields:

@@ -18,7 +18,8 @@ from ..i18n import I18n
 
 
 class QuarantineScreen(Screen[None]):
-    """A table of quarantined files; Enter or `a` starts assigning the highlighted one.
+    """A table of quarantined files; Enter or `a` starts assigning the highlighted one, `d`
+    dismisses it (not a material).
 
     Build it through `keys.localized`, so its footer speaks the operator's language."""
 
@@ -26,16 +27,26 @@ class QuarantineScreen(Screen[None]):
         Binding("escape", "back", "key.back", id="quarantine.back", tooltip="key.back.tip"),
         Binding("a", "assign", "key.assign", id="quarantine.assign", tooltip="key.assign.tip"),
         Binding(
+            "d", "dismiss_file", "key.dismiss", id="quarantine.dismiss", tooltip="key.dismiss.tip"
+        ),
+        Binding(
             "j", "cursor_down", "key.down", show=False, id="quarantine.down", tooltip="key.down.tip"
         ),
         Binding("k", "cursor_up", "key.up", show=False, id="quarantine.up", tooltip="key.up.tip"),
     ]
 
-    def __init__(self, t: I18n, tz: dt.tzinfo, on_assign: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        t: I18n,
+        tz: dt.tzinfo,
+        on_assign: Callable[[str], None],
+        take_out: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
         self.t = t
         self.tz = tz
         self.on_assign = on_assign
+        self.take_out = take_out  # dismiss a file: not a material
         self.paths: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -90,6 +101,13 @@ class QuarantineScreen(Screen[None]):
             self.app.bell()
             return
         self.on_assign(path)
+
+    def action_dismiss_file(self) -> None:
+        path = self.highlighted
+        if path is None or self.take_out is None:
+            self.app.bell()
+            return
+        self.take_out(path)
 
     def action_back(self) -> None:
         self.dismiss(None)
