@@ -388,6 +388,14 @@ class Board:
         """How many units stand in each state in one column (`not_required` among them)."""
         return Counter(self.cells[(u.id, column)].state for u in self.units)
 
+    def owed_columns(self) -> frozenset[str]:
+        """The columns some unit owes: the only ones whose deadlines the header counts down."""
+        return frozenset(
+            c
+            for c in self.event.columns
+            if any(self.cells[(u.id, c)].state != "not_required" for u in self.units)
+        )
+
     def owing(self, column: str) -> int:
         """How many units owe the column: the whole a share of it is measured against."""
         return sum(1 for u in self.units if self.cells[(u.id, column)].state != State.NOT_REQUIRED)

@@ -63,3 +63,33 @@ def test_filters_sorts_and_shares_leave_out_what_is_not_owed():
     assert view.row_order(b, "problems") == ["art"]
     assert view.row_order(b, "all", "worst") == ["art", "jz"]
     assert view.on_time_share(b, "2024-05-14") == (0, 1)  # of the one unit that owes the day
+
+
+async def test_the_dashboard_warns_of_a_group_type_no_unit_has(tmp_path, app_for, settle):
+    from weekwatch.fixtures.testweek import empty_workspace
+
+    ws = empty_workspace(tmp_path / "w")
+    with open(ws.config, "a", encoding="utf-8") as f:
+        f.write('\n[groups]\n"junoir-school" = ["summary"]\n')
+    app = app_for(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+    assert any("'junoir-school': no unit on the roster has this type" in m for m in shown)
+
+
+def test_the_countdown_skips_deadlines_nobody_owes():
+    only_summary = Event(
+        title="平顶山市2021年职业教育活动周",
+        start=dt.date(2021, 5, 22),
+        plan_deadline=dt.datetime(2021, 5, 22, 12, 0, tzinfo=TZ),
+        summary_deadline=dt.datetime(2021, 6, 2, 23, 59, tzinfo=TZ),
+        obligations=Obligations(others=("summary",)),
+    )
+    now = dt.datetime(2021, 5, 25, 11, 0, tzinfo=TZ)
+    b = board(only_summary, UNITS, [], fold([]), now)
+    assert b.owed_columns() == {"summary"}
+    text, urgent = view.countdown(only_summary, now, I18n("en"), b.owed_columns())
+    assert text.startswith("Summary due 06-02 23:59") and not urgent
+    # without a board (nothing judged yet), every column counts, as before
+    assert view.countdown(only_summary, now, I18n("en"))[0].startswith("Today's deadline 12:00")

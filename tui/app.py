@@ -95,6 +95,8 @@ class WeekwatchApp(App[None]):
         self.dashboard.following = self.inbox.following
         self.dashboard.watching = self.inbox.ingesting
         self.dashboard.refresh_board()  # the first board, judged in a worker
+        for warning in self.week.warnings():  # e.g. a [groups] type no unit has
+            self.notify(warning, severity="warning", timeout=12)
         self.set_interval(0.5, self._poll_store)
         self.set_interval(1.0, self.dashboard.tick)
 

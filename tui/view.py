@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from weekwatch.store.config import parse_hhmm, parse_moment
 from weekwatch.store.model import PLAN, SUMMARY, Event, Unit
@@ -83,18 +83,22 @@ def fmt_left(left: dt.timedelta, t: I18n) -> str:
     return t("left.seconds", s=s)
 
 
-def next_deadline(event: Event, now: dt.datetime) -> tuple[str, dt.datetime] | None:
-    """The first column deadline after `now`: (column, when)."""
+def next_deadline(
+    event: Event, now: dt.datetime, owed: Collection[str] | None = None
+) -> tuple[str, dt.datetime] | None:
+    """The first column deadline after `now`: (column, when); only columns in `owed` (the
+    board's `owed_columns()`, when there is a board) count."""
+    cols = event.columns if owed is None else [c for c in event.columns if c in owed]
     # On a tie (the plan is often due at day 1's deadline) the plan is named.
-    upcoming = sorted(
-        (deadline(event, c), c != PLAN, c) for c in event.columns if deadline(event, c) > now
-    )
+    upcoming = sorted((deadline(event, c), c != PLAN, c) for c in cols if deadline(event, c) > now)
     return (upcoming[0][2], upcoming[0][0]) if upcoming else None
 
 
-def countdown(event: Event, now: dt.datetime, t: I18n) -> tuple[str, bool]:
+def countdown(
+    event: Event, now: dt.datetime, t: I18n, owed: Collection[str] | None = None
+) -> tuple[str, bool]:
     """'今日截止 12:00 · 还有 37 分钟', and whether it is urgent (under an hour)."""
-    nxt = next_deadline(event, now)
+    nxt = next_deadline(event, now, owed)
     if nxt is None:
         return t("countdown.over"), False
     column, when = nxt

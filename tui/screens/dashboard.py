@@ -131,7 +131,8 @@ class DashboardScreen(Screen[None]):
         if now is None:
             return None
         ev, t = self.event, self.t
-        text, urgent = view.countdown(ev, now, t)
+        owed = self.board.owed_columns() if self.board is not None else None
+        text, urgent = view.countdown(ev, now, t, owed)
         badges: list[tuple[str, str]] = []
         if self.board is not None:
             waiting = sum(1 for p in self.board.quarantined if not p.material.gone)
