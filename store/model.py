@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -100,6 +101,10 @@ class Obligations:
         )
 
 
+#: Between several addresses in one field: what people type, and the "; " weekwatch writes.
+_SEPARATORS = re.compile(r"[;；,，、\s]+")
+
+
 class WeekwatchError(Exception):
     """A problem the operator can fix: shown as one clear message, never a traceback."""
 
@@ -177,11 +182,25 @@ class Unit:
     type: str = ""
     region: str = ""
     liaison_name: str = ""
-    liaison_phone: str = ""
-    liaison_email: str = ""
+    liaison_phone: str = ""  # one or more numbers, "; " between them, mobiles first
+    liaison_email: str = ""  # one or more addresses, "; " between them
+    #: Fields weekwatch derived rather than read ("id" from the name's pinyin, "type" from how
+    #: the name ends): a later import with the column written corrects them.
+    inferred: tuple[str, ...] = ()
+    #: The aliases (among `aliases`) weekwatch derived from the name's generic ending.
+    inferred_aliases: tuple[str, ...] = ()
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        """Every address of the liaison(s): each one counts for matching a mail's sender."""
+        return tuple(e for e in _SEPARATORS.split(self.liaison_email) if "@" in e)
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        return tuple(p.strip() for p in self.liaison_phone.split(";") if p.strip())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "aliases": list(self.aliases),
@@ -191,6 +210,12 @@ class Unit:
             "liaison_phone": self.liaison_phone,
             "liaison_email": self.liaison_email,
         }
+        # Only when set: units written by hand or by older versions read the same.
+        if self.inferred:
+            d["inferred"] = list(self.inferred)
+        if self.inferred_aliases:
+            d["inferred_aliases"] = list(self.inferred_aliases)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Unit:
@@ -203,6 +228,8 @@ class Unit:
             liaison_name=d.get("liaison_name", ""),
             liaison_phone=d.get("liaison_phone", ""),
             liaison_email=d.get("liaison_email", ""),
+            inferred=tuple(d.get("inferred") or ()),
+            inferred_aliases=tuple(d.get("inferred_aliases") or ()),
         )
 
 

@@ -11,7 +11,8 @@ import getpass
 import os
 import unicodedata
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .composite import MEMBER, Unpacker
@@ -23,7 +24,8 @@ from .model import KINDS, Action, ActionType, Event, Material, Reading, Unit, We
 from .obligations import unused_groups
 from .reading import Reader
 from .reread import Reread, read_with, reread
-from .roster import read_roster, validate_units
+from .roster import read_sheet
+from .roster_merge import ImportResult, check_known, plan_import
 from .rules import Board, Placed, board, cell_for_kind, place
 from .workspace import Workspace
 
@@ -74,16 +76,31 @@ class Week:
                 return u
         raise WeekwatchError(f"no unit with id {unit_id!r} (see `weekwatch units list`)")
 
-    def import_units(self, path: Path) -> tuple[int, int]:
-        """Read a roster file and upsert its units by id; returns (added, updated)."""
-        units = read_roster(path)
-        existing = {u.id: u for u in self.units()}
-        merged = dict(existing)
-        merged.update((u.id, u) for u in units)
-        validate_units(list(merged.values()), str(path))
-        self.store.put_units(units)
-        added = sum(1 for u in units if u.id not in existing)
-        return added, len(units) - added
+    def import_units(
+        self,
+        path: Path,
+        *,
+        sheet: str | None = None,
+        mapping: Mapping[str, str] | None = None,
+        dry_run: bool = False,
+    ) -> ImportResult:
+        """Read a roster file and add or update its units (matched by id, name, then alias).
+
+        The result says what changed (`reading_changed`: the units a quarantined file may name
+        now). With `dry_run` nothing is written.
+        """
+        roster = read_sheet(path, sheet=sheet, mapping=mapping)
+        if dry_run:
+            result = plan_import(self.units(), roster)
+            check_known(result)
+            return result
+        # Planned and written in one transaction: another import cannot slip in between.
+        with self.store.transaction():
+            self._units_cache = None  # read past the cache: another import may have written
+            result = plan_import(self.units(), roster)
+            check_known(result)
+            self.store.put_units(result.to_write)
+        return replace(result, written=True)
 
     def warnings(self) -> list[str]:
         """What in weekwatch.toml looks wrong against the roster but is no error: a [groups]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -110,7 +111,7 @@ GOOD = [
     ),
     pytest.param(
         text_file("r.csv", 'id,name,aliases\npzy,"平顶山职业技术学院","平职院\n平职"\n'),
-        [Unit(id="pzy", name="平顶山职业技术学院", aliases=("平职院\n平职",))],
+        [Unit(id="pzy", name="平顶山职业技术学院", aliases=("平职院", "平职"))],
         id="quoted-multiline-cell",
     ),
     pytest.param(
@@ -139,9 +140,20 @@ GOOD = [
 ]
 
 
+def as_written(u: Unit) -> Unit:
+    """The unit without what weekwatch derived from its name (tested on their own below)."""
+    return replace(
+        u,
+        aliases=tuple(a for a in u.aliases if a not in u.inferred_aliases),
+        type="" if "type" in u.inferred else u.type,
+        inferred=(),
+        inferred_aliases=(),
+    )
+
+
 @pytest.mark.parametrize(("make", "expected"), GOOD)
 def test_good_roster(tmp_path: Path, make: Callable[[Path], Path], expected: list[Unit]) -> None:
-    assert read_roster(make(tmp_path)) == expected
+    assert [as_written(u) for u in read_roster(make(tmp_path))] == expected
 
 
 BAD = [
@@ -186,42 +198,28 @@ BAD = [
         id="alias-is-another-units-name",
     ),
     pytest.param(
-        text_file("r.csv", f"{EN_HEADER}\n{ROWS}\nnoname,,x\n"),
-        ["line 5", "unit 'noname' has no name"],
-        id="no-name",
-    ),
-    pytest.param(text_file("r.csv", "id,name\n,甲学院\n"), ["line 2", "has no id"], id="no-id"),
-    pytest.param(
         text_file("r.csv", "id,name\nmy unit,甲学院\n"),
         ["line 2", "'my unit'", "no spaces"],
         id="id-with-space",
     ),
     pytest.param(
         text_file("r.csv", "编号,简称\n1,甲\n"),
-        ["line 1", "no 'name' (单位名称) column"],
+        ["line 1", "no column holds the unit's name (单位名称)", "编号 | 简称", "--map"],
         id="missing-name-column",
     ),
     pytest.param(
-        text_file("r.csv", "name,aliases\n甲学院,甲\n"),
-        ["line 1", "no 'id' (编号) column"],
-        id="missing-id-column",
-    ),
-    pytest.param(
-        text_file("r.csv", "id,name,编号\n1,甲,2\n"), ["line 1", "two '编号' columns"], id="dup-col"
+        text_file("r.csv", "编号,单位名称,编号\n1,甲,2\n"),
+        ["line 1", "two '编号' columns", "--map"],
+        id="dup-col",
     ),
     pytest.param(text_file("r.csv", "\n  \n"), ["empty"], id="empty"),
-    pytest.param(
-        xlsx_file([["编号", "单位名称"], ["a", "甲"], [None, None], ["b", None]]),
-        ["row 4", "unit 'b' has no name"],
-        id="xlsx-no-name-row-number",
-    ),
     pytest.param(
         xlsx_file([["编号", "单位名称"], ["a", "甲"], ["a", "乙"]]),
         ["duplicate unit id 'a'", "row 2", "row 3"],
         id="xlsx-duplicate-id",
     ),
     pytest.param(bytes_file("r.xlsx", b"not a zip"), ["not a readable .xlsx"], id="xlsx-broken"),
-    pytest.param(bytes_file("r.xls", b"\xd0\xcf\x11\xe0"), ["save it as .xlsx or .csv"], id="xls"),
+    pytest.param(bytes_file("r.xls", b"\xd0\xcf\x11\xe0"), ["not a readable .xls file"], id="xls"),
     pytest.param(bytes_file("r.json", b"[]"), ["unknown roster format"], id="json"),
 ]
 

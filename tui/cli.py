@@ -23,6 +23,7 @@ from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
 from weekwatch.store.reread import Reread
 from weekwatch.store.reread import summary as reread_summary
+from weekwatch.store.roster_header import parse_map
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
@@ -60,8 +61,24 @@ def _parser() -> argparse.ArgumentParser:
     u = sub.add_parser("units", help="the roster").add_subparsers(
         dest="units_command", parser_class=_Parser
     )
-    ui = u.add_parser("import", help="import a roster (CSV or XLSX); updates units by id")
+    ui = u.add_parser(
+        "import",
+        help="import a roster (.xlsx, .xls or .csv); updates units matched by id, name or alias",
+    )
     ui.add_argument("file")
+    ui.add_argument("--sheet", help="the sheet to read (default: the first with a header)")
+    ui.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="列名=FIELD",
+        help="the field a column fills, e.g. --map 学校全称=name (FIELD '-' keeps it out)",
+    )
+    ui.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show the header, columns, units, skipped rows and warnings; write nothing",
+    )
     ul = u.add_parser("list", help="list the units")
     ul.add_argument("--json", action="store_true")
 
@@ -231,11 +248,15 @@ def _init(args: argparse.Namespace) -> int:
 
 def _units(week: Week, args: argparse.Namespace) -> int:
     if args.units_command == "import":
-        added, updated = week.import_units(Path(args.file))
-        print(f"{added} units added, {updated} updated ({len(week.units())} in the roster)")
         from weekwatch.store.reading import digits_only
 
-        digits = digits_only(week.units())
+        from .roster_report import dry_run, summary
+
+        result = week.import_units(
+            Path(args.file), sheet=args.sheet, mapping=parse_map(args.map), dry_run=args.dry_run
+        )
+        print("\n".join(dry_run(result) if args.dry_run else summary(result)))
+        digits = digits_only(result.units)
         if digits:
             shown = ", ".join(digits[:5]) + (", …" if len(digits) > 5 else "")
             print(
@@ -244,16 +265,19 @@ def _units(week: Week, args: argparse.Namespace) -> int:
                 "(in 11-09活动照片 the 11 is a date); give those units aliases",
                 file=sys.stderr,
             )
-        # A new unit or alias may place what waits, or move what was placed in its name.
-        _print_reread(week, week.reread())
+        if result.written:
+            # A new unit or alias may place what waits, or move what was placed in its name.
+            _print_reread(week, week.reread())
     elif args.units_command == "list":
         units = week.units()
         if args.json:
             _print_json([u.to_dict() for u in units])
             return 0
         for u in units:
-            d = u.to_dict() | {"aliases": "、".join(u.aliases)}
-            print(safe_str("\t".join(d.values())))
+            values = (u.id, u.name, "、".join(u.aliases), u.type, u.region)
+            liaison = (u.liaison_name, u.liaison_phone, u.liaison_email)
+            # Each field made safe on its own: the tabs between them are real tabs.
+            print("\t".join(safe_str(v) for v in (*values, *liaison)))
     else:
         raise WeekwatchError("weekwatch units: say `units import FILE` or `units list`")
     return 0
@@ -438,7 +462,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             operator=args.operator,
         )
     handler, read_only = COMMANDS[cmd]
-    read_only = read_only or (cmd == "units" and args.units_command == "list")
+    read_only = read_only or (
+        cmd == "units" and (args.units_command == "list" or getattr(args, "dry_run", False))
+    )
     week = _open(args, read_only=read_only)
     if cmd == "watch":  # runs until stopped: warn first
         _warn(week)

@@ -1,0 +1,101 @@
+"""What a unit's name tells without asking: an id from its pinyin initials, its type from how the
+name ends, and short aliases where the ending is generic. Pure functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+
+#: Unit types weekwatch infers from a name; `[groups]` in weekwatch.toml can name them.
+TYPE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # Most specific first: 技师学院 before 学院, 职业技术学院 before 技术学院.
+    ("county-bureau", ("教育和体育局", "教育体育局", "教体局", "教育局")),
+    ("dev-zone-bureau", ("社会事业局", "农社局", "文教局", "社会事业管理局")),
+    ("technician-college", ("技师学院", "技工学校", "技工学院")),
+    ("higher-vocational", ("职业技术学院", "职业学院", "高等专科学校", "职业技术大学", "职业大学")),
+    (
+        "secondary-vocational",
+        (
+            "中等专业学校",
+            "中等职业学校",
+            "职业中等专业学校",
+            "中专",
+            "职教中心",
+            "职业教育中心",
+            "职业教育中心学校",
+            "职业高中",
+            "职业高级中学",
+            "职业学校",
+        ),
+    ),
+    ("junior-school", ("初级中学", "初中")),
+)
+TYPES = tuple(t for t, _ in TYPE_RULES)
+
+#: Endings that say only what kind of office a unit is: what is left names the place.
+GENERIC_ENDINGS = ("教育和体育局", "教育体育局", "教体局", "教育局", "社会事业局")
+_PLACE_SUFFIXES = ("区", "县", "市")
+# A bracketed note after the name says which campus or what the unit used to be called.
+_BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
+
+
+def bare(name: str) -> str:
+    """The name without bracketed notes and spaces: what endings are looked for on."""
+    text = unicodedata.normalize("NFKC", name)
+    return re.sub(r"\s+", "", _BRACKETED.sub("", text))
+
+
+def infer_type(name: str) -> str:
+    """The unit type its name says (潍坊职业学院 → higher-vocational), or ""."""
+    text = bare(name)
+    for kind, endings in TYPE_RULES:
+        if text.endswith(endings):
+            return kind
+    # 寿光市职业教育中心学校, 青州市职业中专学校: the telling word sits before a last 学校.
+    for kind, endings in TYPE_RULES:
+        if kind == "secondary-vocational" and any(e in text for e in endings):
+            return kind
+    return ""
+
+
+def alias_candidates(name: str) -> tuple[str, ...]:
+    """Short names that a generic ending leaves: 奎文区教育和体育局 → 奎文区, 奎文.
+
+    Only generic endings are stripped: 潍坊职业学院 → 潍坊职院 is how people abbreviate, but
+    guessing it would be a guess; a written 简称 column says it.
+    """
+    text = bare(name)
+    for ending in GENERIC_ENDINGS:
+        if text.endswith(ending) and len(text) > len(ending):
+            place = text[: -len(ending)]
+            break
+    else:
+        return ()
+    # 潍坊市奎文区 → 奎文区 is not taken: the outer place may be needed to tell two apart.
+    out = [place]
+    if place.endswith(_PLACE_SUFFIXES) and len(place) >= 3:
+        out.append(place[:-1])
+    return tuple(out)
+
+
+def initials(name: str) -> str:
+    """The name's pinyin initials as an id: 潍坊职业学院 → wfzyxy; Latin letters and digits kept."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries load in ~0.3 s: only when needed
+
+    out: list[str] = []
+    for chunk in lazy_pinyin(name, style=Style.FIRST_LETTER):
+        text = unicodedata.normalize("NFKC", chunk).casefold()
+        out.append(re.sub(r"[^a-z0-9]", "", text))
+    return "".join(out)[:32] or "unit"
+
+
+def unique_id(base: str, taken: Collection[str]) -> str:
+    """`base`, or base2, base3, ... : the first not in `taken` (compared case-folded)."""
+    folded = {t.casefold() for t in taken}
+    if base.casefold() not in folded:
+        return base
+    n = 2
+    while f"{base}{n}".casefold() in folded:
+        n += 1
+    return f"{base}{n}"

@@ -1,0 +1,211 @@
+"""`weekwatch units import` on a real workspace: re-imports keep ids, --dry-run writes nothing,
+`units list` prints real tabs, and a hostile sheet is bounded and shown as text."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from weekwatch.fixtures.rosters import liaison_xlsx
+from weekwatch.store.model import Unit
+from weekwatch.store.week import Week
+from weekwatch.store.workspace import Workspace
+from weekwatch.tui.cli import run
+
+
+def call(ws: Workspace, capsys, *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = run(["-w", str(ws.root), "--operator", "小王", *args])
+    return code, capsys.readouterr().out
+
+
+def listed(ws: Workspace, capsys) -> dict[str, dict]:
+    code, out = call(ws, capsys, "units", "list", "--json")
+    assert code == 0
+    return {u["id"]: u for u in json.loads(out)}
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under root: its bytes and mtime."""
+    return {
+        str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_reimport_same_and_updated_roster_keeps_ids(ws: Workspace, tmp_path: Path, capsys):
+    path = liaison_xlsx(tmp_path / "联络员信息表.xlsx")
+    code, out = call(ws, capsys, "units", "import", str(path))
+    assert code == 0 and "3 units added, 0 updated, 0 unchanged (6 in the roster)" in out
+    assert "4 rows skipped: 1 a 合计/总计 row, 2 a note, not a unit, 1 blank" in out
+    assert "row 6, 电子邮箱 (G6): 'wfzy@163' is not an e-mail address" in out
+    first = listed(ws, capsys)
+    assert list(first) == ["wugang", "baofeng", "pzy", "kwqjyhtyj", "wfzyxy", "sgszyjyzxxx"]
+
+    code, out = call(ws, capsys, "units", "import", str(path))
+    assert code == 0 and "0 units added, 0 updated, 3 unchanged (6 in the roster)" in out
+    assert listed(ws, capsys) == first
+
+    # The bureau's updated sheet: a phone changed, a unit added, a name written the short way.
+    book = openpyxl.load_workbook(path)
+    sheet = book["联络员"]
+    sheet["F6"] = 13700009999
+    sheet["B4"] = "奎文区教体局"  # same unit, found by its alias 奎文区
+    sheet.insert_rows(9)
+    for col, value in zip(
+        "ABCFG", [4, "诸城市教体局", "钱七", 13500000006, "q@zc.cn"], strict=True
+    ):
+        sheet[f"{col}9"] = value
+    book.save(path)
+    code, out = call(ws, capsys, "units", "import", str(path))
+    assert code == 0 and "1 units added, 2 updated, 1 unchanged (7 in the roster)" in out
+    after = listed(ws, capsys)
+    assert list(after) == [*first, "zcsjtj"]  # no second copy; ids unchanged
+    assert after["wfzyxy"]["liaison_phone"] == "13700009999; 0536-8111111"
+    assert after["kwqjyhtyj"]["name"] == "奎文区教体局"
+    assert after["kwqjyhtyj"]["aliases"] == ["奎文区", "奎文"]
+    assert after["zcsjtj"]["type"] == "county-bureau" and after["zcsjtj"]["inferred"] == [
+        "id",
+        "type",
+    ]
+
+
+def test_reimport_keeps_what_the_sheet_does_not_say(ws: Workspace, tmp_path: Path, capsys):
+    """A liaison sheet has no region or type column: importing it never erases them."""
+    path = tmp_path / "r.csv"
+    path.write_text("单位名称,联系人,手机\n舞钢市教育体育局,李娜,13900000000\n", "utf-8")
+    code, out = call(ws, capsys, "units", "import", str(path))
+    assert code == 0 and "0 units added, 1 updated" in out
+    wugang = listed(ws, capsys)["wugang"]
+    assert wugang["type"] == "县市区教体局" and wugang["region"] == "舞钢市"
+    assert wugang["aliases"] == ["舞钢市", "舞钢教体局"] and wugang["liaison_name"] == "李娜"
+    assert wugang["liaison_email"] == "wg@example.com"
+
+
+def test_inferred_type_is_corrected_by_a_type_column(ws: Workspace, tmp_path: Path, capsys):
+    path = tmp_path / "r.csv"
+    path.write_text("单位名称\n潍坊科技职业学院\n", "utf-8")
+    call(ws, capsys, "units", "import", str(path))
+    u = listed(ws, capsys)["wfkjzyxy"]
+    assert (u["type"], u["inferred"]) == ("higher-vocational", ["id", "type"])
+    path.write_text("单位名称,类型\n潍坊科技职业学院,本科\n", "utf-8")
+    call(ws, capsys, "units", "import", str(path))
+    u = listed(ws, capsys)["wfkjzyxy"]
+    assert (u["type"], u["inferred"]) == ("本科", ["id"])
+
+
+def test_an_id_column_is_used_for_new_units_and_never_renames(
+    ws: Workspace, tmp_path: Path, capsys
+):
+    path = tmp_path / "r.csv"
+    path.write_text("编号,单位名称\nwg2,舞钢市教育体育局\nzc,诸城市教体局\n", "utf-8")
+    code, out = call(ws, capsys, "units", "import", str(path))
+    assert code == 0 and "1 units added, 0 updated, 1 unchanged" in out
+    assert "编号 'wg2' differs from the id 'wugang'" in out
+    assert list(listed(ws, capsys)) == ["wugang", "baofeng", "pzy", "zc"]
+
+
+def test_dry_run_writes_nothing_and_shows_everything(ws: Workspace, tmp_path: Path, capsys):
+    path = liaison_xlsx(tmp_path / "联络员信息表.xlsx", instructions=True)
+    before = snapshot(ws.root)
+    code, out = call(ws, capsys, "units", "import", str(path), "--dry-run")
+    assert code == 0
+    assert snapshot(ws.root) == before
+    assert "sheet '联络员' (sheets: 填表说明, 联络员)" in out
+    assert "header: row 3: 序号 | 单位名称 | 联络员 | 职务 | 办公电话 | 手机 | 电子邮箱" in out
+    assert "  F\t手机\t→ liaison_phone (mobile)" in out
+    assert "  A\t序号\t→ - (kept out)" in out
+    line = next(ln for ln in out.splitlines() if "奎文区教育和体育局" in ln)
+    assert line.split("\t")[:5] == [
+        "  rows 4–5",
+        "kwqjyhtyj*",
+        "奎文区教育和体育局",
+        "type county-bureau*",
+        "aliases 奎文区*、奎文*",
+    ]
+    assert "row 9\ta 合计/总计 row\t合计 3个单位" in out
+    assert "row 10\ta note, not a unit\t填表人：郑瑶琦" in out
+    assert "'wfzy@163' is not an e-mail address" in out
+    assert "3 units added, 0 updated, 0 unchanged (6 in the roster) — nothing written" in out
+    assert list(listed(ws, capsys)) == ["wugang", "baofeng", "pzy"]
+
+
+def test_units_list_prints_real_tabs(ws: Workspace, capsys):
+    Week(ws).store.put_units([Unit("evil", "坏\x1b[31m学校", ("a\tb",))])
+    code, out = call(ws, capsys, "units", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split("\t")[:3] == ["wugang", "舞钢市教育体育局", "舞钢市、舞钢教体局"]
+    assert "\\x09" not in lines[0]
+    evil = lines[-1].split("\t")
+    # The unit's own control characters are spelled out; the separators are real tabs.
+    assert evil[:3] == ["evil", "坏\\x1b[31m学校", "a\\x09b"] and len(evil) == 8
+
+
+def cli(ws: Workspace, *args: str, limit_mb: int = 0) -> subprocess.CompletedProcess:
+    env = {**os.environ, "WEEKWATCH_WORKSPACE": str(ws.root)}
+    prefix: list[str] = []
+    if limit_mb:
+        # The address space the import may use: a sheet that made it read or keep everything
+        # would fail here instead of swapping the bureau's server.
+        code = (
+            "import resource, sys, runpy; "
+            f"resource.setrlimit(resource.RLIMIT_AS, ({limit_mb << 20}, {limit_mb << 20})); "
+            "sys.argv = ['weekwatch', *sys.argv[1:]]; runpy.run_module('weekwatch', "
+            "run_name='__main__')"
+        )
+        prefix = ["-c", code]
+    else:
+        prefix = ["-m", "weekwatch"]
+    return subprocess.run(
+        [sys.executable, *prefix, *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+HOSTILE = "[bold red]假学院[/]\x1b[2J\u202e\x07"
+
+
+def test_hostile_sheet_is_bounded_and_shown_as_text(ws: Workspace, tmp_path: Path):
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("单位名称,联系人\n")
+        f.write(f'"{HOSTILE}",张三\n')
+        for i in range(200_000):
+            f.write(f"单位{i},联系人{i}\n")
+    before = snapshot(ws.root)
+    r = cli(ws, "units", "import", str(path), "--dry-run", limit_mb=1536)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "more than 10000 units" in r.stderr and "line 10002" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert snapshot(ws.root) == before
+
+    # The first rows only: the hostile name goes through, as text.
+    path.write_text(f'单位名称,联系人\n"{HOSTILE}",张三\n', "utf-8")
+    r = cli(ws, "units", "import", str(path), "--dry-run")
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "\u202e" not in r.stdout and "\x07" not in r.stdout
+    assert "[bold red]假学院[/]\\x1b[2J\\u202e\\x07" in r.stdout
+    r = cli(ws, "units", "import", str(path))
+    assert r.returncode == 0, r.stderr
+    out = cli(ws, "units", "list").stdout
+    assert "\x1b" not in out and "[bold red]假学院[/]\\x1b[2J" in out
+
+
+@pytest.mark.parametrize("rows", [200_000])
+def test_a_sheet_of_blank_and_junk_rows_is_read_to_the_end(ws: Workspace, tmp_path: Path, rows):
+    """Formatting dragged down to row 200,000 (blank rows) and a few units: all read, bounded."""
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("序号,单位名称,联络员\n1,潍坊职业学院,王五\n")
+        f.write(",,\n" * rows)
+        f.write("2,潍坊护理职业学院,赵六\n合计,,\n")
+    r = cli(ws, "units", "import", str(path), limit_mb=1536)
+    assert r.returncode == 0, r.stderr
+    assert "2 units added" in r.stdout and f"{rows + 1} rows skipped" in r.stdout
