@@ -436,3 +436,26 @@ def test_building_the_app_starts_nothing(week_ws, app_for):
     lock = IngestLock(week_ws.dbdir)
     lock.acquire()  # would fail had the app taken it
     lock.release()
+
+
+async def test_state_colours_follow_the_theme(week_ws, app_for, settle):
+    from textual.color import Color
+
+    app = app_for(week_ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+
+        def colour(unit: str, col: str) -> str:
+            style = app.dashboard.grid.get_cell(unit, col).style
+            return style.color.name if style.color else ""
+
+        def success() -> str:
+            return Color.parse(app.get_css_variables()["success"]).rich_color.name
+
+        assert cell(app, "pzy", TODAY) == "✓1"
+        before = colour("pzy", TODAY)
+        assert before == success()
+        await pilot.press("t", "t")  # textual-light, then ansi-dark: the terminal's own green
+        await pilot.pause()
+        assert app.theme == "ansi-dark"
+        assert colour("pzy", TODAY) == success() != before

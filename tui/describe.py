@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
+from rich.style import Style
 from rich.text import Text
 
 from weekwatch.store.ledger import Ledger
@@ -56,17 +58,25 @@ def action_line(a: Action, ledger: Ledger, tz: dt.tzinfo) -> Text:
     return line
 
 
-def detail(board: Board, ledger: Ledger, unit: Unit | None, column: str | None, t: I18n) -> Text:
+def detail(
+    board: Board,
+    ledger: Ledger,
+    unit: Unit | None,
+    column: str | None,
+    t: I18n,
+    styles: Mapping[str, Style | str] = STYLE,
+) -> Text:
     """The focused cell first (state, deadline, materials), then the liaison and the history.
 
     Most useful first: on a 24-line terminal the pane shows only its first few lines.
+    `styles`: the state styles (the dashboard passes its theme's).
     """
     ev = board.event
     text = Text()
     if unit is None:
         text.append(t("help.legend") + "\n", style="bold")
         for state, sym in SYMBOL.items():
-            text.append(f" {sym} ", style=STYLE[state])
+            text.append(f" {sym} ", style=styles[state])
             text.append(t(f"state.{state}") + "\n")
         text.append(f"\n{t('totals')}\n")
         return text
@@ -74,7 +84,7 @@ def detail(board: Board, ledger: Ledger, unit: Unit | None, column: str | None, 
     if column is not None:
         cell = board.cells[(unit.id, column)]
         text.append(f" · {column_name(column, t)}  ")
-        text.append(f"{SYMBOL[cell.state]} {t('state.' + cell.state)}", style=STYLE[cell.state])
+        text.append(f"{SYMBOL[cell.state]} {t('state.' + cell.state)}", style=styles[cell.state])
         text.append("\n")
         if cell.state == "not_required":
             text.append(t("detail.not_owed") + "\n", style="dim")
@@ -82,7 +92,7 @@ def detail(board: Board, ledger: Ledger, unit: Unit | None, column: str | None, 
             due = deadline(ev, column, ledger.extensions.get((unit.id, column)))
             _line(text, t("detail.deadline"), f"{due.astimezone(ev.tz):%Y-%m-%d %H:%M}")
             if cell.need and cell.lacking:
-                style = STYLE["missing" if cell.state == "missing" else "due"]
+                style = styles["missing" if cell.state == "missing" else "due"]
                 text.append(lacking_text(cell, t) + "\n", style=style)
         mats = board.materials_of(unit.id, column)
         if not mats:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -12,6 +13,7 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 from .look import STYLE, SYMBOL, cell_text
 from .safe import safe_str
+from .themed import state_styles
 
 #: The fixed rows on top: how many units stand on time, late, missing in each column.
 TOTAL_STATES = ("on_time", "late", "missing")
@@ -23,11 +25,19 @@ CHUNK = 400
 
 
 def state_text(
-    state: str, count: int, have: int = 0, need: int = 0, *, today: bool = False
+    state: str,
+    count: int,
+    have: int = 0,
+    need: int = 0,
+    *,
+    today: bool = False,
+    styles: Mapping[str, Style | str] = STYLE,
 ) -> Text:
     """A cell as the grid shows it: symbol (+count, or `1/2` of the required kinds when half
-    sent), coloured by state, bold in today's column."""
-    style = STYLE[state] + (" bold" if today else "")
+    sent), coloured by state (`styles`: the theme's), bold in today's column."""
+    style = Style.parse(s) if isinstance(s := styles[state], str) else s
+    if today:
+        style += Style(bold=True)
     return Text(cell_text(state, count, have, need), style=style, justify="center")
 
 
@@ -89,6 +99,8 @@ class Grid(DataTable[Text]):
         self._flashing: set[tuple[str, str]] = set()
         self._pending: dict[str, GridRow] = {}
         self._wish: tuple[str, int] | None = None  # where the cursor goes once rows are in
+        #: The state styles in force: the theme's, once mounted (see `restyle`).
+        self.look: dict[str, Style | str] = dict(STYLE)
 
     # --- structure ----------------------------------------------------------------------
     def set_columns(self, columns: Sequence[GridColumn], totals_labels: Sequence[str]) -> None:
@@ -170,7 +182,7 @@ class Grid(DataTable[Text]):
                 if self._shown.get((r.key, c.key)) != shown:
                     self._shown[(r.key, c.key)] = shown
                     if (r.key, c.key) not in self._flashing:
-                        self._set(r.key, c.key, state_text(*shown, today=c.today))
+                        self._set(r.key, c.key, self._state_text(shown, c.today))
                     changed += 1
         for state in TOTAL_STATES:
             for c, cell in zip(self.grid_columns, self._totals_cells(totals, state), strict=True):
@@ -178,6 +190,24 @@ class Grid(DataTable[Text]):
         return changed
 
     # --- cells --------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.restyle()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.restyle())
+
+    def restyle(self) -> None:
+        """Take the state colours from the current theme and redraw every cell in them."""
+        self.look = dict[str, Style | str](state_styles(self.app.get_css_variables()))
+        for (row, col), shown in self._shown.items():
+            if (row, col) not in self._flashing:
+                today = any(c.key == col and c.today for c in self.grid_columns)
+                self._set(row, col, self._state_text(shown, today))
+        if self.fixed_rows:
+            for i, state in enumerate(TOTAL_STATES):
+                self._set(_tkey(state), NAME, self._totals_label(i))
+
+    def _state_text(self, shown: tuple[str, int, int, int], today: bool) -> Text:
+        return state_text(*shown, today=today, styles=self.look)
+
     def _name_cell(self, r: GridRow) -> Text:
         self._names[r.key] = (r.name, r.marked)
         return name_text(r.name, self.name_width, r.marked)
@@ -186,12 +216,12 @@ class Grid(DataTable[Text]):
         out = []
         for c, shown in zip(self.grid_columns, r.cells, strict=True):
             self._shown[(r.key, c.key)] = shown
-            out.append(state_text(*shown, today=c.today))
+            out.append(self._state_text(shown, c.today))
         return out
 
     def _totals_label(self, i: int) -> Text:
         state = TOTAL_STATES[i]
-        text = Text(f" {SYMBOL[state]} ", style=STYLE[state], no_wrap=True)
+        text = Text(f" {SYMBOL[state]} ", style=self.look[state], no_wrap=True)
         text.append(self._totals_labels[i] if i < len(self._totals_labels) else state, "bold")
         return text
 
@@ -210,7 +240,7 @@ class Grid(DataTable[Text]):
         if shown is None:
             return
         today = any(c.key == col and c.today for c in self.grid_columns)
-        text = state_text(*shown, today=today)
+        text = self._state_text(shown, today)
         text.stylize("reverse")
         self._flashing.add((row, col))
         self._set(row, col, text)
@@ -221,7 +251,7 @@ class Grid(DataTable[Text]):
         shown = self._shown.get((row, col))
         if shown is not None:
             today = any(c.key == col and c.today for c in self.grid_columns)
-            self._set(row, col, state_text(*shown, today=today))
+            self._set(row, col, self._state_text(shown, today))
 
     # --- where the cursor is ------------------------------------------------------------
     def _cursor_row_key(self) -> str | None:

@@ -28,6 +28,19 @@ STYLE = {
     "not_required": "dim",
 }
 
+#: The dashboard's colours: per state, the Textual theme variable it is drawn in and the
+#: text attributes kept under NO_COLOR. A theme (the `t` key) changes the colours; `STYLE`
+#: above stays for the headless table, which has no theme.
+THEME_COLOUR = {
+    "future": ("", "dim"),
+    "due": ("warning-lighten-2", ""),
+    "on_time": ("success", ""),
+    "late": ("warning-darken-1", "bold"),
+    "missing": ("error", "bold"),
+    "excused": ("primary-lighten-2", ""),
+    "not_required": ("", "dim"),
+}
+
 #: Worst first, for sorting and for "problems only".
 SEVERITY = {
     "missing": 0,

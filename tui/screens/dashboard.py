@@ -113,6 +113,8 @@ class DashboardScreen(Screen[None]):
         self._set_columns()
         self.grid.focus()
         self.narrow(self.app.size.width)
+        # The grid redraws itself in a new theme's colours; the detail pane follows.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update_detail())
 
     def narrow(self, width: int) -> None:
         self.set_class(width < NARROW, "narrow")
@@ -214,7 +216,7 @@ class DashboardScreen(Screen[None]):
             return
         uid, col = self.grid.focus_unit, self.grid.focus_column
         unit = next((u for u in self.board.units if u.id == uid), None) if uid else None
-        text = detail(self.board, self.ledger, unit, col if unit else None, self.t)
+        text = detail(self.board, self.ledger, unit, col if unit else None, self.t, self.grid.look)
         self.query_one("#detail", Static).update(text)
 
     def _announce(self, prev: Board, new: Board, quiet: frozenset[str]) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from weekwatch.widgets.look import STYLE, SYMBOL
+from weekwatch.widgets.themed import state_styles
 
 from ..i18n import I18n
 
@@ -35,10 +37,10 @@ def help_table(bindings: Iterable[Binding], t: I18n) -> Table:
     return table
 
 
-def legend(t: I18n) -> Text:
+def legend(t: I18n, styles: Mapping[str, Style | str] = STYLE) -> Text:
     text = Text()
     for state, sym in SYMBOL.items():
-        text.append(f" {sym} ", style=STYLE[state])
+        text.append(f" {sym} ", style=styles[state])
         text.append(t(f"state.{state}") + "  ")
     return text
 
@@ -64,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(self.t("help.title"), style="bold"), classes="dialog-title")
             yield Static(help_table(self.bindings, self.t))
             yield Static(Text(self.t("help.legend"), style="bold"), classes="dialog-title")
-            yield Static(legend(self.t))
+            yield Static(legend(self.t, state_styles(self.app.get_css_variables())))
 
     def action_close(self) -> None:
         self.dismiss(None)
