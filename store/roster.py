@@ -56,6 +56,9 @@ _ALIAS_SPLIT = re.compile(r"[;；、，|｜\r\n]")
 #: An id is one token: it is typed on the command line and used as a key in the store.
 _ID_TOKEN = re.compile(r"[\w-]+")
 
+#: Sheet names of instructions and samples, not rosters.
+_INSTRUCTIONS = re.compile(r"说明|示例|样例|样表|填表须知|须知|instruction|readme|example", re.I)
+
 #: Why a row is not a unit, as the summary counts it.
 REASONS = {
     "total": "a 合计/总计 row",
@@ -160,15 +163,28 @@ def read_sheet(
                 f"{path}: no sheet {sheet!r}; the sheets are {', '.join(map(repr, names))}"
             )
         sheets = wanted
+    else:
+        # A sheet named for instructions or a sample is read last: its sample rows look like
+        # units. sorted() is stable: the others keep the workbook's order.
+        sheets = sorted(sheets, key=lambda s: bool(_INSTRUCTIONS.search(s.name)))
     best: tuple[int, int, Sequence[str], str] | None = None  # the likeliest header, for errors
+    first: Roster | None = None
     for s in sheets:
         found = _find_header(path, s, word, mapping)
         if isinstance(found, _Found):
-            return _read_rows(
+            roster = _read_rows(
                 path, word, s.name, names, found.header, found.cells, found.rest, mapping
             )
+            # An instructions sheet may hold a sample header with nothing under it: the
+            # roster is the first sheet whose header has units below it.
+            if roster.entries:
+                return roster
+            first = first or roster
+            continue
         if found is not None and (best is None or found[0] > best[0]):
             best = (found[0], found[1], found[2], s.name)
+    if first is not None:
+        return first
     _no_header(path, word, names, best, mapping, empty=best is None)
     raise AssertionError("unreachable")
 
@@ -198,7 +214,10 @@ def _find_header(
         except WeekwatchError as e:
             where = f", sheet '{sheet.name}'" if sheet.name else ""
             raise WeekwatchError(f"{path}{where}, {word} {row.number}: {e}") from None
-        if header is not None:
+        # One label alone in a row full of text is a sentence's word (学校 in an instruction),
+        # not a header; a header names two columns, or is the only cell of its row.
+        filled = sum(1 for c in cells if c)
+        if header is not None and (filled == 1 or header_like(cells) >= 2 or mapping):
             return _Found(header, cells, rows)
         score = header_like(cells) * 1000 + sum(1 for c in cells if c and len(c) <= 12)
         if best is None or score > best[0]:

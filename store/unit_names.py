@@ -74,7 +74,9 @@ def alias_candidates(name: str) -> tuple[str, ...]:
         return ()
     # 潍坊市奎文区 → 奎文区 is not taken: the outer place may be needed to tell two apart.
     out = [place]
-    if place.endswith(_PLACE_SUFFIXES) and len(place) >= 3:
+    # 奎文区 → 奎文, 临朐县 → 临朐: a county's own name is two or three characters. A longer
+    # place (潍坊高新技术产业开发区) ends in a kind of zone, not in a county's suffix.
+    if place.endswith(_PLACE_SUFFIXES) and 3 <= len(place) <= 4:
         out.append(place[:-1])
     return tuple(out)
 

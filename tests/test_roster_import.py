@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
-from weekwatch.fixtures.rosters import liaison_xlsx
+from weekwatch.fixtures.rosters import liaison_xls, liaison_xlsx
+from weekwatch.fixtures.testweek import drop
+from weekwatch.store.config import init_workspace
 from weekwatch.store.model import Unit
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import Workspace
@@ -209,3 +213,31 @@ def test_a_sheet_of_blank_and_junk_rows_is_read_to_the_end(ws: Workspace, tmp_pa
     r = cli(ws, "units", "import", str(path), limit_mb=1536)
     assert r.returncode == 0, r.stderr
     assert "2 units added" in r.stdout and f"{rows + 1} rows skipped" in r.stdout
+
+
+def test_seed_003_liaison_sheet_places_files_by_derived_aliases(tmp_path: Path, capsys):
+    """Weifang 2020 (seed 003): 8–14 Nov, liaison details sent back by 7 Nov in an old .xls.
+    Imported as it is, the bureaus' files place by the names people write (奎文区, 潍城区教体局)
+    with no alias typed by hand; a name weekwatch does not guess (高新区) waits in quarantine."""
+    ws = init_workspace(
+        tmp_path / "wf2020",
+        title="2020年潍坊市职业教育活动周",
+        start=dt.date(2020, 11, 8),
+        theme="人人出彩，技能强国",
+    )
+    code, out = call(ws, capsys, "units", "import", str(liaison_xls(tmp_path / "联络员.xls")))
+    assert code == 0 and "3 units added" in out
+    day2 = dt.datetime(2020, 11, 9, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    drop(ws, "奎文区_11月9日_照片.jpg", day2)
+    drop(ws, "奎文区教体局11.9活动简报.docx", day2)
+    drop(ws, "潍坊职业学院/11月9日典型案例.docx", day2)
+    drop(ws, "高新区11月9日活动.docx", day2)
+    assert call(ws, capsys, "ingest")[0] == 0
+    code, out = call(ws, capsys, "materials", "--json")
+    placed = {m["path"]: (m["unit"], m["cell"]) for m in json.loads(out)}
+    assert placed == {
+        "奎文区_11月9日_照片.jpg": ("kwqjyhtyj", "2020-11-09"),
+        "奎文区教体局11.9活动简报.docx": ("kwqjyhtyj", "2020-11-09"),
+        "潍坊职业学院/11月9日典型案例.docx": ("wfzyxy", "2020-11-09"),
+        "高新区11月9日活动.docx": (None, "2020-11-09"),  # no unit: waits
+    }

@@ -255,6 +255,7 @@ def test_type_from_the_name(name: str, kind: str) -> None:
         ("潍坊职业学院", ()),  # 潍坊职院 is how people say it, but not guessed
         ("某县教育局", ("某县",)),  # one character is no alias
         ("教育局", ()),
+        ("潍坊高新技术产业开发区社会事业局", ("潍坊高新技术产业开发区",)),
     ],
 )
 def test_alias_candidates(name: str, aliases: tuple[str, ...]) -> None:

@@ -153,3 +153,20 @@ def test_broken_xls_and_xlsx_are_one_message(tmp_path: Path) -> None:
         path.write_bytes(data)
         with pytest.raises(WeekwatchError, match="not a readable"):
             read_sheet(path)
+
+
+def test_an_instructions_sheet_with_a_sample_header_is_passed_over(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "说明"
+    notes.append(["填表示例："])
+    notes.append(["单位名称", "联络员", "手机"])  # a sample header, no unit under it
+    notes.append(["学校", "请填写全称，不要写简称"])  # a word that is a label, in a sentence
+    sheet = book.create_sheet("名单")
+    sheet.append(["单位名称", "联络员", "手机"])
+    sheet.append(["潍坊职业学院", "王五", 13700000003])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    r = read_sheet(path)
+    assert r.sheet == "名单" and [e.name for e in r.entries] == ["潍坊职业学院"]

@@ -38,7 +38,8 @@ def summary(result: ImportResult) -> list[str]:
             f"({', '.join(safe_str(c.unit.id) for c in result.others[:10])})"
         )
     if result.warnings:
-        lines.append(f"{len(result.warnings)} warnings:")
+        n = len(result.warnings)
+        lines.append(f"{n} warning{'s' if n > 1 else ''}:")
         lines.extend(f"  ! {safe_str(w)}" for w in result.warnings[:SHOWN])
         if len(result.warnings) > SHOWN:
             lines.append(f"  … and {len(result.warnings) - SHOWN} more")
