@@ -172,6 +172,7 @@ def read_sheet(
     for s in sheets:
         found = _find_header(path, s, word, mapping)
         if isinstance(found, _Found):
+            _check_map(path, s.name, word, found, mapping)
             roster = _read_rows(
                 path, word, s.name, names, found.header, found.cells, found.rest, mapping
             )
@@ -225,6 +226,21 @@ def _find_header(
         if seen >= HEADER_SEARCH_ROWS:
             break
     return best
+
+
+def _check_map(
+    path: Path, sheet: str, word: str, found: _Found, mapping: Mapping[str, str]
+) -> None:
+    """A --map naming no column of the header is a typo: say so rather than ignore it."""
+    labels = {fold_label(c) for c in found.cells if c}
+    missing = [k for k in mapping if k not in labels]
+    if missing:
+        where = f", sheet '{sheet}'" if sheet else ""
+        cols = " | ".join(c for c in found.cells if c)
+        raise WeekwatchError(
+            f"{path}{where}, {word} {found.header.row}: --map names no column of the header: "
+            f"{', '.join(repr(m) for m in missing)}; the columns are {cols}"
+        )
 
 
 def _no_header(

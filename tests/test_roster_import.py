@@ -17,7 +17,7 @@ import pytest
 from weekwatch.fixtures.rosters import liaison_xls, liaison_xlsx
 from weekwatch.fixtures.testweek import drop
 from weekwatch.store.config import init_workspace
-from weekwatch.store.model import Unit
+from weekwatch.store.model import Unit, WeekwatchError
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import Workspace
 from weekwatch.tui.cli import run
@@ -241,3 +241,41 @@ def test_seed_003_liaison_sheet_places_files_by_derived_aliases(tmp_path: Path, 
         "潍坊职业学院/11月9日典型案例.docx": ("wfzyxy", "2020-11-09"),
         "高新区11月9日活动.docx": (None, "2020-11-09"),  # no unit: waits
     }
+
+
+def test_map_and_sheet_on_the_command_line(ws: Workspace, tmp_path: Path, capsys):
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "去年"
+    first.append(["单位名称", "联络员"])
+    first.append(["潍坊护理职业学院", "旧联络员"])
+    sheet = book.create_sheet("2020年")
+    sheet.append(["序号", "学校全称", "联络人", "手机"])
+    sheet.append([1, "潍坊职业学院", "王五", 13700000003])
+    path = tmp_path / "r.xlsx"
+    book.save(path)
+    with pytest.raises(WeekwatchError, match="--map 学校全称=name"):
+        call(ws, capsys, "units", "import", str(path), "--sheet", "2020年", "--dry-run")
+    code, out = call(
+        ws, capsys, "units", "import", str(path), "--sheet", "2020年",
+        "--map", "学校全称=name", "--map", "联络人=liaison",
+    )  # fmt: skip
+    assert code == 0 and "1 units added" in out
+    u = listed(ws, capsys)["wfzyxy"]
+    assert (u["name"], u["liaison_name"], u["liaison_phone"]) == (
+        "潍坊职业学院",
+        "王五",
+        "13700000003",
+    )
+    with pytest.raises(WeekwatchError, match="--map names no column of the header: '学校'"):
+        call(ws, capsys, "units", "import", str(path), "--map", "学校=name")
+
+
+def test_every_address_of_a_liaison_counts_for_a_mail_sender(ws: Workspace, tmp_path: Path, capsys):
+    from weekwatch.store.mail import senders
+
+    call(ws, capsys, "units", "import", str(liaison_xlsx(tmp_path / "r.xlsx")))
+    by_address = senders(Week(ws).units())
+    for address in ("a@kw.cn", "b@kw.cn", "c@kw.cn"):
+        assert by_address[address] == {"kwqjyhtyj"}
