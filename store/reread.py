@@ -72,8 +72,8 @@ class Change:
 
     @property
     def what(self) -> str:
-        """`placed`, `quarantined`, `moved` (another unit), `recelled` (another column or
-        kind) or `reason` (still in quarantine, for another reason)."""
+        """`placed`, `quarantined`, `moved` (another unit), `recelled` (another column, kind
+        or range of days) or `reason` (still in quarantine, for another reason)."""
         b, a = self.before, self.after
         if b.quarantine is not None and a.quarantine is None:
             return "placed"
@@ -127,10 +127,11 @@ def reread(
         after = replace(
             m, unit=r.unit, kind=r.kind, cell=r.cell, quarantine=r.quarantine, until=r.until
         )
-        if (after.unit, after.kind, after.cell, after.quarantine) != (
+        if (after.unit, after.kind, after.cell, after.until, after.quarantine) != (
             m.unit,
             m.kind,
             m.cell,
+            m.until,
             m.quarantine,
         ):
             changes.append(Change(m, after, dismissed=m.path in ledger.dismissals))
@@ -172,7 +173,7 @@ def summary(result: Reread, names: Mapping[str, str]) -> list[str]:
     elif moved:
         parts.append(f"{len(moved)} moved to another unit")
     if by.get("recelled"):
-        parts.append(f"{len(by['recelled'])} moved to another column")
+        parts.append(f"{len(by['recelled'])} read with another column, kind or days")
     if by.get("quarantined"):
         parts.append(f"{len(by['quarantined'])} now in quarantine")
     if by.get("reason"):

@@ -107,3 +107,30 @@ async def test_assign_dialog_enter_passes_over_the_arrival_time(week_ws, app_for
         assert "received" not in a.data
         p = next(p for p in app.dashboard.board.placed if p.material.path == STRAY)
         assert p.late  # 15:00 is after the noon deadline
+
+
+async def test_the_watching_dashboard_reads_again_what_waits_after_a_roster_change(
+    week_ws, app_for, settle
+):
+    from weekwatch.fixtures.testweek import at, clock_at, drop
+    from weekwatch.store.model import Unit
+    from weekwatch.store.week import Week
+
+    # A file of a unit not yet on the roster, scanned; then the roster gains the unit by a
+    # write that read nothing again (another tool, an older weekwatch).
+    drop(week_ws, "鲁山县教体局_2024-05-15_报道.docx", at(15, 9))
+    week = Week(week_ws, clock=clock_at())
+    week.ingestor().scan()
+    week.mark_read()
+    week.store.put_units([Unit("lushan", "鲁山县教育体育局", ("鲁山县", "鲁山县教体局"))])
+
+    app = app_for(week_ws, watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.watcher is not None and app.watcher.ready.is_set())
+        await settle(
+            pilot,
+            lambda: app.dashboard.grid.get_cell("lushan", "2024-05-15").plain == "✓1",
+            timeout=5,
+        )
+    rec = next(m for m in Week(week_ws).store.materials() if m.path.startswith("鲁山县"))
+    assert (rec.unit, rec.cell, rec.received_at) == ("lushan", "2024-05-15", at(15, 9))
