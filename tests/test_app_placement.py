@@ -134,3 +134,32 @@ async def test_the_watching_dashboard_reads_again_what_waits_after_a_roster_chan
         )
     rec = next(m for m in Week(week_ws).store.materials() if m.path.startswith("鲁山县"))
     assert (rec.unit, rec.cell, rec.received_at) == ("lushan", "2024-05-15", at(15, 9))
+
+
+async def test_a_rewritten_files_record_lists_its_versions_and_its_cell_stays(
+    week_ws, app_for, settle
+):
+    import os
+
+    from weekwatch.fixtures.testweek import at, clock_at
+    from weekwatch.store.week import Week
+    from weekwatch.tui.screens.form import TextScreen
+
+    rel = "舞钢_2024-05-14_报道.docx"  # arrived 14 May 10:00: on time
+    path = week_ws.inbox / rel
+    path.write_bytes(b"the corrected report")
+    os.utime(path, (at(15, 11).timestamp(),) * 2)
+    Week(week_ws, clock=clock_at()).ingestor().scan()
+
+    app = app_for(week_ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.dashboard.grid.get_cell("wugang", "2024-05-14").plain == "✓1"
+        assert app.dashboard.grid.goto("wugang", "2024-05-14")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextScreen)
+        body = app.screen.body.plain
+        assert body.count("version: ") == 2
+        assert "judged_at: 2024-05-14T10:00:00+08:00" in body

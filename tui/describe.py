@@ -181,6 +181,16 @@ def record(p: Placed, board: Board, t: I18n) -> Text:
         ("superseded", str(m.superseded)),
         ("gone", str(m.gone)),
     ]
-    for k, v in rows:
-        _line(text, k, v)
+    if p.judged_at != m.received_at:
+        # Judged by its first version's arrival, or the time an operator gave it.
+        rows.insert(7, ("judged_at", p.judged_at.astimezone(tz).isoformat()))
+    if len(p.credits) > 1:
+        rows.insert(3, ("credits", ", ".join(f"{c.unit} {c.cell}" for c in p.credits)))
+    if p.dismissed is not None:
+        rows.append(("dismissed", p.dismissed))
+    for v in p.versions:  # a file rewritten in place: every version, oldest first
+        when = v.received_at.astimezone(tz)
+        rows.append(("version", f"{when:%m-%d %H:%M}  {human_size(v.size)}  {v.sha256[:12]}"))
+    for k, val in rows:
+        _line(text, k, val)
     return text
