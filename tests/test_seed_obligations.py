@@ -234,3 +234,25 @@ def test_the_status_table_draws_a_dash_for_what_is_not_owed(seed_001, capsys, mo
     cells = [c.strip() for c in school.split("│")[2:-1]]
     assert cells == ["—"] * 8 + ["○"]
     assert "— not_required" in out  # the legend says what the dash means
+
+
+def test_types_inferred_from_the_liaison_sheet_pick_the_group(tmp_path, capsys):
+    """The bureau's own sheet has no type column: 初级中学 says junior-school by itself."""
+    root = tmp_path / "w"
+    args = ["init", str(root), "--title", "平顶山市2021年职业教育活动周", "--start", "2021-05-22"]
+    assert cli(capsys, *args)[0] == 0
+    with open(root / "weekwatch.toml", "a", encoding="utf-8") as f:
+        f.write('\n[groups]\n"junior-school" = ["summary"]\n')
+    sheet = tmp_path / "联络员信息表.csv"
+    sheet.write_text(
+        "附件1\n平顶山市2021年职业教育活动周联络员信息表\n"
+        "序号,单位名称,联络员,职务,办公电话,手机,电子邮箱\n"
+        "1,舞钢市教育体育局,王敏,科长,,13837510218,wg@example.com\n"
+        "2,平顶山市第十一初级中学,钱芳,教师,,13700000002,\n",
+        encoding="utf-8",
+    )
+    code, _, err = cli(capsys, "-w", str(root), "units", "import", str(sheet))
+    assert code == 0 and "warning" not in err
+    _, out, _ = cli(capsys, "-w", str(root), "status", "--json", "--as-of", "2021-05-25 13:00")
+    states = {u["name"]: u["cells"]["2021-05-24"]["state"] for u in json.loads(out)["units"]}
+    assert states == {"舞钢市教育体育局": "missing", "平顶山市第十一初级中学": "not_required"}
