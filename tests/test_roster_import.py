@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from weekwatch.fixtures.rosters import liaison_xls, liaison_xlsx
+from weekwatch.fixtures.rosters import liaison_xls, liaison_xlsx, raw_xlsx
 from weekwatch.fixtures.testweek import drop
 from weekwatch.store.config import init_workspace
 from weekwatch.store.model import Unit, WeekwatchError
@@ -200,6 +200,21 @@ def test_hostile_sheet_is_bounded_and_shown_as_text(ws: Workspace, tmp_path: Pat
     assert r.returncode == 0, r.stderr
     out = cli(ws, "units", "list").stdout
     assert "\x1b" not in out and "[bold red]假学院[/]\\x1b[2J" in out
+
+
+def test_hostile_xlsx_claiming_the_whole_grid_is_bounded(ws: Workspace, tmp_path: Path):
+    """200,000 rows, a dimension of 16,384 × 1,048,576 cells, a name with markup and an
+    Excel-escaped ESC: refused past MAX_UNITS within the memory limit; the name shown as text."""
+    rows = [["单位名称", "联系人"], ["[bold]假学院[/]_x001B_[2J", "张三"]]
+    rows += [[f"单位{i}", f"联系人{i}"] for i in range(200_000)]
+    path = raw_xlsx(tmp_path / "r.xlsx", rows)
+    r = cli(ws, "units", "import", str(path), "--dry-run", limit_mb=1536)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "sheet '名单', row 10002: more than 10000 units" in r.stderr
+    path = raw_xlsx(tmp_path / "r.xlsx", rows[:3])
+    r = cli(ws, "units", "import", str(path), "--dry-run", limit_mb=1536)
+    assert r.returncode == 0, r.stderr
+    assert "\x1b" not in r.stdout and "[bold]假学院[/]\\x1b[2J" in r.stdout
 
 
 @pytest.mark.parametrize("rows", [200_000])
