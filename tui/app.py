@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,7 +26,7 @@ from weekwatch.widgets.safe import safe_str
 
 from .commands import palette_commands
 from .i18n import I18n, default_lang
-from .judge import touched_units
+from .judge import Judged, judge, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
 from .messages import BatchArrived, ScanDone
 from .screens.dashboard import DashboardScreen
@@ -71,6 +72,7 @@ class WeekwatchApp(App[None]):
         self.toasts: list[str] = []
         self.started = time.perf_counter()
         self._dashboard: DashboardScreen | None = None
+        self._first: Future[tuple[object, Judged]] | None = None
 
     @property
     def dashboard(self) -> DashboardScreen:
@@ -86,6 +88,28 @@ class WeekwatchApp(App[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self.dashboard
+
+    def on_load(self) -> None:
+        # The first board is judged while Textual starts up (not on construction: building
+        # an app starts nothing), so the grid fills sooner; the dashboard's first job takes it.
+        first: Future[tuple[object, Judged]] = Future()
+
+        def work() -> None:
+            try:
+                stamp = self.week.store.stamp()  # taken first: a write during judging is news
+                first.set_result((stamp, judge(self.week, self.clock())))
+            except BaseException as exc:  # handed to the first job, which reports it
+                first.set_exception(exc)
+
+        self._first = first
+        self.run_worker(work, thread=True, group="first-board", exit_on_error=False)
+
+    def first_board(self) -> tuple[object, Judged]:
+        """In the dashboard's first judging worker: the board judged at start-up."""
+        first, self._first = self._first, None
+        if first is None:
+            return self.week.store.stamp(), judge(self.week, self.clock())
+        return first.result()
 
     def on_mount(self) -> None:
         if self.keymap:

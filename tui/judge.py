@@ -32,12 +32,16 @@ def touched_units(batch: Batch, ledger: Ledger) -> set[str]:
     return units
 
 
+#: A judged board, its ledger, and today's arrivals per hour.
+Judged = tuple[Board, Ledger, list[int]]
+
+
 def judge(
     week: Week,
     now: dt.datetime,
     units: Collection[str] | None = None,
     prev: Board | None = None,
-) -> tuple[Board, Ledger, list[int]]:
+) -> Judged:
     """The board at `now`: whole, or (with `units` and `prev`) re-judged for those units only."""
     ledger = week.ledger(now)
     roster = week.units()

@@ -255,9 +255,11 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, group="board", exit_on_error=False)
     def _judge(self, job: Job) -> None:
-        # The first board's stamp is taken before judging: a write meanwhile is news.
-        stamp = self.week.store.stamp() if job.seq == 1 else None
-        board, ledger, per_hour = judge(self.week, self.week.clock(), job.units, self.board)
+        if job.seq == 1:
+            stamp, (board, ledger, per_hour) = self.wapp.first_board()
+        else:
+            stamp = None
+            board, ledger, per_hour = judge(self.week, self.week.clock(), job.units, self.board)
         self.post_message(BoardReady(job.seq, board, ledger, per_hour, stamp))
 
     def on_board_ready(self, message: BoardReady) -> None:
