@@ -680,8 +680,11 @@ class IngestLock:
                 ) from None
             raise
         LOCK_FDS.add(fd)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        with contextlib.suppress(OSError):
+            # The pid only tells others who holds the lock: a full disk (or a lock file
+            # another operator made read-only) must not stop ingestion for it.
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
 
     def held_by_other(self) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 import watchfiles
 
 from .ingest import Batch, Found, Ingestor, stat_one, walk
+from .model import WeekwatchError
 from .reading import is_ignored
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class Watcher:
         settle: float = 0.25,
         rescan_every: float = 60.0,
         on_batch: Callable[[Batch], None] | None = None,
+        on_problem: Callable[[str | None], None] | None = None,
     ) -> None:
         self.ingestor = ingestor
         self.inbox: Path = ingestor.inbox
@@ -55,6 +57,14 @@ class Watcher:
         self.settle = settle
         self.rescan_every = rescan_every
         self.on_batch = on_batch
+        #: Told each distinct problem once (a line of text), and None once it clears.
+        self.on_problem = on_problem
+        #: What keeps the watcher from writing now (disk full, inbox gone), or None.
+        self.problem: str | None = None
+        self._delay = 0.0  # the current back-off, seconds
+        self._retry_at = 0.0  # monotonic time before which nothing is written again
+        self._said: set[str] = set()  # event-layer failures already logged
+        self._gone: list[str] = []  # removals noted, to be written at the next write
         self._pending: dict[str, _Pending] = {}
         self._rescan_now = threading.Event()
         self._next_rescan = 0.0
@@ -81,7 +91,10 @@ class Watcher:
             except Exception as exc:
                 # The event layer gives up on some names (not UTF-8, for one) and ends the
                 # watch; rescans see every name, so fall back on them and watch again.
-                log.warning("file events failed (%s); rescanning instead", exc)
+                said = f"file events failed ({exc}); rescanning instead"
+                if said not in self._said:  # once per distinct failure, not every second
+                    self._said.add(said)
+                    log.warning("%s", said)
                 now = time.monotonic()
                 failures = [t for t in failures if now - t < 30] + [now]
                 degraded_until = now + (60 if len(failures) >= 3 else 1)
@@ -110,6 +123,12 @@ class Watcher:
         self, changes: set[tuple[watchfiles.Change, str]], force_rescan: bool = False
     ) -> None:
         try:
+            self._note(changes)  # noted even while backing off: nothing is missed
+        except Exception:  # a name the OS refuses to stat: the next rescan sees it
+            log.exception("watcher could not note a change")
+        if time.monotonic() < self._retry_at:
+            return  # backing off after a failure: writes wait, events keep being noted
+        try:
             if not self._started:
                 batch = self.ingestor.scan()
                 batch.startup = True
@@ -117,15 +136,54 @@ class Watcher:
                 self._next_rescan = time.monotonic() + self.rescan_every
                 self._emit(batch)
                 self.ready.set()
-            self._note(changes)
             self._ingest_settled()
+            if self._gone:
+                gone, self._gone = self._gone, []
+                try:
+                    self._emit(self.ingestor.ingest([], self._arrived_now, gone=gone))
+                except BaseException:
+                    self._gone = gone + self._gone
+                    raise
             due = time.monotonic() >= self._next_rescan
-            if force_rescan or due or self._rescan_now.is_set():
+            if force_rescan or due or self._rescan_now.is_set() or self.problem is not None:
+                # After a failure the rescan is the truth: whatever a failed write lost.
                 self._rescan_now.clear()
                 self._emit(self.ingestor.scan())
                 self._next_rescan = time.monotonic() + self.rescan_every
-        except Exception:  # the watcher must outlive any one bad file or failed write
-            log.exception("watcher tick failed; the next rescan retries")
+        except Exception as exc:  # the watcher must outlive any one bad file or failed write
+            self._failed(exc)
+        else:
+            self._cleared()
+
+    def _failed(self, exc: Exception) -> None:
+        """Back off (1 s, doubling to 60 s); say a problem once, a traceback only for a bug."""
+        self._delay = min(60.0, self._delay * 2) if self._delay else 1.0
+        self._retry_at = time.monotonic() + self._delay
+        if isinstance(exc, WeekwatchError):
+            problem = str(exc)
+        elif isinstance(exc, OSError):
+            where = f"{exc.filename}: " if exc.filename else ""
+            problem = f"{where}{exc.strerror or exc}"
+        else:
+            problem = f"{type(exc).__name__}: {exc}"
+        if problem == self.problem:
+            return
+        if isinstance(exc, WeekwatchError | OSError):
+            log.warning("watcher: %s (retrying, at most every minute)", problem)
+        else:
+            log.exception("watcher: %s (retrying, at most every minute)", problem)
+        self.problem = problem
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def _cleared(self) -> None:
+        self._delay = 0.0
+        if self.problem is None:
+            return
+        log.warning("watcher: working again")
+        self.problem = None
+        if self.on_problem is not None:
+            self.on_problem(None)
 
     def _note(self, changes: set[tuple[watchfiles.Change, str]]) -> None:
         now = self.clock()
@@ -170,14 +228,19 @@ class Watcher:
                 del self._pending[rel]
         if ready:
             seen = dict((f.relpath, at) for f, at in ready)
-            batch = self.ingestor.ingest([f for f, _ in ready], lambda f: seen[f.relpath])
+            try:
+                batch = self.ingestor.ingest([f for f, _ in ready], lambda f: seen[f.relpath])
+            except BaseException:
+                for f, at in ready:  # not written: they wait, with their first sighting
+                    self._pending.setdefault(f.relpath, _Pending(at, None, time.monotonic()))
+                raise
             for rel in batch.unsettled:  # written to while read: wait for it to settle again
                 self._pending.setdefault(rel, _Pending(seen[rel], None, time.monotonic()))
             self._emit(batch)
 
     def _mark_gone(self, rel: str) -> None:
         self._pending.pop(rel, None)
-        self._emit(self.ingestor.ingest([], self._arrived_now, gone=[rel]))
+        self._gone.append(rel)  # written by the tick, unless it is backing off
 
     def _arrived_now(self, _f: Found) -> dt.datetime:
         return self.clock()

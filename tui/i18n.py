@@ -32,6 +32,7 @@ _T: dict[str, tuple[str, str]] = {
     "left.seconds": ("{s} 秒", "{s} s"),
     "badge.quarantine": ("待分拣 {n}", "quarantine {n}"),
     "badge.watching": ("监视中", "watching"),
+    "badge.failing": ("监视出错，重试中", "watcher failing, retrying"),
     "badge.following": ("跟随 pid {pid}", "following pid {pid}"),
     "badge.read_only": ("只读", "read-only"),
     "badge.as_of": ("回看 {when}", "as of {when}"),
@@ -229,6 +230,8 @@ _T: dict[str, tuple[str, str]] = {
     "msg.arrived_many": ("{n} 个单位有新材料", "New material from {n} units"),
     "msg.missing": ("{n} 格已过截止未交", "{n} cell(s) now missing"),
     "msg.quarantined": ("{n} 个文件待分拣", "{n} file(s) wait in quarantine"),
+    "msg.watch_failed": ("收录暂停，稍后自动重试：{problem}", "Not ingesting, retrying: {problem}"),
+    "msg.watch_works": ("收录已恢复", "Ingesting again"),
     "msg.following": (
         "另一进程（pid {pid}）正在收录，本看板跟随存储",
         "Another process (pid {pid}) ingests; following the store",

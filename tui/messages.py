@@ -31,6 +31,13 @@ class BatchArrived(Message):
 
 
 @dataclass
+class WatcherProblem(Message):
+    """The watcher cannot write (disk full, inbox gone): what, or None once it works again."""
+
+    problem: str | None
+
+
+@dataclass
 class ScanDone(Message):
     """A one-shot scan (no watcher here) finished."""
 

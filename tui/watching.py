@@ -18,7 +18,7 @@ from weekwatch.store.ingest import Batch, IngestLock
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
 
-from .messages import BatchArrived
+from .messages import BatchArrived, WatcherProblem
 
 if TYPE_CHECKING:
     from weekwatch.store.watcher import Watcher
@@ -61,7 +61,12 @@ class InboxWatch:
             self.week.reread_if_stale()
         except WeekwatchError:
             pass  # the watcher's own start-up scan reports a store it cannot write
-        self.watcher = Watcher(self.week.ingestor(), clock=self.week.clock, on_batch=self._batch)
+        self.watcher = Watcher(
+            self.week.ingestor(),
+            clock=self.week.clock,
+            on_batch=self._batch,
+            on_problem=lambda problem: self._post(WatcherProblem(problem)),
+        )
         self.watcher.run(self._stop)
 
     def _batch(self, batch: Batch) -> None:
