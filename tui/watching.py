@@ -65,9 +65,13 @@ class InboxWatch:
             self.week.ingestor(),
             clock=self.week.clock,
             on_batch=self._batch,
-            on_problem=lambda problem: self._post(WatcherProblem(problem)),
+            on_problem=self._problem,
         )
         self.watcher.run(self._stop)
+
+    def _problem(self, problem: str | None) -> None:
+        """In the watcher's thread: a problem began (or, with None, ended)."""
+        self._post(WatcherProblem(problem))
 
     def _batch(self, batch: Batch) -> None:
         """In the watcher's thread, right after its write: that stamp is ours, not news."""
