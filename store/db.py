@@ -59,6 +59,32 @@ MISSING: Stamp = (0, -1, 0)
 
 JsonData = dict[str, dict[str, Any]]
 
+#: The database holds liaisons' names, phones and e-mails: its owner and their group (the
+#: bureau's operators sharing one workspace) read and write it, nobody else, whatever the
+#: umask. The folder is setgid, so every file in it takes the folder's group.
+FILE_MODE = 0o660
+DIR_MODE = 0o2770
+
+
+def share_with_group(fd: int, mode: int = FILE_MODE) -> None:
+    """Give a file this process made the database's mode (a file of another owner is left)."""
+    st = os.fstat(fd)
+    if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != mode:
+        os.fchmod(fd, mode)
+
+
+def make_db_folder(path: Path) -> None:
+    """Create the database folder owner+group only; tighten one of ours open to others."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        st = path.stat()
+    except OSError as e:
+        raise WeekwatchError(f"cannot create the database folder {path}: {e}") from e
+    if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != DIR_MODE:
+        with contextlib.suppress(OSError):
+            os.chmod(path, DIR_MODE)
+
+
 #: Descriptors of the lock files this process opened (store.lock, ingest.lock). A forked
 #: worker shares their open files: kept open there, a lock would outlive its holder's death,
 #: so a worker closes these first (store/ingest.py).
@@ -197,10 +223,7 @@ class Store:
         if read_only:
             self._check_schema()
             return
-        try:
-            self.dbdir.mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise WeekwatchError(f"cannot create the database folder {self.dbdir}: {e}") from e
+        make_db_folder(self.dbdir)
         with self.transaction():
             doc = self._tables["meta"].by_key(_SCHEMA_KEY)
             if doc is None:
@@ -269,7 +292,9 @@ class Store:
         if self._lock_fd is None:
             path = self.dbdir / LOCK_NAME
             try:
-                self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+                self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+                with contextlib.suppress(OSError):
+                    share_with_group(self._lock_fd)
             except PermissionError:
                 # Another operator's lock file we may not write: flock needs only a descriptor.
                 try:
@@ -480,12 +505,11 @@ def _atomic_write(path: Path, payload: bytes) -> Stamp:
         old = None
     tmp = path.with_name(f".{path.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        # 0o666 and the umask, as for any new file, then the old file's mode: a folder shared
-        # by several operators' accounts stays readable by all of them.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        # Owner and group, whatever the umask and whoever wrote the old file: every operator
+        # of the group can rewrite it, nobody else can read it.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
         try:
-            if old is not None:
-                os.fchmod(fd, stat.S_IMODE(old.st_mode))
+            os.fchmod(fd, FILE_MODE)
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import composite
-from .db import LOCK_FDS
+from .db import FILE_MODE, LOCK_FDS, make_db_folder, share_with_group
 from .model import Event, Material, Reading, Unit, WeekwatchError
 from .reading import Reader, is_ignored
 from .reasons import Code, Quarantine
@@ -666,8 +666,18 @@ class IngestLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        make_db_folder(self.path.parent)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        except PermissionError:
+            # A lock file another operator made (before it was group-writable): a flock
+            # needs only a descriptor, not the right to write the pid into it.
+            try:
+                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError as e:
+                raise WeekwatchError(f"cannot open the lock file {self.path}: {e}") from e
+        with contextlib.suppress(OSError):
+            share_with_group(fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:

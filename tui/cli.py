@@ -508,8 +508,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:  # `weekwatch materials | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
-    except OSError as exc:  # a full disk, a folder without permission: say which, plainly
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"weekwatch:{where}: {exc.strerror or exc}", file=sys.stderr)
+    except PermissionError as exc:  # the operator (or the folder's owner) can fix it
+        where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
+        print(
+            f"weekwatch: {where}{exc.strerror or exc}: this account may not use it; a workspace "
+            "shared by several operators needs them in one group (chmod -R g+rwX, chgrp -R)",
+            file=sys.stderr,
+        )
+        code = EXIT_USAGE
+    except OSError as exc:  # a full disk, a broken share: say which, plainly
+        where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
+        print(f"weekwatch: {where}{exc.strerror or exc}", file=sys.stderr)
         code = 1
+    except (OverflowError, RecursionError) as exc:  # a value past what any check foresaw
+        print(f"weekwatch: a value is out of range ({exc})", file=sys.stderr)
+        code = EXIT_USAGE
     sys.exit(code)

@@ -1,0 +1,131 @@
+"""Permissions: the database is its operators' group's alone, and shareable within it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from weekwatch.store.week import Week
+from weekwatch.store.workspace import Workspace
+
+#: Two operators of one bureau (uids with no name here), sharing the group SHARED.
+ALICE, BOB, STRANGER, SHARED = 41001, 41002, 41003, 41000
+
+
+def weekwatch(root: Path, *args: str, umask: int = 0o022, user: int | None = None):
+    """`weekwatch ARGS` under `umask`, as `user` (a member of SHARED) if given."""
+    env = {**os.environ, "WEEKWATCH_WORKSPACE": str(root), "HOME": str(root)}
+    prefix: list[str] = []
+    if user is not None:
+        groups = str(SHARED) if user != STRANGER else str(user)
+        prefix = ["setpriv", f"--reuid={user}", f"--regid={user}", f"--groups={groups}", "--"]
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "weekwatch", "--operator", str(user or "me"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        preexec_fn=lambda: os.umask(umask),
+    )
+
+
+def modes(dbdir: Path) -> dict[str, str]:
+    out = {".": oct(stat.S_IMODE(dbdir.stat().st_mode))}
+    for p in dbdir.iterdir():
+        out[p.name] = oct(stat.S_IMODE(p.stat().st_mode))
+    return out
+
+
+def init(root: Path, umask: int) -> None:
+    done = weekwatch(
+        root.parent, "init", str(root), "--title", "活动周", "--start", "2024-05-12", umask=umask
+    )
+    assert done.returncode == 0, done.stderr
+    (root / "inbox" / "舞钢市_5月13日_照片.jpg").write_bytes(b"photo")
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o000])
+def test_the_database_is_owner_and_group_only_whatever_the_umask(tmp_path, umask):
+    root = tmp_path / "week"
+    init(root, umask)
+    for args in (["ingest"], ["materials"]):
+        assert weekwatch(root, *args, umask=umask).returncode == 0
+    (root / "inbox" / "宝丰县_5月13日_照片.jpg").write_bytes(b"photo 2")
+    assert weekwatch(root, "ingest", umask=umask).returncode == 0  # rewrites materials.json
+    got = modes(root / ".weekwatch")
+    assert got.pop(".") == oct(0o2770)
+    assert set(got.values()) == {oct(0o660)}, got
+    assert {"materials.json", "meta.json", "store.lock", "ingest.lock"} <= set(got)
+
+
+@pytest.fixture
+def shared(tmp_path_factory):
+    """A workspace in a folder every test user can reach, group SHARED, setgid."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("acting as several operators needs root and setpriv")
+    base = Path(tempfile.mkdtemp(prefix="weekwatch-shared-"))
+    base.chmod(0o755)
+    root = base / "week"
+    root.mkdir()
+    os.chown(root, ALICE, SHARED)
+    root.chmod(0o2775)
+    probe = weekwatch(base, "--help", user=ALICE)
+    if probe.returncode != 0:
+        shutil.rmtree(base)
+        pytest.skip(f"another account cannot run this checkout's Python: {probe.stderr[-200:]}")
+    yield root
+    shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_second_operator_of_the_group_can_ingest_watch_and_write(shared):
+    done = weekwatch(
+        shared.parent,
+        "init",
+        str(shared),
+        "--title",
+        "活动周",
+        "--start",
+        "2024-05-12",
+        user=ALICE,
+        umask=0o002,
+    )
+    assert done.returncode == 0, done.stderr
+    roster = shared / "units.csv"
+    roster.write_text("id,name,aliases\nwugang,舞钢市教育体育局,舞钢市\n", encoding="utf-8")
+    assert weekwatch(shared, "units", "import", str(roster), user=ALICE).returncode == 0
+    for i, user in enumerate((ALICE, BOB, ALICE)):
+        (shared / "inbox" / f"舞钢市_5月13日_照片{i}.jpg").write_bytes(b"photo %d" % i)
+        ingest = weekwatch(shared, "ingest", user=user, umask=0o002)
+        assert ingest.returncode == 0, ingest.stderr
+        note = weekwatch(shared, "note", "舞钢市", f"{user} 来过", user=user, umask=0o002)
+        assert note.returncode == 0, note.stderr
+    assert len(Week(Workspace(shared), read_only=True).store.materials()) == 3
+    assert len(Week(Workspace(shared), read_only=True).store.actions()) == 3
+
+
+def test_an_account_outside_the_group_gets_one_message_and_exit_2(shared):
+    done = weekwatch(
+        shared.parent,
+        "init",
+        str(shared),
+        "--title",
+        "活动周",
+        "--start",
+        "2024-05-12",
+        user=ALICE,
+        umask=0o002,
+    )
+    assert done.returncode == 0, done.stderr
+    assert weekwatch(shared, "ingest", user=ALICE).returncode == 0
+    for args in (["ingest"], ["note", "舞钢市", "路过"], ["status"]):
+        out = weekwatch(shared, *args, user=STRANGER)
+        assert out.returncode == 2, (args, out.returncode, out.stderr)
+        assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+        assert "ermission denied" in out.stderr
