@@ -505,11 +505,11 @@ def _atomic_write(path: Path, payload: bytes) -> Stamp:
         old = None
     tmp = path.with_name(f".{path.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
-        # Owner and group, whatever the umask and whoever wrote the old file: every operator
-        # of the group can rewrite it, nobody else can read it.
+        # Owner and group, whatever the umask: a new file gets FILE_MODE, a rewritten one keeps
+        # the mode it had (an administrator's 0640 stays) but never anything for others.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
         try:
-            os.fchmod(fd, FILE_MODE)
+            os.fchmod(fd, FILE_MODE if old is None else stat.S_IMODE(old.st_mode) & 0o770)
             view = memoryview(payload)
             while view:
                 view = view[os.write(fd, view) :]
