@@ -101,6 +101,7 @@ def parse_moment(text: str, tz: ZoneInfo) -> dt.datetime:
         )
     except ValueError as e:
         raise WeekwatchError(f"'{text}' is not a real date and time ({e})") from e
+    check_year(moment, f"'{text}'")
     off = m["off"]
     if off is None:
         return moment.replace(tzinfo=tz)
@@ -129,10 +130,34 @@ def parse_column(text: str, event: Event) -> str:
     )
 
 
+#: Files of the tz database that are not a place's time: "Factory" has no offset anyone
+#: keeps, "localtime" and "posixrules" are whatever zone the machine happens to be set to.
+_NOT_ZONES = frozenset({"factory", "localtime", "posixrules"})
+
+#: The years a week, a deadline or an as-of moment may fall in: far past any activity week,
+#: and far enough from the calendar's ends (year 1 and 9999) that no shift by a time zone
+#: or a few weeks overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 9000
+
+
+def check_year(moment: dt.date, what: str) -> None:
+    """Refuse a date outside FIRST_YEAR–LAST_YEAR, saying what it was."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise WeekwatchError(
+            f"{what} is in the year {moment.year}; weekwatch keeps weeks between "
+            f"{FIRST_YEAR} and {LAST_YEAR}"
+        )
+
+
 def parse_zone(name: str) -> ZoneInfo:
     """A time zone by its tz database name (Asia/Shanghai), refusing anything path-like."""
     if not _ZONE_NAME.fullmatch(name) or ".." in name:
         raise WeekwatchError(f"'{name}' is not a time zone name; use one like Asia/Shanghai")
+    if name.lower() in _NOT_ZONES:
+        raise WeekwatchError(
+            f"'{name}' is not a place's time zone (it depends on the machine, or on nothing); "
+            "name the week's zone, like Asia/Shanghai"
+        )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as e:
@@ -173,6 +198,8 @@ def _parse(text: str, path: Path) -> Config:
     except tomllib.TOMLDecodeError as e:
         # The message already says "(at line L, column C)".
         raise WeekwatchError(f"{path}: not valid TOML: {e}") from e
+    except RecursionError:  # arrays in arrays in arrays… past the parser's depth
+        raise WeekwatchError(f"{path}: not valid TOML: nested too deeply") from None
     where = _Locator(path, text)
     table = doc.get("event")
     if table is None:
@@ -407,12 +434,16 @@ def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise _Problem("must be a date without a time, like 2024-05-12")
     if isinstance(value, dt.date):
+        check_year(value, str(value))
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            day = dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
+        else:
+            check_year(day, value.strip())
+            return day
     raise _Problem(f"must be a date like 2024-05-12, not {value!r}")
 
 
@@ -442,6 +473,7 @@ def _time(value: Any) -> dt.time:
 
 def _moment(value: Any, tz: ZoneInfo) -> dt.datetime:
     if isinstance(value, dt.datetime):
+        check_year(value, value.isoformat())
         # A TOML local date-time is wall-clock time in the event's zone, never UTC.
         return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
     if isinstance(value, dt.date):

@@ -90,6 +90,8 @@ class Week:
         now). With `dry_run` nothing is written.
         """
         roster = read_sheet(path, sheet=sheet, mapping=mapping)
+        if not roster.entries:
+            raise WeekwatchError(f"{path}: no units in it (only a header?); nothing was imported")
         if dry_run:
             result = plan_import(self.units(), roster)
             check_known(result)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import signal
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from weekwatch.store.config import init_workspace, parse_column, parse_moment
+from weekwatch.store.config import check_year, init_workspace, parse_column, parse_moment
 from weekwatch.store.ingest import IngestLock, display_path
 from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
@@ -91,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("watch", help="ingest dropped files until stopped (SIGTERM / Ctrl-C)")
     s.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
     s.add_argument(
-        "--rescan", type=float, default=60.0, metavar="SECONDS", help="full rescan interval"
+        "--rescan", type=_seconds, default=60.0, metavar="SECONDS", help="full rescan interval"
     )
 
     s = sub.add_parser("materials", help="list the files the inbox holds")
@@ -492,9 +493,22 @@ def _unit(week: Week, text: str) -> str:
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise WeekwatchError(f"--start {text!r}: expected a date as YYYY-MM-DD") from None
+    check_year(day, f"--start {text}")
+    return day
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse type): nan, inf, 0 and -5 are refused."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> None:
