@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import composite
 from .db import FILE_MODE, LOCK_FDS, make_db_folder, share_with_group
@@ -172,6 +172,19 @@ def display_path(path: str) -> str:
         return path
     except UnicodeEncodeError:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def spelled(value: Any) -> Any:
+    """A JSON-like value with every string in display_path's spelling: what the operator reads
+    (text or JSON, materials or the action log) names an undecodable byte one way, \\xNN, and
+    every command taking a path accepts that spelling back (Week.resolve_path)."""
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, dict):
+        return {display_path(str(k)): spelled(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [spelled(v) for v in value]
+    return value
 
 
 #: The inbox and reader a forked hashing worker inherits from its parent.

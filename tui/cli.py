@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from weekwatch.store.config import check_year, init_workspace, parse_column, parse_moment
-from weekwatch.store.ingest import IngestLock, display_path
+from weekwatch.store.ingest import IngestLock, display_path, spelled
 from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
@@ -173,7 +173,8 @@ def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
 
 
 def _print_json(obj: object) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    # Paths off a non-UTF-8 disk carry lone surrogates, which no terminal encoding takes.
+    json.dump(spelled(obj), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
@@ -362,14 +363,16 @@ def _log(week: Week, args: argparse.Namespace) -> int:
         _print_json(rows)
         return 0
     for r in rows:
-        data = json.dumps(r["data"], ensure_ascii=False)
+        data = json.dumps(r["data"], ensure_ascii=False)  # spelled with the whole line
         undone = "  (undone)" if r["undone"] else ""
         if r["replaced_by"]:
             undone += f"  (replaced by {r['replaced_by']})"
         where = f"{r['unit'] or ''} {r['cell'] or ''}".strip()
         print(
             safe_str(
-                f"{r['at']}  {r['operator']}  {r['type']}  {where}  {data}{undone}  [{r['id']}]"
+                display_path(
+                    f"{r['at']}  {r['operator']}  {r['type']}  {where}  {data}{undone}  [{r['id']}]"
+                )
             )
         )
     return 0
