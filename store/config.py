@@ -572,6 +572,7 @@ def render_config(
     operator sees them and they keep following `start` if the dates are edited later."""
     if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
         raise WeekwatchError(f"start must be a date, not {start!r}")
+    check_year(start, f"--start {start.isoformat()}")
     if not isinstance(days, int) or isinstance(days, bool):
         raise WeekwatchError(f"days must be a whole number, not {days!r}")
     default_plan = f"{start.isoformat()}T{daily_deadline.strip()}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import stat
 import threading
@@ -50,6 +51,11 @@ class Watcher:
         on_batch: Callable[[Batch], None] | None = None,
         on_problem: Callable[[str | None], None] | None = None,
     ) -> None:
+        if not (math.isfinite(rescan_every) and rescan_every > 0):
+            # nan would never rescan, 0 or less would rescan without pause: both refused.
+            raise WeekwatchError(
+                f"--rescan {rescan_every:g}: give a number of seconds above 0, like 60"
+            )
         self.ingestor = ingestor
         self.inbox: Path = ingestor.inbox
         self.clock = clock
