@@ -21,6 +21,10 @@ from .model import WeekwatchError
 #: this is not a roster, and reading it whole would cost the memory of the machine.
 MAX_BYTES = 64 * 1024 * 1024
 
+#: How many cells merged cells may fill downwards in one sheet: a unit per two rows of a
+#: large roster, far from what a sheet of merges over a million rows would ask.
+_MAX_CARRIED = 200_000
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 TEXT_SUFFIXES = (".csv", ".txt")
 
@@ -108,9 +112,13 @@ def _sheet_rows(path: Path, book: object, name: str) -> Iterator[Row]:
     # Row → (column, top-left corner) for the cells below the top of a merged range. Only
     # downwards: a heading merged across columns names no other column.
     down: dict[int, list[tuple[int, tuple[int, int]]]] = {}
+    budget = _MAX_CARRIED  # a hostile sheet's merges must not cost more than its rows would
     for (r0, c0), (r1, _c1) in merged:
-        for r in range(r0 + 1, min(r1, r0 + 10_000) + 1):
+        for r in range(r0 + 1, min(r1, r0 + budget) + 1):
             down.setdefault(r, []).append((c0, (r0, c0)))
+        budget -= max(0, min(r1 - r0, budget))
+        if budget <= 0:
+            break
     wanted = {src for fills in down.values() for _, src in fills}
     pad = ("",) * left
     seen: dict[tuple[int, int], str] = {}

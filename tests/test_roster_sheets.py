@@ -12,11 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from weekwatch.fixtures.rosters import BODY, HEADER, TITLE, liaison_xls, liaison_xlsx
+from weekwatch.fixtures.rosters import BODY, HEADER, TITLE, liaison_xls, liaison_xlsx, raw_xlsx
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.roster import read_sheet
 from weekwatch.store.roster_header import parse_map
 from weekwatch.store.roster_merge import plan_import
+from weekwatch.store.sheets import column_letter
 
 
 def check_liaison_roster(r, *, word: str = "row") -> None:
@@ -170,3 +171,13 @@ def test_an_instructions_sheet_with_a_sample_header_is_passed_over(tmp_path: Pat
     book.save(path)
     r = read_sheet(path)
     assert r.sheet == "名单" and [e.name for e in r.entries] == ["潍坊职业学院"]
+
+
+def test_merges_over_a_million_rows_cost_no_more_than_the_rows(tmp_path: Path) -> None:
+    # A note column merged to the bottom, 500 more like it, and 100,000 small merges below.
+    tall = tuple(f"{column_letter(c)}2:{column_letter(c)}1048576" for c in range(2, 502))
+    merges = (*tall, *(f"A{i}:B{i + 1}" for i in range(3, 200_000, 2)))
+    rows = [["单位名称", "联络员", "备注"], ["潍坊职业学院", "王五", "见下"]]
+    path = raw_xlsx(tmp_path / "r.xlsx", rows, dimension="A1:C2", merges=merges)
+    r = read_sheet(path)
+    assert [e.name for e in r.entries] == ["潍坊职业学院"] and not r.warnings
