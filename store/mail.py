@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import email
+import email.errors
 import email.header
 import email.utils
 import hashlib

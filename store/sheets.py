@@ -14,8 +14,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import WeekwatchError
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 #: Larger than any list of participating units (thousands of rows are a few MB): a file past
 #: this is not a roster, and reading it whole would cost the memory of the machine.
@@ -101,9 +105,9 @@ def _workbook_sheets(path: Path) -> list[Sheet]:
     return [Sheet(name, _sheet_rows(path, book, name)) for name in names]
 
 
-def _sheet_rows(path: Path, book: object, name: str) -> Iterator[Row]:
+def _sheet_rows(path: Path, book: CalamineWorkbook, name: str) -> Iterator[Row]:
     try:
-        sheet = book.get_sheet_by_name(name)  # type: ignore[attr-defined]
+        sheet = book.get_sheet_by_name(name)
         merged = sheet.merged_cell_ranges or []
         top, left = sheet.start or (0, 0)
         rows = sheet.iter_rows()
