@@ -15,7 +15,8 @@ unit's own name or an alias (第九中学 for 平顶山市第九中学, 叶县�
 平顶山市卫校 for 平顶山市卫生学校): abbreviations keep their name's characters in order.
 Anything else is "only inside" a name the roster does not hold, and the file waits for an
 operator. Activity words and keywords end a name (走进九中, 平职院校园开放日), as does any
-character that is not a Chinese one.
+character that is not a Chinese one. And a name the roster does not hold that leads the file name
+(湛河北路小学5月15日参观卫校) makes the unit after it a likely host, not a sender: in doubt.
 """
 
 from __future__ import annotations
@@ -102,6 +103,8 @@ ACTIVITY_WORDS = (
 )
 #: Between two units, these make them joint senders (quarantine), whatever else stands there.
 CONNECTORS = ("与", "和", "及", "、", "联合", "携手", "共同", "会同")
+# Before a unit, these end another institution's name: it, not the unit, leads (局 too here).
+_LEADER_RE = re.compile("|".join((*INSTITUTION_WORDS, "局")))
 _DATE_END = re.compile(r"\d\s*[年月日号天]$")
 _LONGEST_RUN = 8  # a name's continuation is looked for this far
 
@@ -235,6 +238,29 @@ class Judge:
                 break
             lo -= 1
         return lo
+
+    def other_leader(
+        self, text: str, kept: Sequence[Match], inside: Sequence[Inside]
+    ) -> str | None:
+        """A name the roster does not hold, leading the name before its first unit, if any.
+
+        湛河北路小学5月15日参观卫校: the primary school leads, so 卫校 is more likely its host
+        than its sender. Activity words are no name (学校日卫校照片 is the school's own).
+        """
+        first = kept[0].start
+        for x in inside:
+            if x.start < first:
+                return x.inside
+        prefix = self._stop.sub(lambda w: " " * len(w.group()), text[:first])
+        found = None
+        for found in _LEADER_RE.finditer(prefix):  # the last one, nearest the unit  # noqa: B007
+            pass
+        if found is None:
+            return None
+        lo = found.start()
+        while lo > 0 and found.end() - lo < _LONGEST_RUN and is_cjk(prefix[lo - 1]):
+            lo -= 1
+        return text[lo : found.end()]
 
 
 def _ascii_whole(text: str, i: int, j: int) -> bool:

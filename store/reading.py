@@ -295,6 +295,7 @@ class _Segment(NamedTuple):
     """What one path segment says, whatever its place in a path."""
 
     units: frozenset[str]  # the sender: one unit, or several when no rule tells which
+    after_other: str | None  # a name not on the roster leading the segment, before its units
     named: tuple[tuple[str, str], ...]  # (unit id, the words that named it), in order
     inside: tuple[Inside, ...]  # names found only inside longer names
     kind: str | None  # by keyword
@@ -398,6 +399,9 @@ class Reader:
         if seg is None:
             inside = f.inside or n.inside
             why = self._inside(inside) if inside else Quarantine.of(Code.NO_UNIT)
+        elif seg.after_other is not None:
+            # Another name leads: the unit named after it may be its host, not its sender.
+            why = Quarantine.of(Code.AFTER_OTHER, unit=self._words(seg), other=seg.after_other)
         elif len(seg.units) == 1:
             (unit,) = seg.units
         else:
@@ -444,12 +448,16 @@ class Reader:
         name = self._unit_names.get(uid, uid)
         return name if normalize(name) == word else f"{name} ({word})"
 
-    def _several(self, seg: _Segment) -> Quarantine:
+    def _words(self, seg: _Segment) -> list[str]:
+        """The segment's units, by name with the words that named them, in order."""
         seen: dict[str, str] = {}
         for uid, word in seg.named:
             if uid in seg.units:
                 seen.setdefault(uid, self._word(uid, word))
-        words = list(seen.values())
+        return list(seen.values())
+
+    def _several(self, seg: _Segment) -> Quarantine:
+        words = self._words(seg)
         if len(words) == 2:
             return Quarantine.of(Code.TWO_UNITS, units=words)
         return Quarantine.of(Code.MANY_UNITS, n=len(words), units=words)
@@ -515,6 +523,13 @@ class Reader:
             text = _blank(text, kept)
         units = _sender(text, kept) if kept else _NO_UNITS
         named = tuple((m.unit, original[m.start : m.end]) for m in kept)
+        other = self._judge.other_leader(original, kept, inside) if kept else None
         return _Segment(
-            units, named, tuple(inside), _keyword_kind(text), ext_kind, self._dates.read(text)
+            units,
+            other,
+            named,
+            tuple(inside),
+            _keyword_kind(text),
+            ext_kind,
+            self._dates.read(text),
         )

@@ -41,6 +41,11 @@ class Code(StrEnum):
     )
     TWO_UNITS = "two_units", "同时指向两个单位：{units}", "names two units: {units}"
     MANY_UNITS = "many_units", "同时指向 {n} 个单位：{units}", "names {n} units: {units}"
+    AFTER_OTHER = (
+        "after_other",
+        "{unit} 排在名单外的“{other}”之后，可能是对方发来的",
+        "names {unit} only after {other}, which is not on the roster",
+    )
     # -- days (store/reading.py)
     DATE_OUTSIDE = "date_outside", "日期 {date} 不在活动周内", "names {date}, outside the week"
     OTHER_YEAR = (

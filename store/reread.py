@@ -28,6 +28,7 @@ READ_CODES = frozenset(
         Code.ONLY_INSIDE,
         Code.TWO_UNITS,
         Code.MANY_UNITS,
+        Code.AFTER_OTHER,
         Code.DATE_OUTSIDE,
         Code.OTHER_YEAR,
         Code.DAY_OUTSIDE,

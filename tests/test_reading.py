@@ -553,6 +553,28 @@ MAY_ROWS = [
     ),
     ("湛河区教体局5月15日职业体验.jpg", 15, "zhanhe", "photo", "2024-05-15", None, None),
     ("湛河5月15日职业体验照片.jpg", 15, "zhanhe", "photo", "2024-05-15", None, None),
+    # Another name leading, not on the roster: the unit after it may be its host, not its sender.
+    (
+        "湛河北路小学5月15日参观卫校.jpg",
+        15,
+        None,
+        "photo",
+        "2024-05-15",
+        None,
+        "names 平顶山市卫生学校 (卫校) only after 湛河北路小学, which is not on the roster",
+    ),
+    (
+        "洛阳市第三中学参观卫校照片.jpg",
+        15,
+        None,
+        "photo",
+        "2024-05-15",
+        None,
+        "names 平顶山市卫生学校 (卫校) only after 洛阳市第三中学, which is not on the roster",
+    ),
+    ("学校日卫校照片.jpg", 15, "weixiao", "photo", "2024-05-15", None, None),
+    ("活动照片-卫校.jpg", 15, "weixiao", "photo", "2024-05-15", None, None),
+    ("卫校/湛河北路小学来访.jpg", 15, "weixiao", "photo", "2024-05-15", None, None),
     # A weekday names that day of the week, whatever the arrival.
     ("平顶山市旅游学校星期三研学照片.jpg", 13, "lvxiao", "photo", "2024-05-15", None, None),
     ("平顶山市旅游学校周三研学照片.jpg", 17, "lvxiao", "photo", "2024-05-15", None, None),
