@@ -28,6 +28,9 @@ from weekwatch.store.week import Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
 
+from .report_cli import add_parser as add_report_parser
+from .report_cli import run_report
+
 EXIT_USAGE = 2
 
 
@@ -138,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("action", nargs="?", help="its id as `log` prints it, or a unique prefix")
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
+    add_report_parser(sub)
 
     # The dashboard's options work with or without the `tui` word (`weekwatch --read-only`).
     _dashboard_options(p, top=True)
@@ -435,6 +439,7 @@ COMMANDS = {
     "materials": (_materials, True),
     "status": (_status_table, True),
     "log": (_log, True),
+    "report": (run_report, True),
     **{
         name: (_act, False)
         for name in ("assign", "dismiss", "excuse", "extend", "note", "contact", "undo")

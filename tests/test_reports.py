@@ -1,0 +1,182 @@
+"""`weekwatch report …` on the dashboard's week (tests/conftest `week_ws`) at fixed moments.
+
+The expected numbers are worked out here by hand from the files the fixture drops
+(fixtures/testweek.DASHBOARD_DROPS, daily deadline 12:00), not by calling the report code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+
+from weekwatch.fixtures.testweek import at, clock_at
+from weekwatch.store.week import Week
+from weekwatch.tui.cli import run
+
+AS_OF = "2024-05-15T13:00"  # day 4, an hour after its noon deadline
+DAYS = ["2024-05-12", "2024-05-13", "2024-05-14", "2024-05-15"]
+
+
+def call(ws, capsys, *args: str) -> str:
+    capsys.readouterr()
+    assert run(["-w", str(ws.root), "--operator", "小王", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_call_list_is_worst_first_with_liaison_and_overdue_promise(week_ws, capsys):
+    # 卫东区 promised on day 3 to send by 10:00 on day 4; at 13:00 its day-4 cell is missing.
+    week = Week(week_ws, clock=clock_at(at(14, 16)))
+    week.contact("weidong", "李娜说明早补交", "2024-05-15", promised_by=at(15, 10), operator="小王")
+    data = json.loads(
+        call(week_ws, capsys, "report", "calls", "--as-of", AS_OF, "--format", "json")
+    )
+    assert data["cell"] == "2024-05-15"
+    # Missing cells by 13:00 on the 15th, counted by hand (plan + days 12–15):
+    # 技师学院 5 (all), 舞钢 4 (plan, 12, 13, 15), 卫东区 2 (14, 15), 新华区 1 (15);
+    # 平职院 sent its day-4 video at 09:15 and is not called.
+    got = [(u["id"], u["state"], u["missing_this_week"]) for u in data["units"]]
+    assert got == [
+        ("jxxx", "missing", 5),
+        ("wugang", "missing", 4),
+        ("weidong", "missing", 2),
+        ("xinhua", "missing", 1),
+    ]
+    weidong = data["units"][2]
+    assert (weidong["liaison"], weidong["phone"]) == ("李娜", "13837520436")
+    assert weidong["promise_overdue"] is True
+    assert [c["text"] for c in weidong["contacts"]] == ["李娜说明早补交"]
+    assert weidong["contacts"][0]["promised_by"] == "2024-05-15T10:00:00+08:00"
+    assert not any(u["promise_overdue"] for u in data["units"] if u["id"] != "weidong")
+
+    # Day 2: 卫东区's 稿件 came at 12:40 — late by 40 minutes, listed after the missing.
+    data = json.loads(
+        call(
+            week_ws,
+            capsys,
+            "report",
+            "calls",
+            "--as-of",
+            AS_OF,
+            "--cell",
+            "2024-05-13",
+            "--format",
+            "json",
+        )
+    )
+    got = [(u["id"], u["state"], u["late_minutes"]) for u in data["units"]]
+    assert got == [
+        ("jxxx", "missing", None),
+        ("wugang", "missing", None),
+        ("pzy", "missing", None),
+        ("weidong", "late", 40),
+    ]
+    text = call(week_ws, capsys, "report", "calls", "--as-of", AS_OF)
+    assert text.splitlines()[1].startswith("平顶山技师学院") and "13700000000" in text
+
+
+EXPECTED = {  # by hand: days on time, late, missing, excused; reports, photos, videos, cases
+    "xinhua": ((2, 1, 1, 0), {"report": 2, "photo": 1}, "on_time"),
+    "weidong": ((1, 1, 2, 0), {"case": 1, "report": 1}, "on_time"),
+    "pzy": ((1, 0, 3, 0), {"video": 1}, "on_time"),
+    "wugang": ((1, 0, 3, 0), {"report": 1}, "missing"),
+    "jxxx": ((0, 0, 4, 0), {}, "missing"),
+}
+
+
+def test_stats_per_unit_totals_and_per_day_share(week_ws, capsys):
+    data = json.loads(
+        call(week_ws, capsys, "report", "stats", "--as-of", AS_OF, "--format", "json")
+    )
+    for u in data["units"]:
+        days, kinds, plan = EXPECTED[u["id"]]
+        assert tuple(u["days"][s] for s in ("on_time", "late", "missing", "excused")) == days
+        assert {k: n for k, n in u["kinds"].items() if n} == kinds
+        assert (u["plan"], u["summary"]) == (plan, "future")
+    tot = data["totals"]
+    assert tot["days"] == {"on_time": 5, "late": 2, "missing": 13, "excused": 0}
+    assert tot["kinds"] == {"case": 1, "story": 0, "report": 4, "photo": 1, "video": 1}
+    assert tot["plan"] == {"on_time": 3, "missing": 2}
+    shares = [(d["day"], d["on_time"], d["owing"], d["share"]) for d in data["per_day"]]
+    assert shares[:4] == [
+        (DAYS[0], 2, 5, 0.4),
+        (DAYS[1], 1, 5, 0.2),
+        (DAYS[2], 1, 5, 0.2),
+        (DAYS[3], 1, 5, 0.2),
+    ]
+    assert all(d["share"] is None for d in data["per_day"][4:])  # not due yet
+
+    text = call(week_ws, capsys, "report", "stats", "--as-of", AS_OF)
+    assert "合计" in text and "40% (2/5)" in text and "█" * 8 + " " in text
+
+
+def test_stats_agree_with_status_json(week_ws, capsys):
+    for moment in ("2024-05-13T11:00", AS_OF, "2024-05-20T09:00"):
+        st = json.loads(call(week_ws, capsys, "status", "--json", "--as-of", moment))
+        rep = json.loads(
+            call(week_ws, capsys, "report", "stats", "--as-of", moment, "--format", "json")
+        )
+        days = [c for c in st["columns"] if c not in ("plan", "summary")]
+        for su, ru in zip(st["units"], rep["units"], strict=True):
+            assert su["id"] == ru["id"]
+            states = Counter(su["cells"][d]["state"] for d in days)
+            assert {s: states[s] for s in ru["days"]} == ru["days"]
+            assert ru["plan"] == su["cells"]["plan"]["state"]
+            assert ru["summary"] == su["cells"]["summary"]["state"]
+
+
+def test_csv_has_a_bom_and_reads_back(week_ws, capsys, tmp_path):
+    out = tmp_path / "stats.csv"
+    call(
+        week_ws,
+        capsys,
+        "report",
+        "stats",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "csv",
+        "--output",
+        str(out),
+    )
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["单位", "按时", "迟交", "未交", "已免"]
+    by_name = {r[0]: r for r in rows[1:]}
+    assert by_name["新华区教育体育局"][1:5] == ["2", "1", "1", "0"]
+    assert by_name["合计"][1:5] == ["5", "2", "13", "0"]
+    en = call(
+        week_ws, capsys, "report", "calls", "--as-of", AS_OF, "--format", "csv", "--lang", "en"
+    )
+    assert en.startswith("\ufeffUnit,State")
+
+
+def test_day_digest_pastes_as_plain_text(week_ws, capsys):
+    text = call(week_ws, capsys, "report", "day", "2024-05-14")
+    assert not any("\u2500" <= ch <= "\u257f" for ch in text)  # no box drawing
+    assert max(len(line) for line in text.splitlines()) <= 40
+    assert "按时报送率 20%（1/5）" in text  # 舞钢 on time; 新华区 at 13:00, late
+    assert "· 新华区教育体育局：迟60分钟" in text
+    assert "不知道是谁的照片.jpg" in text  # in quarantine
+    missing = text.split("未报送（3）")[1]
+    for name in ("卫东区教育体育局", "平顶山职业技术学院", "平顶山技师学院"):
+        assert name in missing
+    data = json.loads(call(week_ws, capsys, "report", "day", "2024-05-14", "--format", "json"))
+    by = {u["id"]: u for u in data["units"]}
+    assert (by["xinhua"]["state"], by["xinhua"]["late_minutes"]) == ("late", 60)
+    assert by["wugang"]["arrivals"] == {"report": 1}
+
+
+def test_actions_report_lists_every_action(week_ws, capsys):
+    call(week_ws, capsys, "excuse", "jxxx", "2024-05-12", "--reason", "停电")
+    call(week_ws, capsys, "undo")
+    rows = json.loads(call(week_ws, capsys, "report", "actions", "--format", "json"))
+    assert [(r["action"], r["operator"], r["in_force"]) for r in rows] == [
+        ("excuse", "小王", False),
+        ("undo", "小王", True),
+    ]
+    assert rows[0]["unit"] == "jxxx" and rows[0]["reason"] == "停电"
+    text = call(week_ws, capsys, "report", "actions")
+    assert "停电 (已撤销)" in text
