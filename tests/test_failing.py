@@ -159,3 +159,25 @@ def test_watch_on_a_full_disk_says_so_once_and_records_all_once_space_returns(ws
     assert len(problem) == 1, err
     assert "Traceback" not in err
     assert "working again" in err
+
+
+async def test_the_dashboard_shows_a_failing_watcher_instead_of_watching(
+    week_ws, app_for, settle, monkeypatch
+):
+    from weekwatch.fixtures.testweek import NOW
+
+    state = {"full": False}
+    _disk_full(monkeypatch, state)
+    app = app_for(week_ws, watch=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: app.watcher is not None and app.watcher.ready.is_set())
+        header = app.query_one("#header")
+        assert "watching" in header.text.plain
+        state["full"] = True
+        drop(week_ws, "技师学院_第4天_新闻稿.docx", NOW)
+        await settle(pilot, lambda: "watcher failing" in header.text.plain, timeout=10)
+        assert any("Not ingesting, retrying" in t and "No space left" in t for t in app.toasts)
+        state["full"] = False  # space again: the next try (1 s later) writes it
+        await settle(pilot, lambda: "watcher failing" not in header.text.plain, timeout=10)
+        assert "watching" in header.text.plain
+        assert any("Ingesting again" in t for t in app.toasts)

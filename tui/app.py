@@ -28,7 +28,7 @@ from .commands import palette_commands
 from .i18n import I18n, default_lang
 from .judge import Judged, judge, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
-from .messages import BatchArrived, ScanDone
+from .messages import BatchArrived, ScanDone, WatcherProblem
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
 from .watching import InboxWatch
@@ -142,6 +142,18 @@ class WeekwatchApp(App[None]):
     def _poll_store(self) -> None:
         if self.is_running:
             self.dashboard.poll_store(self.inbox.own_stamp)
+
+    def on_watcher_problem(self, message: WatcherProblem) -> None:
+        """Said in the header for as long as it lasts, and once as a toast."""
+        if not self.is_running:
+            return
+        self.dashboard.watch_problem = message.problem
+        if message.problem is None:
+            self.notify(self.t("msg.watch_works"))
+        else:
+            self.notify(
+                self.t("msg.watch_failed", problem=message.problem), severity="error", timeout=10
+            )
 
     def on_batch_arrived(self, message: BatchArrived) -> None:
         if not self.is_running:

@@ -62,6 +62,8 @@ class DashboardScreen(Screen[None]):
     #: Whether this dashboard ingests, and whose pid it follows if another process does.
     watching: reactive[bool] = reactive(False, init=False)
     following: reactive[str | None] = reactive(None, init=False)
+    #: What keeps this dashboard's watcher from writing (a full disk...), or None.
+    watch_problem: reactive[str | None] = reactive(None, init=False)
     #: What the header and today's picture draw (computed from the reactives above).
     header: reactive[HeaderView | None] = reactive(None)
     today: reactive[TodayView | None] = reactive(None)
@@ -148,6 +150,8 @@ class DashboardScreen(Screen[None]):
             badges.append((t("badge.read_only"), "bold"))
         if self.following:
             badges.append((t("badge.following", pid=self.following), ""))
+        elif self.watching and self.watch_problem:
+            badges.append((t("badge.failing"), "bold red"))
         elif self.watching:
             badges.append((t("badge.watching"), "dim"))
         if self.filter != "all":
