@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -132,3 +133,77 @@ def test_an_entry_that_becomes_a_file_is_read_and_placed(ws, kind):
     week.ingestor().scan()
     (m,) = [m for m in week.store.materials() if not m.superseded]
     assert (m.unit, m.cell, m.quarantine) == ("wugang", "2024-05-13", None)
+
+
+@pytest.fixture(scope="module")
+def zh_locale(tmp_path_factory) -> dict[str, str]:
+    """A real zh_CN.UTF-8 locale, compiled into a folder of its own (no root needed)."""
+    if shutil.which("localedef") is None:
+        pytest.skip("no localedef here to build zh_CN.UTF-8 (Debian: apt-get install locales)")
+    where = tmp_path_factory.mktemp("locale")
+    done = subprocess.run(
+        ["localedef", "-i", "zh_CN", "-f", "UTF-8", str(where / "zh_CN.UTF-8")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode not in (0, 1) or not (where / "zh_CN.UTF-8").is_dir():
+        pytest.skip(f"localedef could not build zh_CN.UTF-8: {done.stderr.strip()[-200:]}")
+    env = {"LOCPATH": str(where), "LC_ALL": "zh_CN.UTF-8", "LANG": "zh_CN.UTF-8"}
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import locale, sys; locale.setlocale(locale.LC_ALL, '');"
+            "print(sys.stdout.encoding, sys.stdout.errors)",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+    assert probe.stdout.split() == ["utf-8", "strict"], probe  # what made `log` crash
+    return env
+
+
+def test_non_utf8_names_round_trip_under_a_chinese_locale(ws, zh_locale):
+    names = [
+        "舞钢市_5月13日_照片.jpg".encode("gbk"),  # from a zip made on a Chinese Windows
+        "宝丰县/".encode() + "简报.docx".encode("gb18030"),  # a Samba share's folder
+    ]
+    for raw in names:
+        full = os.fsencode(ws.inbox) + b"/" + raw
+        os.makedirs(os.path.dirname(full), exist_ok=True)
+        with open(full, "wb") as f:
+            f.write(raw)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "WEEKWATCH_WORKSPACE": str(ws.root), **zh_locale}
+        done = subprocess.run(
+            [sys.executable, "-m", "weekwatch", "--operator", "小王", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 0, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        return done
+
+    run("ingest")
+    rows = json.loads(run("materials", "--json").stdout)
+    shown = sorted(r["path"] for r in rows)
+    spelled = sorted(
+        os.fsdecode(n).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        for n in names
+    )
+    assert shown == spelled and all("\\x" in p for p in shown)
+    text = run("materials").stdout
+    assert all(p in text for p in shown)  # the text listing spells them the same way
+    # Each path given back exactly as it was listed, to each command that takes a path.
+    run("assign", shown[0], "--unit", "wugang", "--cell", "2024-05-13")
+    run("dismiss", shown[1], "--reason", "乱码文件名，已电话核实")
+    log = run("log").stdout
+    log_json = json.loads(run("log", "--json").stdout)
+    assert [a["data"]["path"] for a in log_json] == shown
+    assert all(p in log for p in shown)
+    assert run("undo").stdout.startswith("recorded undo")

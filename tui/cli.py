@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import signal
 import sys
@@ -16,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from weekwatch.store.config import init_workspace, parse_column, parse_moment
-from weekwatch.store.ingest import IngestLock, display_path
+from weekwatch.store.config import check_year, init_workspace, parse_column, parse_moment
+from weekwatch.store.ingest import IngestLock, display_path, spelled
 from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
@@ -94,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("watch", help="ingest dropped files until stopped (SIGTERM / Ctrl-C)")
     s.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
     s.add_argument(
-        "--rescan", type=float, default=60.0, metavar="SECONDS", help="full rescan interval"
+        "--rescan", type=_seconds, default=60.0, metavar="SECONDS", help="full rescan interval"
     )
 
     s = sub.add_parser("materials", help="list the files the inbox holds")
@@ -176,7 +177,8 @@ def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
 
 
 def _print_json(obj: object) -> None:
-    json.dump(obj, sys.stdout, ensure_ascii=False, indent=2)
+    # Paths off a non-UTF-8 disk carry lone surrogates, which no terminal encoding takes.
+    json.dump(spelled(obj), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
@@ -365,14 +367,16 @@ def _log(week: Week, args: argparse.Namespace) -> int:
         _print_json(rows)
         return 0
     for r in rows:
-        data = json.dumps(r["data"], ensure_ascii=False)
+        data = json.dumps(r["data"], ensure_ascii=False)  # spelled with the whole line
         undone = "  (undone)" if r["undone"] else ""
         if r["replaced_by"]:
             undone += f"  (replaced by {r['replaced_by']})"
         where = f"{r['unit'] or ''} {r['cell'] or ''}".strip()
         print(
             safe_str(
-                f"{r['at']}  {r['operator']}  {r['type']}  {where}  {data}{undone}  [{r['id']}]"
+                display_path(
+                    f"{r['at']}  {r['operator']}  {r['type']}  {where}  {data}{undone}  [{r['id']}]"
+                )
             )
         )
     return 0
@@ -497,9 +501,22 @@ def _unit(week: Week, text: str) -> str:
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise WeekwatchError(f"--start {text!r}: expected a date as YYYY-MM-DD") from None
+    check_year(day, f"--start {text}")
+    return day
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse type): nan, inf, 0 and -5 are refused."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -513,8 +530,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except BrokenPipeError:  # `weekwatch materials | head`
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
-    except OSError as exc:  # a full disk, a folder without permission: say which, plainly
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"weekwatch:{where}: {exc.strerror or exc}", file=sys.stderr)
+    except PermissionError as exc:  # the operator (or the folder's owner) can fix it
+        where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
+        print(
+            f"weekwatch: {where}{exc.strerror or exc}: this account may not use it; a workspace "
+            "shared by several operators needs them in one group (chmod -R g+rwX, chgrp -R)",
+            file=sys.stderr,
+        )
+        code = EXIT_USAGE
+    except OSError as exc:  # a full disk, a broken share: say which, plainly
+        where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
+        print(f"weekwatch: {where}{exc.strerror or exc}", file=sys.stderr)
         code = 1
+    except (OverflowError, RecursionError) as exc:  # a value past what any check foresaw
+        print(f"weekwatch: a value is out of range ({exc})", file=sys.stderr)
+        code = EXIT_USAGE
     sys.exit(code)
