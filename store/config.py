@@ -10,13 +10,21 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from weekwatch.store.deadlines import (
+    DEFAULT_WORKDAY_END,
+    deadline_at,
+    parse_daily,
+)
+
+# Re-exported: every moment and time the operator types is read by the deadlines module.
+from weekwatch.store.deadlines import parse_hhmm as parse_hhmm
+from weekwatch.store.deadlines import parse_moment as parse_moment
 from weekwatch.store.model import PLAN, SUMMARY, Event, Unit, WeekwatchError
 from weekwatch.store.obligations import (
     GroupLine,
@@ -42,7 +50,9 @@ EVENT_KEYS = (
     "summary_deadline",
     "day_themes",
     "lang",
+    "workday_end",
 )
+
 #: The summary is due this many days after the last day, at SUMMARY_TIME.
 SUMMARY_AFTER_DAYS = 7
 SUMMARY_TIME = dt.time(18, 0)
@@ -50,13 +60,6 @@ SUMMARY_TIME = dt.time(18, 0)
 # Zone names are file paths inside the tz database; only plain Area/City names may pass, so a
 # config can never make zoneinfo open '../../etc/passwd' or an absolute path.
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
-_HHMM = re.compile(r"(\d{1,2}):(\d{2})")
-_MOMENT = re.compile(
-    r"(?P<y>\d{4})[-/](?P<mo>\d{1,2})[-/](?P<d>\d{1,2})"
-    r"[T ]\s*(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
-    r"\s*(?P<off>Z|[+-]\d{2}:?\d{2})?",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -69,52 +72,20 @@ class Config:
     groups: tuple[GroupLine, ...] = ()  # the [groups] entries and their lines, for warnings
 
 
+class ConfigError(WeekwatchError):
+    """A bad value of one key, with the key and the problem alone (`init` names its flag)."""
+
+    def __init__(self, message: str, key: str | None = None, problem: str = "") -> None:
+        super().__init__(message)
+        self.key = key
+        self.problem = problem
+
+
 class _Problem(Exception):
     """A bad value found while checking one key; the caller adds the file, line and key."""
 
 
 # ---------------------------------------------------------------------------- parsing helpers
-
-
-def parse_moment(text: str, tz: ZoneInfo) -> dt.datetime:
-    """An aware date-time from 'YYYY-MM-DD HH:MM', 'YYYY-MM-DDTHH:MM[:SS][offset]'.
-
-    A time without an offset is wall-clock time in `tz` (never UTC); one with an offset keeps
-    its instant and is shown in `tz`. A bare date is refused: a deadline needs an hour.
-    """
-    # NFKC turns full-width digits and colons (２０２４－０５－１３　１２：００) into ASCII.
-    norm = unicodedata.normalize("NFKC", text).strip()
-    m = _MOMENT.fullmatch(norm)
-    if m is None:
-        raise WeekwatchError(
-            f"'{text}' is not a date and time; write it like 2024-05-13 12:00 "
-            "(or 2024-05-13T12:00+08:00)"
-        )
-    try:
-        moment = dt.datetime(
-            int(m["y"]),
-            int(m["mo"]),
-            int(m["d"]),
-            int(m["h"]),
-            int(m["mi"]),
-            int(m["s"] or 0),
-        )
-    except ValueError as e:
-        raise WeekwatchError(f"'{text}' is not a real date and time ({e})") from e
-    check_year(moment, f"'{text}'")
-    off = m["off"]
-    if off is None:
-        return moment.replace(tzinfo=tz)
-    if off.upper() == "Z":
-        offset = dt.timedelta(0)
-    else:
-        digits = off[1:].replace(":", "")
-        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        if off[0] == "-":
-            offset = -offset
-    if offset >= dt.timedelta(hours=24):
-        raise WeekwatchError(f"'{text}': the offset {off} is not a real time zone offset")
-    return moment.replace(tzinfo=dt.timezone(offset)).astimezone(tz)
 
 
 def parse_column(text: str, event: Event) -> str:
@@ -162,14 +133,6 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as e:
         raise WeekwatchError(f"unknown time zone '{name}'; use one like Asia/Shanghai") from e
-
-
-def parse_hhmm(text: str) -> dt.time:
-    """A wall-clock time of day from 'HH:MM' (full-width digits and colon accepted)."""
-    m = _HHMM.fullmatch(unicodedata.normalize("NFKC", text).strip())
-    if m is None or int(m[1]) > 23 or int(m[2]) > 59:
-        raise WeekwatchError(f"'{text}' is not a time of day; write it as HH:MM, like 12:00")
-    return dt.time(int(m[1]), int(m[2]))
 
 
 # ---------------------------------------------------------------------------- loading
@@ -254,12 +217,14 @@ class _Locator:
 
     def error(
         self, table: str, key: str | None, problem: str, index: int | None = None
-    ) -> WeekwatchError:
+    ) -> ConfigError:
         line = self.line(table, index, key) or (self.line(table, index, None) if key else None)
         at = f"{self.path}, line {line}" if line else str(self.path)
         name = f"[[{table}]] #{index + 1}" if index is not None else f"[{table}]"
-        return WeekwatchError(
-            f"{at}: {name} {key}: {problem}" if key else f"{at}: {name} {problem}"
+        return ConfigError(
+            f"{at}: {name} {key}: {problem}" if key else f"{at}: {name} {problem}",
+            key=key if index is None else None,
+            problem=problem,
         )
 
 
@@ -315,40 +280,53 @@ def _event(
     start = get("start", _date)
     days = get("days", _days, 7)
     timezone = get("timezone", _zone_name, "Asia/Shanghai")
-    tz = ZoneInfo(timezone)
-    daily = get("daily_deadline", _time, dt.time(12, 0))
-    event = Event(title=title, start=start, days=days, timezone=timezone, daily_deadline=daily)
-    week_begins = event.at(event.start, dt.time(0, 0))
-    last_begins = event.at(event.end, dt.time(0, 0))
-
-    def deadline(key: str, default: dt.datetime, earliest: dt.datetime, what: str) -> dt.datetime:
-        moment: dt.datetime = get(key, lambda v: _moment(v, tz), default)
-        if moment < earliest:
-            raise where.error(
-                *source(key),
-                f"{moment:%Y-%m-%d %H:%M} is before {what} "
-                f"({earliest:%Y-%m-%d %H:%M}); check the date",
-            )
-        return moment
-
-    plan = deadline("plan_deadline", event.at(start, daily), week_begins, "the week begins")
-    summary = deadline(
-        "summary_deadline",
-        event.at(event.end + dt.timedelta(days=SUMMARY_AFTER_DAYS), SUMMARY_TIME),
-        last_begins,
-        "the last day of the week begins",
-    )
-    return Event(
+    workday_end = get("workday_end", _workday_end, DEFAULT_WORKDAY_END)
+    daily = get("daily_deadline", lambda v: parse_daily(v, workday_end), parse_daily("12:00"))
+    not_owed = {"days"} if daily is None else set()
+    daily_time = dt.time(12, 0) if daily is None else daily.time
+    event = Event(
         title=title,
         start=start,
         days=days,
         timezone=timezone,
-        daily_deadline=daily,
+        daily_deadline=daily_time,
+        daily_after_days=0 if daily is None else daily.after_days,
+        workday_end=workday_end,
+    )
+    last_begins = event.at(event.end, dt.time(0, 0))
+
+    def deadline(key: str, default: dt.datetime) -> dt.datetime | None:
+        return get(key, lambda v: deadline_at(v, event), default)  # type: ignore[no-any-return]
+
+    # A plan may be due any time: notices ask for it days before the week (seed 003: by 7 Nov
+    # for a week of 8–14 Nov), and the plan column is open from the workspace's creation.
+    plan = deadline("plan_deadline", event.at(start, daily_time))
+    summary = deadline(
+        "summary_deadline",
+        event.at(event.end + dt.timedelta(days=SUMMARY_AFTER_DAYS), SUMMARY_TIME),
+    )
+    if summary is not None and summary < last_begins:
+        raise where.error(
+            *source("summary_deadline"),
+            f"{summary:%Y-%m-%d %H:%M} is before the last day of the week begins "
+            f"({last_begins:%Y-%m-%d %H:%M}); check the date",
+        )
+    # A column nobody owes keeps its default deadline, so the code that sorts and counts
+    # deadlines needs no special case; the rules never judge it.
+    if plan is None:
+        not_owed.add(PLAN)
+        plan = event.at(start, daily_time)
+    if summary is None:
+        not_owed.add(SUMMARY)
+        summary = event.at(event.end + dt.timedelta(days=SUMMARY_AFTER_DAYS), SUMMARY_TIME)
+    return replace(
+        event,
         plan_deadline=plan,
         summary_deadline=summary,
         theme=get("theme", _text, ""),
         day_themes=get("day_themes", lambda v: _day_themes(v, days), ()),
         lang=get("lang", _lang, ""),
+        not_owed=frozenset(not_owed),
     )
 
 
@@ -461,26 +439,12 @@ def _zone_name(value: Any) -> str:
     return name
 
 
-def _time(value: Any) -> dt.time:
+def _workday_end(value: Any) -> dt.time:
     if isinstance(value, dt.time):
-        if value.tzinfo is not None:
-            raise _Problem("must be a wall-clock time like 12:00, without an offset")
-        return value.replace(second=0, microsecond=0)
+        return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, str):
         return parse_hhmm(value)
     raise _Problem(f'must be a time like "12:00", not {_type_name(value)}')
-
-
-def _moment(value: Any, tz: ZoneInfo) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        check_year(value, value.isoformat())
-        # A TOML local date-time is wall-clock time in the event's zone, never UTC.
-        return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
-    if isinstance(value, dt.date):
-        raise _Problem(f'needs a time as well as a date, like "{value.isoformat()}T12:00"')
-    if isinstance(value, str):
-        return parse_moment(value, tz)
-    raise _Problem(f'must be a date and time like "2024-05-12T12:00", not {_type_name(value)}')
 
 
 def _day_themes(value: Any, days: int) -> tuple[str, ...]:
@@ -527,20 +491,27 @@ def toml_string(text: str) -> str:
     return "".join(out)
 
 
-def init_workspace(root: Path, **fields: Any) -> Workspace:
+def init_workspace(root: Path, flags: dict[str, str] | None = None, **fields: Any) -> Workspace:
     """Make `root` a workspace: write weekwatch.toml (`fields` as `render_config` takes them)
     and create inbox/.
 
     The text is checked by the same loader that will read it back before anything touches the
     disk, so a bad argument leaves nothing behind; an existing weekwatch.toml is never replaced.
+    `flags` maps a field to the command-line flag that gave it: a bad value is then reported
+    by that flag, since the operator never saw the file that was about to be written.
     """
     ws = Workspace(root.absolute())
     if ws.config.exists():
         raise WeekwatchError(f"{ws.config}: already exists; edit it, or init another folder")
     if root.exists() and not root.is_dir():
         raise WeekwatchError(f"{root}: not a folder")
-    text = render_config(**fields)
-    _parse(text, ws.config)
+    try:
+        text = render_config(**fields)
+        _parse(text, ws.config)
+    except ConfigError as e:
+        if flags and e.key in flags:
+            raise WeekwatchError(f"{flags[e.key]}: {e.problem}") from e
+        raise
     ws.root.mkdir(parents=True, exist_ok=True)
     try:
         # "x" refuses to replace a file that appeared since the check above.
@@ -555,6 +526,30 @@ def init_workspace(root: Path, **fields: Any) -> Workspace:
     return ws
 
 
+def deadline_toml(text: str, key: str = "") -> str:
+    """A deadline typed on the command line, as TOML: a string, or an inline table such as
+    `{ days_after_end = 7, at = "18:00" }` written as typed (checked to be exactly one table)."""
+    t = text.strip()
+    if t.startswith("{"):
+        try:
+            doc = tomllib.loads(f"v = {t}") if "\n" not in t and "\r" not in t else None
+        except tomllib.TOMLDecodeError:
+            doc = None
+        if doc is None or set(doc) != {"v"} or not isinstance(doc["v"], dict):
+            problem = f"'{text}' is not a table like {{ days_after_end = 7, at = \"18:00\" }}"
+            raise ConfigError(problem, key=key, problem=problem)
+        return t
+    return toml_string(t)
+
+
+def _day1_time(daily_deadline: str) -> str:
+    try:
+        daily = parse_daily(daily_deadline)
+    except WeekwatchError:
+        return "12:00"  # the loader reports the bad value itself
+    return "12:00" if daily is None else daily.time.strftime("%H:%M")
+
+
 def render_config(
     *,
     title: str,
@@ -564,6 +559,7 @@ def render_config(
     daily_deadline: str = "12:00",
     plan_deadline: str | None = None,
     summary_deadline: str | None = None,
+    workday_end: str | None = None,
     theme: str = "",
     lang: str = "",
     day_themes: Sequence[str] = (),
@@ -575,11 +571,19 @@ def render_config(
     check_year(start, f"--start {start.isoformat()}")
     if not isinstance(days, int) or isinstance(days, bool):
         raise WeekwatchError(f"days must be a whole number, not {days!r}")
-    default_plan = f"{start.isoformat()}T{daily_deadline.strip()}"
+    default_plan = f"{start.isoformat()} {_day1_time(daily_deadline)}"
     default_summary = (start + dt.timedelta(days=days - 1 + SUMMARY_AFTER_DAYS)).isoformat()
     lines = [
         "# weekwatch: the activity week this workspace watches.",
         "# Times are wall-clock times in `timezone`; add an offset (+08:00) only to mean another.",
+        "# A deadline is written as the notice says it:",
+        '#   "2020-11-07"            于2020年11月7日之前: a date alone is the end of that day',
+        '#   "2024-05-12 12:00"      5月12日中午12点前 (24:00 is the end of the day too)',
+        '#   "2024-05-19 下班前"      before the office closes: workday_end (or "end of day")',
+        '#   { days_before_start = 10, at = "17:00" }   ten days before the week',
+        "#   { days_after_end = 7 }                     活动周结束后一周内",
+        '#   { workdays_after_end = 3, at = "下班前" }   三个工作日内 (China\'s holidays and 调休)',
+        '#   "none"                  the week does not ask for it: nobody owes that column',
         "",
         "[event]",
         f"title = {toml_string(title.strip())}",
@@ -587,19 +591,25 @@ def render_config(
         f"start = {start.isoformat()}",
         f"days = {days}",
         f"timezone = {toml_string(timezone.strip())}",
+        '# daily_deadline: 12:00 the same day; "+1d 12:00" (次日12:00) the next day, as offices',
+        '# read 每天中午12:00前 (day N\'s materials by noon of N+1); "24:00"; or "none".',
         f"daily_deadline = {toml_string(daily_deadline.strip())}",
     ]
+    if workday_end is not None:
+        lines.append(f"workday_end = {toml_string(workday_end.strip())}")
+    else:
+        lines.append('# workday_end = "17:30"    # what 下班前 (end of day) means')
     if plan_deadline is not None:
-        lines.append(f"plan_deadline = {toml_string(plan_deadline.strip())}")
+        lines.append(f"plan_deadline = {deadline_toml(plan_deadline, 'plan_deadline')}")
     else:
         lines.append(
             f'# plan_deadline = "{default_plan}"    # default: day 1 at the daily deadline'
         )
     if summary_deadline is not None:
-        lines.append(f"summary_deadline = {toml_string(summary_deadline.strip())}")
+        lines.append(f"summary_deadline = {deadline_toml(summary_deadline, 'summary_deadline')}")
     else:
         lines.append(
-            f'# summary_deadline = "{default_summary}T18:00"    # default: a week after the end'
+            f'# summary_deadline = "{default_summary} 18:00"    # default: a week after the end'
         )
     if day_themes:
         lines.append(f"day_themes = [{', '.join(toml_string(t) for t in day_themes)}]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -111,7 +111,11 @@ class WeekwatchError(Exception):
 
 @dataclass(frozen=True)
 class Event:
-    """The week: its dates, deadlines and time zone. Deadlines are aware datetimes."""
+    """The week: its dates, deadlines and time zone. Deadlines are aware datetimes.
+
+    A day's materials are due `daily_after_days` after the day itself (1: "+1d 12:00", the
+    previous day's materials by noon); `not_owed` holds the column groups nobody owes.
+    """
 
     title: str
     start: dt.date
@@ -124,6 +128,10 @@ class Event:
     day_themes: tuple[str, ...] = ()
     lang: str = ""
     obligations: Obligations = Obligations()
+    daily_after_days: int = 0
+    workday_end: dt.time = dt.time(17, 30)
+    # Column groups the week does not ask for at all (`plan_deadline = "none"`, ...).
+    not_owed: frozenset[str] = frozenset()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -157,17 +165,11 @@ class Event:
     def shifted(self, days: int) -> Event:
         """The same event moved by a number of days (the demo uses this)."""
         delta = dt.timedelta(days=days)
-        return Event(
-            title=self.title,
+        return replace(
+            self,
             start=self.start + delta,
-            days=self.days,
-            timezone=self.timezone,
-            daily_deadline=self.daily_deadline,
             plan_deadline=self.plan_deadline + delta if self.plan_deadline else None,
             summary_deadline=self.summary_deadline + delta if self.summary_deadline else None,
-            theme=self.theme,
-            day_themes=self.day_themes,
-            lang=self.lang,
             obligations=self.obligations.shifted(delta),
         )
 

@@ -129,6 +129,8 @@ def owes(event: Event, unit_type: str, column: str) -> bool:
     The one place "not owed" is decided: a day outside `[columns.days] days`, or a column
     its type's `[groups]` entry (or the `"*"` entry, for types not listed) leaves out.
     """
+    if group_of(column) in event.not_owed:
+        return False  # the week asks nobody for it: `plan_deadline = "none"`, ...
     ob = event.obligations
     if column not in (PLAN, SUMMARY) and ob.days is not None:
         if dt.date.fromisoformat(column) not in ob.days:
@@ -140,6 +142,11 @@ def owes(event: Event, unit_type: str, column: str) -> bool:
 def requires(event: Event, column: str) -> tuple[str, ...]:
     """The kinds that must all arrive to complete a cell of this column; () = any material."""
     return event.obligations.requires(group_of(column))
+
+
+def owed_columns(event: Event) -> tuple[str, ...]:
+    """The columns the week asks for at all (whose deadlines the countdown names)."""
+    return tuple(c for c in event.columns if group_of(c) not in event.not_owed)
 
 
 def deadline(event: Event, column: str, extension: dt.datetime | None = None) -> dt.datetime:
@@ -158,12 +165,15 @@ def _deadline(event: Event, column: str) -> dt.datetime:
     if column == SUMMARY:
         assert event.summary_deadline is not None
         return event.summary_deadline
-    return event.at(dt.date.fromisoformat(column), event.daily_deadline)
+    # "+1d 12:00": a day's materials are due by noon of the next day.
+    day = dt.date.fromisoformat(column) + dt.timedelta(days=event.daily_after_days)
+    return event.at(day, event.daily_deadline)
 
 
 @functools.lru_cache(maxsize=256)
 def opens(event: Event, column: str) -> dt.datetime | None:
-    """When a column stops being `future` (the plan column never is)."""
+    """When a column stops being `future` (the plan column never is: a plan counts from the
+    workspace's creation, however long before the week it arrives)."""
     if column == PLAN:
         return None
     if column == SUMMARY:
@@ -330,7 +340,8 @@ def place(
                     due = dues.get(key)
                     if due is None:
                         due = dues[key] = deadline(event, c, extensions.get(key))
-                    is_late = arrived > due
+                    # A column the week asks nobody for has no deadline to be late for.
+                    is_late = arrived > due and group_of(c) not in event.not_owed
                     late = late or is_late
                     made.append(Credit(u, c, is_late, copy_of))
             credits = tuple(made)

@@ -32,6 +32,8 @@ from .workspace import Workspace
 Clock = Callable[[], dt.datetime]
 #: The meta key holding what the files were last read with (see `reread.read_with`).
 READ_WITH = "read_with"
+#: Which decisions a board at a past moment applies (`--actions`): see Week.ledger_at.
+ACTIONS = ("until", "all")
 
 
 def system_clock() -> dt.datetime:
@@ -49,9 +51,18 @@ class Week:
     """The opened workspace. Thread-safe for reads; writes go through the store's lock."""
 
     def __init__(
-        self, workspace: Workspace, *, read_only: bool = False, clock: Clock = system_clock
+        self,
+        workspace: Workspace,
+        *,
+        read_only: bool = False,
+        clock: Clock = system_clock,
+        actions: str = "until",
     ) -> None:
+        if actions not in ACTIONS:
+            raise WeekwatchError(f"--actions: '{actions}'; use one of {', '.join(ACTIONS)}")
         self.workspace = workspace
+        #: Which operator decisions a board applies: those recorded until its moment, or all.
+        self.actions = actions
         self.config = load_config(workspace.config)
         self.event: Event = self.config.event
         self.read_only = read_only
@@ -165,10 +176,18 @@ class Week:
     def ledger(self, as_of: dt.datetime | None = None) -> Ledger:
         return fold(self.store.actions(), as_of)
 
-    def board(self, now: dt.datetime | None = None) -> Board:
-        """Every cell judged at `now` (default: the clock)."""
+    def ledger_at(self, now: dt.datetime, actions: str | None = None) -> Ledger:
+        """The decisions a board at `now` applies: `until` = those recorded by then (the board
+        exactly as it was), `all` = every one recorded so far (the final figures: an excuse
+        recorded on the 19th for a power cut on the 10th counts in a report as of the 17th)."""
+        return self.ledger(None if (actions or self.actions) == "all" else now)
+
+    def board(self, now: dt.datetime | None = None, actions: str | None = None) -> Board:
+        """Every cell judged at `now` (default: the clock), with the decisions `actions` says
+        (default: this Week's, `until` unless opened otherwise)."""
         now = now or self.clock()
-        return board(self.event, self.units(), self.store.materials(), self.ledger(now), now)
+        ledger = self.ledger_at(now, actions)
+        return board(self.event, self.units(), self.store.materials(), ledger, now)
 
     def placed(self, as_of: dt.datetime | None = None) -> list[Placed]:
         return place(self.event, self.store.materials(), self.ledger(as_of), as_of)

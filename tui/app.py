@@ -219,16 +219,18 @@ def make_app(
     operator: str | None = None,
     watch: bool = True,
     keymap: Mapping[str, str] | None = None,
+    actions: str = "until",
 ) -> WeekwatchApp:
     """The one way to build the dashboard (the CLI, the demo and the tests all use it).
 
     `clock` returns an aware datetime (tests pass a frozen one); `as_of` freezes the clock at
     a past moment and turns off watching and recording. `keymap` maps binding ids to keys
-    (see `tui/keymap.py`).
+    (see `tui/keymap.py`); `actions` = "all" applies to that moment every
+    decision recorded since (Week.ledger_at).
     """
     if as_of is not None:
         clock = partial(_frozen, as_of)
-    week = Week(workspace, read_only=read_only, clock=clock)
+    week = Week(workspace, read_only=read_only, clock=clock, actions=actions)
     lang = lang or default_lang(week.event.lang)
     cls = localized(WeekwatchApp, I18n(lang))
     return cls(

@@ -25,7 +25,7 @@ from weekwatch.store.reports import materials_json, status_json
 from weekwatch.store.reread import Reread
 from weekwatch.store.reread import summary as reread_summary
 from weekwatch.store.roster_header import parse_map
-from weekwatch.store.week import Week
+from weekwatch.store.week import ACTIONS, Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
 
@@ -33,6 +33,41 @@ from .report_cli import add_parser as add_report_parser
 from .report_cli import run_report
 
 EXIT_USAGE = 2
+
+
+INIT_EPILOG = """\
+deadlines, written as the notices say them (every flag that takes a moment reads these too):
+  2020-11-07            于2020年11月7日之前: a date alone is the end of that day (23:59:59)
+  "2024-05-12 12:00"    5月12日中午12点前; "2024-05-12 24:00" is the end of the day
+  "2024-05-19 下班前"    5月19日下班前 (or "end of day"): the end of the working day,
+                        --workday-end (17:30 unless set)
+  "+1d 12:00"           daily, 次日12:00: 每天中午12:00前 read as the previous day's
+                        materials by noon; day N's materials are due by 12:00 on day N+1
+  24:00                 daily, 每天 with no hour: by the end of each day
+  none                  not asked for: nobody owes that column (seed 001 asks only for
+                        the summary: --plan-deadline none --daily-deadline none)
+  '{ days_before_start = 10, at = "17:00" }'    ten days before the week begins
+  '{ days_after_end = 7 }'                      活动周结束后一周内: within a week after it
+  '{ workdays_after_end = 3, at = "下班前" }'    三个工作日内: China's holidays and 调休
+examples:
+  weekwatch init 潍坊2020 --title 2020年潍坊市职业教育活动周 --start 2020-11-08 \\
+      --daily-deadline 24:00 --plan-deadline 2020-11-07 --summary-deadline 2020-11-17
+  weekwatch init 平顶山2021 --title 平顶山市2021年职业教育活动周 --start 2021-05-22 \\
+      --plan-deadline none --daily-deadline none --summary-deadline 2021-06-02
+"""
+
+#: The init flag behind each field of weekwatch.toml, so a bad value names what was typed.
+INIT_FLAGS = {
+    "title": "--title",
+    "days": "--days",
+    "timezone": "--timezone",
+    "daily_deadline": "--daily-deadline",
+    "plan_deadline": "--plan-deadline",
+    "summary_deadline": "--summary-deadline",
+    "workday_end": "--workday-end",
+    "theme": "--theme",
+    "lang": "--lang",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,15 +85,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--operator", help="who records actions (default: the login name)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
-    s = sub.add_parser("init", help="create a workspace")
+    s = sub.add_parser(
+        "init",
+        help="create a workspace",
+        description="Create a workspace: weekwatch.toml and inbox/.",
+        epilog=INIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     s.add_argument("dir")
     s.add_argument("--title", required=True)
     s.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
     s.add_argument("--days", type=int, default=7)
     s.add_argument("--timezone", default="Asia/Shanghai")
-    s.add_argument("--daily-deadline", default="12:00", help="HH:MM")
-    s.add_argument("--plan-deadline")
-    s.add_argument("--summary-deadline")
+    s.add_argument(
+        "--daily-deadline",
+        default="12:00",
+        help='HH:MM on the day, "+1d HH:MM" (次日) the next day, 24:00, or none',
+    )
+    s.add_argument("--plan-deadline", help="a moment, a date alone, a {…} table, or none")
+    s.add_argument("--summary-deadline", help="a moment, a date alone, a {…} table, or none")
+    s.add_argument("--workday-end", help="what 下班前 means, HH:MM (default 17:30)")
     s.add_argument("--theme", default="")
     s.add_argument("--lang", default="", choices=["", "zh", "en"])
 
@@ -104,8 +150,15 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("status", help="units × days, each cell's state")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--as-of", help="the week as it stood then (ISO date-time)")
+    s.add_argument("--as-of", help="the week as it stood then (date-time; a date alone: its end)")
     s.add_argument("--only", help="comma-separated states: units having such a cell")
+    s.add_argument(
+        "--actions",
+        choices=ACTIONS,
+        default="until",
+        help="until: the board exactly as it was at --as-of (default); all: with every excuse, "
+        "extension and assignment recorded since applied to the cells up to that moment",
+    )
 
     s = sub.add_parser("assign", help="place a quarantined or misplaced file")
     s.add_argument("path", help="as `materials` prints it, as inbox/…, or a path inside the inbox")
@@ -129,7 +182,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--until",
         required=True,
-        help="ISO date-time, in the event's zone unless an offset is given",
+        help="date-time, in the event's zone unless an offset is given; a date alone is "
+        "the end of that day; '2024-05-19 下班前' the end of the working day",
     )
     s = sub.add_parser("note", help="note on a unit (or one of its cells)")
     s.add_argument("unit")
@@ -165,6 +219,12 @@ def _dashboard_options(p: argparse.ArgumentParser, top: bool = False) -> None:
         help="open the dashboard so that nothing can be written",
     )
     p.add_argument("--as-of", default=default, help="open a frozen moment (no watcher)")
+    p.add_argument(
+        "--actions",
+        choices=ACTIONS,
+        default=default,
+        help="with --as-of: the decisions recorded until then (default), or all of them",
+    )
 
 
 def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
@@ -218,26 +278,31 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
 
 
 def _status_table(week: Week, args: argparse.Namespace) -> int:
-    as_of = parse_moment(args.as_of, week.event.tz) if args.as_of else None
+    as_of = _moment(week, "--as-of", args.as_of) if args.as_of else None
     only = frozenset(s.strip() for s in args.only.split(",") if s.strip()) if args.only else None
     if only and not only <= set(STATES):
         bad = ", ".join(sorted(only - set(STATES)))
         raise WeekwatchError(f"--only: unknown state {bad}; the states are {', '.join(STATES)}")
-    board = week.board(as_of)
+    board = week.board(as_of, args.actions)
     if args.json:
-        _print_json(status_json(board, only))
+        doc = status_json(board, only)
+        if args.actions != "until":
+            # Said only when not the default, so the JSON of a plain look back is as it was.
+            doc["actions"] = args.actions
+        _print_json(doc)
         return 0
     from rich.console import Console
 
     from .status_table import status_table
 
-    Console().print(status_table(board, only))
+    Console().print(status_table(board, only, args.actions))
     return 0
 
 
 def _init(args: argparse.Namespace) -> int:
     ws = init_workspace(
         Path(args.dir),
+        flags=INIT_FLAGS,
         title=args.title,
         start=_date(args.start),
         days=args.days,
@@ -245,6 +310,7 @@ def _init(args: argparse.Namespace) -> int:
         daily_deadline=args.daily_deadline,
         plan_deadline=args.plan_deadline,
         summary_deadline=args.summary_deadline,
+        workday_end=args.workday_end,
         theme=args.theme,
         lang=args.lang,
     )
@@ -385,7 +451,6 @@ def _log(week: Week, args: argparse.Namespace) -> int:
 def _act(week: Week, args: argparse.Namespace) -> int:
     """The operator actions: each recorded through the Week API, with operator and time."""
     cmd, op = args.command, args.operator
-    tz = week.event.tz
     if cmd == "assign":
         a = week.assign(
             week.resolve_path(args.path, _printed),
@@ -393,7 +458,7 @@ def _act(week: Week, args: argparse.Namespace) -> int:
             [parse_column(c, week.event) for c in args.cell or ()],
             args.kind,
             operator=op,
-            received=parse_moment(args.received, tz) if args.received else None,
+            received=_moment(week, "--received", args.received) if args.received else None,
             reason=args.reason,
         )
     elif cmd == "dismiss":
@@ -403,7 +468,7 @@ def _act(week: Week, args: argparse.Namespace) -> int:
             _unit(week, args.unit), parse_column(args.cell, week.event), args.reason, operator=op
         )
     elif cmd == "extend":
-        until = parse_moment(args.until, tz)
+        until = _moment(week, "--until", args.until)
         a = week.extend(
             _unit(week, args.unit), parse_column(args.cell, week.event), until, operator=op
         )
@@ -412,7 +477,7 @@ def _act(week: Week, args: argparse.Namespace) -> int:
         a = week.note(_unit(week, args.unit), text, cell, operator=op)
     elif cmd == "contact":
         cell, text = _split_cell(week, args.rest)
-        by = parse_moment(args.promised_by, tz) if args.promised_by else None
+        by = _moment(week, "--promised-by", args.promised_by) if args.promised_by else None
         a = week.contact(_unit(week, args.unit), text, cell, promised_by=by, operator=op)
     else:
         a = week.undo(args.action, operator=op)
@@ -469,6 +534,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             as_of=args.as_of,
             lang=args.lang,
             operator=args.operator,
+            actions=args.actions,
         )
     handler, read_only = COMMANDS[cmd]
     read_only = read_only or (
@@ -497,6 +563,14 @@ def _unit(week: Week, text: str) -> str:
         if key in (normalize(u.id), normalize(u.name), *(normalize(a) for a in u.aliases)):
             return u.id
     raise WeekwatchError(f"no unit {text!r} (by id, name or alias; see `weekwatch units list`)")
+
+
+def _moment(week: Week, flag: str, text: str) -> dt.datetime:
+    """A moment typed after `flag`, in every form a deadline takes; errors name the flag."""
+    try:
+        return parse_moment(text, week.event.tz, week.event.workday_end)
+    except WeekwatchError as e:
+        raise WeekwatchError(f"{flag}: {e}") from None
 
 
 def _date(text: str) -> dt.date:

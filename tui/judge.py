@@ -43,7 +43,7 @@ def judge(
     prev: Board | None = None,
 ) -> Judged:
     """The board at `now`: whole, or (with `units` and `prev`) re-judged for those units only."""
-    ledger = week.ledger(now)
+    ledger = week.ledger_at(now)
     roster = week.units()
     materials = week.store.materials()
     if units is None or prev is None or prev.units != roster:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from weekwatch.store.config import load_config, parse_moment
+from weekwatch.store.model import WeekwatchError
 from weekwatch.store.workspace import Workspace
 
 
@@ -13,6 +14,7 @@ def run_dashboard(
     as_of: str | None = None,
     lang: str | None = None,
     operator: str | None = None,
+    actions: str | None = None,
 ) -> int:
     """Run the app until the operator quits; WeekwatchError (bad --as-of, ...) propagates."""
     from .app import make_app
@@ -20,10 +22,20 @@ def run_dashboard(
 
     moment = None
     if as_of:
-        moment = parse_moment(as_of, load_config(ws.config).event.tz)
+        event = load_config(ws.config).event
+        try:
+            moment = parse_moment(as_of, event.tz, event.workday_end)
+        except WeekwatchError as e:
+            raise WeekwatchError(f"--as-of: {e}") from None
     keymap = load_keymap()
     app = make_app(
-        ws, read_only=read_only, as_of=moment, lang=lang, operator=operator, keymap=keymap
+        ws,
+        read_only=read_only,
+        as_of=moment,
+        lang=lang,
+        operator=operator,
+        keymap=keymap,
+        actions=actions or "until",
     )
     app.run()
     return app.return_code or 0

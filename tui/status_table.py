@@ -21,12 +21,19 @@ def column_label(column: str) -> str:
     return f"{dt.date.fromisoformat(column):%m-%d}"
 
 
-def status_table(board: Board, only: frozenset[str] | None = None) -> Table:
+#: What the title says of the decisions applied (`--actions`).
+ACTIONS_TITLE = {
+    "until": "decisions until then",
+    "all": "with every later decision",
+}
+
+
+def status_table(board: Board, only: frozenset[str] | None = None, actions: str = "until") -> Table:
     ev = board.event
     when = board.now.astimezone(ev.tz)
     legend = "  ".join(f"{SYMBOL[s]} {s}" for s in SYMBOL)
     table = Table(
-        title=safe_text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z}"),
+        title=safe_text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z} · {ACTIONS_TITLE[actions]}"),
         caption=Text(legend),
         show_lines=False,
         padding=(0, 0),

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from weekwatch.store.config import parse_hhmm, parse_moment
 from weekwatch.store.model import PLAN, SUMMARY, Event, Unit
 from weekwatch.store.reading import normalize
-from weekwatch.store.rules import Board, deadline
+from weekwatch.store.rules import Board, deadline, opens, owed_columns
 from weekwatch.widgets.look import PROBLEMS, SEVERITY
 
 from .i18n import I18n
@@ -88,7 +88,8 @@ def next_deadline(
 ) -> tuple[str, dt.datetime] | None:
     """The first column deadline after `now`: (column, when); only columns in `owed` (the
     board's `owed_columns()`, when there is a board) count."""
-    cols = event.columns if owed is None else [c for c in event.columns if c in owed]
+    asked = owed_columns(event)  # a column the week asks nobody for has no deadline to show
+    cols = asked if owed is None else [c for c in asked if c in owed]
     # On a tie (the plan is often due at day 1's deadline) the plan is named.
     upcoming = sorted((deadline(event, c), c != PLAN, c) for c in cols if deadline(event, c) > now)
     return (upcoming[0][2], upcoming[0][0]) if upcoming else None
@@ -107,6 +108,10 @@ def countdown(
     urgent = left <= dt.timedelta(hours=1)
     if column == today_column(event, now):
         return t("countdown.today", time=f"{local:%H:%M}", left=fmt_left(left, t)), urgent
+    if column not in (PLAN, SUMMARY) and event.day_of(when) == event.day_of(now):
+        # "+1d 12:00": this noon is yesterday's materials' deadline; say whose.
+        day = f"{dt.date.fromisoformat(column):%m-%d}"
+        return t("countdown.day", day=day, time=f"{local:%H:%M}", left=fmt_left(left, t)), urgent
     key = {PLAN: "countdown.plan", SUMMARY: "countdown.summary"}.get(column, "countdown.next")
     return t(key, time=f"{local:%m-%d %H:%M}", left=fmt_left(left, t)), urgent
 
@@ -115,10 +120,11 @@ def boundaries(board: Board, extensions: Iterable[dt.datetime] = ()) -> list[dt.
     """Every moment after the board's `now` at which some cell's state can change by itself."""
     ev = board.event
     moments = set(extensions)
-    for c in ev.columns:
+    for c in owed_columns(ev):
         moments.add(deadline(ev, c))
-        if c != PLAN:
-            moments.add(ev.at(ev.end if c == SUMMARY else dt.date.fromisoformat(c), dt.time()))
+        start = opens(ev, c)
+        if start is not None:
+            moments.add(start)
     return sorted(m for m in moments if m > board.now)
 
 

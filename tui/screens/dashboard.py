@@ -143,9 +143,9 @@ class DashboardScreen(Screen[None]):
             if waiting:
                 badges.append((t("badge.quarantine", n=waiting), "bold"))
         if self.frozen:
-            badges.append(
-                (t("badge.as_of", when=f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M}"), "bold")
-            )
+            # "all": later excuses, extensions and assignments are applied to this moment.
+            key = "badge.as_of_all" if self.week.actions == "all" else "badge.as_of"
+            badges.append((t(key, when=f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M}"), "bold"))
         if self.week.read_only:
             badges.append((t("badge.read_only"), "bold"))
         if self.following:
