@@ -180,3 +180,21 @@ def test_actions_report_lists_every_action(week_ws, capsys):
     assert rows[0]["unit"] == "jxxx" and rows[0]["reason"] == "停电"
     text = call(week_ws, capsys, "report", "actions")
     assert "停电 (已撤销)" in text
+
+
+def test_xlsx_has_title_frozen_header_and_real_numbers(week_ws, capsys):
+    from openpyxl import load_workbook
+
+    out = call(week_ws, capsys, "report", "stats", "--as-of", AS_OF, "--format", "xlsx")
+    path = out.strip()
+    assert path.endswith("stats-20240515-1300.xlsx") and "/reports/" in path
+    ws = load_workbook(path).active
+    assert "2024年平顶山市职业教育活动周" in ws["A1"].value and "2024-05-15 13:00" in ws["A1"].value
+    assert ws.freeze_panes == "A3"
+    assert [c.value for c in ws[2]][:5] == ["单位", "按时", "迟交", "未交", "已免"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=3)}
+    assert [c.value for c in rows["新华区教育体育局"][1:5]] == [2, 1, 1, 0]
+    total = rows["合计"]
+    assert [c.value for c in total[1:5]] == [5, 2, 13, 0]
+    assert all(isinstance(c.value, int) and c.data_type == "n" for c in total[1:10])
+    assert ws.column_dimensions["A"].width >= 18  # 平顶山职业技术学院: nine wide characters

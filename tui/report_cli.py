@@ -24,7 +24,7 @@ from .i18n import I18n
 from .report_formats import Cell, csv_table, json_text, md_table, text_table
 from .report_text import day_text
 
-FORMATS = ("text", "md", "csv", "json")
+FORMATS = ("text", "md", "csv", "json", "xlsx")
 
 
 def add_parser(sub: Any) -> None:
@@ -49,6 +49,24 @@ def add_parser(sub: Any) -> None:
 
 
 def run_report(week: Week, args: argparse.Namespace) -> int:
+    try:
+        return _run_report(week, args)
+    except _Xlsx as x:
+        from .report_xlsx import write_xlsx
+
+        ev = week.event
+        when = (parse_moment(args.as_of, ev.tz) if args.as_of else week.clock()).astimezone(ev.tz)
+        path = (
+            Path(args.output)
+            if args.output
+            else week.workspace.root / "reports" / f"{args.report}-{when:%Y%m%d-%H%M}.xlsx"
+        )
+        write_xlsx(path, f"{ev.title} · {args.report} · {when:%Y-%m-%d %H:%M}", x.headers, x.rows)
+        print(path)
+        return 0
+
+
+def _run_report(week: Week, args: argparse.Namespace) -> int:
     if not args.report:
         raise WeekwatchError("weekwatch report: say calls, day, stats or actions")
     ev = week.event
@@ -84,6 +102,8 @@ def run_report(week: Week, args: argparse.Namespace) -> int:
         data = digest_json(board, d)
         if args.format == "text":
             out = day_text(d, board, t) + "\n"
+        elif args.format == "xlsx":
+            raise _Xlsx(*_day_table(data, t))
         else:
             out = _emit(args.format, data, *_day_table(data, t))
     else:
@@ -110,7 +130,16 @@ def _l(t: I18n, zh: str, en: str) -> str:
     return zh if t.lang == "zh" else en
 
 
+class _Xlsx(Exception):
+    """Raised by `_emit` for xlsx: the table goes to a workbook, not to text."""
+
+    def __init__(self, headers: list[str], rows: list[list[Cell]]) -> None:
+        self.headers, self.rows = headers, rows
+
+
 def _emit(fmt: str, data: object, headers: list[str], rows: list[list[Cell]]) -> str:
+    if fmt == "xlsx":
+        raise _Xlsx(headers, rows)
     if fmt == "json":
         return json_text(data)
     if fmt == "csv":
