@@ -312,7 +312,7 @@ def example_lines(start: dt.date, days: int) -> list[str]:
         f'# days = "all"    # or "weekdays", or the owed dates: [{start.isoformat()}, {second}]',
         "# [columns.summary]",
         '# requires = ["summary", "statistics"]',
-        f'# deadline = "{after} 17:30"    # instead of summary_deadline above, not as well',
+        f'# deadline = "{after} 下班前"    # instead of summary_deadline above; workday_end',
         "#",
         '# Which roster types owe which columns ("days": every day); a type not listed owes all.',
         "# [groups]",

@@ -108,6 +108,7 @@ def test_groups_star_dates_and_days_deadline(tmp_path):
         ('[columns.days]\ndeadline = "25:00"\n', 5, ["'25:00' is not a time of day"]),
         ('[columns.summary]\ndeadline = "2024-05-19 25:00"\n', 5, ["not a real date and time"]),
         ('[columns.summary]\ndeadline = "2024-05-10 17:00"\n', 5, ["before the last day"]),
+        ('[columns.summary]\ndeadline = { days_after_end = 1, at = "25:00" }\n', 5, ["25:00"]),
         # the table and its keys
         ('[columns.day]\nrequires = "any"\n', 4, ["[columns.day] is not a column",
                                                   "did you mean 'days'"]),
@@ -217,3 +218,16 @@ def test_the_readme_configs_of_the_three_notices_load(tmp_path):
     assert events[2024].obligations.plan_requires == ("plan", "info_form")
     assert events[2024].summary_deadline == dt.datetime(2024, 5, 19, 17, 30, tzinfo=SH)
     assert events[2020].obligations.summary_requires == ("summary", "statistics")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"2024-05-19 下班前"', dt.datetime(2024, 5, 19, 17, 30, tzinfo=SH)),
+        ('{ days_after_end = 1, at = "下班前" }', dt.datetime(2024, 5, 19, 17, 30, tzinfo=SH)),
+        ('{ days_after_end = 1, at = "18:00" }', dt.datetime(2024, 5, 19, 18, 0, tzinfo=SH)),
+    ],
+)
+def test_a_columns_deadline_takes_the_notices_words(tmp_path, value, expected):
+    text = HEAD + f'[columns.summary]\nrequires = ["summary", "statistics"]\ndeadline = {value}\n'
+    assert load_config(write(tmp_path, text)).event.summary_deadline == expected

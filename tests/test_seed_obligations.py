@@ -24,6 +24,7 @@ requires = ["plan", "info_form"]
 
 [columns.summary]
 requires = ["summary", "statistics"]
+deadline = "2024-05-19 下班前"
 """
 
 # The departments' roster as the office keeps it.
@@ -124,8 +125,6 @@ def seed_002(tmp_path: Path, capsys) -> Workspace:
         "2024-05-12",
         "--plan-deadline",
         "2024-05-12 12:00",
-        "--summary-deadline",
-        "2024-05-19 17:30",
     )
     assert code == 0, err
     ws = Workspace(root)
