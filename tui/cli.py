@@ -29,6 +29,7 @@ from weekwatch.store.week import ACTIONS, Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
 
+from . import mailcli
 from .report_cli import add_parser as add_report_parser
 from .report_cli import run_report
 
@@ -143,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--rescan", type=_seconds, default=60.0, metavar="SECONDS", help="full rescan interval"
     )
+    mailcli.add_arguments(sub, s)  # `fetch`, and `watch --fetch`
 
     s = sub.add_parser("materials", help="list the files the inbox holds")
     s.add_argument("--json", action="store_true")
@@ -267,6 +269,7 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
         if again is not None:
             _print_reread(week, again)
         print(f"watching {week.workspace.inbox} (Ctrl-C to stop)", flush=True)
+        fetching = mailcli.start_fetcher(week, args, stop) if args.fetch else None
         Watcher(
             week.ingestor(),
             clock=week.clock,
@@ -274,6 +277,8 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
             rescan_every=args.rescan,
             on_batch=report,
         ).run(stop)
+        if fetching is not None:
+            fetching.join(timeout=5)
     return 0
 
 
@@ -505,6 +510,7 @@ COMMANDS = {
     "units": (_units, False),
     "ingest": (_ingest, False),
     "watch": (_watch, False),
+    "fetch": (mailcli.fetch, False),
     "materials": (_materials, True),
     "status": (_status_table, True),
     "log": (_log, True),
