@@ -191,6 +191,25 @@ def record(p: Placed, board: Board, t: I18n) -> Text:
     for v in p.versions:  # a file rewritten in place: every version, oldest first
         when = v.received_at.astimezone(tz)
         rows.append(("version", f"{when:%m-%d %H:%M}  {human_size(v.size)}  {v.sha256[:12]}"))
+    if m.within:  # inside an e-mail or a zip: what holds it, and what the e-mail said
+        rows.insert(1, ("within", " › ".join(m.within)))
+        origin = m.origin
+        if origin.get("from") or origin.get("subject"):
+            rows[2:2] = [
+                ("from", str(origin.get("from") or "—")),
+                ("subject", str(origin.get("subject") or "—")),
+                ("date", _mail_date(origin.get("date"), tz)),
+            ]
     for k, val in rows:
         _line(text, k, val)
     return text
+
+
+def _mail_date(value: object, tz: dt.tzinfo) -> str:
+    """The e-mail's Date header, in the event's zone."""
+    if not isinstance(value, str):
+        return "—"
+    try:
+        return dt.datetime.fromisoformat(value).astimezone(tz).isoformat()
+    except ValueError:
+        return value

@@ -36,6 +36,7 @@ _T: dict[str, tuple[str, str]] = {
     "badge.failing": ("监视出错，重试中", "watcher failing, retrying"),
     "badge.following": ("跟随 pid {pid}", "following pid {pid}"),
     "badge.read_only": ("只读", "read-only"),
+    "badge.mail_down": ("邮箱连不上", "mailbox down"),
     "badge.as_of": ("回看 {when}", "as of {when}"),
     "badge.as_of_all": ("回看 {when}（含此后的决定）", "as of {when}, with later decisions"),
     "badge.filter": ("筛选：{name}", "filter: {name}"),

@@ -82,3 +82,24 @@ def start_fetcher(week: Week, args: argparse.Namespace, stop: threading.Event) -
     thread = threading.Thread(target=fetcher.run, args=(stop,), name="fetch", daemon=True)
     thread.start()
     return thread
+
+
+def start_fetching(week: Week, stop: threading.Event) -> threading.Thread | None:
+    """The dashboard's mailbox, fetched beside its watcher when weekwatch.toml has [mail].
+
+    A failure never reaches the screen as a traceback: the fetcher records it as the store's
+    mailbox state, which the header shows (and every other dashboard, through the store)."""
+    try:
+        cfg = load_mail_config(week.workspace.config)
+        if cfg is None:
+            return None
+        cfg.password()
+    except WeekwatchError as exc:
+        set_state(week.store, False, str(exc))
+        return None
+    fetcher = Fetcher(
+        cfg, week.store, week.workspace.inbox, week.event.tz, on_error=lambda _line: None
+    )
+    thread = threading.Thread(target=fetcher.run, args=(stop,), name="fetch", daemon=True)
+    thread.start()
+    return thread

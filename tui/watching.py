@@ -18,6 +18,7 @@ from weekwatch.store.ingest import Batch, IngestLock
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
 
+from .mailcli import start_fetching
 from .messages import BatchArrived, WatcherProblem
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class InboxWatch:
         self.following: str | None = None  # pid of the process that ingests, if not us
         self.lock: IngestLock | None = None
         self.own_stamp: object = None  # the store stamp our watcher's last write left
+        self.fetching: threading.Thread | None = None  # the mailbox, if [mail] says one
         self._stop = threading.Event()
 
     @property
@@ -67,6 +69,7 @@ class InboxWatch:
             on_batch=self._batch,
             on_problem=self._problem,
         )
+        self.fetching = start_fetching(self.week, self._stop)
         self.watcher.run(self._stop)
 
     def _problem(self, problem: str | None) -> None:

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
+from weekwatch.store.fetch import mailbox_state
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.rules import Board, CellState
 from weekwatch.store.week import Week
@@ -64,6 +65,8 @@ class DashboardScreen(Screen[None]):
     following: reactive[str | None] = reactive(None, init=False)
     #: What keeps this dashboard's watcher from writing (a full disk...), or None.
     watch_problem: reactive[str | None] = reactive(None, init=False)
+    #: The mailbox could not be fetched the last time it was tried (what went wrong).
+    mail_down: reactive[str] = reactive("", init=False)
     #: What the header and today's picture draw (computed from the reactives above).
     header: reactive[HeaderView | None] = reactive(None)
     today: reactive[TodayView | None] = reactive(None)
@@ -146,6 +149,8 @@ class DashboardScreen(Screen[None]):
             # "all": later excuses, extensions and assignments are applied to this moment.
             key = "badge.as_of_all" if self.week.actions == "all" else "badge.as_of"
             badges.append((t(key, when=f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M}"), "bold"))
+        if self.mail_down:
+            badges.append((t("badge.mail_down"), "bold"))
         if self.week.read_only:
             badges.append((t("badge.read_only"), "bold"))
         if self.following:
@@ -277,6 +282,8 @@ class DashboardScreen(Screen[None]):
             self.stamp = message.stamp
         t0 = time.perf_counter()
         self.ledger, self.per_hour, self._quiet = message.ledger, message.per_hour, outcome.quiet
+        state = mailbox_state(self.week.store)
+        self.mail_down = state.get("error", "") or "?" if state and not state.get("ok") else ""
         with self.app.batch_update():
             self.board = message.board
         self.applied_at = time.perf_counter()
