@@ -435,6 +435,11 @@ def _read_rows(
 CellRef = Callable[[int, int], str]
 
 
+def _at(cells: tuple[str, ...], index: int) -> str:
+    """A row's cell, or blank where the row is shorter than the header."""
+    return cells[index] if index < len(cells) else ""
+
+
 def _fields(
     unit: _Building,
     header: Header,
@@ -446,7 +451,7 @@ def _fields(
     """The unit's own columns: the first row that fills one decides it."""
     for fname in ("id", "type", "region"):
         for col in header.of(fname):
-            value = cells[col.index] if col.index < len(cells) else ""
+            value = _at(cells, col.index)
             if not value:
                 continue
             held = getattr(unit, fname)
@@ -459,7 +464,7 @@ def _fields(
                     f"'{held}' is kept"
                 )
     for col in header.of("aliases"):
-        value = cells[col.index] if col.index < len(cells) else ""
+        value = _at(cells, col.index)
         _add(unit.aliases, split_aliases(value))
 
 
@@ -472,10 +477,10 @@ def _liaison(
     warnings: list[str],
 ) -> None:
     for col in header.of("liaison_name"):
-        value = cells[col.index] if col.index < len(cells) else ""
+        value = _at(cells, col.index)
         _add(unit.liaison_names, cells_.names(value))
     for col in header.of("liaison_phone"):
-        value = cells[col.index] if col.index < len(cells) else ""
+        value = _at(cells, col.index)
         good, bad = cells_.phones(value)
         _add(unit.phones, good)
         for piece in bad:
@@ -484,7 +489,7 @@ def _liaison(
             )
         _add(unit.phones, bad)
     for col in header.of("liaison_email"):
-        value = cells[col.index] if col.index < len(cells) else ""
+        value = _at(cells, col.index)
         good, bad = cells_.emails(value)
         _add(unit.emails, good)
         for piece in bad:
