@@ -8,6 +8,7 @@ overflows, nothing watched while the process was down), so a full rescan every
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import math
@@ -23,6 +24,7 @@ import watchfiles
 
 from .ingest import Batch, Found, Ingestor, stat_one, walk
 from .model import WeekwatchError
+from .presence import note_scan
 from .reading import is_ignored
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ class Watcher:
         rescan_every: float = 60.0,
         on_batch: Callable[[Batch], None] | None = None,
         on_problem: Callable[[str | None], None] | None = None,
+        on_scan: Callable[[Batch, bool], None] | None = None,
     ) -> None:
         if not (math.isfinite(rescan_every) and rescan_every > 0):
             # nan would never rescan, 0 or less would rescan without pause: both refused.
@@ -65,6 +68,10 @@ class Watcher:
         self.on_batch = on_batch
         #: Told each distinct problem once (a line of text), and None once it clears.
         self.on_problem = on_problem
+        #: Told after every completed full scan: its batch, and whether it was asked for.
+        self.on_scan = on_scan
+        #: When the last full scan completed (the clock's time), None before the first.
+        self.last_scan: dt.datetime | None = None
         #: What keeps the watcher from writing now (disk full, inbox gone), or None.
         self.problem: str | None = None
         self._delay = 0.0  # the current back-off, seconds
@@ -141,6 +148,7 @@ class Watcher:
                 self._started = True
                 self._next_rescan = time.monotonic() + self.rescan_every
                 self._emit(batch)
+                self._scanned(batch, asked=False)
                 self.ready.set()
             self._ingest_settled()
             if self._gone:
@@ -153,13 +161,24 @@ class Watcher:
             due = time.monotonic() >= self._next_rescan
             if force_rescan or due or self._rescan_now.is_set() or self.problem is not None:
                 # After a failure the rescan is the truth: whatever a failed write lost.
+                asked = self._rescan_now.is_set()
                 self._rescan_now.clear()
-                self._emit(self.ingestor.scan())
+                batch = self.ingestor.scan()
+                self._emit(batch)
                 self._next_rescan = time.monotonic() + self.rescan_every
+                self._scanned(batch, asked)
         except Exception as exc:  # the watcher must outlive any one bad file or failed write
             self._failed(exc)
         else:
             self._cleared()
+
+    def _scanned(self, batch: Batch, asked: bool) -> None:
+        """A full scan completed: its time for everyone who follows, and for `r`'s answer."""
+        self.last_scan = self.clock()
+        with contextlib.suppress(OSError):  # only a heartbeat: a full disk must not stop us
+            note_scan(self.ingestor.store.dbdir, self.last_scan)
+        if self.on_scan is not None:
+            self.on_scan(batch, asked)
 
     def _failed(self, exc: Exception) -> None:
         """Back off (1 s, doubling to 60 s); say a problem once, a traceback only for a bug."""

@@ -29,9 +29,10 @@ from .i18n import I18n, default_lang
 from .judge import Judged, judge, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
 from .messages import BatchArrived, ScanDone, WatcherProblem
+from .screens.confirm import ConfirmScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
-from .watching import InboxWatch
+from .watching import RESTART_AFTER, InboxWatch
 
 if TYPE_CHECKING:
     from weekwatch.store.watcher import Watcher
@@ -67,6 +68,8 @@ class WeekwatchApp(App[None]):
         self.operator = operator
         self.frozen = as_of
         self.want_watch = watch and not as_of and not week.read_only
+        #: Whether the header speaks of intake at all (not when looking back at a moment).
+        self.shows_intake = watch and not as_of
         self.keymap = dict(keymap or {})
         self.inbox = InboxWatch(week, self.post_message)
         self.toasts: list[str] = []
@@ -116,13 +119,18 @@ class WeekwatchApp(App[None]):
             self.set_keymap(self.keymap)
         if self.want_watch:
             self.inbox.take_lock()
-        self.dashboard.following = self.inbox.following
-        self.dashboard.watching = self.inbox.ingesting
+        elif self.shows_intake:
+            self.inbox.observe()  # read-only: whom it follows, or that nobody takes files in
+        self.dashboard.intake_shown = self.shows_intake
+        self._show_intake()
         self.dashboard.refresh_board()  # the first board, judged in a worker
         for warning in self.week.warnings():  # e.g. a [groups] type no unit has
             self.notify(warning, severity="warning", timeout=12)
         self.set_interval(0.5, self._poll_store)
         self.set_interval(1.0, self.dashboard.tick)
+        if self.shows_intake:
+            # A follower notices within a second that the ingesting process is gone.
+            self.set_interval(1.0, self._poll_intake)
 
     def on_unmount(self) -> None:
         self.inbox.stop()
@@ -132,12 +140,69 @@ class WeekwatchApp(App[None]):
 
     def start_watching(self) -> None:
         """After the first board: run the watcher, or say whom we follow."""
+        self._painted = True
         if self.inbox.ingesting:
-            self.run_worker(
-                self.inbox.run, thread=True, exclusive=True, group="watcher", exit_on_error=False
-            )
+            self._run_watcher()
         elif self.inbox.following:
             self.notify(self.t("msg.following", pid=self.inbox.following), timeout=6)
+
+    _painted = False  # the first board is on screen: the watcher may start
+
+    def _run_watcher(self) -> None:
+        if not self._painted or any(
+            w.group == "watcher" and not w.is_finished for w in self.workers
+        ):
+            return
+        self.run_worker(self.inbox.run, thread=True, group="watcher", exit_on_error=False)
+
+    def _poll_intake(self) -> None:
+        """Every second: take over if the ingesting process is gone; the header's truth."""
+        if not self.is_running:
+            return
+        self._took(self.inbox.poll())
+        self._show_intake()
+
+    def _took(self, took: str | None) -> bool:
+        """Said once this dashboard has taken the ingest lock (`InboxWatch.poll`'s answer)."""
+        if took is None:
+            return False
+        if took:
+            self.notify(self.t("msg.took_over", pid=took), severity="warning", timeout=10)
+        else:
+            self.notify(self.t("msg.watch_works"))
+        self._run_watcher()
+        return True
+
+    def _show_intake(self) -> None:
+        board = self.dashboard
+        board.following = self.inbox.following
+        board.watching = self.inbox.ingesting
+        board.last_scan = self.inbox.last_scan()
+
+    def _watcher_ended(self, worker: Worker[Any]) -> None:
+        """The watcher stopped while the app runs: loud in the header, said in a toast."""
+        self.inbox.ended()
+        self._show_intake()
+        err = worker.error if worker.state == WorkerState.ERROR else worker.state.name.lower()
+        self.notify(
+            self.t("msg.intake_stopped", err=err, s=int(RESTART_AFTER)),
+            severity="error",
+            timeout=15,
+        )
+
+    def rescan_elsewhere(self) -> None:
+        """`r` with no watcher of ours: take over if nobody ingests (our start-up scan then
+        answers), else say who does and when it last scanned."""
+        self.inbox.retry_now()
+        took = self._took(self.inbox.poll())
+        self._show_intake()
+        if took:
+            return
+        scanned = self.inbox.last_scan()
+        at = f"{scanned.astimezone(self.week.event.tz):%H:%M:%S}" if scanned else "?"
+        if self.inbox.following:
+            self.notify(self.t("msg.follow_rescan", pid=self.inbox.following, at=at))
+        self.dashboard.refresh_board()
 
     def _poll_store(self) -> None:
         if self.is_running:
@@ -187,8 +252,28 @@ class WeekwatchApp(App[None]):
         self.notify(self.t("msg.error", err=err), severity="error", timeout=10)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "watcher" and event.worker.is_finished:
+            if self.is_running and not self.inbox.stopping:
+                self._watcher_ended(event.worker)
+            return
         if event.state == WorkerState.ERROR:
             self.report_error(event.worker.error)
+
+    async def action_quit(self) -> None:
+        """Quit; if other dashboards follow this one's intake, ask first."""
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        others = self.inbox.followers()
+        if not others:
+            self.exit()
+            return
+        t = self.t
+        ask = localized(ConfirmScreen, t)(
+            t("quit.title"),
+            t("quit.body", n=len(others), pids=", ".join(others)),
+            t("quit.hint"),
+        )
+        self.push_screen(ask, lambda yes: self.exit() if yes else None)
 
     def action_help(self) -> None:
         """Built from the bindings themselves, so it never disagrees with the keys."""

@@ -35,6 +35,8 @@ _T: dict[str, tuple[str, str]] = {
     "badge.watching": ("监视中", "watching"),
     "badge.failing": ("监视出错，重试中", "watcher failing, retrying"),
     "badge.following": ("跟随 pid {pid}", "following pid {pid}"),
+    "badge.not_taking_in": ("未收录文件", "NOT taking in files"),
+    "badge.scanned": ("扫描于 {at}", "scanned {at}"),
     "badge.read_only": ("只读", "read-only"),
     "badge.mail_down": ("邮箱连不上", "mailbox down"),
     "badge.as_of": ("回看 {when}", "as of {when}"),
@@ -235,6 +237,30 @@ _T: dict[str, tuple[str, str]] = {
     "msg.quarantined": ("{n} 个文件待分拣", "{n} file(s) wait in quarantine"),
     "msg.watch_failed": ("收录暂停，稍后自动重试：{problem}", "Not ingesting, retrying: {problem}"),
     "msg.watch_works": ("收录已恢复", "Ingesting again"),
+    "msg.took_over": (
+        "pid {pid} 已停止收录：本看板接手收录",
+        "pid {pid} stopped taking in files: this dashboard takes them in now",
+    ),
+    "msg.intake_stopped": (
+        "收录已停止：{err}（{s} 秒后重试，按 r 立即重试）",
+        "Intake stopped: {err} (retrying in {s} s; r retries now)",
+    ),
+    "msg.follow_rescan": (
+        "pid {pid} 在收录（上次扫描 {at}），已重新读取",
+        "pid {pid} takes in files (last scan {at}); the board is read again",
+    ),
+    "quit.title": ("退出 weekwatch？", "Quit weekwatch?"),
+    "quit.body": (
+        "本看板在收录收件箱，另有 {n} 个看板跟随（pid {pids}）。\n"
+        "退出后其中一个会在几秒内接手收录。",
+        "This dashboard takes in the inbox and {n} other(s) follow it (pid {pids}).\n"
+        "Once you quit, one of them takes over within a few seconds.",
+    ),
+    "quit.hint": ("y 退出 · n 留下", "y quit · n stay"),
+    "key.yes": ("是", "Yes"),
+    "key.yes.tip": ("确认", "Confirm"),
+    "key.no": ("否", "No"),
+    "key.no.tip": ("不做，返回", "Do not, go back"),
     "msg.following": (
         "另一进程（pid {pid}）正在收录，本看板跟随存储",
         "Another process (pid {pid}) ingests; following the store",

@@ -35,6 +35,7 @@ def binding_ids() -> dict[str, str]:
     from weekwatch.widgets.grid import Grid
 
     from .app import WeekwatchApp
+    from .screens.confirm import ConfirmScreen
     from .screens.dashboard import DashboardScreen
     from .screens.form import FormScreen, TextScreen
     from .screens.help import HelpScreen
@@ -51,6 +52,7 @@ def binding_ids() -> dict[str, str]:
         TextScreen,
         UnitPicker,
         HelpScreen,
+        ConfirmScreen,
     ):
         for b in cls.BINDINGS:
             if not isinstance(b, tuple) and b.id:

@@ -254,8 +254,10 @@ class Triage:
         if inbox.watcher is not None:
             inbox.watcher.request_rescan()
             self.notify(self.t("msg.rescan"), timeout=2)
-        elif self.screen.frozen or self.week.read_only or inbox.following:
-            self.screen.refresh_board()  # someone else ingests: just re-read the store
+        elif inbox.following or inbox.wants:
+            self.screen.wapp.rescan_elsewhere()  # take over, or say who ingests
+        elif self.screen.frozen or self.week.read_only:
+            self.screen.refresh_board()
         else:
             self.screen.run_worker(
                 self._scan_once, thread=True, exclusive=True, group="scan", exit_on_error=False

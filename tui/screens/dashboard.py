@@ -63,6 +63,8 @@ class DashboardScreen(Screen[None]):
     #: Whether this dashboard ingests, and whose pid it follows if another process does.
     watching: reactive[bool] = reactive(False, init=False)
     following: reactive[str | None] = reactive(None, init=False)
+    #: When the inbox was last scanned through (by us or by the process we follow).
+    last_scan: reactive[dt.datetime | None] = reactive(None, init=False)
     #: What keeps this dashboard's watcher from writing (a full disk...), or None.
     watch_problem: reactive[str | None] = reactive(None, init=False)
     #: The mailbox could not be fetched the last time it was tried (what went wrong).
@@ -88,6 +90,8 @@ class DashboardScreen(Screen[None]):
         self.apply_seconds = self.applied_at = 0.0
         self.first_paint: float | None = None  # seconds from the app's start to the first board
         self._quiet: frozenset[str] = frozenset()
+        #: The header says who takes in files (the app sets it; not when looking back).
+        self.intake_shown = False
         self._job = Job(0, None)  # the judgement running (or the last one)
 
     @property
@@ -153,12 +157,18 @@ class DashboardScreen(Screen[None]):
             badges.append((t("badge.mail_down"), "bold"))
         if self.week.read_only:
             badges.append((t("badge.read_only"), "bold"))
+        scanned = ""
+        if self.last_scan is not None:
+            scanned = " · " + t("badge.scanned", at=f"{self.last_scan.astimezone(ev.tz):%H:%M:%S}")
         if self.following:
-            badges.append((t("badge.following", pid=self.following), ""))
+            badges.append((t("badge.following", pid=self.following) + scanned, ""))
         elif self.watching and self.watch_problem:
             badges.append((t("badge.failing"), "bold red"))
         elif self.watching:
-            badges.append((t("badge.watching"), "dim"))
+            badges.append((t("badge.watching") + scanned, "dim"))
+        elif self.intake_shown:
+            # Nobody takes in files: first, loud, in the error colour (reverse without colour).
+            badges.insert(0, (t("badge.not_taking_in"), "bold reverse red"))
         if self.filter != "all":
             badges.append((t("badge.filter", name=t(f"filter.{self.filter}")), ""))
         if self.sort != "roster":
