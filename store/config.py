@@ -34,6 +34,7 @@ from weekwatch.store.obligations import (
     parse_obligations,
 )
 from weekwatch.store.reading import normalize
+from weekwatch.store.remind_template import write_default
 from weekwatch.store.roster import FIELDS, split_aliases, validate_units
 from weekwatch.store.workspace import Workspace
 
@@ -523,6 +524,7 @@ def init_workspace(root: Path, flags: dict[str, str] | None = None, **fields: An
         ws.config.unlink(missing_ok=True)
         raise WeekwatchError(f"{ws.config}: cannot write ({e.strerror})") from e
     ws.inbox.mkdir(exist_ok=True)
+    write_default(ws.root)  # the reminder's text, for the operator to adapt
     return ws
 
 

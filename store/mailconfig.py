@@ -43,36 +43,56 @@ class MailConfig:
 
     def password(self) -> str:
         """The password, from the environment or the owner-only file; one clear error if not."""
-        if self.password_env:
-            value = os.environ.get(self.password_env)
-            if not value:
-                raise WeekwatchError(
-                    f"{self.source}: [mail] password_env: the environment variable "
-                    f"{self.password_env} is not set"
-                )
-            return value
-        path = Path(os.path.expanduser(self.password_file))
-        if not path.is_absolute():
-            path = self.source.parent / path
-        try:
-            st = path.stat()
-        except OSError as e:
-            raise WeekwatchError(
-                f"{self.source}: [mail] password_file: cannot read {path} ({e.strerror})"
-            ) from None
-        if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise WeekwatchError(
-                f"{path}: the mail password file can be read by others "
-                f"(mode {stat.S_IMODE(st.st_mode):o}); make it yours alone: chmod 600 {path}"
-            )
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as e:
-            raise WeekwatchError(f"{path}: cannot read the mail password ({e})") from None
-        value = text.strip("\r\n")
+        return read_password(self.source, "mail", self.password_env, self.password_file)
+
+
+def read_password(source: Path, table: str, env: str, file: str) -> str:
+    """A password kept outside weekwatch.toml: the environment variable `env`, else the file
+    `file` (relative to the TOML's folder), which only its owner may read. Shared by every
+    table that logs in somewhere ([mail], [smtp]), so each refuses the same mistakes."""
+    if env:
+        value = os.environ.get(env)
         if not value:
-            raise WeekwatchError(f"{path}: the mail password file is empty")
+            raise WeekwatchError(
+                f"{source}: [{table}] password_env: the environment variable {env} is not set"
+            )
         return value
+    path = Path(os.path.expanduser(file))
+    if not path.is_absolute():
+        path = source.parent / path
+    try:
+        st = path.stat()
+    except OSError as e:
+        raise WeekwatchError(
+            f"{source}: [{table}] password_file: cannot read {path} ({e.strerror})"
+        ) from None
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise WeekwatchError(
+            f"{path}: the {table} password file can be read by others "
+            f"(mode {stat.S_IMODE(st.st_mode):o}); make it yours alone: chmod 600 {path}"
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise WeekwatchError(f"{path}: cannot read the {table} password ({e})") from None
+    value = text.strip("\r\n")
+    if not value:
+        raise WeekwatchError(f"{path}: the {table} password file is empty")
+    return value
+
+
+def password_keys(t: dict[str, Any], table: str, where: _Locator) -> tuple[str, str]:
+    """`password_env` / `password_file` of a table: exactly one, a string; never `password`."""
+    env = t.get("password_env", "")
+    file = t.get("password_file", "")
+    if bool(env) == bool(file):
+        raise where.error(
+            table, None, 'needs one of password_env = "NAME" or password_file = "PATH"'
+        )
+    for key, value in (("password_env", env), ("password_file", file)):
+        if value and not isinstance(value, str):
+            raise where.error(table, key, "must be a string")
+    return env, file
 
 
 def decode_folder(name: str) -> str:
@@ -132,15 +152,7 @@ def _check(t: dict[str, Any], path: Path, where: _Locator) -> MailConfig:
     timeout = t.get("timeout", 30)
     if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
         raise where.error("mail", "timeout", "must be a number of seconds")
-    env = t.get("password_env", "")
-    file = t.get("password_file", "")
-    if bool(env) == bool(file):
-        raise where.error(
-            "mail", None, 'needs one of password_env = "NAME" or password_file = "PATH"'
-        )
-    for key, value in (("password_env", env), ("password_file", file)):
-        if value and not isinstance(value, str):
-            raise where.error("mail", key, "must be a string")
+    env, file = password_keys(t, "mail", where)
     return MailConfig(
         host=host,
         user=user,

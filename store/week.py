@@ -256,8 +256,11 @@ class Week:
         *,
         promised_by: dt.datetime | None = None,
         operator: str | None = None,
+        via: str | None = None,
+        message_id: str | None = None,
     ) -> Action:
-        """Log a call or message to the unit's liaison and what was promised."""
+        """Log a call or message to the unit's liaison and what was promised; a reminder
+        e-mailed by weekwatch says `via="email"` and its Message-ID."""
         return self._record(
             "contact",
             operator=operator,
@@ -265,6 +268,8 @@ class Week:
             cell=cell,
             text=text,
             promised_by=promised_by.isoformat() if promised_by else None,
+            via=via,
+            message_id=message_id,
         )
 
     def current(self) -> dict[str, Placed]:

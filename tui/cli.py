@@ -29,7 +29,7 @@ from weekwatch.store.week import ACTIONS, Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
 
-from . import mailcli
+from . import mailcli, remindcli
 from .report_cli import add_parser as add_report_parser
 from .report_cli import run_report
 
@@ -196,6 +196,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--promised-by", help="what the liaison promised, by when (ISO)")
     s = sub.add_parser("undo", help="take back an action (default: the newest in force)")
     s.add_argument("action", nargs="?", help="its id as `log` prints it, or a unique prefix")
+    remindcli.add_parser(sub)
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
     add_report_parser(sub)
@@ -496,6 +497,8 @@ def _act(week: Week, args: argparse.Namespace) -> int:
         if taken is not None:
             what = _printed(taken.data["path"]) if taken.data.get("path") else where
             where = f"of {taken.type} {what} [{taken.id}]"
+            if taken.data.get("via") == "email":  # the log forgets it; the liaison has it
+                print("the e-mail was sent and stays sent; `remind` still counts it (--again)")
     print(safe_str(f"recorded {a.type} {where} [{a.id}]"))
     return 0
 
@@ -515,6 +518,7 @@ COMMANDS = {
     "status": (_status_table, True),
     "log": (_log, True),
     "report": (run_report, True),
+    "remind": (remindcli.remind, False),
     **{
         name: (_act, False)
         for name in ("assign", "dismiss", "excuse", "extend", "note", "contact", "undo")
