@@ -1,4 +1,4 @@
-"""Spreadsheets and CSV files as rows of text: the one place a roster file is opened.
+"""Spreadsheets and CSV files as rows of text: the one place a roster or statistics file is opened.
 
 `.xlsx`, `.xlsm` and old `.xls` (Excel 97–2003, also what WPS saves) are read by python-calamine,
 one reader for both formats; CSV and tab-separated text in UTF-8 (with or without BOM) or GB18030.
@@ -86,14 +86,30 @@ def open_sheets(path: Path) -> tuple[str, list[Sheet]]:
     return "line", [Sheet("", tuple(_csv_rows(path)))]
 
 
+def open_data(name: str, data: bytes) -> tuple[str, list[Sheet]]:
+    """`open_sheets` for a file's bytes (an e-mail's attachment, a zip's member): `name` gives
+    its format and names it in messages. The caller has bounded the size."""
+    suffix = Path(name).suffix.casefold()
+    if suffix not in SPREADSHEET_SUFFIXES + TEXT_SUFFIXES:
+        raise WeekwatchError(
+            f"{name}: unknown format '{Path(name).suffix}'; use .xlsx, .xls or .csv"
+        )
+    if suffix in SPREADSHEET_SUFFIXES:
+        return "row", _workbook_sheets(Path(name), data)
+    return "line", [Sheet("", tuple(_csv_rows(Path(name), data)))]
+
+
 # --- spreadsheets -------------------------------------------------------------------------------
 
 
-def _workbook_sheets(path: Path) -> list[Sheet]:
+def _workbook_sheets(path: Path, data: bytes | None = None) -> list[Sheet]:
     import python_calamine as calamine  # a compiled reader: only spreadsheet rosters load it
 
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
+        if data is None:
+            book = calamine.CalamineWorkbook.from_path(str(path))
+        else:
+            book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [
             m.name
             for m in book.sheets_metadata
@@ -188,11 +204,12 @@ def _decode(path: Path, data: bytes) -> str:
     )
 
 
-def _csv_rows(path: Path) -> list[Row]:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise WeekwatchError(f"{path}: cannot read ({e.strerror})") from e
+def _csv_rows(path: Path, data: bytes | None = None) -> list[Row]:
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise WeekwatchError(f"{path}: cannot read ({e.strerror})") from e
     text = _decode(path, data)
     first = next((line for line in text.splitlines() if line.strip()), "")
     # .txt rosters are often copied out of Excel, which puts tabs between cells.

@@ -102,3 +102,51 @@ async def test_the_dashboards_look_back_under_all(late_decisions, app_for, settl
         header = app.query_one("#header").text.plain
         assert "as of 2024-05-17 12:00" in header and "later decisions" not in header
         assert app.dashboard.board.cell("baofeng", "2024-05-13").state == "missing"
+
+
+def report(ws: Workspace, capsys, *args: str) -> str:
+    capsys.readouterr()
+    assert run(["-w", str(ws.root), "report", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_report_stats_as_of_with_an_excuse_recorded_later(late_decisions, capsys):
+    ws = late_decisions
+
+    def baofeng(*args: str) -> tuple[str, dict]:
+        doc = json.loads(
+            report(ws, capsys, "stats", "--as-of", "2024-05-17", "--format", "json", *args)
+        )
+        return doc["actions"], next(u for u in doc["units"] if u["id"] == "baofeng")["days"]
+
+    # By hand: by the end of the 17th, days 12–17 are judged (6 days); 宝丰县 sent nothing.
+    # all (the default of stats): the excuse recorded on the 19th applies to the 13th.
+    assert baofeng() == ("all", {"on_time": 0, "late": 0, "missing": 5, "excused": 1})
+    until = {"on_time": 0, "late": 0, "missing": 6, "excused": 0}
+    assert baofeng("--actions", "until") == ("until", until)
+    for fmt in ("text", "md"):
+        first = report(ws, capsys, "stats", "--as-of", "2024-05-17", "--format", fmt).splitlines()[
+            0
+        ]
+        assert "截至 2024-05-17 23:59" in first and "含此后的决定" in first
+    out = report(ws, capsys, "stats", "--as-of", "2024-05-17", "--actions", "until", "--lang", "en")
+    assert out.splitlines()[0].endswith("as of 2024-05-17 23:59 · decisions until then")
+
+
+DEFAULTS = [("calls", "until"), ("day", "until"), ("actions", "until"), ("stats", "all")]
+
+
+@pytest.mark.parametrize(("name", "default"), DEFAULTS)
+def test_every_report_takes_actions_and_says_its_default(late_decisions, capsys, name, default):
+    out = report(late_decisions, capsys, name, "--as-of", "2024-05-17", "--lang", "en")
+    words = {"until": "decisions until then", "all": "with every later decision"}
+    head = " ".join(out.splitlines()[:3])  # the day's digest says it on its third line
+    assert words[default] in head and words["until" if default == "all" else "all"] not in head
+
+
+def test_the_action_log_as_of_a_moment_under_until_and_all(late_decisions, capsys):
+    # The three decisions were recorded on the 19th: not in the log as of the 17th, unless all.
+    args = ("actions", "--as-of", "2024-05-17", "--format", "json")
+    assert json.loads(report(late_decisions, capsys, *args)) == []
+    got = json.loads(report(late_decisions, capsys, *args, "--actions", "all"))
+    assert sorted(a["action"] for a in got) == ["assign", "excuse", "extend"]

@@ -73,7 +73,11 @@ def test_call_list_is_worst_first_with_liaison_and_overdue_promise(week_ws, caps
         ("weidong", "late", 40),
     ]
     text = call(week_ws, capsys, "report", "calls", "--as-of", AS_OF)
-    assert text.splitlines()[1].startswith("平顶山技师学院") and "13700000000" in text
+    title, header, first = text.splitlines()[:3]
+    assert title.startswith("2024年平顶山市职业教育活动周 · 催报名单 · 截至 2024-05-15 13:00")
+    assert title.endswith("按当时的决定")  # --actions until, the call list's default
+    assert header.startswith("单位") and first.startswith("平顶山技师学院")
+    assert "13700000000" in text
 
 
 EXPECTED = {  # by hand: days on time, late, missing, excused; reports, photos, videos, cases

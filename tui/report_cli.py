@@ -1,4 +1,4 @@
-"""`weekwatch report calls|stats|day|actions`: the reports on the command line.
+"""`weekwatch report calls|stats|day|actions|consolidate`: the reports on the command line.
 
 The numbers come from store/report_*.py (the cell rules' board); this module only picks the
 moment, the language and the format, and writes the result."""
@@ -17,11 +17,12 @@ from weekwatch.store.report_actions import actions_json
 from weekwatch.store.report_calls import Call, calls, calls_json
 from weekwatch.store.report_day import day_digest, digest_json
 from weekwatch.store.report_stats import COUNTED_KINDS, DAY_STATES, stats, stats_json
-from weekwatch.store.week import Week
+from weekwatch.store.week import ACTIONS, Week
+from weekwatch.widgets.safe import safe_str
 
 from .describe import column_name, kinds_text
 from .i18n import I18n
-from .report_formats import Cell, csv_table, json_text, md_table, text_table
+from .report_formats import Cell, csv_table, json_text, md_escape, md_table, text_table
 from .report_text import day_text
 
 FORMATS = ("text", "md", "csv", "json", "xlsx")
@@ -31,12 +32,20 @@ def add_parser(sub: Any) -> None:
     r = sub.add_parser("report", help="the call list, the day's digest, the week's statistics")
     rs = r.add_subparsers(dest="report", parser_class=type(r))
 
-    def common(p: argparse.ArgumentParser, moment: bool = True) -> None:
+    def common(p: argparse.ArgumentParser, actions: str = "until") -> None:
         p.add_argument("--format", choices=FORMATS, default="text")
         p.add_argument("--output", help="write to this file (default: print)")
         p.add_argument("--lang", choices=["zh", "en"], default="zh", help="labels (default zh)")
-        if moment:
-            p.add_argument("--as-of", help="the week as it stood then (ISO date-time)")
+        p.add_argument(
+            "--as-of", help="the week as it stood then (date-time; a date alone: its end)"
+        )
+        p.add_argument(
+            "--actions",
+            choices=ACTIONS,
+            default=actions,
+            help=f"until: the decisions recorded by --as-of; all: every excuse, extension and "
+            f"assignment recorded so far, applied to the cells up to --as-of (default {actions})",
+        )
 
     p = rs.add_parser("calls", help="whom to phone: missing or late, worst first")
     p.add_argument("--cell", help="the column (default: the current one)")
@@ -44,8 +53,13 @@ def add_parser(sub: Any) -> None:
     p = rs.add_parser("day", help="the day's digest, to paste into a message")
     p.add_argument("date", nargs="?", help="YYYY-MM-DD or 5月13日 (default: today)")
     common(p)
-    common(rs.add_parser("stats", help="the week's statistics per unit, totals, per day"))
+    common(rs.add_parser("stats", help="the week's statistics per unit, totals, per day"), "all")
     common(rs.add_parser("actions", help="the full action log"))
+    p = rs.add_parser("consolidate", help="the 情况统计表: the units' figures in one table")
+    p.add_argument(
+        "--template", required=True, help="the template the units filled in (.xlsx, .xls, .csv)"
+    )
+    common(p, "all")
 
 
 def run_report(week: Week, args: argparse.Namespace) -> int:
@@ -54,60 +68,99 @@ def run_report(week: Week, args: argparse.Namespace) -> int:
     except _Xlsx as x:
         from .report_xlsx import write_xlsx
 
-        ev = week.event
-        when = (parse_moment(args.as_of, ev.tz) if args.as_of else week.clock()).astimezone(ev.tz)
+        when = x.when.astimezone(week.event.tz)
         path = (
             Path(args.output)
             if args.output
             else week.workspace.root / "reports" / f"{args.report}-{when:%Y%m%d-%H%M}.xlsx"
         )
-        write_xlsx(path, f"{ev.title} · {args.report} · {when:%Y-%m-%d %H:%M}", x.headers, x.rows)
+        write_xlsx(path, x.title, x.headers, x.rows)
         print(path)
         return 0
+
+
+#: Each report's name in its title row.
+_NAMES = {
+    "calls": ("催报名单", "call list"),
+    "day": ("日报", "day's digest"),
+    "stats": ("报送情况统计", "statistics"),
+    "actions": ("操作记录", "action log"),
+    "consolidate": ("情况统计表汇总", "情况统计表 consolidated"),
+}
+
+
+def actions_words(actions: str, lang: str) -> str:
+    """What a report's title says of the decisions it applies (`--actions`)."""
+    # The words of `status` and the dashboard's look-back badge.
+    if actions == "all":
+        return "含此后的决定" if lang == "zh" else "with every later decision"
+    return "按当时的决定" if lang == "zh" else "decisions until then"
+
+
+def title(week: Week, report: str, when: dt.datetime, actions: str, lang: str) -> str:
+    ev = week.event
+    name = _NAMES[report][0 if lang == "zh" else 1]
+    at = f"{when.astimezone(ev.tz):%Y-%m-%d %H:%M}"
+    at = f"截至 {at}" if lang == "zh" else f"as of {at}"
+    return " · ".join([safe_str(ev.title), name, at, actions_words(actions, lang)])
+
+
+def _moment(week: Week, flag: str, text: str) -> dt.datetime:
+    try:
+        return parse_moment(text, week.event.tz, week.event.workday_end)
+    except WeekwatchError as e:
+        raise WeekwatchError(f"{flag}: {e}") from None
 
 
 def _run_report(week: Week, args: argparse.Namespace) -> int:
     if not args.report:
         raise WeekwatchError("weekwatch report: say calls, day, stats or actions")
     ev = week.event
-    as_of = parse_moment(args.as_of, ev.tz) if args.as_of else None
+    as_of = _moment(week, "--as-of", args.as_of) if args.as_of else None
     t = I18n(args.lang)
+    acts = args.actions
+    # The moment the report speaks of (the title's); `day` has its own, below.
+    when = as_of or week.clock()
+    head = title(week, args.report, when, acts, t.lang)
     out: str
     if args.report == "calls":
-        board = week.board(as_of)
+        board = week.board(as_of, acts)
         col = parse_column(args.cell, ev) if args.cell else None
-        rows = calls(board, week.ledger(board.now), col)
+        rows = calls(board, week.ledger_at(board.now, acts), col)
         col = col or (rows[0].cell if rows else None)
         from weekwatch.store.report_cells import current_column
 
         col = col or current_column(board)
-        data = calls_json(board, col, rows)
-        out = _emit(args.format, data, *_calls_table(rows, t, ev.tz))
+        data = calls_json(board, col, rows) | {"actions": acts}
+        out = _emit(args.format, data, *_calls_table(rows, t, ev.tz), head, when)
     elif args.report == "stats":
-        board = week.board(as_of)
+        board = week.board(as_of, acts)
         s = stats(board)
-        data = stats_json(board, s)
+        data = stats_json(board, s) | {"actions": acts}
         headers, rows_ = _stats_table(data, t)
-        out = _emit(args.format, data, headers, rows_)
+        out = _emit(args.format, data, headers, rows_, head, when)
         if args.format == "text":
             out += "\n" + _share_lines(data, t) + "\n"
+    elif args.report == "consolidate":
+        out = _consolidate(week, args, as_of, head)
     elif args.report == "day":
         day = parse_column(args.date, ev) if args.date else None
         now = as_of or week.clock()
         if day is not None and as_of is None:
             # A past day's digest: as it stood at the day's end (or now, if sooner).
             now = min(now, ev.at(dt.date.fromisoformat(day) + dt.timedelta(days=1), dt.time()))
-        board = week.board(now)
-        d = day_digest(board, week.ledger(now), day)
-        data = digest_json(board, d)
+        board = week.board(now, acts)
+        d = day_digest(board, week.ledger_at(now, acts), day)
+        data = digest_json(board, d) | {"actions": acts}
+        head = title(week, "day", now, acts, t.lang)
         if args.format == "text":
-            out = day_text(d, board, t) + "\n"
-        elif args.format == "xlsx":
-            raise _Xlsx(*_day_table(data, t))
+            out = day_text(d, board, t, actions_words(acts, t.lang)) + "\n"
         else:
-            out = _emit(args.format, data, *_day_table(data, t))
+            out = _emit(args.format, data, *_day_table(data, t), head, now)
     else:
-        data_rows = actions_json(week.ledger(as_of), ev.tz)
+        # The log as recorded by the moment, or (all) every action recorded so far.
+        ledger = week.ledger_at(as_of, acts) if as_of else week.ledger()
+        data_rows = actions_json(ledger, ev.tz)
         headers = [_l(t, *h) for h in _ACTION_HEADERS]
         table: list[list[Cell]] = [
             [
@@ -121,9 +174,24 @@ def _run_report(week: Week, args: argparse.Namespace) -> int:
             ]
             for r in data_rows
         ]
-        out = _emit(args.format, data_rows, headers, table)
+        out = _emit(args.format, data_rows, headers, table, head, when)
     _write(out, args.output, args.format)
     return 0
+
+
+def _consolidate(week: Week, args: argparse.Namespace, as_of: dt.datetime | None, head: str) -> str:
+    from weekwatch.store.consolidate import read_template
+    from weekwatch.store.contents import material_bytes
+    from weekwatch.store.report_consolidate import consolidate, consolidated_json
+
+    from .report_consolidate import consolidated_table
+
+    template = read_template(Path(args.template))
+    board = week.board(as_of, args.actions)
+    inbox = week.workspace.inbox
+    c = consolidate(board, template, lambda m: material_bytes(inbox, m))
+    data = consolidated_json(board, c, args.actions)
+    return _emit(args.format, data, *consolidated_table(c, args.lang), head, board.now)
 
 
 def _l(t: I18n, zh: str, en: str) -> str:
@@ -133,20 +201,30 @@ def _l(t: I18n, zh: str, en: str) -> str:
 class _Xlsx(Exception):
     """Raised by `_emit` for xlsx: the table goes to a workbook, not to text."""
 
-    def __init__(self, headers: list[str], rows: list[list[Cell]]) -> None:
-        self.headers, self.rows = headers, rows
+    def __init__(
+        self, title: str, when: dt.datetime, headers: list[str], rows: list[list[Cell]]
+    ) -> None:
+        self.title, self.when, self.headers, self.rows = title, when, headers, rows
 
 
-def _emit(fmt: str, data: object, headers: list[str], rows: list[list[Cell]]) -> str:
+def _emit(
+    fmt: str,
+    data: object,
+    headers: list[str],
+    rows: list[list[Cell]],
+    head: str,
+    when: dt.datetime | None = None,
+) -> str:
+    """The report in its format; text, Markdown and the workbook open with the title row."""
     if fmt == "xlsx":
-        raise _Xlsx(headers, rows)
+        raise _Xlsx(head, when or dt.datetime.now(dt.UTC), headers, rows)
     if fmt == "json":
         return json_text(data)
     if fmt == "csv":
         return csv_table(headers, rows)
     if fmt == "md":
-        return md_table(headers, rows) + "\n"
-    return text_table(headers, rows) + "\n"
+        return f"**{md_escape(head)}**\n\n" + md_table(headers, rows) + "\n"
+    return head + "\n" + text_table(headers, rows) + "\n"
 
 
 def _write(out: str, output: str | None, fmt: str) -> None:

@@ -9,10 +9,13 @@ import io
 import json
 import unicodedata
 from collections.abc import Sequence
+from decimal import Decimal
 
 from weekwatch.widgets.safe import safe_str
 
-Cell = str | int | float | None
+#: A table cell. A float is a share (shown as a percentage); a figure with decimals, as a unit
+#: typed it into its statistics form, is a Decimal (shown as it is, a number in a workbook).
+Cell = str | int | float | Decimal | None
 BOM = "\ufeff"
 
 
@@ -21,6 +24,8 @@ def _show(v: Cell) -> str:
         return ""
     if isinstance(v, float):
         return f"{v:.0%}"
+    if isinstance(v, Decimal):
+        return f"{v:f}"
     return safe_str(str(v))
 
 
@@ -39,6 +44,10 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
         ).rstrip()
 
     return "\n".join([line(headers), *(line(r) for r in shown)])
+
+
+def md_escape(s: str) -> str:
+    return s.replace("|", "\\|").replace("*", "\\*")
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:

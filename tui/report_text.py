@@ -11,12 +11,15 @@ from .describe import column_name, kinds_text
 from .i18n import I18n
 
 
-def day_text(d: Digest, board: Board, t: I18n) -> str:
+def day_text(d: Digest, board: Board, t: I18n, actions: str = "") -> str:
+    """`actions` says which decisions the digest applies (see report_cli.actions_words)."""
     zh = t.lang == "zh"
     ev = board.event
     when = board.now.astimezone(ev.tz)
     lines = [safe_str(ev.title), f"{column_name(d.day, t)} " + ("日报" if zh else "digest")]
-    lines.append(("截至 " if zh else "as of ") + f"{when:%m-%d %H:%M}")
+    lines.append(
+        ("截至 " if zh else "as of ") + f"{when:%m-%d %H:%M}" + (f" · {actions}" if actions else "")
+    )
     if d.share is not None:
         on = sum(1 for u in d.units if u.state == State.ON_TIME)
         lines.append(("按时报送率 " if zh else "on time ") + f"{d.share:.0%}（{on}/{d.owing}）")
