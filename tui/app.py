@@ -277,7 +277,7 @@ class WeekwatchApp(App[None]):
 
     def action_help(self) -> None:
         """Built from the bindings themselves, so it never disagrees with the keys."""
-        bindings = help_bindings(self.t, self.keymap)
+        bindings = help_bindings(self.t, self.keymap, writable=self.dashboard.writable)
         self.push_screen(localized(HelpScreen, self.t)(bindings, self.t))
 
     def action_cycle_theme(self) -> None:

@@ -18,13 +18,13 @@ def palette_commands(app: WeekwatchApp) -> Iterator[SystemCommand]:
     """What ctrl+p offers besides Textual's own commands (themes, keys, quit)."""
     t = app.t
     board = app.dashboard
-    for b in help_bindings(t):
+    for b in help_bindings(t, writable=board.writable):
         if b.action in ("quit", "noop", "command_palette"):
             continue
         # The grid's actions are the dashboard's; help and theme are the app's.
         target = app if b.id and b.id.startswith("app.") else board
         yield SystemCommand(b.description, b.tooltip, lambda a=b.action, n=target: n.run_action(a))
-    for f in view.FILTERS:
+    for f in view.filters(board.board):
         name = t("palette.filter", name=t(f"filter.{f}"))
         yield SystemCommand(name, name, lambda f=f: setattr(board, "filter", f))
     for s in view.SORTS:

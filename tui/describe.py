@@ -11,7 +11,8 @@ from rich.text import Text
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.model import Action, Unit
 from weekwatch.store.rules import Board, CellState, Placed, deadline, requires
-from weekwatch.widgets.look import STYLE, SYMBOL
+from weekwatch.store.traces import cell_trace
+from weekwatch.widgets.look import STYLE, TRACE_MARK, symbols
 from weekwatch.widgets.safe import safe_str
 
 from .i18n import I18n
@@ -42,9 +43,10 @@ def column_name(column: str, t: I18n) -> str:
 def action_line(a: Action, ledger: Ledger, tz: dt.tzinfo) -> Text:
     """`05-15 11:02 op excuse — reason` (undone actions struck through)."""
     data = a.data
-    what = data.get("reason") or data.get("text") or data.get("until") or data.get("path") or ""
+    until = _local(data.get("until"), tz)
+    what = data.get("reason") or data.get("text") or until or data.get("path") or ""
     if a.data.get("promised_by"):
-        what = f"{what} → {a.data['promised_by']}"
+        what = f"{what} → {_local(a.data['promised_by'], tz)}"
     line = Text(f"{a.at.astimezone(tz):%m-%d %H:%M} ", style="dim")
     line.append(safe_str(a.operator), style="bold")
     line.append(f" {a.type}")
@@ -56,6 +58,16 @@ def action_line(a: Action, ledger: Ledger, tz: dt.tzinfo) -> Text:
     if a.id in ledger.undone:
         line.stylize("strike")
     return line
+
+
+def _local(value: object, tz: dt.tzinfo) -> str:
+    """A stored moment (ISO 8601) as the operator reads it: `05-15 15:00` in the event's zone."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        return f"{dt.datetime.fromisoformat(value).astimezone(tz):%m-%d %H:%M}"
+    except ValueError:
+        return value  # not a moment: shown as written
 
 
 def detail(
@@ -75,16 +87,23 @@ def detail(
     text = Text()
     if unit is None:
         text.append(t("help.legend") + "\n", style="bold")
-        for state, sym in SYMBOL.items():
+        for state, sym in symbols().items():
             text.append(f" {sym} ", style=styles[state])
             text.append(t(f"state.{state}") + "\n")
         text.append(f"\n{t('totals')}\n")
+        text.append(t("trace.title") + "\n", style="bold")
+        for trace, mark in TRACE_MARK.items():
+            text.append(f" {mark} ", style="bold")
+            text.append(t(f"trace.{trace}") + "\n")
         return text
     text.append(safe_str(unit.name), style="bold")
     if column is not None:
         cell = board.cells[(unit.id, column)]
         text.append(f" · {column_name(column, t)}  ")
-        text.append(f"{SYMBOL[cell.state]} {t('state.' + cell.state)}", style=styles[cell.state])
+        text.append(f"{symbols()[cell.state]} {t('state.' + cell.state)}", style=styles[cell.state])
+        trace = cell_trace(board, ledger, unit.id, column)
+        if trace:
+            text.append(f" · {TRACE_MARK[trace]} {t('trace.' + trace)}", style="bold")
         text.append("\n")
         if cell.state == "not_required":
             text.append(t("detail.not_owed") + "\n", style="dim")

@@ -16,8 +16,8 @@ _T: dict[str, tuple[str, str]] = {
     "col.summary": ("总结", "Summary"),
     "today": ("今天", "today"),
     "totals": (
-        "顶部三行：每列按时 / 迟交 / 未交的单位数",
-        "Top rows: units on time / late / missing, per column",
+        "顶部四行：每列按时 / 迟交 / 未交 / 待交（截止前还没交）的单位数",
+        "Top rows: units on time / late / missing / due (not yet sent, deadline ahead), per column",
     ),
     "weekdays": ("一二三四五六日", "MonTueWedThuFriSatSun"),
     # header
@@ -43,11 +43,26 @@ _T: dict[str, tuple[str, str]] = {
     "badge.as_of_all": ("回看 {when}（含此后的决定）", "as of {when}, with later decisions"),
     "badge.filter": ("筛选：{name}", "filter: {name}"),
     "badge.sort": ("排序：{name}", "sort: {name}"),
+    "badge.filter_short": ("f：{name}", "f: {name}"),
+    "badge.sort_short": ("s：{name}", "s: {name}"),
     "badge.marked": ("已选 {n}", "marked {n}"),
     "filter.all": ("全部", "all"),
     "filter.problems": ("问题", "problems"),
     "filter.missing": ("未交", "missing"),
     "filter.late": ("迟交", "late"),
+    "filter.due_today": ("今日待交", "due today"),
+    "filter.missing_today": ("今日未交", "missing today"),
+    "filter.late_today": ("今日迟交", "late today"),
+    # the search that narrows the grid, the marks of a cell's history
+    "search.prompt": ("查找（名称、简称、编号、拼音）", "find (name, alias, id, pinyin)"),
+    "search.count": ("{n} 个单位", "{n} unit(s)"),
+    "search.none": ("没有单位匹配「{q}」", "no unit matches “{q}”"),
+    "badge.search": ("/ {q}", "/ {q}"),
+    "trace.title": ("格内标记", "Marks in a cell"),
+    "trace.broken": ("承诺时间已过仍未交", "promise broken: its time passed, still not sent"),
+    "trace.promised": ("已承诺（时间未到）", "promised, its time still ahead"),
+    "trace.extended": ("已延期", "deadline extended"),
+    "trace.contacted": ("已联系", "contacted"),
     "sort.roster": ("名册顺序", "roster"),
     "sort.worst": ("问题优先", "worst first"),
     "sort.region": ("区域", "region"),
@@ -62,7 +77,10 @@ _T: dict[str, tuple[str, str]] = {
     "state.not_required": ("无需报送", "not required"),
     # today's picture
     "today.title": ("今日到达（每小时）", "Arrivals today (per hour)"),
-    "today.share": ("今日按时 {on}/{all}（{pct}%）", "On time today {on}/{all} ({pct}%)"),
+    "today.share": (
+        "今日按时 {on}/{all}（{pct}%）· 待交 {due}",
+        "On time today {on}/{all} ({pct}%) · due {due}",
+    ),
     "today.none": ("今天不在活动周内", "Today is not a day of the week"),
     # detail
     "detail.title": ("详情", "Detail"),
@@ -135,6 +153,11 @@ _T: dict[str, tuple[str, str]] = {
         "Enter/a 分配 · d 排除 · Esc 返回",
         "Enter/a assign · d dismiss · Esc back",
     ),
+    "quarantine.hint_read_only": (
+        "只读：可查看，不能分配或排除 · Esc 返回",
+        "Read-only: look, but nothing can be assigned or dismissed · Esc goes back",
+    ),
+    "record.scroll": ("↑↓ PgUp PgDn 滚动 · Esc 关闭", "↑↓ PgUp PgDn scroll · Esc closes"),
     # help
     "help.title": ("快捷键", "Keys"),
     "help.legend": ("图例", "Legend"),
@@ -142,11 +165,22 @@ _T: dict[str, tuple[str, str]] = {
     "key.quit": ("退出", "Quit"),
     "key.quit.tip": ("退出看板", "Quit the dashboard"),
     "key.find": ("查找", "Find"),
-    "key.find.tip": ("按编号、名称或简称查找单位", "Find a unit by id, name or alias"),
+    "key.find.tip": (
+        "边打边筛：名称、简称、编号、拼音全拼或首字母；回车到最佳匹配",
+        "Narrow the grid as you type: name, alias, id, pinyin or its initials; Enter goes to "
+        "the best match",
+    ),
+    "key.clear": ("清除", "Clear"),
+    "key.clear.tip": (
+        "清除查找、筛选、排序和选中",
+        "Clear the search, filter, sort and marks",
+    ),
+    "key.detail": ("详情", "Details"),
+    "key.detail.tip": ("展开或收起详情栏", "Expand or collapse the detail pane"),
     "key.filter": ("筛选", "Filter"),
     "key.filter.tip": (
-        "切换筛选：全部 → 问题 → 未交 → 迟交",
-        "Cycle filter: all → problems → missing → late",
+        "切换筛选：全部 → 今日待交 → 今日未交 → 今日迟交 → 问题 → 未交 → 迟交",
+        "Cycle filter: all → due today → missing today → late today → problems → missing → late",
     ),
     "key.sort": ("排序", "Sort"),
     "key.sort.tip": (

@@ -66,6 +66,18 @@ GRID_BINDINGS = [
         id="grid.record",
         tooltip="key.record.tip",
     ),
+    Binding(
+        "escape",
+        "clear_view",
+        "key.clear",
+        show=False,
+        key_display="Esc",
+        id="grid.clear",
+        tooltip="key.clear.tip",
+    ),
+    Binding(
+        "v", "toggle_detail", "key.detail", show=False, id="grid.detail", tooltip="key.detail.tip"
+    ),
     # Shown in help only: moving is the grid widget's own.
     Binding(
         "up,down,left,right,h,j,k,l",
@@ -78,7 +90,7 @@ GRID_BINDINGS = [
     ),
 ]
 
-#: The order help lists the keys in (as the footer: quit first, help last).
+#: The order help lists the keys in.
 HELP_ORDER = (
     "app.palette",
     "app.quit",
@@ -90,24 +102,41 @@ HELP_ORDER = (
 )
 
 
-def help_bindings(t: I18n, keymap: Mapping[str, str] | None = None) -> list[Binding]:
-    """Every key of the dashboard, translated, with the user's key map applied, in help order."""
+def help_bindings(
+    t: I18n, keymap: Mapping[str, str] | None = None, *, writable: bool = True
+) -> list[Binding]:
+    """Every key of the dashboard, translated, with the user's key map applied, in help order
+    (without the keys that write, unless `writable`)."""
     keymap = keymap or {}
     out = []
     for b in translated([*APP_BINDINGS, PALETTE, *GRID_BINDINGS], t):
+        if not writable and writes(b):
+            continue
         if b.id is not None and b.id in keymap:
             b = dataclasses.replace(b, key=keymap[b.id], key_display=None)
         out.append(b)
     return sorted(out, key=lambda b: HELP_ORDER.index(b.id or ""))
 
 
-#: The dashboard's own: the grid's keys, between quit and help as the footer shows them
-#: (those two are the app's, repeated here only for their place in the footer).
+#: The dashboard's own: quit and help first, so a narrow footer still shows `? Help`, then
+#: the grid's keys (quit and help are the app's, repeated here for their place in the footer).
 DASHBOARD_BINDINGS = [
     dataclasses.replace(APP_BINDINGS[0], action="app.quit"),
-    *GRID_BINDINGS,
     dataclasses.replace(APP_BINDINGS[1], action="app.help"),
+    *GRID_BINDINGS,
 ]
+
+#: The actions that record something (or only prepare it, as marking rows does): hidden in
+#: read-only and as-of dashboards — footer, help, palette, quarantine list — not refused.
+WRITES = frozenset(
+    {"excuse", "extend", "contact", "note", "undo", "mark", "assign", "dismiss_file"}
+)
+
+
+def writes(b: Binding) -> bool:
+    """Whether a binding's action records something."""
+    return b.action.rsplit(".", 1)[-1] in WRITES
+
 
 N = TypeVar("N", bound=type[DOMNode])
 

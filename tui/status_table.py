@@ -9,7 +9,7 @@ from rich.text import Text
 
 from weekwatch.store.model import PLAN, SUMMARY
 from weekwatch.store.rules import Board
-from weekwatch.widgets.look import STYLE, SYMBOL, cell_text
+from weekwatch.widgets.look import STYLE, cell_text, symbols
 from weekwatch.widgets.safe import safe_text
 
 
@@ -31,7 +31,8 @@ ACTIONS_TITLE = {
 def status_table(board: Board, only: frozenset[str] | None = None, actions: str = "until") -> Table:
     ev = board.event
     when = board.now.astimezone(ev.tz)
-    legend = "  ".join(f"{SYMBOL[s]} {s}" for s in SYMBOL)
+    sym = symbols()
+    legend = "  ".join(f"{sym[s]} {s}" for s in sym)
     table = Table(
         title=safe_text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z} · {ACTIONS_TITLE[actions]}"),
         caption=Text(legend),

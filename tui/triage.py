@@ -278,7 +278,7 @@ class Triage:
 
     def quarantine(self) -> None:
         screen = localized(QuarantineScreen, self.t)(
-            self.t, self.week.event.tz, self.assign, self.dismiss
+            self.t, self.week.event.tz, self.assign, self.dismiss, writable=self.screen.writable
         )
         self.screen.app.push_screen(screen)
         board = self.screen.board
@@ -354,5 +354,5 @@ class Triage:
             self.notify(self.t("record.none"), timeout=2)
             return
         body = Text("\n").join(record(p, board, self.t) for p in mats)
-        text = localized(TextScreen, self.t)(self.t("record.title"), body, self.t("record.close"))
+        text = localized(TextScreen, self.t)(self.t("record.title"), body, self.t("record.scroll"))
         self.screen.app.push_screen(text)

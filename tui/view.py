@@ -12,13 +12,17 @@ from collections.abc import Collection, Iterable, Sequence
 
 from weekwatch.store.config import parse_hhmm, parse_moment
 from weekwatch.store.model import PLAN, SUMMARY, Event, Unit
-from weekwatch.store.reading import normalize
 from weekwatch.store.rules import Board, deadline, opens, owed_columns
+from weekwatch.store.unit_search import rank
 from weekwatch.widgets.look import PROBLEMS, SEVERITY
 
 from .i18n import I18n
 
-FILTERS = ("all", "problems", "missing", "late")
+#: The filters, in the order `f` cycles them: today's column first (on day 2 the whole
+#: week's "missing" is everyone who missed the plan), then the whole week's.
+FILTERS = ("all", "due_today", "missing_today", "late_today", "problems", "missing", "late")
+#: Today's filters: the state today's cell must be in.
+TODAY_FILTERS = {"due_today": "due", "missing_today": "missing", "late_today": "late"}
 SORTS = ("roster", "worst", "region", "type")
 
 
@@ -28,17 +32,33 @@ def today_column(event: Event, now: dt.datetime) -> str | None:
     return day if day in event.columns else None
 
 
+def filters(board: Board | None) -> tuple[str, ...]:
+    """The filters that mean something now: today's only while today is a day of the week."""
+    if board is not None and today_column(board.event, board.now) is not None:
+        return FILTERS
+    return tuple(f for f in FILTERS if f not in TODAY_FILTERS)
+
+
 def keep(board: Board, unit: str, filter_: str) -> bool:
-    """Whether a unit's row passes the filter (a row shows if any of its cells matches)."""
+    """Whether a unit's row passes the filter (a row shows if any of its cells matches;
+    under today's filters, if today's cell does)."""
     if filter_ == "all":
         return True
+    if filter_ in TODAY_FILTERS:
+        today = today_column(board.event, board.now)
+        return today is not None and board.cells[(unit, today)].state == TODAY_FILTERS[filter_]
     wanted = PROBLEMS if filter_ == "problems" else frozenset({filter_})
     return any(board.cells[(unit, c)].state in wanted for c in board.event.columns)
 
 
-def row_order(board: Board, filter_: str = "all", sort: str = "roster") -> list[str]:
-    """The unit ids to show, in order. Roster order is stable across refreshes."""
+def row_order(
+    board: Board, filter_: str = "all", sort: str = "roster", query: str = ""
+) -> list[str]:
+    """The unit ids to show, in order. Roster order is stable across refreshes; a search
+    (`query`) shows only the units it matches, best first."""
     units = [u for u in board.units if keep(board, u.id, filter_)]
+    if query.strip():
+        return [u.id for u in rank(units, query)]
     if sort == "worst":
         cols = board.event.columns
 
@@ -54,6 +74,29 @@ def row_order(board: Board, filter_: str = "all", sort: str = "roster") -> list[
     elif sort == "type":
         units.sort(key=lambda u: u.type)
     return [u.id for u in units]
+
+
+#: Below this height the detail pane starts collapsed to one line and the column headings
+#: keep only their first line, so that a 24-line terminal shows 15 units.
+SHORT = 30
+SCROLLBAR = 2  # the grid's vertical scrollbar, in cells
+MIN_NAME = 12
+
+
+def fit_grid(width: int, column_widths: Sequence[int], narrow: bool) -> tuple[int, int, int]:
+    """(name column width, side pane width, cell padding) for the grid's columns to fit in
+    `width` cells: names shrink first (down to MIN_NAME), then the side pane (42 → 30), then
+    the padding between columns. `narrow`: the side pane is under the grid (width 0 here)."""
+    cols = sum(column_widths)
+    n = len(column_widths) + 1  # and the name column
+    most = 26 if width >= 160 else 16
+    sides = (0,) if narrow else (42, 36, 30)
+    for pad in (1, 0):
+        for side in sides:
+            room = width - side - SCROLLBAR - cols - 2 * pad * n
+            if room >= MIN_NAME:
+                return min(most, room), side, pad
+    return MIN_NAME, sides[-1], 0  # too narrow for all: the grid scrolls sideways
 
 
 def column_label(event: Event, column: str, t: I18n, today: str | None) -> str:
@@ -148,36 +191,9 @@ def on_time_share(board: Board, column: str) -> tuple[int, int]:
 # ---------------------------------------------------------------------------- finding units
 
 
-def _subsequence(q: str, s: str) -> bool:
-    it = iter(s)
-    return all(ch in it for ch in q)
-
-
 def find_units(units: Sequence[Unit], query: str, limit: int = 50) -> list[Unit]:
-    """Units matching `query` by id, name or alias, best first (exact, prefix, substring, fuzzy)."""
-    q = normalize(query.strip())
-    if not q:
-        return list(units[:limit])
-    scored: list[tuple[int, int, Unit]] = []
-    for i, u in enumerate(units):
-        best = 9
-        for field in (u.id, u.name, *u.aliases):
-            f = normalize(field)
-            if f == q:
-                score = 0
-            elif f.startswith(q):
-                score = 1
-            elif q in f:
-                score = 2
-            elif _subsequence(q, f):
-                score = 3
-            else:
-                continue
-            best = min(best, score)
-        if best < 9:
-            scored.append((best, i, u))
-    scored.sort(key=lambda x: (x[0], x[1]))
-    return [u for _, _, u in scored[:limit]]
+    """Units matching `query` by id, name, alias or pinyin, best first (`store/unit_search`)."""
+    return rank(units, query, limit)
 
 
 # ---------------------------------------------------------------------------- operator input

@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
-from .look import STYLE, SYMBOL, cell_text
+from .look import STYLE, ascii_only, cell_text, symbols
 from .safe import safe_str
-from .themed import state_styles
+from .themed import app_styles
 
-#: The fixed rows on top: how many units stand on time, late, missing in each column.
-TOTAL_STATES = ("on_time", "late", "missing")
+#: The fixed rows on top: how many units stand on time, late, missing, and not yet sent
+#: while the deadline is ahead (due), in each column.
+TOTAL_STATES = ("on_time", "late", "missing", "due")
 HEAD = len(TOTAL_STATES)
 NAME = "unit"
 FLASH_SECONDS = 1.5
@@ -29,25 +30,33 @@ def state_text(
     count: int,
     have: int = 0,
     need: int = 0,
+    trace: str = "",
     *,
     today: bool = False,
     styles: Mapping[str, Style | str] = STYLE,
 ) -> Text:
     """A cell as the grid shows it: symbol (+count, or `1/2` of the required kinds when half
-    sent), coloured by state (`styles`: the theme's), bold in today's column."""
+    sent, + the mark of its history), coloured by state (`styles`: the theme's), bold in
+    today's column."""
     style = Style.parse(s) if isinstance(s := styles[state], str) else s
     if today:
         style += Style(bold=True)
-    return Text(cell_text(state, count, have, need), style=style, justify="center")
+    return Text(cell_text(state, count, have, need, trace), style=style, justify="center")
 
 
 def name_text(name: str, width: int, marked: bool = False) -> Text:
     """A unit's name, made safe and truncated by display width (CJK counts two cells)."""
-    text = Text(("●" if marked else " ") + safe_str(name), no_wrap=True)
-    text.truncate(width, overflow="ellipsis")
+    plain = ascii_only()  # the Linux console draws neither ● nor …
+    mark = ("*" if plain else "●") if marked else " "
+    text = Text(mark + safe_str(name), no_wrap=True)
+    text.truncate(width, overflow="crop" if plain else "ellipsis")
     if marked:
         text.stylize("bold", 0, 1)
     return text
+
+
+#: What the grid draws of a cell: state, count, have, need, trace (see `state_text`).
+Shown = tuple[str, int, int, int, str]
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,9 @@ class GridColumn:
 class GridRow:
     key: str
     name: str
-    # (state, count, have, need) per column, in column order: `have` of `need` required kinds
-    cells: tuple[tuple[str, int, int, int], ...]
+    # (state, count, have, need, trace) per column, in column order: `have` of `need`
+    # required kinds; `trace` the mark of what was done about the cell ("" for none)
+    cells: tuple[Shown, ...]
     marked: bool = False
 
 
@@ -94,7 +104,7 @@ class Grid(DataTable[Text]):
         self.name_width = name_width
         self.grid_columns: tuple[GridColumn, ...] = ()
         self.row_keys: list[str] = []
-        self._shown: dict[tuple[str, str], tuple[str, int, int, int]] = {}
+        self._shown: dict[tuple[str, str], Shown] = {}
         self._names: dict[str, tuple[str, bool]] = {}
         self._flashing: set[tuple[str, str]] = set()
         self._pending: dict[str, GridRow] = {}
@@ -196,7 +206,7 @@ class Grid(DataTable[Text]):
 
     def restyle(self) -> None:
         """Take the state colours from the current theme and redraw every cell in them."""
-        self.look = dict[str, Style | str](state_styles(self.app.get_css_variables()))
+        self.look = dict[str, Style | str](app_styles(self.app))
         for (row, col), shown in self._shown.items():
             if (row, col) not in self._flashing:
                 today = any(c.key == col and c.today for c in self.grid_columns)
@@ -205,7 +215,7 @@ class Grid(DataTable[Text]):
             for i, state in enumerate(TOTAL_STATES):
                 self._set(_tkey(state), NAME, self._totals_label(i))
 
-    def _state_text(self, shown: tuple[str, int, int, int], today: bool) -> Text:
+    def _state_text(self, shown: Shown, today: bool) -> Text:
         return state_text(*shown, today=today, styles=self.look)
 
     def _name_cell(self, r: GridRow) -> Text:
@@ -221,7 +231,7 @@ class Grid(DataTable[Text]):
 
     def _totals_label(self, i: int) -> Text:
         state = TOTAL_STATES[i]
-        text = Text(f" {SYMBOL[state]} ", style=self.look[state], no_wrap=True)
+        text = Text(f" {symbols()[state]} ", style=self.look[state], no_wrap=True)
         text.append(self._totals_labels[i] if i < len(self._totals_labels) else state, "bold")
         return text
 
@@ -254,6 +264,20 @@ class Grid(DataTable[Text]):
             self._set(row, col, self._state_text(shown, today))
 
     # --- where the cursor is ------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.keep_cursor_in_view()
+
+    def keep_cursor_in_view(self) -> None:
+        """After the size changed: scroll so the cursor's row is on screen again."""
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def to_top(self) -> None:
+        """The cursor on the first unit's row (same column), the list shown from its top."""
+        self._wish = None  # a row asked for before a refill no longer matters
+        if self.row_keys:
+            self.move_cursor(row=HEAD, column=self.cursor_column, animate=False)
+        self.scroll_to(y=0, animate=False)
+
     def _cursor_row_key(self) -> str | None:
         row = self.cursor_row - HEAD
         return self.row_keys[row] if 0 <= row < len(self.row_keys) else None

@@ -6,6 +6,9 @@ No Textual import: plain data.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 #: One symbol per state; the symbol alone must tell the states apart.
 SYMBOL = {
     "future": "·",
@@ -17,14 +20,50 @@ SYMBOL = {
     "not_required": "—",  # not owed: a dash reads as "nothing asked" in any colour scheme
 }
 
-#: Rich styles per state (ignored under NO_COLOR; the symbol still reads).
+#: The same in ASCII, for a console that cannot draw the symbols above (TERM=linux).
+ASCII_SYMBOL = {
+    "future": ".",
+    "due": "o",
+    "on_time": "v",
+    "late": "!",
+    "missing": "X",
+    "excused": "E",
+    "not_required": "-",
+}
+
+#: What a cell's history adds after its symbol, worst first (one mark per cell, the first
+#: that applies): a promise whose time passed with the cell still open, a promise ahead, an
+#: extended deadline, a contact. Letters and signs every terminal draws, readable without
+#: colour; the help screen and the README list them.
+TRACE_MARK = {
+    "broken": "#",
+    "promised": "p",
+    "extended": "+",
+    "contacted": "c",
+}
+TRACES = tuple(TRACE_MARK)
+
+#: Rich styles per state, for 16-colour terminals and the headless table. Severity reads in
+#: the order missing (red, bold), late (yellow), due (neutral: nothing is wrong yet).
 STYLE = {
     "future": "dim",
-    "due": "yellow",
+    "due": "none",
     "on_time": "green",
-    "late": "bold dark_orange",
+    "late": "yellow",
     "missing": "bold red",
     "excused": "cyan",
+    "not_required": "dim",
+}
+
+#: Under NO_COLOR: attributes only. Missing in reverse video is the loudest thing on screen;
+#: late in bold next; due plain. (Colours would turn into greys of poor contrast.)
+MONO_STYLE = {
+    "future": "dim",
+    "due": "none",
+    "on_time": "none",
+    "late": "bold",
+    "missing": "bold reverse",
+    "excused": "italic",
     "not_required": "dim",
 }
 
@@ -33,9 +72,9 @@ STYLE = {
 #: above stays for the headless table, which has no theme.
 THEME_COLOUR = {
     "future": ("", "dim"),
-    "due": ("warning-lighten-2", ""),
+    "due": ("", ""),
     "on_time": ("success", ""),
-    "late": ("warning-darken-1", "bold"),
+    "late": ("warning", "bold"),
     "missing": ("error", "bold"),
     "excused": ("primary-lighten-2", ""),
     "not_required": ("", "dim"),
@@ -54,12 +93,27 @@ SEVERITY = {
 PROBLEMS = frozenset({"missing", "late"})
 
 
-def cell_text(state: str, count: int, have: int = 0, need: int = 0) -> str:
+def ascii_only(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the terminal draws only ASCII well: the Linux console (TERM=linux), or
+    WEEKWATCH_ASCII=1 for any other that cannot."""
+    env = os.environ if environ is None else environ
+    return env.get("TERM", "").startswith("linux") or env.get("WEEKWATCH_ASCII", "") == "1"
+
+
+def symbols() -> Mapping[str, str]:
+    """The state symbols this terminal can draw."""
+    return ASCII_SYMBOL if ascii_only() else SYMBOL
+
+
+def cell_text(state: str, count: int, have: int = 0, need: int = 0, trace: str = "") -> str:
     """`✓3`, `!1`, `✗`, `○`, `·`, `E`, `—`: the symbol, and the count where there is one.
 
-    A half-sent cell (`have` of `need` required kinds) says so: `✗1/2`, `○1/2`.
+    A half-sent cell (`have` of `need` required kinds) says so: `✗1/2`, `○1/2`. `trace`
+    (a `TRACE_MARK` key) appends its mark: `✗c` contacted, `✗#` a broken promise.
     """
-    sym = SYMBOL[state]
+    sym = symbols()[state]
     if 0 < have < need and state in ("due", "missing", "future"):
-        return f"{sym}{have}/{need}"
-    return f"{sym}{count}" if count and state in ("on_time", "late", "excused") else sym
+        text = f"{sym}{have}/{need}"
+    else:
+        text = f"{sym}{count}" if count and state in ("on_time", "late", "excused") else sym
+    return text + TRACE_MARK[trace] if trace else text

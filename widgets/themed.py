@@ -1,17 +1,39 @@
-"""The state styles of the current Textual theme (see `look.THEME_COLOUR`)."""
+"""The state styles of the current Textual theme (see `look.THEME_COLOUR`), and of the
+terminal's colour mode: none (NO_COLOR), 16 colours, or more."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, Literal
 
 from rich.style import Style
+from textual.app import App
 from textual.color import Color, ColorParseError
 
-from .look import STYLE, THEME_COLOUR
+from .look import MONO_STYLE, STYLE, THEME_COLOUR
+
+#: "none": NO_COLOR (attributes only); "ansi": 16 colours (fixed ANSI styles: a theme's
+#: colours land on whatever of the 16 is nearest, which put due and late on the same red);
+#: "theme": 256 colours or true colour, the theme's own.
+ColourMode = Literal["none", "ansi", "theme"]
 
 
-def state_styles(variables: Mapping[str, str]) -> dict[str, Style]:
-    """Per state, a Rich style in the theme's colour (its `App.get_css_variables()`)."""
+def colour_mode(app: App[Any]) -> ColourMode:
+    """The colour mode the app draws in."""
+    if app.no_color:
+        return "none"
+    if app.console.color_system in ("standard", "windows"):
+        return "ansi"
+    return "theme"
+
+
+def state_styles(variables: Mapping[str, str], mode: ColourMode = "theme") -> dict[str, Style]:
+    """Per state, a Rich style: in the theme's colour (its `App.get_css_variables()`), or
+    the fixed look of `mode`."""
+    if mode == "none":
+        return {state: Style.parse(s) for state, s in MONO_STYLE.items()}
+    if mode == "ansi":
+        return {state: Style.parse(s) for state, s in STYLE.items()}
     out: dict[str, Style] = {}
     for state, (var, attrs) in THEME_COLOUR.items():
         style = Style.parse(attrs) if attrs else Style()
@@ -25,3 +47,8 @@ def state_styles(variables: Mapping[str, str]) -> dict[str, Style]:
                 style = Style.parse(STYLE[state])
         out[state] = style
     return out
+
+
+def app_styles(app: App[Any]) -> dict[str, Style]:
+    """The state styles the app draws in now (its theme and colour mode)."""
+    return state_styles(app.get_css_variables(), colour_mode(app))

@@ -24,6 +24,7 @@ class TodayPicture(Vertical):
     TodayPicture { height: auto; }
     TodayPicture Sparkline { height: 2; margin: 0 0; }
     TodayPicture Static { height: 1; }
+    TodayPicture .today-share { height: auto; }
     """
 
     #: Bound to the screen's computed picture (`data_bind`): drawn whenever it changes.

@@ -15,21 +15,24 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
-from textual import work
+from rich.text import Text
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from weekwatch.store.fetch import mailbox_state
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.rules import Board, CellState
+from weekwatch.store.traces import promise_times, traces
 from weekwatch.store.week import Week
-from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow
+from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow, Shown
 from weekwatch.widgets.header import HeaderView, WeekHeader
+from weekwatch.widgets.look import ascii_only
 from weekwatch.widgets.today import TodayPicture, TodayView
 
 from .. import view
@@ -37,7 +40,7 @@ from ..describe import column_name, detail
 from ..feed import BoardFeed, Job
 from ..i18n import I18n
 from ..judge import judge
-from ..keys import DASHBOARD_BINDINGS
+from ..keys import DASHBOARD_BINDINGS, WRITES
 from ..messages import BoardReady
 from ..triage import Triage
 from .quarantine import QuarantineScreen
@@ -58,6 +61,10 @@ class DashboardScreen(Screen[None]):
     filter: reactive[str] = reactive("all", init=False)
     sort: reactive[str] = reactive("roster", init=False)
     marked: reactive[frozenset[str]] = reactive(frozenset(), init=False)
+    #: What `/` narrows the grid to (names, aliases, ids, pinyin); "" shows every row.
+    search: reactive[str] = reactive("", init=False)
+    #: The detail pane shown whole, or collapsed to one line (the default on a short screen).
+    detail_open: reactive[bool] = reactive(True, init=False)
     #: The clock, as of the last tick.
     now: reactive[dt.datetime | None] = reactive(None, init=False)
     #: Whether this dashboard ingests, and whose pid it follows if another process does.
@@ -92,6 +99,8 @@ class DashboardScreen(Screen[None]):
         self._quiet: frozenset[str] = frozenset()
         #: The header says who takes in files (the app sets it; not when looking back).
         self.intake_shown = False
+        self._traces: dict[tuple[str, str], str] = {}
+        self._detail_chosen = False  # the operator toggled the pane: sizes no longer decide
         self._job = Job(0, None)  # the judgement running (or the last one)
 
     @property
@@ -103,7 +112,11 @@ class DashboardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield WeekHeader(id="header").data_bind(view=DashboardScreen.header)
         with Horizontal(id="body"):
-            yield Grid(id="grid")
+            with Vertical(id="main"):
+                yield Grid(id="grid")
+                with Horizontal(id="searchbar"):
+                    yield Input(placeholder=self.t("search.prompt"), id="search")
+                    yield Static(id="search-count")
             with Vertical(id="side"):
                 yield TodayPicture(self.t("today.title"), id="today").data_bind(
                     view=DashboardScreen.today
@@ -113,27 +126,62 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     @property
+    def writable(self) -> bool:
+        """Whether this dashboard records actions (not read-only, not looking back)."""
+        return not self.frozen and not self.week.read_only
+
+    @property
     def grid(self) -> Grid:
         return self.query_one(Grid)
 
     def on_mount(self) -> None:
         self.now = self.week.clock()
-        self.grid.name_width = 26 if self.app.size.width >= 160 else 16
-        self._set_columns()
+        self.fit(self.app.size.width, self.app.size.height)
         self.grid.focus()
-        self.narrow(self.app.size.width)
         # The grid redraws itself in a new theme's colours; the detail pane follows.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update_detail())
 
     def narrow(self, width: int) -> None:
         self.set_class(width < NARROW, "narrow")
+        self.set_class(ascii_only(), "ascii")
 
-    def _set_columns(self) -> None:
-        cols = []
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit(event.size.width, event.size.height)
+
+    def fit(self, width: int, height: int) -> None:
+        """Lay the screen out for its size: the side pane beside the grid or under it, the
+        detail pane whole or one line, and the grid's columns fitted to the width (the last
+        day and the summary in sight at 120 columns: names and the side pane give way)."""
+        self.narrow(width)
+        short = height < view.SHORT
+        if not self._detail_chosen:
+            self.detail_open = not short
+        labels = self._labels()
+        name, side, pad = view.fit_grid(width, [w for _, _, w in labels], width < NARROW)
+        self.query_one("#side").styles.width = side if side else None
+        grid = self.grid
+        heading = 1 if short else 3
+        if (grid.name_width, grid.cell_padding, grid.header_height) != (name, pad, heading):
+            grid.name_width, grid.cell_padding, grid.header_height = name, pad, heading
+            unit, column = grid.focus_unit, grid.focus_column
+            self._set_columns()
+            self.show_rows()
+            if unit is not None:
+                grid.goto(unit, column)
+        elif not grid.grid_columns:
+            self._set_columns()
+        grid.keep_cursor_in_view()
+
+    def _labels(self) -> list[tuple[str, str, int]]:
+        """Per column: key, heading (three lines), width."""
+        out = []
         for c in self.event.columns:
             label = view.column_label(self.event, c, self.t, self.today_column)
-            width = max(6, *(cell_len(line) for line in label.split("\n")))
-            cols.append(GridColumn(c, label, width, c == self.today_column))
+            out.append((c, label, max(6, *(cell_len(line) for line in label.split("\n")))))
+        return out
+
+    def _set_columns(self) -> None:
+        cols = [GridColumn(c, lab, w, c == self.today_column) for c, lab, w in self._labels()]
         self.grid.set_columns(cols, [self.t(f"state.{s}") for s in TOTAL_STATES])
 
     # --- what the header and today's picture draw -----------------------------------------
@@ -145,6 +193,7 @@ class DashboardScreen(Screen[None]):
         owed = self.board.owed_columns() if self.board is not None else None
         text, urgent = view.countdown(ev, now, t, owed)
         badges: list[tuple[str, str]] = []
+        loud: list[tuple[str, str]] = []  # what must be read first: nobody takes in files
         if self.board is not None:
             waiting = sum(1 for p in self.board.quarantined if not p.material.gone)
             if waiting:
@@ -168,15 +217,22 @@ class DashboardScreen(Screen[None]):
             badges.append((t("badge.watching") + scanned, "dim"))
         elif self.intake_shown:
             # Nobody takes in files: first, loud, in the error colour (reverse without colour).
-            badges.insert(0, (t("badge.not_taking_in"), "bold reverse red"))
-        if self.filter != "all":
-            badges.append((t("badge.filter", name=t(f"filter.{self.filter}")), ""))
-        if self.sort != "roster":
-            badges.append((t("badge.sort", name=t(f"sort.{self.sort}")), ""))
+            loud.append((t("badge.not_taking_in"), "bold reverse red"))
         if self.marked:
             badges.append((t("badge.marked", n=len(self.marked)), "bold"))
+        # What narrows or orders the grid comes first: it must stay in sight at 80 columns.
+        # Below 120 columns in their short form, named by their keys (`f: due today`).
+        short = "_short" if self.app.size.width < NARROW else ""
+        view_badges: list[tuple[str, str]] = []
+        if self.search.strip():
+            view_badges.append((t("badge.search", q=self.search.strip()), "bold"))
+        if self.filter != "all":
+            name = t(f"filter.{self.filter}")
+            view_badges.append((t(f"badge.filter{short}", name=name), "bold"))
+        if self.sort != "roster":
+            view_badges.append((t(f"badge.sort{short}", name=t(f"sort.{self.sort}")), "bold"))
         when = f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M:%S %Z}"
-        return HeaderView(ev.title, ev.theme, when, text, urgent, tuple(badges))
+        return HeaderView(ev.title, ev.theme, when, text, urgent, (*loud, *view_badges, *badges))
 
     def compute_today(self) -> TodayView | None:
         board = self.board
@@ -188,13 +244,15 @@ class DashboardScreen(Screen[None]):
         else:
             on, total = view.on_time_share(board, today)
             pct = round(100 * on / total) if total else 0
-            share = self.t("today.share", on=on, all=total, pct=pct)
+            due = board.totals(today)["due"]
+            share = self.t("today.share", on=on, all=total, pct=pct, due=due)
         return TodayView(tuple(self.per_hour), share)
 
     # --- the view's state -----------------------------------------------------------------
     def watch_board(self, prev: Board | None, board: Board | None) -> None:
         if board is None:
             return
+        self._traces = traces(board, self.ledger)
         self.show_rows()
         if prev is not None and prev.units == board.units:
             self._announce(prev, board, self._quiet)
@@ -207,8 +265,21 @@ class DashboardScreen(Screen[None]):
         self.show_rows()
         self.update_detail()
 
-    def watch_sort(self) -> None:
+    def watch_sort(self, sort: str) -> None:
         self.show_rows()
+        if sort != "roster":
+            self.grid.to_top()  # a new order is read from its top: worst first, say
+
+    def watch_search(self, search: str) -> None:
+        self.show_rows()
+        if search.strip():
+            self.grid.to_top()  # on the best match (no search: the cursor stays on its unit)
+        self._count_matches()
+        self.update_detail()
+
+    def watch_detail_open(self) -> None:
+        self.set_class(not self.detail_open, "collapsed")
+        self.update_detail()
 
     def watch_marked(self) -> None:
         self.show_rows()
@@ -219,14 +290,15 @@ class DashboardScreen(Screen[None]):
             return
         names = {u.id: u.name for u in board.units}
         cols = board.event.columns
+        marks = self._traces
         rows = [
             GridRow(
                 uid,
                 names[uid],
-                tuple(_shown(board.cells[(uid, c)]) for c in cols),
+                tuple(_shown(board.cells[(uid, c)], marks.get((uid, c), "")) for c in cols),
                 uid in self.marked,
             )
-            for uid in view.row_order(board, self.filter, self.sort)
+            for uid in view.row_order(board, self.filter, self.sort, self.search)
         ]
         self.grid.show(rows, [board.totals(c) for c in cols])
 
@@ -236,6 +308,12 @@ class DashboardScreen(Screen[None]):
         uid, col = self.grid.focus_unit, self.grid.focus_column
         unit = next((u for u in self.board.units if u.id == uid), None) if uid else None
         text = detail(self.board, self.ledger, unit, col if unit else None, self.t, self.grid.look)
+        if not self.detail_open:
+            # One line: today's picture in words, then the first line of the detail.
+            line = Text(self.today.share if self.today else "", style="bold", no_wrap=True)
+            line.append("  │ ")
+            line.append_text(text.split("\n")[0])
+            text = line
         self.query_one("#detail", Static).update(text)
 
     def _announce(self, prev: Board, new: Board, quiet: frozenset[str]) -> None:
@@ -298,7 +376,9 @@ class DashboardScreen(Screen[None]):
             self.board = message.board
         self.applied_at = time.perf_counter()
         self.apply_seconds = self.applied_at - t0  # UI-thread time of this refresh
-        later = view.boundaries(message.board, self.ledger.extensions.values())
+        # A promise's time passing turns its cell's mark into a broken promise.
+        moments = [*self.ledger.extensions.values(), *promise_times(self.ledger)]
+        later = view.boundaries(message.board, moments)
         self.next_boundary = later[0] if later else None
         if self.first_paint is None:
             self.first_paint = time.perf_counter() - self.wapp.started
@@ -352,13 +432,73 @@ class DashboardScreen(Screen[None]):
 
     # --- the keys (each one the triage's; see tui/triage.py) ------------------------------
     def action_find(self) -> None:
-        self.triage.find()
+        self.open_search()
 
     def action_cycle_filter(self) -> None:
-        self.filter = view.FILTERS[(view.FILTERS.index(self.filter) + 1) % len(view.FILTERS)]
+        names = view.filters(self.board)
+        i = names.index(self.filter) if self.filter in names else -1
+        self.filter = names[(i + 1) % len(names)]
 
     def action_cycle_sort(self) -> None:
         self.sort = view.SORTS[(view.SORTS.index(self.sort) + 1) % len(view.SORTS)]
+
+    def action_clear_view(self) -> None:
+        """Esc: the search first, if any; then the filter, the sort and the marks."""
+        if self.search or self.query_one("#searchbar").display:
+            self.close_search()
+            return
+        if self.filter == "all" and self.sort == "roster" and not self.marked:
+            return
+        self.filter, self.sort, self.marked = "all", "roster", frozenset()
+
+    def action_toggle_detail(self) -> None:
+        self._detail_chosen = True
+        self.detail_open = not self.detail_open
+
+    # --- the search that narrows the grid -------------------------------------------------
+    def open_search(self) -> None:
+        bar = self.query_one("#searchbar")
+        bar.display = True
+        field = self.query_one("#search", Input)
+        field.value = ""  # a new search: what was typed last time no longer narrows
+        self.search = ""
+        field.focus()
+        self._count_matches()
+
+    def close_search(self, *, keep: bool = False) -> None:
+        """Hide the search field; the narrowing stays only if `keep` (Enter)."""
+        self.query_one("#searchbar").display = False
+        if not keep:
+            self.search = ""
+        self.grid.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            event.stop()
+            self.search = event.value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
+        event.stop()
+        rows = self.grid.row_keys
+        if not rows:
+            self.app.bell()  # nothing matches: the field stays for another try
+            return
+        # The rows are the matches, best first: the cursor goes to the best.
+        self.close_search(keep=bool(self.search.strip()))
+        self.grid.goto(rows[0])
+
+    def _count_matches(self) -> None:
+        q = self.search.strip()
+        n = len(self.grid.row_keys)
+        if not q:
+            text = Text("")
+        elif n:
+            text = Text(self.t("search.count", n=n), style="dim")
+        else:
+            text = Text(self.t("search.none", q=q), style="bold reverse")
+        self.query_one("#search-count", Static).update(text)
 
     def action_mark(self) -> None:
         self.triage.mark()
@@ -391,6 +531,8 @@ class DashboardScreen(Screen[None]):
         pass
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITES and not self.writable:
+            return False  # not offered at all: a read-only dashboard lists no key that writes
         # Under another screen the keys are off already (they are this screen's); this only
         # keeps the footer, seen dimmed behind a dialog, from offering them.
         return self.app.screen is self or action.startswith("app.")
@@ -402,6 +544,7 @@ class DashboardScreen(Screen[None]):
         self.refresh_bindings()
 
 
-def _shown(cell: CellState) -> tuple[str, int, int, int]:
-    """What the grid draws of a cell: its state, count, and how many required kinds it has."""
-    return (cell.state, cell.count, cell.have, cell.need)
+def _shown(cell: CellState, trace: str = "") -> Shown:
+    """What the grid draws of a cell: its state, count, how many required kinds it has, and
+    the mark of what was done about it."""
+    return (cell.state, cell.count, cell.have, cell.need, trace)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -84,8 +84,14 @@ class TextScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Static(safe_text(self.title_text, "bold"), classes="dialog-title")
-            yield Static(self.body, classes="dialog-body")
+            # A record of several files is longer than the screen: the body scrolls (arrows,
+            # PgUp/PgDn, the wheel) and the title and the closing hint stay in sight.
+            with VerticalScroll(classes="dialog-body", id="text-body"):
+                yield Static(self.body)
             yield Static(Text(self.hint, style="dim"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#text-body").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from weekwatch.widgets.look import STYLE, SYMBOL
-from weekwatch.widgets.themed import state_styles
+from weekwatch.widgets.look import STYLE, TRACE_MARK, symbols
+from weekwatch.widgets.themed import app_styles
 
 from ..i18n import I18n
 
@@ -39,9 +39,18 @@ def help_table(bindings: Iterable[Binding], t: I18n) -> Table:
 
 def legend(t: I18n, styles: Mapping[str, Style | str] = STYLE) -> Text:
     text = Text()
-    for state, sym in SYMBOL.items():
+    for state, sym in symbols().items():
         text.append(f" {sym} ", style=styles[state])
         text.append(t(f"state.{state}") + "  ")
+    return text
+
+
+def trace_legend(t: I18n) -> Text:
+    """The marks after a cell's symbol: what was done about it (`✗c`, `✗#`)."""
+    text = Text()
+    for trace, mark in TRACE_MARK.items():
+        text.append(f" {mark} ", style="bold")
+        text.append(t(f"trace.{trace}") + "  ")
     return text
 
 
@@ -66,7 +75,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(self.t("help.title"), style="bold"), classes="dialog-title")
             yield Static(help_table(self.bindings, self.t))
             yield Static(Text(self.t("help.legend"), style="bold"), classes="dialog-title")
-            yield Static(legend(self.t, state_styles(self.app.get_css_variables())))
+            yield Static(legend(self.t, app_styles(self.app)))
+            yield Static(Text(self.t("trace.title"), style="bold"), classes="dialog-title")
+            yield Static(trace_legend(self.t))
 
     def action_close(self) -> None:
         self.dismiss(None)

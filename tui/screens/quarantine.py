@@ -41,8 +41,11 @@ class QuarantineScreen(Screen[None]):
         tz: dt.tzinfo,
         on_assign: Callable[[str], None],
         take_out: Callable[[str], None] | None = None,
+        *,
+        writable: bool = True,
     ) -> None:
         super().__init__()
+        self.writable = writable  # read-only or as-of: assign and dismiss are not offered
         self.t = t
         self.tz = tz
         self.on_assign = on_assign
@@ -52,7 +55,8 @@ class QuarantineScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(self.t("quarantine.title"), style="bold"), id="quarantine-title")
         yield DataTable(cursor_type="row", id="quarantine-table")
-        yield Static(Text(self.t("quarantine.hint"), style="dim"), id="quarantine-hint")
+        hint = "quarantine.hint" if self.writable else "quarantine.hint_read_only"
+        yield Static(Text(self.t(hint), style="dim"), id="quarantine-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,8 +96,12 @@ class QuarantineScreen(Screen[None]):
         row = table.cursor_row
         return self.paths[row] if 0 <= row < len(self.paths) else None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.writable or action not in ("assign", "dismiss_file")
+
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
-        self.action_assign()
+        if self.writable:
+            self.action_assign()
 
     def action_assign(self) -> None:
         path = self.highlighted

@@ -1,0 +1,98 @@
+"""Finding units as an operator types: by id, name, alias, and the name's pinyin in full
+(`weisheng`) or by initials (`pdswx`). Pure; ranking best first.
+
+Pinyin comes from pypinyin, as the ids do (`unit_names.initials`); a name's spellings are
+worked out once and kept, so narrowing the grid at each key stays cheap.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from .model import Unit
+from .reading import normalize
+
+#: How a field matched, best first. A subsequence (letters in order, gaps allowed) is only
+#: tried on short forms — ids, names, aliases, initials —, never on the full pinyin, where
+#: almost any few letters would be found.
+EXACT, PREFIX, SUBSTRING, SCATTERED = range(4)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[^\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+@functools.lru_cache(maxsize=8192)
+def spellings(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name: 卫生学校 → ("weishengxuexiao", "wsxx")."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries load in ~0.3 s: only when needed
+
+    full: list[str] = []
+    first: list[str] = []
+    for run in _RUNS.findall(name):
+        if _HAN.match(run):  # one syllable per character (phrases decide polyphones: 银行)
+            syllables = [_plain(p) for p in lazy_pinyin(run, style=Style.NORMAL)]
+            full += syllables
+            first += [p[:1] for p in syllables]
+        else:  # Latin letters and digits (the "2" of 第2中学): one piece, kept whole
+            full.append(_plain(run))
+            first.append(_plain(run))
+    return "".join(full), "".join(first)
+
+
+def _subsequence(q: str, s: str) -> bool:
+    it = iter(s)
+    return all(ch in it for ch in q)
+
+
+def _match(q: str, field: str, scattered: bool) -> int | None:
+    if field == q:
+        return EXACT
+    if field.startswith(q):
+        return PREFIX
+    if q in field:
+        return SUBSTRING
+    if scattered and _subsequence(q, field):
+        return SCATTERED
+    return None
+
+
+def score(unit: Unit, query: str) -> tuple[int, int] | None:
+    """How well `unit` matches `query` (already `normalize`d): (match kind, length of the
+    field matched) — lower is better —, or None when it does not match."""
+    fields = [normalize(f) for f in (unit.id, unit.name, *unit.aliases) if f]
+    best: tuple[int, int] | None = None
+    pinyin: list[tuple[str, bool]] = []
+    if query.isascii():
+        for name in (unit.name, *unit.aliases):
+            full, first = spellings(name)
+            pinyin += [(full, False), (first, True)]
+    for field, scattered in [*((f, True) for f in fields), *pinyin]:
+        kind = _match(query, field, scattered)
+        if kind is not None and (best is None or (kind, len(field)) < best):
+            best = (kind, len(field))
+    return best
+
+
+def rank(units: Sequence[Unit], query: str, limit: int | None = None) -> list[Unit]:
+    """The units matching `query`, best first: an exact id, name or alias, then a prefix, a
+    part, letters in order; a shorter name before a longer; ties in roster order. An empty
+    query matches every unit, in roster order."""
+    q = normalize(query.strip())
+    if not q:
+        return list(units[:limit] if limit is not None else units)
+    scored = []
+    for i, u in enumerate(units):
+        s = score(u, q)
+        if s is not None:
+            scored.append((s, i, u))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    hits = [u for _, _, u in scored]
+    return hits[:limit] if limit is not None else hits
