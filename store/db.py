@@ -2,11 +2,16 @@
 
 Layout of the database folder::
 
-    units.json  materials.json  actions.json  meta.json   one TinyDB table per file
+    units.json  actions.json  meta.json                   one TinyDB table per file
+    materials.00.json … materials.63.json                 the materials table, in shards
     store.lock                                            flock()ed by every writer
 
 Each table has a file of its own so that an operator's one-line action never rewrites the tens of
-thousands of material records, and an ingestion batch rewrites materials.json once.
+thousands of material records. The materials are split further, by a hash of the path of the file
+in the inbox that holds them (so a file's versions, and a zip's members, share a shard): one
+arrival rewrites one shard of a 64th of the week, and a reader re-reads only the shards whose
+stamp changed, so neither grows with the week. ``materials.json`` is the unsharded table of
+schema 2 and earlier: read (under the shards) while it exists, moved into the shards on open.
 
 Rules every process follows (they make several dashboards and one watcher safe together):
 
@@ -19,14 +24,16 @@ Rules every process follows (they make several dashboards and one watcher safe t
   than the old one's, because ext4 reuses a freed inode at once and a coarse clock can repeat an
   mtime: without that, a same-sized rewrite could look unchanged to a reader.
 
-A transaction that writes several files replaces them one by one (units, materials, actions,
-meta): each file is atomic, the set of them is not. The Store's own writes touch one file each.
+A transaction that writes several files replaces them one by one (units, materials shards,
+actions, meta): each file is atomic, the set of them is not. A batch of materials touches the
+shards its records fall in; every other Store write touches one file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import fcntl
 import json
 import os
@@ -34,6 +41,7 @@ import secrets
 import stat
 import threading
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,6 +55,16 @@ from .model import Action, Material, Unit, WeekwatchError
 #: The tables, in the order a transaction writes them: meta last, so bookkeeping never runs
 #: ahead of the data it describes.
 TABLES = ("units", "materials", "actions", "meta")
+#: How many files the materials table is split into (a record's shard: `shard_of`).
+SHARDS = 64
+#: The files of the materials table: the schema-2 file first (read under the shards), then
+#: the shards. Each holds a TinyDB table named "materials".
+MATERIAL_FILES = ("materials", *(f"materials.{i:02d}" for i in range(SHARDS)))
+#: Every file, in the order a transaction writes them.
+FILES = ("units", *MATERIAL_FILES, "actions", "meta")
+LEGACY = "materials"
+#: The journal of a transaction that replaces several files (see `Store._commit`).
+JOURNAL = "commit.journal"
 LOCK_NAME = "store.lock"
 _SCHEMA_KEY = "schema_version"
 #: Temp files are named ``.<table>.json.tmp-<pid>-<random>``; only a killed writer leaves one.
@@ -58,6 +76,8 @@ Stamp = tuple[int, int, int]
 MISSING: Stamp = (0, -1, 0)
 
 JsonData = dict[str, dict[str, Any]]
+#: A material with its place in the store's order: (received_at, path, key).
+Row = tuple[tuple[dt.datetime, str, str], Material]
 
 #: The database holds liaisons' names, phones and e-mails: its owner and their group (the
 #: bureau's operators sharing one workspace) read and write it, nobody else, whatever the
@@ -177,18 +197,43 @@ class JsonFileStorage(Storage):
         """The stamp of what read() returns now, or None inside a transaction (not cacheable)."""
         return None if self._in_txn else self.current()[0]
 
+    def clean_stamp(self) -> Stamp | None:
+        """The file's stamp on disk, without reading it; None while a transaction holds changes
+        to it (what read() serves is then no file's content)."""
+        if self._in_txn and self._dirty:
+            return None
+        return file_stamp(self.path)
+
+    def snapshot(self) -> tuple[Stamp | None, JsonData]:
+        """What read() serves and the stamp of the file it is (None: uncommitted changes)."""
+        if not self._in_txn:
+            return self.current()
+        data = self.read()
+        # Under the lock the file cannot change: unless TinyDB wrote, this is the file.
+        return (None if self._dirty else self._work_stamp), data
+
+    def release(self) -> None:
+        """Forget the parsed file (outside a transaction): the next read parses it again."""
+        if not self._in_txn:
+            self._cache = None
+
     # -- transaction hooks, called by Store with its locks held ------------------------------
 
     def begin(self) -> None:
         self._in_txn, self._work, self._dirty, self._written = True, None, False, False
 
-    def commit(self) -> bool:
-        """Write the buffered data if TinyDB changed it; True if the file was replaced."""
-        if not self._dirty or self._work is None or self._written:
-            return False
-        stamp = _atomic_write(self.path, _encode(self._work))
+    def pending(self) -> bool:
+        """Whether the transaction changed this file and it is not written yet."""
+        return self._dirty and self._work is not None and not self._written
+
+    def payload(self) -> bytes:
+        assert self._work is not None
+        return _encode(self._work)
+
+    def committed(self, stamp: Stamp) -> None:
+        """The file was replaced by the transaction's data, now on disk with this stamp."""
+        assert self._work is not None
         self._cache, self._written = (stamp, self._work), True
-        return True
 
     def end(self, ok: bool) -> None:
         """Leave the transaction, caching only data known to equal the file on disk."""
@@ -211,15 +256,21 @@ class Store:
         self._txn_lock = threading.RLock()
         self._depth = 0  # transaction nesting of the thread holding _txn_lock
         self._lock_fd: int | None = None
-        self._files = {name: JsonFileStorage(self.dbdir / f"{name}.json", name) for name in TABLES}
+        self._files = {
+            name: JsonFileStorage(self.dbdir / f"{name}.json", _table_of(name)) for name in FILES
+        }
         # cache_size=0: TinyDB's query cache is per process and would hide other writers.
         self._tables = {
-            name: KeyedTable(storage, name, cache_size=0) for name, storage in self._files.items()
+            name: KeyedTable(storage, _table_of(name), cache_size=0)
+            for name, storage in self._files.items()
         }
-        # materials() keeps its last result, and each record's document, to convert only changes.
-        self._mat_stamp: Stamp | None = None
-        self._mat_known: dict[str, tuple[dict[str, Any], Material]] = {}
+        # Each materials file's records as Materials, with the stamp of the file they came from:
+        # after a write only the shards it replaced are read and converted again.
+        self._shards: dict[str, tuple[Stamp, list[Row]]] = {}
+        # materials()'s last result, with the stamps of the files it was made of.
+        self._mat_stamp: tuple[Stamp | None, ...] | None = None
         self._mat_sorted: list[Material] = []
+        self._drop: list[Path] = []  # files to remove once a transaction has committed
         if read_only:
             self._check_schema()
             return
@@ -230,12 +281,52 @@ class Store:
                 self._tables["meta"].insert(_doc(_SCHEMA_KEY, {"value": SCHEMA_VERSION}))
             elif doc.get("value", SCHEMA_VERSION) < SCHEMA_VERSION:
                 self._migrate(doc["value"])
+            else:
+                # Schema 3 with the old file still there: the move was cut short after the
+                # version was written (the shards hold every record; finish the move).
+                self._absorb_legacy()
 
     def _migrate(self, version: int) -> None:
         # In the open's transaction: the data first, the version last (meta is written last).
-        for table, docs in migrate(version, lambda n: self._tables[n].docs()).items():
-            self._tables[table].put_many(docs)
+        changes = migrate(version, self._raw)
+        self._absorb_legacy()
+        for table, docs in changes.items():
+            if table == "materials":
+                self._put_material_docs(docs)
+            else:
+                self._tables[table].put_many(docs)
         self._tables["meta"].put_many({_SCHEMA_KEY: {"value": SCHEMA_VERSION}})
+
+    def _raw(self, table: str) -> dict[str, dict[str, Any]]:
+        """A table's raw documents; the materials merged from the old file and the shards."""
+        if table != "materials":
+            return self._tables[table].docs()
+        out: dict[str, dict[str, Any]] = {}
+        for name in MATERIAL_FILES:  # the old file first: a shard's copy is the newer
+            out.update(self._tables[name].docs())
+        return out
+
+    def _absorb_legacy(self) -> None:
+        """Move the records of materials.json (schema 2) into the shards, and drop the file
+        once the transaction has committed. Safe to cut short and run again: a record already
+        in its shard is newer than the old file's copy and is kept."""
+        legacy = self._tables[LEGACY].docs()
+        if not legacy and not self._files[LEGACY].path.exists():
+            return
+        have: set[str] = set()
+        for name in MATERIAL_FILES[1:]:
+            have.update(self._tables[name].docs())
+        self._put_material_docs({k: d for k, d in legacy.items() if k not in have})
+        self._drop.append(self._files[LEGACY].path)
+
+    def _put_material_docs(self, docs: Mapping[str, dict[str, Any]]) -> None:
+        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
+        for key, doc in docs.items():
+            within = doc.get("within") or ()
+            held_in = within[0] if within else doc["path"]
+            by_shard.setdefault(shard_name(held_in), {})[key] = doc
+        for name, part in by_shard.items():
+            self._tables[name].put_many(part)
 
     def close(self) -> None:
         """Release the lock file's descriptor (the store stays usable; it reopens on demand)."""
@@ -275,18 +366,77 @@ class Store:
                     try:
                         for f in self._files.values():
                             f.begin()
+                        self._roll_forward()
                         self._sweep_temp_files()
                         self._check_schema()
                         yield
-                        if any([f.commit() for f in self._files.values()]):
+                        self._commit([f for f in self._files.values() if f.pending()])
+                        if self._drop:
+                            # Only now that what replaces them is durable.
+                            for path in self._drop:
+                                _unlink(path)
                             _fsync_dir(self.dbdir)
                         ok = True
                     finally:
                         for f in self._files.values():
                             f.end(ok)
                         self._depth = 0
+                        self._drop = []
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _commit(self, files: list[JsonFileStorage]) -> None:
+        """Replace every changed file, all of them or (after a kill) none, as far as the next
+        writer can tell: several files are first written whole beside their targets, then a
+        journal naming them is put in place, then they are renamed over their targets. A kill
+        before the journal leaves only temp files (swept); after it, the next transaction
+        finishes the renames (`_roll_forward`) before it reads anything."""
+        if not files:
+            return
+        if len(files) == 1:
+            files[0].committed(_atomic_write(files[0].path, files[0].payload()))
+            _fsync_dir(self.dbdir)
+            return
+        staged: list[tuple[JsonFileStorage, Path, Stamp]] = []
+        try:
+            for f in files:
+                staged.append((f, *_write_temp(f.path, f.payload())))
+            _fsync_dir(self.dbdir)
+            names = [[tmp.name, f.path.name] for f, tmp, _ in staged]
+            _atomic_write(self.dbdir / JOURNAL, _encode(names))
+        except BaseException:
+            for _, tmp, _ in staged:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise
+        for f, tmp, stamp in staged:
+            _replace(tmp, f.path)
+            f.committed(stamp)
+        _fsync_dir(self.dbdir)
+        _unlink(self.dbdir / JOURNAL)
+
+    def _roll_forward(self) -> None:
+        """Finish the renames of a transaction killed after its journal was written."""
+        journal = self.dbdir / JOURNAL
+        try:
+            raw = journal.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            raise WeekwatchError(f"cannot read {journal}: {e}") from e
+        try:
+            names = json.loads(raw)
+            pairs = [(str(a), str(b)) for a, b in names]
+        except (ValueError, TypeError) as e:
+            raise WeekwatchError(f"{journal} is not readable ({e}): move it aside") from e
+        known = {f"{name}.json" for name in FILES}
+        for tmp, target in pairs:
+            if target not in known or "/" in tmp or not tmp.startswith(f".{target}{_TMP_MARK}"):
+                raise WeekwatchError(f"{journal} names a file it should not ({tmp}): move it aside")
+            if (self.dbdir / tmp).exists():
+                _replace(self.dbdir / tmp, self.dbdir / target)
+        _fsync_dir(self.dbdir)
+        _unlink(journal)
 
     def _lock_file(self) -> int:
         if self._lock_fd is None:
@@ -308,7 +458,7 @@ class Store:
 
     def _sweep_temp_files(self) -> None:
         # Under the lock no writer is mid-write, so any temp file is a killed writer's leftover.
-        prefixes = tuple(f".{name}.json{_TMP_MARK}" for name in TABLES)
+        prefixes = (*(f".{name}.json{_TMP_MARK}" for name in FILES), f".{JOURNAL}{_TMP_MARK}")
         with os.scandir(self.dbdir) as entries:
             for entry in entries:
                 if entry.name.startswith(prefixes):
@@ -359,36 +509,57 @@ class Store:
     def materials(self) -> list[Material]:
         """Every material record (superseded and gone ones too), by (received_at, path)."""
         with self._lock:
-            file = self._files["materials"]
-            stamp = file.served_stamp()
-            if stamp is not None and stamp == self._mat_stamp:
+            parts = [self._shard(name) for name in MATERIAL_FILES]
+            stamps = tuple(stamp for stamp, _ in parts)
+            if stamps == self._mat_stamp:
                 return list(self._mat_sorted)  # Materials are frozen: sharing them is safe
-            # A dashboard re-reads after every ingestion batch: convert only the records that
-            # changed (from_dict costs more than parsing the JSON).
-            known = self._mat_known
-            fresh: dict[str, tuple[dict[str, Any], Material]] = {}
-            for key, doc in self._tables["materials"].docs().items():
-                hit = known.get(key)
-                if hit is None or hit[0] != doc:
-                    hit = (dict(doc), Material.from_dict(key, doc))  # a copy: docs are scalars
-                fresh[key] = hit
-            mats = sorted((m for _, m in fresh.values()), key=lambda m: (m.received_at, m.path))
-            if stamp is not None:
-                self._mat_stamp, self._mat_known, self._mat_sorted = stamp, fresh, mats
+            rows = [row for _, shard in parts[1:] for row in shard]
+            if parts[0][1]:  # the old file, not yet moved into the shards: theirs win
+                moved = {row[0][2] for row in rows}
+                rows += [row for row in parts[0][1] if row[0][2] not in moved]
+            # Keys made once per record; their datetimes share one tzinfo (model.moment), so
+            # they compare field by field.
+            rows.sort(key=_first)
+            mats = [m for _, m in rows]
+            if None not in stamps:
+                self._mat_stamp, self._mat_sorted = stamps, mats
             return list(mats)
+
+    def _shard(self, name: str) -> tuple[Stamp | None, list[Row]]:
+        """One materials file's records, converted again only when the file changed."""
+        file = self._files[name]
+        stamp = file.clean_stamp()
+        hit = self._shards.get(name)
+        if hit is not None and stamp is not None and hit[0] == stamp:
+            return hit
+        served, data = file.snapshot()
+        rows = []
+        for key, doc in data.get("materials", {}).items():
+            m = Material.from_dict(key, doc)
+            rows.append(((m.received_at, m.path, key), m))
+        rows.sort(key=_first)
+        if served is None:
+            return None, rows
+        self._shards[name] = (served, rows)
+        # The Materials are what readers keep; a write parses its few shards again.
+        file.release()
+        return served, rows
 
     def material(self, key: str) -> Material | None:
         """One material record by its key, or None."""
         with self._lock:
-            doc = self._tables["materials"].by_key(key)
-        return None if doc is None else Material.from_dict(key, doc)
+            for name in reversed(MATERIAL_FILES):  # a shard's record before the old file's
+                for (_, _, k), m in self._shard(name)[1]:
+                    if k == key:
+                        return m
+        return None
 
     def put_materials(self, mats: Iterable[Material]) -> None:
-        """Insert or replace material records by key, in one write of materials.json."""
+        """Insert or replace material records by key, rewriting only the shards they fall in."""
         docs = {m.key: m.to_dict() for m in mats}
         if docs:
             with self.transaction():
-                self._tables["materials"].put_many(docs)
+                self._put_material_docs(docs)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -432,6 +603,34 @@ class Store:
     def stamp(self) -> tuple[Stamp, ...]:
         """Stat stamps of every table file: changes whenever any process writes the database."""
         return tuple(file_stamp(f.path) for f in self._files.values())
+
+
+def shard_name(held_in: str) -> str:
+    """The materials file holding the records of the inbox file `held_in` (all its versions
+    and, for a zip or an e-mail, all its members)."""
+    return MATERIAL_FILES[1 + zlib.crc32(held_in.encode("utf-8", "surrogatepass")) % SHARDS]
+
+
+def materials_stamp(dbdir: Path) -> tuple[Stamp, ...]:
+    """The stamps of every materials file: unchanged unless some material record was written."""
+    return tuple(file_stamp(dbdir / f"{name}.json") for name in MATERIAL_FILES)
+
+
+def _table_of(name: str) -> str:
+    return "materials" if name in MATERIAL_FILES else name
+
+
+def _first(row: Row) -> tuple[dt.datetime, str, str]:
+    return row[0]
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        raise WeekwatchError(f"cannot remove {path}: {e}") from e
 
 
 def _detached(doc: dict[str, Any]) -> dict[str, Any]:
@@ -499,10 +698,25 @@ _MTIME_STEPS_NS = (1, 1_000, 1_000_000, 2_000_000_000)
 
 def _atomic_write(path: Path, payload: bytes) -> Stamp:
     """Replace path by a file holding payload, durably; return the new file's stamp."""
+    tmp, stamp = _write_temp(path, payload)
+    try:
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return stamp
+
+
+def _write_temp(path: Path, payload: bytes) -> tuple[Path, Stamp]:
+    """A synced temp file beside path holding payload, with an mtime above path's; its stamp
+    (a rename keeps it)."""
     try:
         old: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         old = None
+    except OSError as e:
+        raise WeekwatchError(f"cannot write {path}: {e}") from e
     tmp = path.with_name(f".{path.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         # Owner and group, whatever the umask: a new file gets FILE_MODE, a rewritten one keeps
@@ -524,7 +738,6 @@ def _atomic_write(path: Path, payload: bytes) -> Stamp:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -533,7 +746,14 @@ def _atomic_write(path: Path, payload: bytes) -> Stamp:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+    return tmp, (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        os.replace(tmp, path)
+    except OSError as e:
+        raise WeekwatchError(f"cannot write {path}: {e}") from e
 
 
 def _fsync_dir(path: Path) -> None:

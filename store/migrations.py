@@ -29,8 +29,18 @@ def _reasons_as_codes(tables: Mapping[str, Docs]) -> Changes:
     return {"materials": changed}
 
 
+def _materials_in_shards(tables: Mapping[str, Docs]) -> Changes:
+    """2 → 3: the materials table split into shards. No document changes: `store/db.py`
+    moves every record of materials.json into its shard (`Store._absorb_legacy`) in the same
+    transaction, and removes the old file once the shards are written."""
+    return {}
+
+
 #: STEPS[v] turns a version-v database into version v + 1.
-STEPS: dict[int, Callable[[Mapping[str, Docs]], Changes]] = {1: _reasons_as_codes}
+STEPS: dict[int, Callable[[Mapping[str, Docs]], Changes]] = {
+    1: _reasons_as_codes,
+    2: _materials_in_shards,
+}
 SCHEMA_VERSION = max(STEPS) + 1
 
 

@@ -242,6 +242,10 @@ def _in_force(versions: list[Material], as_of: dt.datetime | None) -> Material |
     return max(older, key=lambda m: m.received_at) if older else None
 
 
+def _local(moment: dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
+    return moment if tz is None else moment.astimezone(tz)
+
+
 def _held_by(decisions: dict[str, Action], within: tuple[str, ...]) -> Action | None:
     """The decision on the innermost file holding a material, if any."""
     return next((decisions[w] for w in reversed(within) if w in decisions), None)
@@ -261,7 +265,12 @@ def place(
     path) being the original.
     """
     everything = materials if isinstance(materials, list) else list(materials)
-    mats = [m for m in everything if as_of is None or m.received_at <= as_of]
+    # Moments in the materials' own tzinfo (the store shares one per offset: model.moment)
+    # compare field by field; in another, every comparison converts both sides.
+    tz = everything[0].received_at.tzinfo if everything else None
+    if as_of is not None and tz is not None:
+        as_of = as_of.astimezone(tz)
+    mats = list(everything) if as_of is None else [m for m in everything if m.received_at <= as_of]
     mats.sort(key=lambda m: (m.received_at, m.path))  # the store's order already: cheap
     by_path: dict[str, list[Material]] = {}
     for m in mats:
@@ -325,7 +334,7 @@ def place(
                 key = (unit, cell)
                 due = dues.get(key)
                 if due is None:
-                    due = dues[key] = deadline(event, cell, extensions.get(key))
+                    due = dues[key] = _local(deadline(event, cell, extensions.get(key)), tz)
                 late = arrived > due
                 credits = (Credit(unit, cell, late, dup),)
         else:
@@ -339,7 +348,7 @@ def place(
                     key = (u, c)
                     due = dues.get(key)
                     if due is None:
-                        due = dues[key] = deadline(event, c, extensions.get(key))
+                        due = dues[key] = _local(deadline(event, c, extensions.get(key)), tz)
                     # A column the week asks nobody for has no deadline to be late for.
                     is_late = arrived > due and group_of(c) not in event.not_owed
                     late = late or is_late

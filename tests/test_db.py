@@ -18,11 +18,17 @@ from pathlib import Path
 import pytest
 
 from weekwatch.store.db import (
+    JOURNAL,
+    MATERIAL_FILES,
     SCHEMA_VERSION,
     JsonFileStorage,
     KeyedTable,
     Store,
     _doc,
+    _encode,
+    _write_temp,
+    materials_stamp,
+    shard_name,
 )
 from weekwatch.store.model import Action, Material, Unit, WeekwatchError
 from weekwatch.store.reasons import Code, Quarantine
@@ -54,7 +60,17 @@ def act(id: str, minutes: int = 0, **kw: object) -> Action:
 
 
 def raw(dbdir: Path, table: str) -> dict:
-    return json.loads((dbdir / f"{table}.json").read_bytes())[table]
+    if table == "materials":  # every shard's records
+        out: dict = {}
+        for name in MATERIAL_FILES:
+            if (dbdir / f"{name}.json").exists():
+                out.update(raw(dbdir, name))
+        return out
+    return json.loads((dbdir / f"{table}.json").read_bytes())[table.split(".")[0]]
+
+
+def shard_file(dbdir: Path, path: str) -> Path:
+    return dbdir / f"{shard_name(path)}.json"
 
 
 def run_child(code: str, *args: str) -> subprocess.Popen[str]:
@@ -111,11 +127,32 @@ def test_put_materials_writes_once_per_batch(tmp_path: Path) -> None:
     before = store.stamp()
     store.put_materials(mat(f"u/{i}.doc", i) for i in range(50))  # an iterator is fine
     after = store.stamp()
-    units, materials, actions, meta = zip(before, after, strict=True)
-    assert materials[0] != materials[1]
-    assert units[0] == units[1] and actions[0] == actions[1] and meta[0] == meta[1]
+    assert after[1:-2] != before[1:-2]  # the materials files
+    assert (after[0], *after[-2:]) == (before[0], *before[-2:])  # units, actions, meta
     store.put_materials([])  # nothing to write: no write
     assert store.stamp() == after
+    assert not (tmp_path / JOURNAL).exists()  # a batch over several shards leaves no journal
+
+
+def test_one_arrival_rewrites_one_shard(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.put_materials(mat(f"单位{i % 40}/2024-05-13/稿件{i}.doc", i) for i in range(2000))
+    before = materials_stamp(tmp_path)
+    assert sum(s[1] > 0 for s in before) == len(MATERIAL_FILES) - 1  # every shard, not the old
+    late = mat("单位7/2024-05-14/稿件x.doc", 3000)
+    store.put_materials([late])
+    after = materials_stamp(tmp_path)
+    changed = [n for n, a, b in zip(MATERIAL_FILES, before, after, strict=True) if a != b]
+    assert changed == [shard_name(late.path)]
+    # A reader that had read everything reads again the one shard, and sees the new record.
+    assert Store(tmp_path).materials()[-1] == late
+    # Its versions and a zip's members go with the file that holds them.
+    version = mat(late.path, 3001, key=f"{late.path}@abc", superseded=True)
+    member = mat("单位7/包.zip!稿件.doc", 5, within=("单位7/包.zip",))
+    assert shard_name(version.container) == shard_name(late.path)
+    store.put_materials([version, member])
+    assert shard_name(member.container) == shard_name("单位7/包.zip")
+    assert member.key in raw(tmp_path, shard_name("单位7/包.zip"))
 
 
 def test_actions_round_trip_sorted_by_time_then_id(tmp_path: Path) -> None:
@@ -138,7 +175,7 @@ def test_actions_round_trip_sorted_by_time_then_id(tmp_path: Path) -> None:
 
 def test_meta_and_schema_version(tmp_path: Path) -> None:
     store = Store(tmp_path)
-    assert store.get_meta("schema_version") == SCHEMA_VERSION == 2
+    assert store.get_meta("schema_version") == SCHEMA_VERSION == 3
     assert store.get_meta("last_scan") is None
     assert store.get_meta("last_scan", "never") == "never"
     store.set_meta("last_scan", {"at": "2024-05-13T12:00:00+08:00", "files": [1, 2]})
@@ -152,7 +189,7 @@ def test_meta_and_schema_version(tmp_path: Path) -> None:
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     Store(tmp_path)
-    (tmp_path / "meta.json").write_text('{"meta": {"schema_version": {"value": 3}}}')
+    (tmp_path / "meta.json").write_text('{"meta": {"schema_version": {"value": 4}}}')
     for read_only in (False, True):
         with pytest.raises(WeekwatchError, match="newer"):
             Store(tmp_path, read_only=read_only)
@@ -333,6 +370,39 @@ def test_a_kill_at_any_instant_leaves_a_whole_batch(tmp_path: Path) -> None:
         assert committed <= on_disk <= committed + 1
         assert store.get_meta("batch") in (on_disk - 1, on_disk)
     assert not [p for p in os.listdir(tmp_path) if ".tmp-" in p]
+    assert not (tmp_path / JOURNAL).exists()
+
+
+def test_a_writer_killed_between_its_journal_and_its_renames_is_finished_by_the_next(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path)
+    a, b = mat("甲/稿件.doc", 1), mat("乙/稿件.doc", 2)
+    assert shard_name(a.path) != shard_name(b.path)
+    store.put_materials([a, b])
+    # The damage: what a writer killed after writing its journal leaves — both new shards
+    # written whole beside their targets, the journal naming them, one rename done.
+    a2, b2 = mat(a.path, 5, sha256="2" * 64), mat(b.path, 6, sha256="2" * 64)
+    pairs = []
+    for m in (a2, b2):
+        target = shard_file(tmp_path, m.path)
+        tmp, _ = _write_temp(target, _encode({"materials": {m.key: m.to_dict()}}))
+        pairs.append([tmp.name, target.name])
+    (tmp_path / JOURNAL).write_bytes(_encode(pairs))
+    os.replace(tmp_path / pairs[0][0], tmp_path / pairs[0][1])
+    assert Store(tmp_path).materials() == [a2, b2]  # the open's transaction finished it
+    assert not (tmp_path / JOURNAL).exists()
+    assert not [p for p in os.listdir(tmp_path) if ".tmp-" in p]
+    # Killed before its journal: only temp files, swept; the shards as they were.
+    target = shard_file(tmp_path, a.path)
+    _write_temp(target, _encode({"materials": {a.key: a.to_dict()}}))
+    store = Store(tmp_path)
+    assert store.materials() == [a2, b2]
+    assert not [p for p in os.listdir(tmp_path) if ".tmp-" in p]
+    # A journal that names a file outside the database is refused, and nothing is renamed.
+    (tmp_path / JOURNAL).write_bytes(_encode([["../units.json", "units.json"]]))
+    with pytest.raises(WeekwatchError, match="commit.journal"):
+        Store(tmp_path)
 
 
 # -- damage, odd names, read-only -----------------------------------------------------------
@@ -346,12 +416,12 @@ def test_a_kill_at_any_instant_leaves_a_whole_batch(tmp_path: Path) -> None:
 def test_a_damaged_file_is_reported_and_left_alone(tmp_path: Path, content: bytes) -> None:
     store = Store(tmp_path)
     store.put_materials([mat("a.doc")])
-    path = tmp_path / "materials.json"
+    path = shard_file(tmp_path, "a.doc")
     path.write_bytes(content)
-    with pytest.raises(WeekwatchError, match="materials.json"):
+    with pytest.raises(WeekwatchError, match=path.name):
         store.materials()
-    with pytest.raises(WeekwatchError, match="materials.json"):
-        Store(tmp_path).put_materials([mat("b.doc")])
+    with pytest.raises(WeekwatchError, match=path.name):
+        Store(tmp_path).put_materials([mat("a.doc", 2)])
     assert path.read_bytes() == content
     store.add_action(act("a1"))  # the other tables still work
     assert Store(tmp_path).actions() == [act("a1")]
@@ -366,7 +436,7 @@ def test_surrogate_file_names_round_trip(tmp_path: Path) -> None:
     store.put_materials([m, mat("舞钢/稿件.doc", 2)])
     assert Store(tmp_path).material(odd) == m
     assert os.fsencode(Store(tmp_path).materials()[0].path) == os.fsencode(odd)
-    (tmp_path / "materials.json").read_bytes().decode("utf-8")  # still valid UTF-8
+    shard_file(tmp_path, odd).read_bytes().decode("utf-8")  # still valid UTF-8
     store.add_action(act("n1", data={"path": odd}))
     assert Store(tmp_path).actions()[0].data["path"] == odd
 
@@ -397,14 +467,15 @@ def test_read_only(tmp_path: Path) -> None:
 def test_leftover_temp_files_are_swept_and_modes_kept(tmp_path: Path) -> None:
     store = Store(tmp_path)
     store.put_materials([mat("a.doc")])
-    leftover = tmp_path / ".materials.json.tmp-999-deadbeef"
+    shard = shard_file(tmp_path, "a.doc")
+    leftover = tmp_path / f".{shard.name}.tmp-999-deadbeef"
     leftover.write_text("half a batch")
     (tmp_path / "notes.txt").write_text("an operator's file")
-    os.chmod(tmp_path / "materials.json", 0o640)
-    store.put_materials([mat("b.doc")])
+    os.chmod(shard, 0o640)
+    store.put_materials([mat("a.doc", 2)])
     assert not leftover.exists()
     assert (tmp_path / "notes.txt").exists()
-    assert (tmp_path / "materials.json").stat().st_mode & 0o777 == 0o640
+    assert shard.stat().st_mode & 0o777 == 0o640
 
 
 def test_bulk_writes_and_reads_keep_every_record(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ class FakeTime:
 
 
 def _disk_full(monkeypatch, state: dict) -> None:
-    real = db._atomic_write
+    real = db._write_temp
 
     def write(path, payload):
         if state["full"]:
@@ -42,7 +42,7 @@ def _disk_full(monkeypatch, state: dict) -> None:
             raise db.WeekwatchError(f"cannot write {path}: {err}")
         return real(path, payload)
 
-    monkeypatch.setattr(db, "_atomic_write", write)
+    monkeypatch.setattr(db, "_write_temp", write)
 
 
 @pytest.mark.parametrize("fault", ["disk full", "inbox moved away"])

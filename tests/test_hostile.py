@@ -15,6 +15,7 @@ import pytest
 
 from weekwatch.fixtures.damage import RunningWatcher
 from weekwatch.fixtures.testweek import at, drop
+from weekwatch.store.db import materials_stamp
 from weekwatch.store.reasons import Code
 from weekwatch.store.week import Week
 
@@ -88,9 +89,9 @@ def test_links_fifos_sockets_and_devices_are_listed_in_quarantine_never_followed
     listed = cli(ws, "materials", "--quarantine").stdout
     assert "/etc/passwd" in listed and "not followed" in listed
     # A second scan finds nothing new: the entries are listed once, not rewritten each time.
-    stamp = os.stat(ws.dbdir / "materials.json").st_mtime_ns
+    stamp = materials_stamp(ws.dbdir)
     assert cli(ws, "ingest").stdout.startswith("0 new")
-    assert os.stat(ws.dbdir / "materials.json").st_mtime_ns == stamp
+    assert materials_stamp(ws.dbdir) == stamp
 
 
 def test_a_linked_folder_made_while_watching_is_listed_not_followed(ws, tmp_path):

@@ -26,7 +26,8 @@ from weekwatch.store.week import Week
 def test_hashing_workers_die_with_a_killed_ingest_and_never_hold_its_lock(ws):
     many_files(ws, 3000)  # ≥ 2,000: hashed in forked workers
     for sig in (signal.SIGKILL, signal.SIGTERM):
-        (ws.dbdir / "materials.json").unlink(missing_ok=True)
+        for shard in ws.dbdir.glob("materials*.json"):
+            shard.unlink()
         proc = weekwatch(ws, "ingest")
         try:
             # Kill once the workers run: the moment they used to be orphaned.
@@ -52,7 +53,8 @@ def test_ingest_killed_at_random_instants_loses_and_duplicates_nothing(ws):
     trials = int(os.environ.get("WEEKWATCH_KILL_TRIALS", "20"))
     for trial in range(trials):
         if trial % 2 == 0:
-            (ws.dbdir / "materials.json").unlink(missing_ok=True)  # all to do again
+            for shard in ws.dbdir.glob("materials*.json"):  # all to do again
+                shard.unlink()
         else:
             for p in rng.sample(files, 500):  # new content for a tenth of the files
                 p.write_bytes(p.read_bytes() + f"修订 {trial}\n".encode())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from weekwatch.store.db import SCHEMA_VERSION, Store
+from weekwatch.store.db import MATERIAL_FILES, SCHEMA_VERSION, Store, materials_stamp
 from weekwatch.store.reasons import Code, Quarantine, Reason, from_legacy_text, reason
 from weekwatch.tui.cli import run
 from weekwatch.tui.i18n import I18n
@@ -122,7 +122,14 @@ def v1_workspace(tmp_path: Path) -> Path:
 
 
 def raw(root: Path, table: str) -> dict:
+    if table == "materials" and not (root / ".weekwatch" / "materials.json").exists():
+        return {k: v for s in MATERIAL_FILES[1:] for k, v in shard(root, s).items()}
     return json.loads((root / ".weekwatch" / f"{table}.json").read_text())[table]
+
+
+def shard(root: Path, name: str) -> dict:
+    path = root / ".weekwatch" / f"{name}.json"
+    return json.loads(path.read_text())["materials"] if path.exists() else {}
 
 
 def test_v1_database_is_migrated_on_open(tmp_path: Path) -> None:
@@ -132,7 +139,8 @@ def test_v1_database_is_migrated_on_open(tmp_path: Path) -> None:
     assert before["不知道是谁.pdf"]["quarantine"] == "no unit named"
 
     store = Store(root / ".weekwatch")
-    assert raw(root, "meta")["schema_version"]["value"] == SCHEMA_VERSION == 2
+    assert raw(root, "meta")["schema_version"]["value"] == SCHEMA_VERSION == 3
+    assert not (root / ".weekwatch" / "materials.json").exists()  # moved into the shards
     after = raw(root, "materials")
     assert set(after) == set(before)
     assert after["不知道是谁.pdf"]["quarantine"] == [{"code": "no_unit", "args": {}}]
@@ -155,9 +163,9 @@ def test_v1_database_is_migrated_on_open(tmp_path: Path) -> None:
         "宝丰县活动方案.docx": (Code.EMPTY,),
     }
     # Opening again changes nothing (the step ran once).
-    stamp = (root / ".weekwatch" / "materials.json").stat().st_mtime_ns
+    stamp = materials_stamp(root / ".weekwatch")
     Store(root / ".weekwatch")
-    assert (root / ".weekwatch" / "materials.json").stat().st_mtime_ns == stamp
+    assert materials_stamp(root / ".weekwatch") == stamp
 
 
 def test_v1_database_reads_with_codes_read_only_without_writing(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from weekwatch.store.config import init_workspace
+from weekwatch.store.db import materials_stamp
 from weekwatch.store.reasons import Code
 from weekwatch.store.reread import FILE_CODES, READ_CODES
 from weekwatch.store.workspace import Workspace
@@ -133,10 +134,10 @@ def test_a_roster_import_places_what_waits_with_its_old_arrival_times(week, tmp_
     assert c["wfzy"]["2020-11-12"] == "on_time"
 
     # Nothing changed since: a second re-read on demand says so and writes nothing.
-    stamp = (ws.dbdir / "materials.json").stat().st_mtime_ns
+    stamp = materials_stamp(ws.dbdir)
     code, out = call(ws, capsys, "ingest", "--reread")
     assert code == 0 and "nothing changed (5 files read again; 1 assigned" in out
-    assert (ws.dbdir / "materials.json").stat().st_mtime_ns == stamp
+    assert materials_stamp(ws.dbdir) == stamp
     assert (
         ws.inbox / "潍坊技师学院活动视频.mp4"
     ).read_bytes() == "潍坊技师学院活动视频.mp4".encode()

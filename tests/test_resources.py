@@ -11,6 +11,7 @@ import threading
 from weekwatch.fixtures.damage import run_weekwatch
 from weekwatch.fixtures.testweek import at, drop
 from weekwatch.store import ingest
+from weekwatch.store.db import materials_stamp
 from weekwatch.store.ingest import _mtime, walk
 from weekwatch.store.week import Week
 
@@ -108,9 +109,9 @@ def test_a_file_grown_between_listing_and_reading_is_recorded_as_read(ws):
     (m,) = week.store.materials()
     data = p.read_bytes()
     assert (m.size, m.sha256) == (len(data), hashlib.sha256(data).hexdigest())
-    stamp = os.stat(ws.dbdir / "materials.json").st_mtime_ns
+    stamp = materials_stamp(ws.dbdir)
     assert not week.ingestor().scan().changed
-    assert os.stat(ws.dbdir / "materials.json").st_mtime_ns == stamp  # nothing rewritten
+    assert materials_stamp(ws.dbdir) == stamp  # nothing rewritten
 
 
 def test_a_file_growing_while_hashed_waits_for_the_next_scan(ws, monkeypatch):

@@ -1,0 +1,340 @@
+"""Benchmark: a province's week — 2,000 units and tens of thousands of materials.
+
+    python bench/scale.py [--files 70000] [--units 2000] [--only ingest,one,read,note,tui,watch]
+                          [--keep DIR] [--layout days|flat]
+
+Builds a workspace under the system's temp folder (or reuses the one in --keep DIR): 2,000
+units with Chinese names, and small files in unit/day folders (``--layout flat``: all in one
+folder), then times each figure of docs/benchmarks.md as a whole process, each beside its
+baseline in the same run, so the ratio means something on a shared machine:
+
+- ``ingest``: ``weekwatch ingest`` from scratch against ``find … | xargs sha256sum``; peak RSS.
+- ``one``: one new file, ``weekwatch ingest``, against ``python -c pass``; peak RSS.
+- ``read``: ``status --json``, ``status``, ``materials --json`` against a ``json.load`` of a
+  file as big as the materials table(s).
+- ``note``: one operator action (``note``), whole process, against ``python -c pass``.
+- ``tui``: dashboard first paint, from the interpreter's start; then with its own watcher, a
+  file written → its cell changed on screen (10 drops).
+- ``watch``: ``weekwatch watch`` as its own process, a file written → its line printed
+  (after the batch is recorded), 20 drops; p50/p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from weekwatch.store.config import init_workspace
+from weekwatch.store.db import Store
+from weekwatch.store.model import Unit
+from weekwatch.store.workspace import Workspace
+
+START = dt.date(2024, 5, 12)
+TZ = dt.timezone(dt.timedelta(hours=8))
+NOW = dt.datetime(2024, 5, 15, 11, 23, tzinfo=TZ)  # day 4, before the noon deadline
+TODAY = "2024-05-15"
+PY = sys.executable
+WW = [PY, "-m", "weekwatch"]
+
+PLACES = (
+    "新华 卫东 湛河 石龙 舞钢 汝州 宝丰 叶县 鲁山 郏县 高新 开封 洛阳 许昌 漯河 南阳 信阳 周口"
+).split()
+TYPES = (
+    "教育体育局 职业技术学院 技师学院 中等职业学校 职业教育中心 卫生职业学院 财经职业学院 "
+    "交通职业学院 农业职业学院 艺术职业学院 建筑职业学院 商贸学校 机电学校 旅游学校 "
+    "幼儿师范学校 电子信息学校 化工学校 林业学校 体育学校 实验学校"
+).split()
+KINDS = ["典型案例", "职教故事", "新闻稿", "简报", "照片", "视频"]
+
+
+def make_units(n: int) -> list[Unit]:
+    out = []
+    for i in range(n):
+        place = PLACES[i % len(PLACES)]
+        kind = TYPES[(i // len(PLACES)) % len(TYPES)]
+        # Unique, and never one inside another: a number after the place.
+        out.append(Unit(f"u{i:04d}", f"{place}第{i}{kind}", (f"{place}{i}号",)))
+    return out
+
+
+def rel_of(units: list[Unit], i: int, layout: str) -> str:
+    u = units[i % len(units)]
+    day = START + dt.timedelta(days=(i // len(units)) % 4)  # days 1-4: the week so far
+    kind = KINDS[i % len(KINDS)]
+    if layout == "flat":
+        return f"{u.name}_{day:%m月%d日}_{kind}{i}.docx"
+    return f"{u.name}/{day.isoformat()}/{kind}{i}.docx"
+
+
+def build(root: Path, units_n: int, files: int, layout: str) -> tuple[Workspace, list[Unit]]:
+    ws = init_workspace(root, title="基准周", start=START)
+    units = make_units(units_n)
+    Store(ws.dbdir).put_units(units)
+    stamp = NOW.timestamp() - 3600
+    for i in range(files):
+        path = ws.inbox / rel_of(units, i, layout)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"{i}\n".encode() * 40)
+        os.utime(path, (stamp, stamp))
+    os.sync()
+    return ws, units
+
+
+# -- running a process and reading its own rusage ----------------------------------------------
+
+
+def run(cmd: list[str] | str, *, shell: bool = False) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of the process tree's largest) of one run to its end."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{cmd}: exit {proc.returncode}: {err[-400:]}")
+    return wall, ru.ru_maxrss / 1024
+
+
+def best(cmd: list[str] | str, n: int = 3, *, shell: bool = False) -> tuple[float, float]:
+    runs = [run(cmd, shell=shell) for _ in range(n)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def pair(name: str, cmd: list[str], base_name: str, base: list[str] | str, n: int = 3) -> None:
+    """Run cmd and its baseline alternately; print both medians and the ratio of medians."""
+    a, b, peak = [], [], 0.0
+    shell = isinstance(base, str)
+    for _ in range(n):
+        w, p = run(cmd)
+        a.append(w)
+        peak = max(peak, p)
+        b.append(run(base, shell=shell)[0])
+    ma, mb = statistics.median(a), statistics.median(b)
+    print(
+        f"{name}: {ma:.2f} s (peak {peak:.0f} MB) vs {base_name} {mb:.2f} s = {ma / mb:.1f}x",
+        flush=True,
+    )
+
+
+def db_bytes(ws: Workspace) -> int:
+    return sum(p.stat().st_size for p in ws.dbdir.rglob("materials*.json"))
+
+
+# -- the figures --------------------------------------------------------------------------------
+
+
+def fig_ingest(ws: Workspace, files: int) -> None:
+    for old in ws.dbdir.glob("materials*"):  # from scratch, even in a kept workspace
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    bare = f"find '{ws.inbox}' -type f -print0 | xargs -0 sha256sum > /dev/null"
+    run(bare, shell=True)  # the page cache warm for both
+    b1 = run(bare, shell=True)[0]
+    wall, peak = run([*WW, "-w", str(ws.root), "ingest"])
+    b2 = run(bare, shell=True)[0]
+    bare_s = statistics.median([b1, b2])
+    print(
+        f"ingest from scratch, {files} files: {wall:.2f} s (peak {peak:.0f} MB)"
+        f" vs bare sha256 {bare_s:.2f} s = {wall / bare_s:.1f}x",
+        flush=True,
+    )
+    pair("rescan, nothing new", [*WW, "-w", str(ws.root), "ingest"], "bare sha256", bare)
+
+
+def fig_one(ws: Workspace, units: list[Unit]) -> None:
+    walls, peaks, base = [], [], []
+    for k in range(3):
+        p = ws.inbox / units[k * 11].name / TODAY / f"新闻稿_one{k}_{time.time_ns()}.docx"
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(f"one new file {k} {time.time_ns()}".encode())
+        w, pk = run([*WW, "-w", str(ws.root), "ingest"])
+        walls.append(w)
+        peaks.append(pk)
+        base.append(run([PY, "-c", "pass"])[0])
+    m, b = statistics.median(walls), statistics.median(base)
+    print(
+        f"one new file, ingest: {m:.2f} s (peak {max(peaks):.0f} MB) vs python -c pass {b:.2f} s",
+        flush=True,
+    )
+
+
+def fig_read(ws: Workspace) -> None:
+    size = db_bytes(ws)
+    blob = Path(tempfile.mkstemp(prefix="weekwatch-json-", suffix=".json")[1])
+    try:
+        # A JSON file as big as the materials data, of the same shape: records of scalars.
+        src = next(iter(sorted(ws.dbdir.rglob("materials*.json"), key=lambda p: -p.stat().st_size)))
+        shutil.copy(src, blob)
+        load = [PY, "-c", f"import json; json.load(open({str(blob)!r}, 'rb'))"]
+        print(f"materials data on disk: {size / 1e6:.1f} MB", flush=True)
+        w = ["-w", str(ws.root)]
+        pair("status --json", [*WW, *w, "status", "--json"], "json.load", load)
+        pair("status", [*WW, *w, "status"], "json.load", load)
+        pair("materials --json", [*WW, *w, "materials", "--json"], "json.load", load)
+    finally:
+        blob.unlink()
+
+
+def fig_note(ws: Workspace, units: list[Unit]) -> None:
+    cmd = [*WW, "-w", str(ws.root), "note", units[3].id, "已电话提醒"]
+    pair("note (one action)", cmd, "python -c pass", [PY, "-c", "pass"], n=5)
+
+
+FIRST_PAINT = """
+import asyncio, datetime as dt, sys, time, resource
+t0 = time.perf_counter()
+from pathlib import Path
+from weekwatch.store.workspace import Workspace
+from weekwatch.tui.app import make_app
+now = dt.datetime.fromisoformat(sys.argv[2])
+async def main():
+    app = make_app(Workspace(Path(sys.argv[1])), clock=lambda: now, watch=False, lang="zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.dashboard.first_paint is None:
+            await pilot.pause(0.01)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(time.perf_counter() - t0, app.dashboard.first_paint, peak)
+asyncio.run(main())
+"""
+
+
+def fig_tui(ws: Workspace, units: list[Unit]) -> None:
+    runs = []
+    for _ in range(3):
+        out = subprocess.run(
+            [PY, "-c", FIRST_PAINT, str(ws.root), NOW.isoformat()],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        runs.append(tuple(float(x) for x in out))
+    print(
+        f"dashboard first paint from the interpreter's start: "
+        f"{statistics.median(r[0] for r in runs):.2f} s (app built → grid filled "
+        f"{statistics.median(r[1] for r in runs):.2f} s; peak {max(r[2] for r in runs):.0f} MB)",
+        flush=True,
+    )
+    e2e = asyncio.run(_arrivals(ws, units))
+    e2e.sort()
+    print(
+        f"dashboard, file written → cell changed: median {statistics.median(e2e):.2f} s,"
+        f" p95 {e2e[max(0, int(len(e2e) * 0.95) - 1)]:.2f} s, max {e2e[-1]:.2f} s",
+        flush=True,
+    )
+
+
+async def _arrivals(ws: Workspace, units: list[Unit], count: int = 10) -> list[float]:
+    from weekwatch.tui.app import make_app
+
+    app = make_app(ws, clock=lambda: NOW, watch=True, lang="zh", operator="bench")
+    out = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        while app.watcher is None or not app.watcher.ready.is_set() or app.dashboard.grid.filling:
+            await pilot.pause(0.05)
+        await pilot.pause(1.0)
+        for k in range(count):
+            u = units[(len(units) // 2 + k * 13) % len(units)]
+            before = app.dashboard.grid.get_cell(u.id, TODAY).plain
+            t1 = time.perf_counter()
+            p = ws.inbox / u.name / TODAY / f"新闻稿_live{k}_{time.time_ns()}.docx"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(f"news {k} {time.time_ns()}".encode())
+            while app.dashboard.grid.get_cell(u.id, TODAY).plain == before:
+                if time.perf_counter() - t1 > 30:
+                    now = app.dashboard.grid.get_cell(u.id, TODAY).plain
+                    raise SystemExit(f"{u.id}: cell did not change within 30 s ({before} {now})")
+                await pilot.pause(0.01)
+            out.append(time.perf_counter() - t1)
+            await asyncio.sleep(0.2)
+    return out
+
+
+def fig_watch(ws: Workspace, units: list[Unit], drops: int = 20) -> None:
+    proc = subprocess.Popen(
+        [*WW, "-w", str(ws.root), "watch"], stdout=subprocess.PIPE, text=True, bufsize=1
+    )
+    try:
+        assert proc.stdout is not None
+        while not proc.stdout.readline().startswith("watching"):
+            pass
+        time.sleep(1.0)
+        lat = []
+        for k in range(drops):
+            u = units[(len(units) // 4 + k * 17) % len(units)]
+            name = f"新闻稿_watch{k}_{time.time_ns()}.docx"
+            p = ws.inbox / u.name / TODAY / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(f"watch {k} {time.time_ns()}".encode())
+            t0 = time.perf_counter()
+            while name not in proc.stdout.readline():
+                pass
+            lat.append(time.perf_counter() - t0)
+            time.sleep(0.3)
+        lat.sort()
+        p95 = lat[max(0, int(len(lat) * 0.95) - 1)]
+        print(
+            f"watch, file written → recorded: p50 {statistics.median(lat):.2f} s,"
+            f" p95 {p95:.2f} s, max {lat[-1]:.2f} s ({drops} drops)",
+            flush=True,
+        )
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=70_000)
+    ap.add_argument("--units", type=int, default=2000)
+    ap.add_argument("--layout", choices=("days", "flat"), default="days")
+    ap.add_argument("--only", default="ingest,one,read,note,tui,watch")
+    ap.add_argument("--keep", type=Path, help="build the workspace here and keep it (or reuse)")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    tmp = None
+    root = args.keep
+    if root is None:
+        tmp = Path(tempfile.mkdtemp(prefix="weekwatch-scale-"))
+        root = tmp / "ws"
+    try:
+        units = make_units(args.units)
+        if not (root / "weekwatch.toml").exists():
+            t0 = time.perf_counter()
+            ws, units = build(root, args.units, args.files, args.layout)
+            print(f"built {args.files} files in {time.perf_counter() - t0:.0f} s", flush=True)
+        else:
+            ws = Workspace(root)
+        print(f"units: {args.units}, files: {args.files} ({args.layout})", flush=True)
+        if "ingest" in only:
+            fig_ingest(ws, args.files)
+        elif not list(ws.dbdir.glob("materials*")):
+            run([*WW, "-w", str(ws.root), "ingest"])
+        if "one" in only:
+            fig_one(ws, units)
+        if "read" in only:
+            fig_read(ws)
+        if "note" in only:
+            fig_note(ws, units)
+        if "tui" in only:
+            fig_tui(ws, units)
+        if "watch" in only:
+            fig_watch(ws, units)
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
