@@ -33,7 +33,6 @@ from weekwatch.store.obligations import (
     moved_deadlines,
     parse_obligations,
 )
-from weekwatch.store.reading import normalize
 from weekwatch.store.remind_template import write_default
 from weekwatch.store.roster import FIELDS, split_aliases, validate_units
 from weekwatch.store.workspace import Workspace
@@ -89,17 +88,11 @@ class _Problem(Exception):
 # ---------------------------------------------------------------------------- parsing helpers
 
 
-def parse_column(text: str, event: Event) -> str:
-    """A column the operator typed: plan/方案, summary/总结, a date of the week, or a day number."""
-    t = normalize(text).strip()
-    if t.isdigit() and 1 <= int(t) <= event.days:
-        return event.columns[int(t)]
-    t = {"方案": PLAN, "总结": SUMMARY}.get(t, t)
-    if t in event.columns:
-        return t
-    raise WeekwatchError(
-        f"no column {text!r}; use plan, summary, 1–{event.days} or a date of the week"
-    )
+def parse_column(text: str, event: Event, now: dt.datetime | None = None) -> str:
+    """A column the operator typed, as `store/vocab.py` reads it (plan/方案, 05-14, 3, today…)."""
+    from weekwatch.store.vocab import parse_cell  # vocab reads moments through deadlines
+
+    return parse_cell(text, event, now)
 
 
 #: Files of the tz database that are not a place's time: "Factory" has no offset anyone

@@ -147,7 +147,7 @@ async def test_cancel_and_mistakes_never_write_or_crash(week_ws, app_for, settle
         await pilot.press("u")  # nothing to undo
         await settle(pilot)
         assert app.week.ledger().actions == []
-        assert any("not a time" in t for t in app.toasts)
+        assert any("not a date and time" in t for t in app.toasts)
         assert any("nothing to undo" in t for t in app.toasts)
         assert app.is_running
 

@@ -97,7 +97,7 @@ def test_parse_when_and_column():
     assert parse_when("１５：３０", EVENT, NOW).hour == 15
     assert parse_when("2024-05-16 09:00", EVENT, NOW).day == 16
     with pytest.raises(WeekwatchError):
-        parse_when("tomorrow", EVENT, NOW)
+        parse_when("next week", EVENT, NOW)
     assert parse_column("3", EVENT) == "2024-05-14"
     assert parse_column("Plan", EVENT) == "plan"
     assert parse_column("总结", EVENT) == "summary"

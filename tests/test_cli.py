@@ -120,8 +120,8 @@ def test_operator_actions_are_logged_and_undoable(ws, capsys):
     [
         (["excuse", "nobody", "1", "--reason", "x"], "no unit 'nobody'"),
         (["excuse", "wugang", "9", "--reason", "x"], "no column '9'"),
-        (["extend", "wugang", "1", "--until", "tomorrow"], "'tomorrow'"),
-        (["status", "--as-of", "13:00"], "'13:00'"),
+        (["extend", "wugang", "1", "--until", "next week"], "'next week'"),
+        (["status", "--as-of", "25:00"], "'25:00'"),
         (["assign", "missing.pdf", "--unit", "wugang"], "no material"),
         (["undo"], "nothing to undo"),
         (["status", "--only", "missing,lost"], "unknown state lost"),

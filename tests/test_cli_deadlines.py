@@ -249,7 +249,7 @@ def test_a_year_without_a_holiday_table_names_the_years_known(tmp_path):
         (["extend", "wugang", "2", "--until", "2024-05-32"], "--until: '2024-05-32'"),
         (["contact", "pzy", "x", "--promised-by", "soon"], "--promised-by: 'soon'"),
         (["status", "--as-of", "2024-05-13 24:30"], "--as-of: '2024-05-13 24:30'"),
-        (["--as-of", "yesterday"], "--as-of: 'yesterday'"),
+        (["--as-of", "last week"], "--as-of: 'last week'"),
     ],
 )
 def test_bad_moments_name_the_flag(ws, args, message):

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from weekwatch.store.config import check_year, init_workspace, parse_column, parse_moment
+from weekwatch.store import vocab
+from weekwatch.store.config import check_year, init_workspace
 from weekwatch.store.ingest import IngestLock, display_path, spelled
 from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
@@ -233,7 +234,7 @@ def _dashboard_options(p: argparse.ArgumentParser, top: bool = False) -> None:
 def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
     if len(rest) > 1:
         try:
-            return parse_column(rest[0], week.event), " ".join(rest[1:])
+            return _cell(week, rest[0]), " ".join(rest[1:])
         except WeekwatchError:
             pass
     return None, " ".join(rest)
@@ -461,7 +462,7 @@ def _act(week: Week, args: argparse.Namespace) -> int:
         a = week.assign(
             week.resolve_path(args.path, _printed),
             [_unit(week, u) for u in args.unit or ()],
-            [parse_column(c, week.event) for c in args.cell or ()],
+            [_cell(week, c) for c in args.cell or ()],
             args.kind,
             operator=op,
             received=_moment(week, "--received", args.received) if args.received else None,
@@ -470,14 +471,10 @@ def _act(week: Week, args: argparse.Namespace) -> int:
     elif cmd == "dismiss":
         a = week.dismiss(week.resolve_path(args.path, _printed), args.reason, operator=op)
     elif cmd == "excuse":
-        a = week.excuse(
-            _unit(week, args.unit), parse_column(args.cell, week.event), args.reason, operator=op
-        )
+        a = week.excuse(_unit(week, args.unit), _cell(week, args.cell), args.reason, operator=op)
     elif cmd == "extend":
         until = _moment(week, "--until", args.until)
-        a = week.extend(
-            _unit(week, args.unit), parse_column(args.cell, week.event), until, operator=op
-        )
+        a = week.extend(_unit(week, args.unit), _cell(week, args.cell), until, operator=op)
     elif cmd == "note":
         cell, text = _split_cell(week, args.rest)
         a = week.note(_unit(week, args.unit), text, cell, operator=op)
@@ -565,20 +562,20 @@ def _warn(week: Week) -> None:
 
 
 def _unit(week: Week, text: str) -> str:
-    """A unit by id, name or alias."""
-    from weekwatch.store.reading import normalize
+    """A unit by id, name or alias (store/vocab.py)."""
+    return vocab.find_unit(week.units(), text).id
 
-    key = normalize(text)
-    for u in week.units():
-        if key in (normalize(u.id), normalize(u.name), *(normalize(a) for a in u.aliases)):
-            return u.id
-    raise WeekwatchError(f"no unit {text!r} (by id, name or alias; see `weekwatch units list`)")
+
+def _cell(week: Week, text: str) -> str:
+    """A cell as the grid labels it: plan/方案, 05-14, 3, today/今天 (store/vocab.py)."""
+    return vocab.parse_cell(text, week.event, week.clock())
 
 
 def _moment(week: Week, flag: str, text: str) -> dt.datetime:
-    """A moment typed after `flag`, in every form a deadline takes; errors name the flag."""
+    """A moment typed after `flag`: today's HH:MM, `today 15:00`, every form a deadline takes;
+    errors name the flag."""
     try:
-        return parse_moment(text, week.event.tz, week.event.workday_end)
+        return vocab.parse_when(text, week.event, week.clock())
     except WeekwatchError as e:
         raise WeekwatchError(f"{flag}: {e}") from None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from weekwatch.store.config import load_config, parse_moment
+from weekwatch.store.config import load_config
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.workspace import Workspace
 
@@ -17,6 +17,9 @@ def run_dashboard(
     actions: str | None = None,
 ) -> int:
     """Run the app until the operator quits; WeekwatchError (bad --as-of, ...) propagates."""
+    from weekwatch.store.vocab import parse_when
+    from weekwatch.store.week import system_clock
+
     from .app import make_app
     from .keymap import load_keymap
 
@@ -24,7 +27,7 @@ def run_dashboard(
     if as_of:
         event = load_config(ws.config).event
         try:
-            moment = parse_moment(as_of, event.tz, event.workday_end)
+            moment = parse_when(as_of, event, system_clock())
         except WeekwatchError as e:
             raise WeekwatchError(f"--as-of: {e}") from None
     keymap = load_keymap()

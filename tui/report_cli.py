@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from weekwatch.store.config import parse_column, parse_moment
 from weekwatch.store.model import State, WeekwatchError
 from weekwatch.store.report_actions import actions_json
 from weekwatch.store.report_calls import Call, calls, calls_json
 from weekwatch.store.report_day import day_digest, digest_json
 from weekwatch.store.report_stats import COUNTED_KINDS, DAY_STATES, stats, stats_json
+from weekwatch.store.vocab import parse_cell, parse_when
 from weekwatch.store.week import ACTIONS, Week
 from weekwatch.widgets.safe import safe_str
 
@@ -107,7 +107,7 @@ def title(week: Week, report: str, when: dt.datetime, actions: str, lang: str) -
 
 def _moment(week: Week, flag: str, text: str) -> dt.datetime:
     try:
-        return parse_moment(text, week.event.tz, week.event.workday_end)
+        return parse_when(text, week.event, week.clock())
     except WeekwatchError as e:
         raise WeekwatchError(f"{flag}: {e}") from None
 
@@ -125,7 +125,7 @@ def _run_report(week: Week, args: argparse.Namespace) -> int:
     out: str
     if args.report == "calls":
         board = week.board(as_of, acts)
-        col = parse_column(args.cell, ev) if args.cell else None
+        col = parse_cell(args.cell, ev, week.clock()) if args.cell else None
         rows = calls(board, week.ledger_at(board.now, acts), col)
         col = col or (rows[0].cell if rows else None)
         from weekwatch.store.report_cells import current_column
@@ -144,7 +144,7 @@ def _run_report(week: Week, args: argparse.Namespace) -> int:
     elif args.report == "consolidate":
         out = _consolidate(week, args, as_of, head)
     elif args.report == "day":
-        day = parse_column(args.date, ev) if args.date else None
+        day = parse_cell(args.date, ev, week.clock()) if args.date else None
         now = as_of or week.clock()
         if day is not None and as_of is None:
             # A past day's digest: as it stood at the day's end (or now, if sooner).

@@ -7,10 +7,9 @@ safe to call from a worker thread. No state is decided here: states come from th
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 
-from weekwatch.store.config import parse_hhmm, parse_moment
+from weekwatch.store import vocab
 from weekwatch.store.model import PLAN, SUMMARY, Event, Unit
 from weekwatch.store.rules import Board, deadline, opens, owed_columns
 from weekwatch.store.unit_search import rank
@@ -200,9 +199,5 @@ def find_units(units: Sequence[Unit], query: str, limit: int = 50) -> list[Unit]
 
 
 def parse_when(text: str, event: Event, now: dt.datetime) -> dt.datetime:
-    """'HH:MM' (today, event time zone) or a full date-time."""
-    text = text.strip()
-    if len(unicodedata.normalize("NFKC", text)) <= 5:
-        t = parse_hhmm(text)
-        return event.at(event.day_of(now), t)
-    return parse_moment(text, event.tz)
+    """A moment as typed in a form: `store/vocab.py` (a bare HH:MM is today's)."""
+    return vocab.parse_when(text, event, now)
