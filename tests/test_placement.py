@@ -161,7 +161,7 @@ def test_assign_received_with_a_cell_and_late_correction(ws, capsys):
     ("args", "message"),
     [
         (["--received", "2024-05-13 11:40"], "needs a reason"),
-        (["--received", "yesterday", "--reason", "x"], "'yesterday'"),
+        (["--received", "last week", "--reason", "x"], "'last week'"),
         (["--unit", "wugang", "--unit", "舞钢市"], "named twice"),
         (["--unit", "nobody"], "no unit 'nobody'"),
     ],
