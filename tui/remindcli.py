@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from weekwatch.store.config import parse_column
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.remind import Plan, Reminder, bureau_of, cell_label, plan, send_all
 from weekwatch.store.remind_config import (
@@ -22,6 +21,7 @@ from weekwatch.store.remind_config import (
 from weekwatch.store.remind_template import load_template
 from weekwatch.store.report_cells import current_column
 from weekwatch.store.smtp_send import Sender, SmtpError
+from weekwatch.store.vocab import parse_cell
 from weekwatch.store.week import Week, default_operator
 from weekwatch.widgets.safe import safe_str
 
@@ -148,7 +148,7 @@ def _call_instead(p: Plan) -> None:
 
 def remind(week: Week, args: argparse.Namespace) -> int:
     ev = week.event
-    cell = parse_column(args.cell, ev) if args.cell else None
+    cell = parse_cell(args.cell, ev, week.clock()) if args.cell else None
     only = parse_only(args.only)
     units = _units(week, args.units)
     cfg = None if args.dry_run else smtp_config(week)
