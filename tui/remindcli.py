@@ -10,10 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from weekwatch.store.model import WeekwatchError
+from weekwatch.store.notify import NotifyError, markdown, post_markdown
 from weekwatch.store.remind import Plan, Reminder, bureau_of, cell_label, plan, send_all
 from weekwatch.store.remind_config import (
     REMINDABLE,
     SmtpConfig,
+    load_notify_config,
     load_remind_config,
     load_smtp_config,
     parse_only,
@@ -187,4 +189,25 @@ def remind(week: Week, args: argparse.Namespace) -> int:
         return e.code
     print(f"{label}: {n} sent{already}")
     _call_instead(p)
+    return 0
+
+
+def send_digest(week: Week, text: str) -> int:
+    """`report day --send`: the digest as markdown to every robot of `[notify]`."""
+    cfg = load_notify_config(week.workspace.config)
+    if cfg is None:
+        raise WeekwatchError(
+            f"{week.workspace.config}: no [notify] table; add wecom_webhook, or "
+            "dingtalk_webhook and dingtalk_secret (a plain WeChat group has no robot: "
+            "paste `weekwatch report day` instead)"
+        )
+    lines = text.splitlines()
+    title = " ".join(lines[:2]) if lines else week.event.title
+    try:
+        posted = post_markdown(cfg, title, markdown(title, lines[2:]))
+    except NotifyError as e:
+        print(f"weekwatch: {safe_str(str(e))}", file=sys.stderr)
+        return e.code
+    for p in posted:
+        print(safe_str(f"posted to {p.platform} ({p.url})"))
     return 0

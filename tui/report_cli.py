@@ -53,6 +53,9 @@ def add_parser(sub: Any) -> None:
     p = rs.add_parser("day", help="the day's digest, to paste into a message")
     p.add_argument("date", nargs="?", help="YYYY-MM-DD or 5月13日 (default: today)")
     common(p)
+    p.add_argument(
+        "--send", action="store_true", help="post it to the work group's robots ([notify])"
+    )
     common(rs.add_parser("stats", help="the week's statistics per unit, totals, per day"), "all")
     common(rs.add_parser("actions", help="the full action log"))
     p = rs.add_parser("consolidate", help="the 情况统计表: the units' figures in one table")
@@ -153,6 +156,10 @@ def _run_report(week: Week, args: argparse.Namespace) -> int:
         d = day_digest(board, week.ledger_at(now, acts), day)
         data = digest_json(board, d) | {"actions": acts}
         head = title(week, "day", now, acts, t.lang)
+        if getattr(args, "send", False):
+            from .remindcli import send_digest
+
+            return send_digest(week, day_text(d, board, t, actions_words(acts, t.lang)))
         if args.format == "text":
             out = day_text(d, board, t, actions_words(acts, t.lang)) + "\n"
         else:
