@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 from rich.console import Console
+from rich.segment import Segment, Segments
+from rich.style import Style
 from textual import events
+from textual.color import Color
 from textual.widgets import Footer
 
 from weekwatch.fixtures.testweek import TODAY, at, dashboard_workspace, drop
@@ -17,6 +20,7 @@ from weekwatch.tui.app import WeekwatchApp
 from weekwatch.tui.screens.form import TextScreen
 from weekwatch.tui.screens.help import HelpScreen
 from weekwatch.tui.screens.quarantine import QuarantineScreen
+from weekwatch.widgets.console import WholeCellScrollBar
 from weekwatch.widgets.grid import HEAD, state_text
 from weekwatch.widgets.themed import state_styles
 
@@ -29,6 +33,20 @@ def sgr(state: str, mode: str, color_system: str | None) -> str:
         console.print(state_text(state, 1, styles=styles), end="")
     out = cap.get()
     return out[out.index("\x1b[") + 2 : out.index("m")] if "\x1b[" in out else ""
+
+
+def sent(app: WeekwatchApp, style: Style) -> list[str]:
+    """The SGR codes a 16-colour terminal receives for `style`, after the app's line filters
+    (Textual maps ANSI colours to its theme's RGB; the terminal then gets the nearest 16)."""
+    segments = [Segment("x", style)]
+    for line_filter in app._filters:  # noqa: SLF001 - the app's own output pipeline
+        if line_filter.enabled:
+            segments = line_filter.apply(segments, Color(0, 0, 0))
+    console = Console(color_system="standard", force_terminal=True, width=10)
+    with console.capture() as cap:
+        console.print(Segments(segments), end="")
+    out = cap.get()
+    return out[out.index("\x1b[") + 2 : out.index("m")].split(";") if "\x1b[" in out else []
 
 
 def test_16_colours_missing_red_late_yellow_due_neutral():
@@ -54,6 +72,7 @@ async def test_no_color_draws_missing_reversed(week_ws, app_for, settle, monkeyp
         style = app.dashboard.grid.get_cell("weidong", "2024-05-14").style
         assert app.dashboard.grid.get_cell("weidong", "2024-05-14").plain == "✗"
         assert style.reverse and style.bold and style.color is None
+        assert {"1", "7"} <= set(sent(app, style))  # reverse video reaches the terminal
         late = app.dashboard.grid.get_cell("xinhua", "2024-05-14").style
         assert late.bold and not late.reverse and late.color is None
 
@@ -69,8 +88,10 @@ async def test_sixteen_colours_in_the_app(week_ws, app_for, settle, monkeypatch)
         missing = grid.get_cell("weidong", "2024-05-14").style
         late = grid.get_cell("xinhua", "2024-05-14").style
         due = grid.get_cell("jxxx", TODAY).style
-        assert missing.color.name == "red" and late.color.name == "yellow"
-        assert due.color is None
+        # What the terminal is sent, through Textual's own colour filters: ANSI red, yellow.
+        assert "31" in sent(app, missing) and "1" in sent(app, missing)
+        assert "33" in sent(app, late)
+        assert not {"31", "33", "91", "93", "35", "95"} & set(sent(app, due))
 
 
 async def test_the_linux_console_gets_ascii(week_ws, app_for, settle, monkeypatch):
@@ -89,6 +110,8 @@ async def test_the_linux_console_gets_ascii(week_ws, app_for, settle, monkeypatc
         assert app.query_one(".today-share").region.height
         drawn = "".join(str(grid.get_cell(u, c)) for u in grid.row_keys for c in (TODAY,))
         assert drawn.isascii()
+        # Scrollbars in whole cells: the console has no ▁▂▃ to end a thumb with.
+        assert grid.vertical_scrollbar.renderer is WholeCellScrollBar
 
 
 def many_units(n: int) -> list[Unit]:
@@ -185,7 +208,10 @@ async def test_a_record_of_four_files_scrolls_to_the_last_and_the_hint(week_ws, 
         assert isinstance(app.screen, TextScreen)
         body = app.screen.query_one("#text-body")
         hint = app.screen.query(".dialog-hint").first()
-        assert "Esc" in str(hint.render()) and hint.region.bottom <= 24  # the close hint shows
+        dialog = app.screen.query_one(".dialog").content_region
+        # The close hint and the whole scrolling body are inside the dialog, not cut off.
+        assert "Esc" in str(hint.render()) and dialog.contains_region(hint.region)
+        assert dialog.contains_region(body.region)
         assert body.max_scroll_y > 0 and body.scroll_y == 0
         await pilot.press("end")
         await pilot.pause()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from rich._palettes import STANDARD_PALETTE
+from rich.color import Color as RichColor
 from rich.style import Style
 from textual.app import App
 from textual.color import Color, ColorParseError
@@ -33,7 +35,7 @@ def state_styles(variables: Mapping[str, str], mode: ColourMode = "theme") -> di
     if mode == "none":
         return {state: Style.parse(s) for state, s in MONO_STYLE.items()}
     if mode == "ansi":
-        return {state: Style.parse(s) for state, s in STYLE.items()}
+        return {state: _exact_ansi(Style.parse(s)) for state, s in STYLE.items()}
     out: dict[str, Style] = {}
     for state, (var, attrs) in THEME_COLOUR.items():
         style = Style.parse(attrs) if attrs else Style()
@@ -47,6 +49,20 @@ def state_styles(variables: Mapping[str, str], mode: ColourMode = "theme") -> di
                 style = Style.parse(STYLE[state])
         out[state] = style
     return out
+
+
+def _exact_ansi(style: Style) -> Style:
+    """An ANSI colour as the exact RGB that 16-colour output maps back to that ANSI colour.
+
+    Textual turns ANSI colours into its ANSI theme's RGB (red becomes a Monokai pink) and a
+    16-colour terminal then gets the nearest of its 16: magenta for red, bright red for
+    yellow. The palette's own RGB comes back as the very colour asked for.
+    """
+    color = style.color
+    if color is None or color.number is None or color.number > 15:
+        return style
+    triplet = STANDARD_PALETTE[color.number]
+    return style + Style(color=RichColor.from_triplet(triplet))
 
 
 def app_styles(app: App[Any]) -> dict[str, Style]:

@@ -30,6 +30,7 @@ from weekwatch.store.ledger import Ledger
 from weekwatch.store.rules import Board, CellState
 from weekwatch.store.traces import promise_times, traces
 from weekwatch.store.week import Week
+from weekwatch.widgets.console import plain_scrollbars
 from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow, Shown
 from weekwatch.widgets.header import HeaderView, WeekHeader
 from weekwatch.widgets.look import ascii_only
@@ -138,6 +139,9 @@ class DashboardScreen(Screen[None]):
         self.now = self.week.clock()
         self.fit(self.app.size.width, self.app.size.height)
         self.grid.focus()
+        if ascii_only():
+            for scrolling in (self.grid, self.query_one("#detail-scroll")):
+                plain_scrollbars(scrolling)
         # The grid redraws itself in a new theme's colours; the detail pane follows.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.update_detail())
 
