@@ -5,6 +5,13 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def true_colour(monkeypatch):
+    """Frozen in the theme's own colours, whatever the terminal running the tests offers
+    (16 colours and NO_COLOR draw differently: tests/test_app_terminals.py)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 @pytest.fixture
 def ready(settle):
     async def run_before(pilot) -> None:

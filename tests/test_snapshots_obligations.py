@@ -8,6 +8,14 @@ import pytest
 from weekwatch.fixtures.testweek import at, dashboard_workspace
 from weekwatch.store.model import Unit
 
+
+@pytest.fixture(autouse=True)
+def true_colour(monkeypatch):
+    """Frozen in the theme's own colours, whatever the terminal running the tests offers
+    (16 colours and NO_COLOR draw differently: tests/test_app_terminals.py)."""
+    monkeypatch.setenv("COLORTERM", "truecolor")
+
+
 UNITS = [
     Unit("xinhua", "新华区教育体育局", ("新华区",), "county-bureau", "新华区", "王敏", "138"),
     Unit("pzy", "平顶山职业技术学院", ("平职院",), "higher-vocational", "新华区", "张伟", "139"),
