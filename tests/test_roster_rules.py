@@ -78,8 +78,13 @@ from weekwatch.store.unit_names import alias_candidates, infer_type, initials
         ("代码", "id"),
         ("单位代码", "id"),
         ("ID", "id"),
+        # a college's roster of its own schools and departments
+        ("二级学院", "name"),
+        ("二级部门", "name"),
+        ("院系", "name"),
         # kept out without complaint
         ("序号", None),
+        ("部门", None),
         ("职务", None),
         ("备注", None),
         ("学校全称", None),
