@@ -64,21 +64,34 @@ def _match(q: str, field: str, scattered: bool) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
+def forms(unit: Unit) -> tuple[tuple[str, bool], ...]:
+    """What a unit can be found by, worked out once: (text, whether letters may be scattered)
+    — its id, name and aliases normalised, and their pinyin in full and by initials."""
+    out = [(normalize(f), True) for f in (unit.id, unit.name, *unit.aliases) if f]
+    for name in (unit.name, *unit.aliases):
+        full, first = spellings(name)
+        out += [(full, False), (first, True)]
+    return tuple(out)
+
+
 def score(unit: Unit, query: str) -> tuple[int, int] | None:
     """How well `unit` matches `query` (already `normalize`d): (match kind, length of the
     field matched) — lower is better —, or None when it does not match."""
-    fields = [normalize(f) for f in (unit.id, unit.name, *unit.aliases) if f]
     best: tuple[int, int] | None = None
-    pinyin: list[tuple[str, bool]] = []
-    if query.isascii():
-        for name in (unit.name, *unit.aliases):
-            full, first = spellings(name)
-            pinyin += [(full, False), (first, True)]
-    for field, scattered in [*((f, True) for f in fields), *pinyin]:
+    for field, scattered in forms(unit):
+        if not field or (not query.isascii() and field.isascii()):
+            continue  # Chinese typed: the pinyin forms cannot match it
         kind = _match(query, field, scattered)
         if kind is not None and (best is None or (kind, len(field)) < best):
             best = (kind, len(field))
     return best
+
+
+def warm(units: Sequence[Unit]) -> None:
+    """Work out every unit's forms ahead of the first key (pypinyin loads in ~0.3 s)."""
+    for u in units:
+        forms(u)
 
 
 def rank(units: Sequence[Unit], query: str, limit: int | None = None) -> list[Unit]:

@@ -178,6 +178,8 @@ async def test_read_only_and_as_of_hide_the_keys_that_write(week_ws, app_for, se
         footer = {k.action for k in app.query_one(Footer).query("FooterKey")}
         assert "find" in footer and "cycle_filter" in footer
         assert not footer & {"excuse", "extend", "contact", "note", "undo"}
+        palette = {c.title for c in app.get_system_commands(app.screen)}
+        assert "Find" in palette and not palette & {"Excuse", "Extend", "Contact", "Undo"}
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)

@@ -22,7 +22,7 @@ def states_today(app: WeekwatchApp) -> dict[str, str]:
     return {u.id: board.cell(u.id, TODAY).state for u in board.units}
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [*SIZES, (100, 30)])
 async def test_due_is_counted_in_the_totals_and_in_todays_line(week_ws, app_for, settle, size):
     app = app_for(week_ws)
     async with app.run_test(size=size) as pilot:

@@ -29,6 +29,7 @@ from weekwatch.store.fetch import mailbox_state
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.rules import Board, CellState
 from weekwatch.store.traces import promise_times, traces
+from weekwatch.store.unit_search import warm
 from weekwatch.store.week import Week
 from weekwatch.widgets.console import plain_scrollbars
 from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow, Shown
@@ -388,6 +389,9 @@ class DashboardScreen(Screen[None]):
             self.first_paint = time.perf_counter() - self.wapp.started
             # Only now: the watcher's start-up scan would compete with the first paint.
             self.wapp.start_watching()
+            # The pinyin of every name, worked out ahead of the first `/` key.
+            units = message.board.units
+            self.run_worker(lambda: warm(units), thread=True, group="search", exit_on_error=False)
             if message.board.units and self.today_column:
                 keys = self.grid.row_keys
                 self.grid.goto(keys[0] if keys else "", self.today_column)
