@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
+import threading
 from typing import Any
 
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.notify import NotifyError, markdown, post_markdown
-from weekwatch.store.remind import Plan, Reminder, bureau_of, cell_label, plan, send_all
+from weekwatch.store.remind import Plan, Reminder, cell_label
 from weekwatch.store.remind_config import (
     REMINDABLE,
     SmtpConfig,
@@ -20,11 +19,11 @@ from weekwatch.store.remind_config import (
     load_smtp_config,
     parse_only,
 )
-from weekwatch.store.remind_template import load_template
-from weekwatch.store.report_cells import current_column
-from weekwatch.store.smtp_send import Sender, SmtpError
-from weekwatch.store.vocab import parse_cell
-from weekwatch.store.week import Week, default_operator
+from weekwatch.store.remind_run import deliver, make_plan
+from weekwatch.store.remind_schedule import next_slot, start_scheduler
+from weekwatch.store.smtp_send import SmtpError
+from weekwatch.store.vocab import find_units, parse_cell
+from weekwatch.store.week import Week
 from weekwatch.widgets.safe import safe_str
 
 _EXAMPLE = (
@@ -57,75 +56,10 @@ def smtp_config(week: Week) -> SmtpConfig:
 
 
 def _units(week: Week, text: str | None) -> list[str] | None:
+    """`--units`: the shared reading of units typed (ids, names, aliases, enough of a name)."""
     if not text:
         return None
-    from .cli import _unit  # one reading of a unit typed on the command line
-
-    return [_unit(week, t) for t in text.replace("，", ",").split(",") if t.strip()]
-
-
-def make_plan(
-    week: Week,
-    *,
-    cell: str | None = None,
-    only: tuple[str, ...] = REMINDABLE,
-    units: list[str] | None = None,
-    again: bool = False,
-    operator: str | None = None,
-) -> Plan:
-    """What a run would send now: the board judged by the rules, the template filled."""
-    template = load_template(week.workspace.root)
-    board = week.board()
-    col = cell or current_column(board)
-    cfg = load_smtp_config(week.workspace.config)
-    bureau = bureau_of(cfg, load_remind_config(week.workspace.config).bureau)
-    return plan(
-        board,
-        week.ledger(),
-        template,
-        col,
-        only=only,
-        units=units,
-        again=again,
-        bureau=bureau,
-        operator=operator or default_operator(),
-    )
-
-
-def recorder(week: Week, operator: str | None) -> Callable[[Reminder, str], object]:
-    def record(r: Reminder, message_id: str) -> object:
-        return week.contact(
-            r.unit,
-            f"催报邮件：{r.message.subject}（{'、'.join(r.to)}）",
-            r.cell,
-            operator=operator,
-            via="email",
-            message_id=message_id,
-        )
-
-    return record
-
-
-def deliver(
-    week: Week,
-    cfg: SmtpConfig,
-    reminders: tuple[Reminder, ...],
-    operator: str | None,
-    progress: Callable[[int, Reminder], None] = lambda _i, _r: None,
-) -> int:
-    """Send and record every reminder; raises SmtpError with how many went before it."""
-    password = cfg.password()
-    sender = Sender(cfg, password)
-    with sender:
-        return send_all(
-            reminders,
-            cfg,
-            sender,
-            recorder(week, operator),
-            now=week.clock,
-            sleep=time.sleep,
-            progress=progress,
-        )
+    return [u.id for u in find_units(week.units(), text)]
 
 
 def print_message(r: Reminder) -> None:
@@ -211,3 +145,23 @@ def send_digest(week: Week, text: str) -> int:
     for p in posted:
         print(safe_str(f"posted to {p.platform} ({p.url})"))
     return 0
+
+
+def start_reminders(week: Week, stop: threading.Event) -> threading.Thread | None:
+    """`watch` with `[remind] auto = true`: the schedule in a thread, its news one line each."""
+    cfg = load_remind_config(week.workspace.config)
+    if not cfg.auto:
+        return None
+    smtp = load_smtp_config(week.workspace.config)
+    if smtp is not None:
+        smtp.password()  # a missing password is said now, not at 11:00
+
+    def said(line: str) -> None:
+        print(safe_str(f"remind: {line}"), flush=True)
+
+    thread = start_scheduler(week, cfg, smtp, said, stop)
+    nxt = next_slot(week.event, cfg, week.clock())
+    times = ", ".join(f"{t:%H:%M}" for t in cfg.at)
+    then = f"next {nxt.astimezone(week.event.tz):%m-%d %H:%M}" if nxt else "none left this week"
+    print(f"reminders by e-mail at {times} each day of the week ({then})", flush=True)
+    return thread
