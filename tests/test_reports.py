@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
+
+from rich.cells import cell_len
 
 from weekwatch.fixtures.testweek import at, clock_at
 from weekwatch.store.week import Week
@@ -113,6 +116,33 @@ def test_stats_per_unit_totals_and_per_day_share(week_ws, capsys):
 
     text = call(week_ws, capsys, "report", "stats", "--as-of", AS_OF)
     assert "合计" in text and "40% (2/5)" in text and "█" * 8 + " " in text
+    # The totals' plan and summary in words: 3 plans on time, 2 missing; 5 summaries not yet.
+    total = next(line for line in text.splitlines() if line.startswith("合计"))
+    assert total.split()[-2:] == ["按时3、未交2", "未开始5"]
+    text = call(week_ws, capsys, "report", "stats", "--as-of", AS_OF, "--lang", "en")
+    total = next(line for line in text.splitlines() if line.startswith("Total"))
+    assert total.endswith("3 on time, 2 missing  5 not yet")
+
+
+def test_stats_in_a_terminal_draw_a_rich_table_and_bar_chart(week_ws, capsys, monkeypatch):
+    # As an operator runs it at an 80-column terminal: stdout is a tty.
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    text = call(week_ws, capsys, "report", "stats", "--as-of", AS_OF)
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert "\x1b[" in text  # drawn by Rich, in colour
+    lines = plain.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines) and "…" not in plain
+    # The bars: 30 cells at 100%, so 40% is 12 full blocks; the days not yet due say so.
+    bars = {line[:5]: line for line in lines if line[:2] == "05" and line[2] == "-"}
+    assert bars["05-12"].count("█") == 12 and "40% (2/5)" in bars["05-12"]
+    assert bars["05-13"].count("█") == 6 and "20% (1/5)" in bars["05-13"]
+    assert "未截止" in bars["05-16"] and "█" not in bars["05-16"]
+    assert "每日按时报送率" in plain and "按时3、" in plain
+    assert any(line.split()[:2] == ["合计", "5"] for line in lines)
 
 
 def test_stats_agree_with_status_json(week_ws, capsys):

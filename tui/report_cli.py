@@ -142,6 +142,9 @@ def _run_report(week: Week, args: argparse.Namespace) -> int:
         data = stats_json(board, s) | {"actions": acts}
         headers, rows_ = _stats_table(data, t)
         out = _emit(args.format, data, headers, rows_, head, when)
+        if args.format == "text" and not args.output and sys.stdout.isatty():
+            _print_rich(head, headers, rows_, data, t)
+            return 0
         if args.format == "text":
             out += "\n" + _share_lines(data, t) + "\n"
     elif args.report == "consolidate":
@@ -299,16 +302,36 @@ def _stats_table(data: dict[str, Any], t: I18n) -> tuple[list[str], list[list[Ce
             + [t(f"state.{u['plan']}"), t(f"state.{u['summary']}")]
         )
     tot = data["totals"]
-
-    def sent(c: dict[str, int]) -> str:
-        return f"{c.get(State.ON_TIME, 0)}+{c.get(State.LATE, 0)}"
-
     table.append(
         [_l(t, "合计", "Total"), *(tot["days"][s] for s in DAY_STATES)]
         + [tot["kinds"][k] for k in COUNTED_KINDS]
-        + [sent(tot["plan"]), sent(tot["summary"])]
+        + [state_counts(tot["plan"], t), state_counts(tot["summary"], t)]
     )
     return headers, table
+
+
+#: The order a totals cell names the states in: what was sent first.
+_COUNT_ORDER = (State.ON_TIME, State.LATE, State.MISSING, State.EXCUSED, State.DUE, State.FUTURE)
+
+
+def state_counts(counts: dict[str, int], t: I18n) -> str:
+    """Units by state in words: `按时3、未交2` / `3 on time, 2 missing` (none: `—`)."""
+    named = [(s, counts[s]) for s in _COUNT_ORDER if counts.get(s)]
+    if t.lang == "zh":
+        return "、".join(f"{t(f'state.{s.value}')}{n}" for s, n in named) or "—"
+    return ", ".join(f"{n} {t(f'state.{s.value}')}" for s, n in named) or "—"
+
+
+def _print_rich(
+    head: str, headers: list[str], rows: list[list[Cell]], data: dict[str, Any], t: I18n
+) -> None:
+    from rich.console import Console
+
+    from .report_chart import rich_table, share_chart
+
+    console = Console()
+    console.print(rich_table(head, headers, rows))
+    console.print(share_chart(data["per_day"], t))
 
 
 def _share_lines(data: dict[str, Any], t: I18n) -> str:

@@ -148,12 +148,15 @@ def countdown(
     local = when.astimezone(event.tz)
     left = when - now
     urgent = left <= dt.timedelta(hours=1)
-    if column == today_column(event, now):
+    due_today = event.day_of(when) == event.day_of(now)
+    if column == today_column(event, now) and due_today:
         return t("countdown.today", time=f"{local:%H:%M}", left=fmt_left(left, t)), urgent
-    if column not in (PLAN, SUMMARY) and event.day_of(when) == event.day_of(now):
-        # "+1d 12:00": this noon is yesterday's materials' deadline; say whose.
+    if column not in (PLAN, SUMMARY) and (due_today or column == today_column(event, now)):
+        # "+1d 12:00": this noon is yesterday's materials' deadline, and today's are due
+        # tomorrow; say whose, and (not today) on which day.
         day = f"{dt.date.fromisoformat(column):%m-%d}"
-        return t("countdown.day", day=day, time=f"{local:%H:%M}", left=fmt_left(left, t)), urgent
+        time = f"{local:%H:%M}" if due_today else f"{local:%m-%d %H:%M}"
+        return t("countdown.day", day=day, time=time, left=fmt_left(left, t)), urgent
     key = {PLAN: "countdown.plan", SUMMARY: "countdown.summary"}.get(column, "countdown.next")
     return t(key, time=f"{local:%m-%d %H:%M}", left=fmt_left(left, t)), urgent
 
