@@ -62,9 +62,18 @@ def fold(text: str) -> str:
     return fold_label(normalize(text))
 
 
+#: Endings of a label naming who filled the row in (二级学院, 参与单位, 学校名称): text.
+_WHO_ENDINGS = ("单位", "名称", "学院", "学校", "院校", "部门", "系部", "院系", "县市区")
+
+
 def _is_text_label(label: str) -> bool:
     key = fold(label)
-    return key in _TEXT_LABELS or key in KNOWN_OTHER or label_field(label) is not None
+    return (
+        key in _TEXT_LABELS
+        or key in KNOWN_OTHER
+        or key.endswith(_WHO_ENDINGS)
+        or label_field(key) is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class Problem:
     - `no_match` (labels): none of the template's labels is in the file
     - `missing` (labels): these labels are not in the file
     - `empty` (label): the field is left blank
+    - `blank`: every field is left blank (the template sent back unfilled)
     - `not_number` (label, text): the field holds this text, not a number
     - `negative` (label, value): the value is below zero (left out of the totals)
     - `summed` (rows): several rows and no 合计 row: their sum is taken
@@ -263,6 +273,11 @@ class _Match:
             if total is not None and total < 0:
                 negative.add(f)
                 problems.append(Problem("negative", {"label": f, "value": total}))
+        blank = [p for p in problems if p.code == "empty"]
+        if blank and len(blank) == len(self.columns):
+            # The template sent back as it came: one problem, not one per field.
+            problems = [p for p in problems if p.code != "empty"]
+            problems.append(Problem("blank"))
         return Figures(values, tuple(problems), frozenset(negative))
 
 

@@ -237,6 +237,7 @@ FORMS = [
     ),
     ("left blank", ["单位", *TWO], [["甲", 10, None]], {TWO[0]: 10, TWO[1]: None}, ["empty"]),
     ("not the template", ["单位", "金额"], [["甲", 10]], dict.fromkeys(TWO), ["no_match"]),
+    ("sent back unfilled", ["单位", *TWO], [[1]], dict.fromkeys(TWO), ["blank"]),
 ]
 
 
@@ -273,6 +274,23 @@ def test_a_template_is_read_below_its_title_rows(tmp_path):
     assert t.fields == FIELDS
     (tmp_path / "t.csv").write_bytes(form_csv())
     assert read_template(tmp_path / "t.csv").fields == FIELDS
+
+
+def test_a_colleges_template_in_traditional_characters(tmp_path):
+    # Seed 002 (a college to its departments, in traditional characters): 二級學院 names the
+    # department, 序號 and 備註 are no figures either; a department's copy in simplified matches.
+    from weekwatch.store.consolidate import read_template
+
+    labels = ["序號", "二級學院", "活動場次（場）", "參與學生人數（人次）", "備註"]
+    t = read_template(form_xlsx(tmp_path / "附件2.xlsx", labels))
+    assert t.fields == ("活動場次（場）", "參與學生人數（人次）")
+    copy = form_xls(
+        tmp_path / "机电.xls",
+        ["序号", "二级学院", "参与学生人数（人次）", "活动场次（场）"],
+        [[1, "机电", 820, 6]],
+    )
+    fig = read_figures(copy.name, copy.read_bytes(), t)
+    assert fig.values == {"活動場次（場）": 6, "參與學生人數（人次）": 820} and fig.problems == ()
 
 
 BAD = [

@@ -18,6 +18,7 @@ _TEXT = {
     "no_match": ("与模板不符：找不到模板的栏目", "does not match the template: none of its labels"),
     "missing": ("缺少栏目：{labels}", "labels missing: {labels}"),
     "empty": ("“{label}”未填", "'{label}' left blank"),
+    "blank": ("表中未填数字", "nothing filled in"),
     "not_number": ("“{label}”不是数字：“{text}”", "'{label}' is not a number: '{text}'"),
     "negative": (
         "“{label}”为负数（{value}），未计入合计",
