@@ -77,6 +77,30 @@ class Ledger:
                 return a
         return None
 
+    def batch(self, action: Action) -> list[Action]:
+        """The actions recorded together with `action` on several marked rows, still in force
+        (itself alone when it was not one of a batch): an undo takes them back as one."""
+        tag = action.data.get("batch")
+        if not tag:
+            return [action]
+        return [
+            a
+            for a in self.actions
+            if a.data.get("batch") == tag and a.type != "undo" and a.id not in self.undone
+        ] or [action]
+
+    def last_redoable(self, operator: str | None = None) -> Action | None:
+        """The newest undo (not itself a redo) still in force that a redo would take back —
+        only while the operator has recorded nothing new since (a new action ends the redo)."""
+        for a in reversed(self.actions):
+            if operator is not None and a.operator != operator:
+                continue
+            if a.type != "undo":
+                return None  # something new since the undos: nothing to redo
+            if a.id not in self.undone and not a.data.get("redo"):
+                return a
+        return None
+
     def find(self, text: str) -> Action:
         """An action by its id, or by a prefix of it (or of its random tail) naming only one."""
         text = text.strip()
@@ -104,9 +128,12 @@ def fold(actions: Iterable[Action], as_of: dt.datetime | None = None) -> Ledger:
     # every undo before its own target is looked at (an undone undo takes nothing back).
     undone: set[str] = set()
     for a in reversed(log):
-        target = a.data.get("target")
-        if a.type == "undo" and a.id not in undone and target in by_id:
-            undone.add(target)
+        if a.type != "undo" or a.id in undone:
+            continue
+        # `targets`: an undo of a batch (several marked rows) takes all of it back as one.
+        for target in a.data.get("targets") or [a.data.get("target")]:
+            if target in by_id:
+                undone.add(target)
 
     ledger = Ledger(actions=log, undone=undone)
     placing: dict[str, Action] = {}  # the one placing decision in force per path

@@ -227,18 +227,36 @@ class Week:
         self.store.add_action(action)
         return action
 
-    def excuse(self, unit: str, cell: str, reason: str, operator: str | None = None) -> Action:
+    def excuse(
+        self,
+        unit: str,
+        cell: str,
+        reason: str,
+        operator: str | None = None,
+        *,
+        batch: str | None = None,
+    ) -> Action:
+        """`batch`: the tag (`new_batch()`) shared by the actions taken on several marked rows
+        at once, which one undo takes back together."""
         if not reason.strip():
             raise WeekwatchError("an excuse needs a reason")
-        return self._record("excuse", operator=operator, unit=unit, cell=cell, reason=reason)
+        return self._record(
+            "excuse", operator=operator, unit=unit, cell=cell, reason=reason, batch=batch
+        )
 
     def extend(
-        self, unit: str, cell: str, until: dt.datetime, operator: str | None = None
+        self,
+        unit: str,
+        cell: str,
+        until: dt.datetime,
+        operator: str | None = None,
+        *,
+        batch: str | None = None,
     ) -> Action:
         if until.tzinfo is None:
             until = until.replace(tzinfo=self.event.tz)
         return self._record(
-            "extend", operator=operator, unit=unit, cell=cell, until=until.isoformat()
+            "extend", operator=operator, unit=unit, cell=cell, until=until.isoformat(), batch=batch
         )
 
     def note(
@@ -258,6 +276,7 @@ class Week:
         operator: str | None = None,
         via: str | None = None,
         message_id: str | None = None,
+        batch: str | None = None,
     ) -> Action:
         """Log a call or message to the unit's liaison and what was promised; a reminder
         e-mailed by weekwatch says `via="email"` and its Message-ID."""
@@ -270,6 +289,7 @@ class Week:
             promised_by=promised_by.isoformat() if promised_by else None,
             via=via,
             message_id=message_id,
+            batch=batch,
         )
 
     def current(self) -> dict[str, Placed]:
@@ -426,7 +446,8 @@ class Week:
 
     def undo(self, target: str | None = None, operator: str | None = None) -> Action:
         """Take back an action (default: the newest one still in force); `target` is its id or
-        a prefix of it that names only one.
+        a prefix of it that names only one. An action of a batch (several marked rows at once)
+        is taken back with the whole batch, as one undo (`data["targets"]`).
 
         The target is chosen inside the write lock, from the log as it is then: two operators
         undoing at once take back two different actions, never the same one twice.
@@ -443,9 +464,40 @@ class Week:
                 last = ledger.find(target)
                 if last.id in ledger.undone:
                     raise WeekwatchError(f"action {last.id} is already undone")
+            batch = ledger.batch(last)
+            targets = [a.id for a in batch] if len(batch) > 1 else None
             return self._record(
-                "undo", operator=operator, unit=last.unit, cell=last.cell, target=last.id
+                "undo",
+                operator=operator,
+                unit=last.unit,
+                cell=last.cell,
+                target=last.id,
+                targets=targets,
             )
+
+    def redo(self, operator: str | None = None) -> Action:
+        """Put back what the operator's newest undo took back (an undo of that undo), while
+        they have recorded nothing new since."""
+        if self.read_only:
+            raise WeekwatchError("this dashboard is read-only: nothing can be recorded")
+        who = operator or default_operator()
+        with self.store.transaction():
+            last = self.ledger().last_redoable(who)
+            if last is None:
+                raise WeekwatchError("nothing to redo")
+            return self._record(
+                "undo", operator=who, unit=last.unit, cell=last.cell, target=last.id, redo=True
+            )
+
+    def taken_back(self, undo: Action) -> list[Action]:
+        """The actions an undo takes (or took) back, oldest first."""
+        ids = undo.data.get("targets") or [undo.data.get("target")]
+        return [a for a in self.ledger().actions if a.id in ids]
+
+
+def new_batch() -> str:
+    """A tag for actions recorded together on several marked rows."""
+    return uuid.uuid4().hex[:12]
 
 
 def _listed(value: str | Sequence[str] | None) -> list[str]:

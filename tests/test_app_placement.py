@@ -100,7 +100,11 @@ async def test_assign_dialog_enter_passes_over_the_arrival_time(week_ws, app_for
         await pilot.press("enter")
         await pilot.press(*"舞钢", "enter")
         await pilot.pause()
-        await pilot.press("enter")  # column and kind as read: submitted at once
+        # Column and kind as read: Enter moves to the kind, then confirms (the kind is the
+        # last field Enter visits: the arrival time and its reason are passed over).
+        await pilot.press("enter")
+        assert app.screen.focused.id == "field-kind"
+        await pilot.press("enter")
         await settle(pilot, lambda: app.week.ledger().assignments)
         assert isinstance(app.screen, QuarantineScreen)
         a = app.week.ledger().assignments[STRAY]

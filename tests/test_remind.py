@@ -138,7 +138,7 @@ def test_only_and_units_choose_whom(tmp_path, srv, capsys):
 def test_undo_does_not_unsend(tmp_path, srv, capsys):
     ws = workspace(tmp_path, srv)
     remind(ws, capsys, "--cell", CELL, "--yes", "--units", "wugang")
-    assert run(["-w", str(ws.root), "undo"]) == 0
+    assert run(["-w", str(ws.root), "--operator", "小王", "undo"]) == 0
     assert "stays sent" in capsys.readouterr().out
     code, out, _ = remind(ws, capsys, "--cell", CELL, "--yes", "--units", "wugang")
     assert len(srv.received) == 1 and "1 reminded before" in out

@@ -30,7 +30,7 @@ from weekwatch.store.week import ACTIONS, Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
 
-from . import mailcli, remindcli
+from . import mailcli, remindcli, undo_cli
 from .report_cli import add_parser as add_report_parser
 from .report_cli import run_report
 
@@ -195,8 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("unit")
     s.add_argument("rest", nargs="+", metavar="[CELL] TEXT")
     s.add_argument("--promised-by", help="what the liaison promised, by when (ISO)")
-    s = sub.add_parser("undo", help="take back an action (default: the newest in force)")
-    s.add_argument("action", nargs="?", help="its id as `log` prints it, or a unique prefix")
+    undo_cli.add_parsers(sub)
     remindcli.add_parser(sub)
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
@@ -484,19 +483,12 @@ def _act(week: Week, args: argparse.Namespace) -> int:
         by = _moment(week, "--promised-by", args.promised_by) if args.promised_by else None
         a = week.contact(_unit(week, args.unit), text, cell, promised_by=by, operator=op)
     else:
-        a = week.undo(args.action, operator=op)
+        raise AssertionError(cmd)
     where = " ".join(x for x in (a.unit, a.cell) if x)
     if a.type == "assign":
         where = " ".join(("+".join(assigned_units(a)), "+".join(assigned_cells(a))))
     if a.data.get("path"):
         where = f"{_printed(a.data['path'])} → {where}" if where else _printed(a.data["path"])
-    if a.type == "undo":
-        taken = next((x for x in week.ledger().actions if x.id == a.data.get("target")), None)
-        if taken is not None:
-            what = _printed(taken.data["path"]) if taken.data.get("path") else where
-            where = f"of {taken.type} {what} [{taken.id}]"
-            if taken.data.get("via") == "email":  # the log forgets it; the liaison has it
-                print("the e-mail was sent and stays sent; `remind` still counts it (--again)")
     print(safe_str(f"recorded {a.type} {where} [{a.id}]"))
     return 0
 
@@ -518,9 +510,10 @@ COMMANDS = {
     "report": (run_report, True),
     "remind": (remindcli.remind, False),
     **{
-        name: (_act, False)
-        for name in ("assign", "dismiss", "excuse", "extend", "note", "contact", "undo")
+        name: (_act, False) for name in ("assign", "dismiss", "excuse", "extend", "note", "contact")
     },
+    "undo": (undo_cli.undo, False),
+    "redo": (undo_cli.redo, False),
 }
 
 

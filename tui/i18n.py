@@ -7,6 +7,8 @@ from collections.abc import Mapping
 
 from weekwatch.store.reasons import Quarantine
 
+from .i18n_triage import TRIAGE
+
 LANGS = ("zh", "en")
 
 _T: dict[str, tuple[str, str]] = {
@@ -312,6 +314,8 @@ _T: dict[str, tuple[str, str]] = {
     "palette.filter": ("筛选：{name}", "Filter: {name}"),
     "palette.sort": ("排序：{name}", "Sort: {name}"),
 }
+# The triage dialogs' words, kept in their own module.
+_T.update(TRIAGE)
 
 
 def default_lang(workspace_lang: str = "", env: Mapping[str, str] | None = None) -> str:

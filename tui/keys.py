@@ -44,6 +44,7 @@ GRID_BINDINGS = [
     Binding("c", "contact", "key.contact", id="grid.contact", tooltip="key.contact.tip"),
     Binding("n", "note", "key.note", id="grid.note", tooltip="key.note.tip"),
     Binding("u", "undo", "key.undo", id="grid.undo", tooltip="key.undo.tip"),
+    Binding("U", "redo", "key.redo", show=False, id="grid.redo", tooltip="key.redo.tip"),
     Binding(
         "space",
         "mark",
@@ -129,7 +130,7 @@ DASHBOARD_BINDINGS = [
 #: The actions that record something (or only prepare it, as marking rows does): hidden in
 #: read-only and as-of dashboards — footer, help, palette, quarantine list — not refused.
 WRITES = frozenset(
-    {"excuse", "extend", "contact", "note", "undo", "mark", "assign", "dismiss_file"}
+    {"excuse", "extend", "contact", "note", "undo", "redo", "mark", "assign", "dismiss_file"}
 )
 
 

@@ -2,24 +2,29 @@
 
 One object the dashboard screen holds and its key actions call. Every write goes through the
 Week API with the operator, in a thread worker (store writes take a lock), and is refused
-with a notification in read-only or as-of mode.
+with a notification in read-only or as-of mode. A form reads what was typed before it closes
+(store/vocab.py: a mistake stays in the form, under its field); a risky write asks y/n first,
+naming what will happen (tui/guards.py decides what is risky).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from weekwatch.store.config import parse_column, parse_moment
+from weekwatch.store import vocab
 from weekwatch.store.model import KINDS, WeekwatchError
+from weekwatch.store.week import default_operator, new_batch
 
-from . import view
+from . import guards
 from .describe import column_name, record
 from .keys import localized
 from .messages import ScanDone
-from .screens.form import Field, FormScreen, TextScreen
+from .screens.confirm import ConfirmScreen
+from .screens.form import Check, Field, FormScreen, TextScreen
 from .screens.picker import UnitPicker
 from .screens.quarantine import QuarantineScreen
 
@@ -79,11 +84,7 @@ class Triage:
         return ids.index(uid) if uid in ids else len(ids)
 
     def _who(self, units: list[str], column: str | None) -> str:
-        names = {u.id: u.name for u in self.week.units()}
-        who = "、".join(names.get(u, u) for u in units[:3])
-        if len(units) > 3:
-            who += " " + self.t("n_units", n=len(units))
-        return f"{who} · {column_name(column, self.t)}" if column else who
+        return guards.who(guards.names(self.week.units()), units, column, self.t)
 
     def _act(self, do: Callable[[], str], clear_marks: bool = False) -> None:
         """Run one store write off the UI thread; the result is a toast, errors too."""
@@ -93,7 +94,8 @@ class Triage:
             try:
                 done = do()
             except WeekwatchError as exc:
-                app.call_from_thread(self.notify, str(exc), severity="error", timeout=8)
+                message = guards.say(exc, self.t)
+                app.call_from_thread(self.notify, message, severity="error", timeout=8)
                 return
             if clear_marks:
                 app.call_from_thread(self._clear_marks)
@@ -107,22 +109,56 @@ class Triage:
             self.screen.marked = frozenset()
 
     def _form(
-        self, title: str, fields: list[Field], then: Callable[[dict[str, str]], None]
+        self,
+        title: str,
+        fields: list[Field],
+        then: Callable[[dict[str, str]], None],
+        check: Check | None = None,
+        intro: str = "",
     ) -> None:
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
                 then(values)
 
-        self.screen.app.push_screen(
-            localized(FormScreen, self.t)(title, fields, self.t("form.hint")), done
+        form = localized(FormScreen, self.t)(
+            title,
+            fields,
+            self.t("form.steps"),
+            check=check,
+            required=self.t("form.required"),
+            intro=intro,
         )
+        self.screen.app.push_screen(form, done)
 
-    def _pick_unit(self, then: Callable[[str | None], None]) -> None:
+    def _confirm(self, title: str, body: str, yes: Callable[[], None]) -> None:
+        """Ask y/n before a write the operator may regret; `yes` runs only on y."""
+        ask = localized(ConfirmScreen, self.t)(title, body, self.t("confirm.hint"))
+        self.screen.app.push_screen(ask, lambda ok: yes() if ok else None)
+
+    def _moment(self, name: str, text: str, into: dict[str, object]) -> dict[str, str]:
+        """Read a moment typed in field `name` into `into[name]`; the mistake, if any."""
+        try:
+            into[name] = vocab.parse_when(text, self.week.event, self.week.clock())
+        except WeekwatchError as exc:
+            return {name: guards.say(exc, self.t)}
+        return {}
+
+    def _pick_unit(
+        self,
+        then: Callable[[str | None], None],
+        title: str | None = None,
+        first: list[str] | None = None,
+        intro: str = "",
+    ) -> None:
         board = self.screen.board
         if board is None:
             return
         picker = localized(UnitPicker, self.t)(
-            board.units, self.t("picker.title"), self.t("picker.placeholder")
+            board.units,
+            title or self.t("picker.title"),
+            self.t("picker.placeholder"),
+            first=first or (),
+            intro=intro,
         )
         self.screen.app.push_screen(picker, then)
 
@@ -157,38 +193,72 @@ class Triage:
             return
         uid, col = focus
         units = self._targets(uid)
-        title = self.t("excuse.title", who=self._who(units, col))
-        operator = self.screen.operator
+        t, board, operator = self.t, self.screen.board, self.screen.operator
 
         def then(v: dict[str, str]) -> None:
-            def do() -> str:
-                for u in units:
-                    self.week.excuse(u, col, v["reason"], operator=operator)
-                return self.t("msg.excused", n=len(units))
+            def write() -> None:
+                batch = new_batch() if len(units) > 1 else None
 
-            self._act(do, clear_marks=True)
+                def do() -> str:
+                    for u in units:
+                        self.week.excuse(u, col, v["reason"], operator=operator, batch=batch)
+                    return t("msg.excused", n=len(units))
 
-        self._form(title, [Field("reason", self.t("excuse.reason"))], then)
+                self._act(do, clear_marks=True)
+
+            on_time = guards.on_time(board, units, col) if board is not None else []
+            if on_time:
+                body = t("confirm.on_time.body", who=self._who(on_time, col))
+                self._confirm(t("confirm.on_time.title"), body, write)
+            else:
+                write()
+
+        title = t("excuse.title", who=self._who(units, col))
+        self._form(title, [Field("reason", t("excuse.reason"))], then)
 
     def extend(self) -> None:
         focus = self._focus_cell()
         if focus is None or not self._writable():
             return
         uid, col = focus
-        title = self.t("extend.title", who=self._who([uid], col))
-        operator, event, clock = self.screen.operator, self.week.event, self.week.clock
+        t, operator, event = self.t, self.screen.operator, self.week.event
+        who = self._who([uid], col)
+        read: dict[str, object] = {}
 
-        def then(v: dict[str, str]) -> None:
-            def do() -> str:
-                until = view.parse_when(v["until"], event, clock())
-                self.week.extend(uid, col, until, operator=operator)
-                return self.t(
-                    "msg.extended", who=self._who([uid], col), until=f"{until:%m-%d %H:%M}"
+        def then(_v: dict[str, str]) -> None:
+            until = read["until"]
+            assert isinstance(until, dt.datetime)
+
+            def write() -> None:
+                def do() -> str:
+                    self.week.extend(uid, col, until, operator=operator)
+                    return t("msg.extended", who=who, until=guards.local(until, event.tz))
+
+                self._act(do)
+
+            old = guards.earlier_deadline(event, self.week.ledger(), uid, col, until)
+            if old is not None:
+                body = t(
+                    "confirm.earlier.body",
+                    who=who,
+                    old=guards.local(old, event.tz),
+                    new=guards.local(until, event.tz),
                 )
+                self._confirm(t("confirm.earlier.title"), body, write)
+            else:
+                write()
 
-            self._act(do)
+        field = Field("until", t("extend.until"), note=self._examples())
+        self._form(
+            t("extend.title", who=who),
+            [field],
+            then,
+            check=lambda v: self._moment("until", v["until"], read),
+        )
 
-        self._form(title, [Field("until", self.t("extend.until"))], then)
+    def _examples(self) -> str:
+        sep = "、" if self.t.lang == "zh" else ", "
+        return sep.join(vocab.moment_examples(self.week.event, self.week.clock()))
 
     def contact(self) -> None:
         focus = self._focus()
@@ -196,23 +266,43 @@ class Triage:
             return
         uid, col = focus
         units = self._targets(uid)
-        title = self.t("contact.title", who=self._who(units, col))
+        t, board, operator = self.t, self.screen.board, self.screen.operator
         fields = [
-            Field("text", self.t("contact.text")),
-            Field("by", self.t("contact.by"), required=False),
+            Field("text", t("contact.text")),
+            Field("by", t("contact.by"), required=False, note=self._examples()),
         ]
-        operator, event, clock = self.screen.operator, self.week.event, self.week.clock
+        read: dict[str, object] = {}
+
+        def check(v: dict[str, str]) -> dict[str, str]:
+            read["by"] = None
+            return self._moment("by", v["by"], read) if v["by"].strip() else {}
+
+        # Several marked rows: each unit's call is about its own gap, not the cursor's column.
+        several = len(units) > 1 and board is not None
+        cells = {u: guards.own_gap(board, u, col) if several else col for u in units}  # type: ignore[arg-type]
 
         def then(v: dict[str, str]) -> None:
+            by = read.get("by")
+            assert by is None or isinstance(by, dt.datetime)
+            batch = new_batch() if several else None
+
             def do() -> str:
-                by = view.parse_when(v["by"], event, clock()) if v["by"].strip() else None
                 for u in units:
-                    self.week.contact(u, v["text"], col, promised_by=by, operator=operator)
-                return self.t("msg.contacted", n=len(units))
+                    self.week.contact(
+                        u, v["text"], cells[u], promised_by=by, operator=operator, batch=batch
+                    )
+                if not several:
+                    return t("msg.contacted", n=1)
+                names = guards.names(self.week.units())
+                each = "、".join(
+                    f"{names.get(u, u)} {column_name(c, t)}" if c else names.get(u, u)
+                    for u, c in list(cells.items())[:3]
+                )
+                return t("msg.contacted_each", n=len(units), cells=each)
 
             self._act(do, clear_marks=True)
 
-        self._form(title, fields, then)
+        self._form(t("contact.title", who=self._who(units, col)), fields, then, check=check)
 
     def note(self) -> None:
         focus = self._focus()
@@ -232,19 +322,48 @@ class Triage:
         self._form(self.t("note.title", who=who), [Field("text", self.t("note.text"))], then)
 
     def undo(self) -> None:
+        """Take back this operator's newest action (a batch as one), saying what; when only
+        another operator's is left, ask first, naming whose and what."""
         if not self._writable():
             return
-        operator = self.screen.operator
+        t, operator = self.t, self.screen.operator
+        me = operator or default_operator()
+        ledger = self.week.ledger()
+        last = ledger.last_undoable(me) or ledger.last_undoable()
+        if last is None:
+            self.notify(t("msg.nothing_undo"), severity="warning")
+            return
+        what = guards.action_text(ledger.batch(last), guards.names(self.week.units()), t)
+
+        def write() -> None:
+            def do() -> str:
+                self.week.undo(last.id, operator=operator)
+                return t("msg.undone_what", what=what)
+
+            self._act(do)
+
+        if last.operator != me:
+            at = guards.local(last.at, self.week.event.tz)
+            body = t("confirm.others.body", operator=last.operator, at=at, what=what)
+            self._confirm(t("confirm.others.title"), body, write)
+        else:
+            write()
+
+    def redo(self) -> None:
+        """Put back what this operator's newest undo took back."""
+        if not self._writable():
+            return
+        t, operator = self.t, self.screen.operator
 
         def do() -> str:
-            from weekwatch.store.week import default_operator
-
-            last = self.week.ledger().last_undoable(operator or default_operator())
-            if last is None:
-                raise WeekwatchError("nothing to undo")
-            self.week.undo(last.id, operator=operator)
-            what = " ".join(x for x in (last.type, last.unit or "", last.cell or "") if x)
-            return self.t("msg.undone", what=what)
+            try:
+                redo = self.week.redo(operator=operator)
+            except WeekwatchError:
+                raise WeekwatchError(t("msg.nothing_redo")) from None
+            undo = next(a for a in self.week.ledger().actions if a.id == redo.data["target"])
+            back = self.week.taken_back(undo)
+            what = guards.action_text(back or [undo], guards.names(self.week.units()), t)
+            return t("msg.redone", what=what)
 
         self._act(do)
 
@@ -286,46 +405,75 @@ class Triage:
             screen.call_after_refresh(screen.show, board.quarantined)
 
     def assign(self, path: str) -> None:
+        """Assign a quarantined file: the unit first (those its name suggests offered first),
+        then its cell and kind, the chosen unit and the file's full path in sight throughout."""
         board = self.screen.board
         if not self._writable() or board is None:
             return
         placed = next((p for p in board.quarantined if p.material.path == path), None)
-        operator, event = self.screen.operator, self.week.event
+        t, operator, event = self.t, self.screen.operator, self.week.event
+        full = str(self.week.workspace.inbox / path)
+        first = guards.suggested(placed, board.units)
+        names = guards.names(board.units)
+        intro = t("assign.suggested", names="、".join(names[u] for u in first)) if first else ""
 
         def picked(uid: str | None) -> None:
             if uid is None:
                 return
+            cell = (placed.cell if placed else "") or ""
             fields = [
-                Field("cell", self.t("assign.cell"), (placed.cell if placed else "") or ""),
-                Field("kind", self.t("assign.kind"), placed.kind if placed else "", required=False),
-                Field("received", self.t("assign.received"), required=False, skip=True),
-                Field("reason", self.t("assign.reason"), required=False, skip=True),
+                Field("cell", t("assign.cell"), column_name(cell, t) if cell else ""),
+                Field(
+                    "kind",
+                    t("assign.kind"),
+                    placed.kind if placed else "",
+                    required=False,
+                    note=t("assign.kinds", kinds=", ".join(KINDS)),
+                ),
+                Field("received", t("assign.received"), required=False, skip=True),
+                Field("reason", t("assign.reason"), required=False, skip=True),
             ]
+            read: dict[str, object] = {}
+
+            def check(v: dict[str, str]) -> dict[str, str]:
+                errors: dict[str, str] = {}
+                try:
+                    read["cell"] = vocab.parse_cell(v["cell"], event, self.week.clock())
+                except WeekwatchError as exc:
+                    errors["cell"] = guards.say(exc, t)
+                kind = v["kind"].strip()
+                if kind and kind not in KINDS:
+                    errors["kind"] = t("input.kind", text=kind, kinds=", ".join(KINDS))
+                read["received"] = None
+                if v["received"].strip():
+                    errors |= self._moment("received", v["received"], read)
+                    if not v["reason"].strip():
+                        errors["reason"] = t("form.required")
+                return errors
 
             def then(v: dict[str, str]) -> None:
+                col, received = read["cell"], read["received"]
+                assert isinstance(col, str)
+                assert received is None or isinstance(received, dt.datetime)
+
                 def do() -> str:
-                    col = parse_column(v["cell"], event)
-                    kind = v["kind"].strip() or None
-                    if kind is not None and kind not in KINDS:
-                        raise WeekwatchError(f"unknown kind {kind!r}: {', '.join(KINDS)}")
-                    text = v["received"].strip()
-                    received = parse_moment(text, event.tz) if text else None
                     self.week.assign(
                         path,
                         uid,
                         col,
-                        kind,
+                        v["kind"].strip() or None,
                         operator=operator,
                         received=received,
                         reason=v["reason"].strip() or None,
                     )
-                    return self.t("msg.assigned", path=path, who=self._who([uid], col))
+                    return t("msg.assigned", path=path, who=self._who([uid], col))
 
                 self._act(do)
 
-            self._form(self.t("assign.title", path=path), fields, then)
+            title = t("assign.for", path=full, who=names.get(uid, uid))
+            self._form(title, fields, then, check=check)
 
-        self._pick_unit(picked)
+        self._pick_unit(picked, t("assign.pick", path=full), first, intro)
 
     def dismiss(self, path: str) -> None:
         """Take a file out of quarantine: it is not a material (undoable with `u`)."""

@@ -526,6 +526,9 @@ class DashboardScreen(Screen[None]):
     def action_undo(self) -> None:
         self.triage.undo()
 
+    def action_redo(self) -> None:
+        self.triage.redo()
+
     def action_rescan(self) -> None:
         self.triage.rescan()
 

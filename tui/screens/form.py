@@ -1,8 +1,13 @@
-"""A small modal form: a title and a few text fields; Enter submits, Escape cancels."""
+"""A small modal form: a title and a few text fields.
+
+Enter goes to the next field and confirms on the last, in every form; Escape cancels. A check
+the caller gives reads the values before the form closes: a mistake is said under its field
+and the form stays open with everything typed (and the unit picked before it) kept.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -23,6 +28,11 @@ class Field:
     required: bool = True
     # Enter passes over it while empty (a rarely needed option: Tab reaches it).
     skip: bool = False
+    note: str = ""  # a dim line under the field: what it accepts
+
+
+#: Reads the values; returns {field name: what is wrong with it}, empty when all is well.
+Check = Callable[[dict[str, str]], dict[str, str]]
 
 
 class FormScreen(ModalScreen[dict[str, str] | None]):
@@ -32,36 +42,94 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         Binding("escape", "cancel", "key.cancel", id="form.cancel", tooltip="key.cancel.tip"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[Field], hint: str) -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: Sequence[Field],
+        hint: str,
+        *,
+        check: Check | None = None,
+        required: str = "required",
+        intro: str = "",
+    ) -> None:
         super().__init__(classes="modal")
         self.form_title = title
         self.fields = tuple(fields)
         self.hint = hint
+        self.check = check
+        self.required = required  # the words under an empty required field
+        self.intro = intro  # a line under the title: the unit picked before, say
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(safe_text(self.form_title, "bold"), classes="dialog-title")
+            if self.intro:
+                yield Static(safe_text(self.intro), id="form-intro")
             for f in self.fields:
                 yield Label(Text(f.label))
                 yield Input(value=f.value, id=f"field-{f.name}")
+                if f.note:
+                    yield Static(safe_text(f.note, "dim"), classes="field-note")
+                yield Static("", id=f"error-{f.name}", classes="field-error")
             yield Static(Text(self.hint, style="dim"), classes="dialog-hint")
 
+    def on_mount(self) -> None:
+        for f in self.fields:
+            self.query_one(f"#error-{f.name}", Static).display = False
+
+    def values(self) -> dict[str, str]:
+        return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
+
+    def error(self, name: str) -> str:
+        """What is said under a field now ("" if nothing)."""
+        shown = self.query_one(f"#error-{name}", Static)
+        return str(shown.render()) if shown.display else ""
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for f in self.fields:
+            shown = self.query_one(f"#error-{f.name}", Static)
+            message = errors.get(f.name, "")
+            shown.update(safe_text(message) if message else "")
+            shown.display = bool(message)
+        first = next((f for f in self.fields if f.name in errors), None)
+        if first is not None:
+            self.query_one(f"#field-{first.name}", Input).focus()
+            self.app.bell()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        if any(f.name == name for f in self.fields):
+            self.query_one(f"#error-{name}", Static).display = False
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         inputs = list(self.query(Input))
         i = inputs.index(event.input)
-        # The next field to fill: the next one, passing over optional ones Enter skips
-        # (from such a field itself, simply the next: its reason, say).
-        after = range(i + 1, len(inputs))
-        nxt = next((j for j in after if self.fields[i].skip or not self.fields[j].skip), None)
-        if nxt is not None and not inputs[nxt].value:
+        # The next field: the next one, passing over the optional ones Enter skips while
+        # they are empty (from such a field itself, simply the next: its reason, say).
+        nxt = next(
+            (
+                j
+                for j in range(i + 1, len(inputs))
+                if self.fields[i].skip or not (self.fields[j].skip and not inputs[j].value)
+            ),
+            None,
+        )
+        if nxt is not None:
             inputs[nxt].focus()
             return
-        values = {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
-        for f in self.fields:
-            if f.required and not values[f.name].strip():
-                self.query_one(f"#field-{f.name}", Input).focus()
-                self.app.bell()
-                return
+        self.submit()
+
+    def submit(self) -> None:
+        values = self.values()
+        errors = {
+            f.name: self.required for f in self.fields if f.required and not values[f.name].strip()
+        }
+        if not errors and self.check is not None:
+            errors = self.check(values)
+        if errors:
+            self.show_errors(errors)
+            return
         self.dismiss(values)
 
     def action_cancel(self) -> None:

@@ -37,15 +37,29 @@ class UnitPicker(ModalScreen[str | None]):
         Binding("up", "up", "key.prev", show=False, id="picker.up", tooltip="key.prev.tip"),
     ]
 
-    def __init__(self, units: Sequence[Unit], title: str, placeholder: str) -> None:
+    def __init__(
+        self,
+        units: Sequence[Unit],
+        title: str,
+        placeholder: str,
+        *,
+        first: Sequence[str] = (),
+        intro: str = "",
+    ) -> None:
         super().__init__(classes="modal")
         self.units = tuple(units)
         self.picker_title = title
         self.placeholder = placeholder
+        # Units offered first (and highlighted) before anything is typed: the ones a file's
+        # name suggests, when assigning it.
+        self.first = tuple(u for u in first if any(x.id == u for x in self.units))
+        self.intro = intro
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(safe_text(self.picker_title, "bold"), classes="dialog-title")
+            if self.intro:
+                yield Static(safe_text(self.intro, "dim"), id="picker-intro")
             yield Input(placeholder=self.placeholder, id="picker-query")
             yield OptionList(id="picker-list")
 
@@ -55,7 +69,11 @@ class UnitPicker(ModalScreen[str | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        options.add_options([unit_option(u) for u in find_units(self.units, query, limit=30)])
+        found = find_units(self.units, query, limit=30)
+        if not query.strip() and self.first:
+            by_id = {u.id: u for u in self.units}
+            found = [by_id[i] for i in self.first] + [u for u in found if u.id not in self.first]
+        options.add_options([unit_option(u) for u in found])
         if options.option_count:
             options.highlighted = 0
 

@@ -1,0 +1,68 @@
+"""`weekwatch undo` and `weekwatch redo`: take back an action (a batch as one), put it back.
+
+Without an id, `undo` takes back the operator's own newest action; another operator's is taken
+back only by its id, so nobody undoes a colleague's decision by accident.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from weekwatch.store.ingest import display_path
+from weekwatch.store.model import Action, WeekwatchError
+from weekwatch.store.week import Week, default_operator
+from weekwatch.widgets.safe import safe_str
+
+from .guards import action_text, local, names
+from .i18n import I18n
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser(
+        "undo", help="take back an action (default: your newest in force; a batch as one)"
+    )
+    s.add_argument("action", nargs="?", help="its id as `log` prints it, or a unique prefix")
+    sub.add_parser("redo", help="put back what your newest undo took back")
+
+
+def undo(week: Week, args: argparse.Namespace) -> int:
+    me = args.operator or default_operator()
+    if args.action:
+        a = week.undo(args.action, operator=args.operator)
+    else:
+        ledger = week.ledger()
+        mine = ledger.last_undoable(me)
+        if mine is None:
+            other = ledger.last_undoable()
+            if other is None:
+                raise WeekwatchError("nothing to undo")
+            raise WeekwatchError(
+                f"nothing of {me}'s to undo; the newest action is {other.operator}'s "
+                f"({_what(week, [other])}, {local(other.at, week.event.tz)}): "
+                f"`weekwatch undo {other.id}` takes it back"
+            )
+        a = week.undo(mine.id, operator=args.operator)
+    _said(week, a)
+    return 0
+
+
+def redo(week: Week, args: argparse.Namespace) -> int:
+    a = week.redo(operator=args.operator)
+    _said(week, a, "redo")
+    return 0
+
+
+def _what(week: Week, actions: list[Action]) -> str:
+    # Paths off a non-UTF-8 disk carry lone surrogates: spelled as `materials` prints them.
+    return safe_str(display_path(action_text(actions, names(week.units()), I18n("en"))))
+
+
+def _said(week: Week, a: Action, word: str = "undo") -> None:
+    taken = week.taken_back(a)
+    if word == "redo" and taken:
+        taken = week.taken_back(taken[0]) or taken  # what the redo puts back
+    what = _what(week, taken) if taken else ""
+    ids = " ".join(f"[{x.id}]" for x in taken)
+    print(safe_str(f"recorded {word} of {what} {ids} [{a.id}]"))
+    if any(x.data.get("via") == "email" for x in taken):  # the log forgets it; the liaison not
+        print("the e-mail was sent and stays sent; `remind` still counts it (--again)")
