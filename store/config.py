@@ -33,8 +33,6 @@ from weekwatch.store.obligations import (
     moved_deadlines,
     parse_obligations,
 )
-from weekwatch.store.remind_template import write_default
-from weekwatch.store.roster import FIELDS, split_aliases, validate_units
 from weekwatch.store.workspace import Workspace
 
 MAX_DAYS = 31
@@ -335,11 +333,15 @@ def _units(value: Any, where: _Locator) -> tuple[Unit, ...]:
         units.append(_unit(table, i, where))
         line = where.line("units", i, None)
         locations.append(f"line {line}" if line else f"[[units]] #{i + 1}")
+    from weekwatch.store.roster import validate_units
+
     validate_units(units, str(where.path), locations)
     return tuple(units)
 
 
 def _unit(table: dict[str, Any], index: int, where: _Locator) -> Unit:
+    from weekwatch.store.roster import FIELDS
+
     _check_keys(table, FIELDS, "units", where, index)
 
     def get(key: str, check: Callable[[Any], Any], default: Any = "") -> Any:
@@ -457,6 +459,8 @@ def _lang(value: Any) -> str:
 
 
 def _aliases(value: Any) -> tuple[str, ...]:
+    from weekwatch.store.roster import split_aliases
+
     if isinstance(value, str):
         return split_aliases(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -517,6 +521,8 @@ def init_workspace(root: Path, flags: dict[str, str] | None = None, **fields: An
         ws.config.unlink(missing_ok=True)
         raise WeekwatchError(f"{ws.config}: cannot write ({e.strerror})") from e
     ws.inbox.mkdir(exist_ok=True)
+    from weekwatch.store.remind_template import write_default
+
     write_default(ws.root)  # the reminder's text, for the operator to adapt
     return ws
 

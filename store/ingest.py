@@ -8,30 +8,37 @@ again, so a rescan of a quiet inbox costs one stat per file.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import errno
 import fcntl
 import hashlib
-import multiprocessing
 import os
 import signal
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import composite
 from .db import FILE_MODE, LOCK_FDS, make_db_folder, share_with_group
 from .model import Event, Material, Reading, Unit, WeekwatchError
-from .reading import Reader, is_ignored
 from .reasons import Code, Quarantine
 
 if TYPE_CHECKING:
     from .db import Store
+    from .reading import Reader
+
+
+def __getattr__(name: str) -> Any:
+    # The process pool is imported when a batch is big enough to need it (an operator's
+    # one action, or one new file, never does); `ingest.ProcessPoolExecutor` still reaches it.
+    if name == "ProcessPoolExecutor":
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 CHUNK = 1 << 20
 #: Batches at least this big are hashed and read on every core.
@@ -202,6 +209,8 @@ def _worker_start(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent alone decides what happens.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        import ctypes
+
         libc = ctypes.CDLL(None, use_errno=True)
         armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
     except (OSError, AttributeError):  # not Linux
@@ -305,6 +314,8 @@ def walk(inbox: Path, sub: str = "", unreadable: list[str] | None = None) -> Ite
     "folder"); every folder that went unlisted (unreadable, or removed mid-walk) is named in
     `unreadable`, so its files are not taken for gone.
     """
+    from .reading import is_ignored
+
     stack: list[tuple[str, os.stat_result | None]] = [(sub, None)]
     if sub:
         try:
@@ -407,6 +418,8 @@ class Ingestor:
         self.store = store
         self.inbox = inbox
         # Zip bundles and e-mails: their members are read in store/composite.py.
+        from . import composite
+
         self.unpacker = composite.Unpacker(reader, units)
 
     def current(self) -> dict[str, Material]:
@@ -428,6 +441,8 @@ class Ingestor:
         marked gone, except under the `unseen` folders; `gone` names paths (or folders) that
         were removed.
         """
+        from . import composite
+
         known = self.current()
         batch = Batch()
         writes: list[Material] = []
@@ -520,10 +535,13 @@ class Ingestor:
             # A process with threads (the dashboard) must not fork; small batches need not.
             yield from _hash_and_read(items, (str(self.inbox), self.reader))
             return
+        import multiprocessing
+
+        pool_class = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
         _FORKED = (str(self.inbox), self.reader)  # inherited by the forked workers
         slices = [items[i : i + 1000] for i in range(0, len(items), 1000)]
         ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(
+        with pool_class(
             max_workers=os.cpu_count() or 2,
             mp_context=ctx,
             initializer=_worker_start,
@@ -562,6 +580,8 @@ class Ingestor:
         writes: list[Material],
     ) -> None:
         """Zips and e-mails: the materials inside each changed one (store/composite.py)."""
+        from . import composite
+
         boxes = composite.held(known.values())
         todo: list[Found] = []
         for f in found:

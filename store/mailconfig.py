@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from imapclient import imap_utf7
-
 from .config import _Locator
 from .model import WeekwatchError
 
@@ -100,6 +98,8 @@ def decode_folder(name: str) -> str:
     if "&" not in name:
         return name
     try:
+        from imapclient import imap_utf7  # here: imapclient costs every command's start
+
         decoded = imap_utf7.decode(name.encode("ascii"))
     except (UnicodeError, ValueError):
         return name

@@ -14,20 +14,22 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .composite import MEMBER, Unpacker
 from .config import load_config
 from .db import Store
 from .ingest import Ingestor, display_path
 from .ledger import Ledger, fold
 from .model import KINDS, Action, ActionType, Event, Material, Reading, Unit, WeekwatchError
 from .obligations import unused_groups
-from .reading import Reader
-from .reread import Reread, read_with, reread
-from .roster import read_sheet
-from .roster_merge import ImportResult, check_known, plan_import
 from .rules import Board, Placed, board, cell_for_kind, place
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    # Imported where used: an operator's one action (`weekwatch note`) needs none of them.
+    from .reading import Reader
+    from .reread import Reread
+    from .roster_merge import ImportResult
 
 Clock = Callable[[], dt.datetime]
 #: The meta key holding what the files were last read with (see `reread.read_with`).
@@ -100,6 +102,9 @@ class Week:
         The result says what changed (`reading_changed`: the units a quarantined file may name
         now). With `dry_run` nothing is written.
         """
+        from .roster import read_sheet
+        from .roster_merge import check_known, plan_import
+
         roster = read_sheet(path, sheet=sheet, mapping=mapping)
         if not roster.entries:
             raise WeekwatchError(f"{path}: no units in it (only a header?); nothing was imported")
@@ -121,6 +126,8 @@ class Week:
         return unused_groups(self.config.groups, self.units())
 
     def reader(self) -> Reader:
+        from .reading import Reader
+
         units = self.units()
         if self._reader is None or self._reader[0] != units:
             self._reader = (units, Reader(self.event, units))
@@ -135,6 +142,8 @@ class Week:
     def reread(self) -> Reread:
         """Read again every file the reading rules decided (quarantined or placed by them),
         as of its first arrival, and record what reads differently. Assignments stay."""
+        from .reread import read_with, reread
+
         with self.store.transaction():  # nobody writes a record between our read and write
             result = reread(self.store.materials(), self._read_again, self.ledger())
             self.store.put_materials(result.records)
@@ -143,6 +152,8 @@ class Week:
 
     def _read_again(self, m: Material, arrived: dt.datetime) -> Reading | None:
         """A record's reading by today's roster and week, as ingest would give it."""
+        from .composite import MEMBER, Unpacker
+
         if not m.within:
             return self.reader().read(m.path, arrived)
         outer = m.within[0]
@@ -155,6 +166,8 @@ class Week:
     def reread_if_stale(self) -> Reread | None:
         """Re-read when the roster or the week changed since the files were last read
         (a roster edited in weekwatch.toml, the week's dates moved)."""
+        from .reread import read_with
+
         if self.read_only:
             return None
         current = read_with(self.event, self.units())
@@ -168,6 +181,8 @@ class Week:
 
     def mark_read(self) -> None:
         """Files were just read with the current roster and week (after an ingest)."""
+        from .reread import read_with
+
         current = read_with(self.event, self.units())
         if not self.read_only and self.store.get_meta(READ_WITH) != current:
             self.store.set_meta(READ_WITH, current)

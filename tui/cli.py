@@ -240,9 +240,14 @@ def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
 
 
 def _print_json(obj: object) -> None:
-    # Paths off a non-UTF-8 disk carry lone surrogates, which no terminal encoding takes.
-    json.dump(spelled(obj), sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # One string, one write: json.dump with indent writes each of millions of tokens apart.
+    text = json.dumps(obj, ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Paths off a non-UTF-8 disk carry lone surrogates, which no terminal encoding takes.
+        text = json.dumps(spelled(obj), ensure_ascii=False, indent=2)
+    sys.stdout.write(text + "\n")
 
 
 def _open(args: argparse.Namespace, *, read_only: bool = False) -> Week:

@@ -2,18 +2,20 @@
 
 Every state still comes from the rules module; this only chooses which cells to ask about.
 An arrival can change only its own unit's cells (duplicates are found per unit), so after a
-watcher batch the other units' cells are carried over from the previous board. Anything else
+watcher batch the other units' cells, and the placing of their materials, are carried over
+from the previous board (store/rejudge.py). Anything else
 (an action, another process's write, the clock passing a deadline) judges the whole board.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
 from weekwatch.store import rules
 from weekwatch.store.ingest import Batch
 from weekwatch.store.ledger import Ledger, assigned_units
+from weekwatch.store.rejudge import rejudge
 from weekwatch.store.rules import Board
 from weekwatch.store.week import Week
 
@@ -49,12 +51,6 @@ def judge(
     if units is None or prev is None or prev.units != roster:
         board = rules.board(week.event, roster, materials, ledger, now)
     else:
-        part = rules.board(week.event, _only(roster, units), materials, ledger, now)
-        cells = dict(prev.cells)
-        cells.update(part.cells)
-        board = Board(week.event, roster, now, cells, part.placed)
+        # Only the materials that may credit a touched unit are placed again (store/rejudge.py).
+        board = rejudge(week.event, roster, materials, ledger, now, prev, units)
     return board, ledger, arrivals_per_hour(board, week.event.day_of(now))
-
-
-def _only(roster: Iterable, ids: Collection[str]) -> list:
-    return [u for u in roster if u.id in ids]

@@ -7,7 +7,6 @@ import sys
 import threading
 from typing import Any
 
-from weekwatch.store.fetch import Fetcher, describe, fetch_once, set_state
 from weekwatch.store.mailconfig import MailConfig, load_mail_config
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
@@ -45,6 +44,8 @@ def mail_config(week: Week) -> MailConfig:
 
 def fetch(week: Week, args: argparse.Namespace) -> int:
     """`weekwatch fetch`: one pass. Exit 2 for what the operator can fix, 1 for the network."""
+    from weekwatch.store.fetch import describe, fetch_once, set_state
+
     cfg = mail_config(week)
     cfg.password()  # a missing password is a config problem, said before connecting
     try:
@@ -65,6 +66,8 @@ def fetch(week: Week, args: argparse.Namespace) -> int:
 
 def start_fetcher(week: Week, args: argparse.Namespace, stop: threading.Event) -> threading.Thread:
     """`watch --fetch`: the mailbox fetched in a thread; its failures one line each."""
+    from weekwatch.store.fetch import Fetcher
+
     cfg = mail_config(week)
     cfg.password()
 
@@ -89,6 +92,9 @@ def start_fetching(week: Week, stop: threading.Event) -> threading.Thread | None
 
     A failure never reaches the screen as a traceback: the fetcher records it as the store's
     mailbox state, which the header shows (and every other dashboard, through the store)."""
+    # Imported when used: IMAP (imapclient, ssl) costs every other command's start.
+    from weekwatch.store.fetch import Fetcher, set_state
+
     try:
         cfg = load_mail_config(week.workspace.config)
         if cfg is None:

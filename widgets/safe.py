@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.text import Text
 
 # C0 and C1 controls, DEL, and the bidi marks, embeddings, overrides and isolates that would
 # reorder what follows them on screen.
@@ -24,4 +26,7 @@ def safe_str(s: object) -> str:
 
 def safe_text(s: object, style: str = "") -> Text:
     """A rich Text that shows `s` literally: markup is not parsed, controls are spelled out."""
+    # Imported here: the headless commands print safe_str only, and Rich costs their start.
+    from rich.text import Text
+
     return Text(safe_str(s), style=style, no_wrap=False)

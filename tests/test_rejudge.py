@@ -1,0 +1,79 @@
+"""Judging again only what an arrival touches gives the very board a whole judging gives.
+
+Real files dropped into a real inbox, ingested into the real store, batch after batch: new
+files, copies (duplicates), files rewritten in place (versions), files the reading rules
+quarantine, a joint file assigned to two units, files stamped after the moment judged.
+After every batch the board re-judged from the previous one (store/rejudge.py) must equal the
+board judged whole by the rules (cells and every placed material, in order).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from weekwatch.fixtures.testweek import at, drop
+from weekwatch.store import rules
+from weekwatch.store.rejudge import rejudge
+from weekwatch.store.week import Week
+
+DAYS = range(12, 19)
+
+
+def a_name(rng: random.Random, i: int) -> str:
+    d = rng.choice(DAYS)
+    return rng.choice(
+        [
+            f"舞钢市/2024-05-{d}/典型案例{i}.docx",
+            f"宝丰县_5月{d}日_照片{i}.jpg",
+            f"平职院_第{d - 11}天_新闻稿{i}.docx",
+            f"谁也不是{i}.pdf",
+            f"宝丰县与舞钢市联合活动{i}.docx",
+            f"宝丰县/活动总结{i}.docx",
+            f"舞钢市/活动方案{i}.docx",
+        ]
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rejudged_board_equals_the_whole_board(ws, seed: int) -> None:
+    rng = random.Random(seed)
+    week = Week(ws, clock=lambda: at(12))
+    contents = [b"same photo", b"same case", b"another", b"\x00" * 3]
+    prev = None
+    dropped: list[str] = []
+    rejudged = 0
+    for step in range(24):
+        # Mostly between two deadlines (then only the touched units are judged again); the
+        # steps from one day to the next cross deadlines (then the whole board is).
+        now = at(12 + step // 6, 13 + (step % 6) // 2, rng.randrange(60))
+        for i in range(rng.randint(1, 4)):
+            if dropped and rng.random() < 0.25:
+                rel = rng.choice(dropped)  # rewritten in place: a new version
+            else:
+                rel = a_name(rng, step * 10 + i)
+                dropped.append(rel)
+            data = rng.choice(contents) if rng.random() < 0.4 else f"{rel} {step}".encode()
+            # Some are stamped after the moment judged: not shown until the clock gets there.
+            when = now + dt.timedelta(minutes=rng.randrange(-600, 180))
+            drop(ws, rel, when, data)
+        batch = week.ingestor().scan()
+        ledger = week.ledger()
+        if prev is not None and step % 7 == 3:
+            joint = [m for m in week.store.materials() if "联合" in m.path and not m.superseded]
+            if joint:
+                week.assign(joint[0].path, ["wugang", "baofeng"], f"2024-05-1{rng.randint(2, 8)}")
+                ledger = week.ledger()
+                prev = None  # an action: the dashboard judges the whole board
+        mats = week.store.materials()
+        whole = rules.board(week.event, week.units(), mats, ledger, now)
+        if prev is not None:
+            units = {m.unit for m in (*batch.added, *batch.gone) if m.unit} if step % 2 else ()
+            again = rejudge(week.event, week.units(), mats, ledger, now, prev, units)
+            assert again.cells == whole.cells, f"step {step}"
+            assert again.placed == whole.placed, f"step {step}"
+            rejudged += 1
+        prev = whole
+    assert rejudged >= 18
