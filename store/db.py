@@ -517,9 +517,9 @@ class Store:
             if parts[0][1]:  # the old file, not yet moved into the shards: theirs win
                 moved = {row[0][2] for row in rows}
                 rows += [row for row in parts[0][1] if row[0][2] not in moved]
-            # Keys made once per record; their datetimes share one tzinfo (model.moment), so
-            # they compare field by field.
-            rows.sort(key=_first)
+            # Keys made once per record, unique (the record's key is last); their datetimes
+            # share one tzinfo (model.moment), so the tuples compare in C, field by field.
+            rows.sort()
             mats = [m for _, m in rows]
             if None not in stamps:
                 self._mat_stamp, self._mat_sorted = stamps, mats
@@ -537,7 +537,7 @@ class Store:
         for key, doc in data.get("materials", {}).items():
             m = Material.from_dict(key, doc)
             rows.append(((m.received_at, m.path, key), m))
-        rows.sort(key=_first)
+        rows.sort()
         if served is None:
             return None, rows
         self._shards[name] = (served, rows)
@@ -618,10 +618,6 @@ def materials_stamp(dbdir: Path) -> tuple[Stamp, ...]:
 
 def _table_of(name: str) -> str:
     return "materials" if name in MATERIAL_FILES else name
-
-
-def _first(row: Row) -> tuple[dt.datetime, str, str]:
-    return row[0]
 
 
 def _unlink(path: Path) -> None:

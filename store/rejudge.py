@@ -12,6 +12,7 @@ else (an action, the roster) judges the whole board.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Collection, Sequence
 
@@ -44,12 +45,25 @@ def rejudge(
     changed; `units` are judged again whatever the materials say (a batch's units)."""
     if _crossed(event, ledger, prev.now, now):
         return board(event, roster, materials, ledger, now)
+    tz = materials[0].received_at.tzinfo if materials else None
+    cut = now if tz is None else now.astimezone(tz)  # the materials' tzinfo: compared fast
     before = {p.material.key: p for p in prev.placed}
-    shown = [m for m in materials if m.received_at <= now]
-    keys = {m.key for m in shown}
+    assigned = ledger.assignments
     touched = set(units)
     paths: set[str] = set()
-    for m in shown:
+    keys: set[str] = set()
+    # One pass: what changed, and where each material is found by path and by unit.
+    by_path: dict[str, list[Material]] = {}
+    by_unit: dict[str | None, list[Material]] = {}
+    held: list[Material] = []  # materials an assignment may credit elsewhere
+    for m in materials:
+        by_path.setdefault(m.path, []).append(m)
+        by_unit.setdefault(m.unit, []).append(m)
+        if m.path in assigned or (m.within and any(w in assigned for w in m.within)):
+            held.append(m)
+        if m.received_at > cut:
+            continue
+        keys.add(m.key)
         old = before.get(m.key)
         # The store hands back the very same Material for a record it did not re-read.
         if old is None or (old.material is not m and old.material != m):
@@ -57,28 +71,31 @@ def rejudge(
             touched |= units_of(m, ledger)
             if old is not None:
                 touched.update(c.unit for c in old.credits)
-    for key, p in before.items():
-        if key not in keys:  # gone from the board (a moment earlier than the last)
-            paths.add(p.material.path)
-            touched.update(c.unit for c in p.credits)
+    if len(before) != len(keys) or not keys.issuperset(before):
+        for key, p in before.items():
+            if key not in keys:  # gone from the board (a moment earlier than the last)
+                paths.add(p.material.path)
+                touched.update(c.unit for c in p.credits)
     # Everything that may credit a touched unit, and every version of those paths: until
     # no joint file or other version brings in a unit not yet touched.
-    credit = [units_of(m, ledger) for m in shown]
     while True:
-        again = [
-            m
-            for m, us in zip(shown, credit, strict=True)
-            if m.path in paths or not touched.isdisjoint(us)
-        ]
-        wider = touched.union(*(units_of(m, ledger) for m in again))
-        more = {m.path for m in again}
+        found: dict[str, Material] = {}
+        for path in paths:
+            found.update((m.key, m) for m in by_path.get(path, ()))
+        for unit in touched:
+            found.update((m.key, m) for m in by_unit.get(unit, ()))
+        found.update((m.key, m) for m in held if not touched.isdisjoint(units_of(m, ledger)))
+        wider = touched.union(*(units_of(m, ledger) for m in found.values()))
+        more = {m.path for m in found.values()}
         if wider == touched and more <= paths:
             break
         touched, paths = wider, paths | more
-    again = [m for m in materials if m.path in paths]  # later versions too: one may be in force
+    again = sorted(found.values(), key=_mat_order)  # the store's order, as the rules expect
     part = board(event, [u for u in roster if u.id in touched], again, ledger, now)
-    kept = [p for p in prev.placed if p.material.path not in paths and p.material.key in keys]
-    placed: list[Placed] = sorted((*kept, *part.placed), key=_order)
+    placed = [p for p in prev.placed if p.material.path not in paths and p.material.key in keys]
+    # The carried-over placings are in order already: each placed again goes in its place.
+    for p in part.placed:
+        placed.insert(bisect.bisect_right(placed, _order(p), key=_order), p)
     cells = dict(prev.cells)
     cells.update(part.cells)
     return Board(event, tuple(roster), now, cells, tuple(placed))
@@ -93,6 +110,10 @@ def _crossed(event: Event, ledger: Ledger, a: dt.datetime, b: dt.datetime) -> bo
             if t is not None and lo <= t <= hi:
                 return True
     return any(lo <= t <= hi for t in ledger.extensions.values())
+
+
+def _mat_order(m: Material) -> tuple[dt.datetime, str, str]:
+    return (m.received_at, m.path, m.key)
 
 
 def _order(p: Placed) -> tuple[dt.datetime, str, str]:

@@ -77,3 +77,24 @@ def test_rejudged_board_equals_the_whole_board(ws, seed: int) -> None:
             rejudged += 1
         prev = whole
     assert rejudged >= 18
+
+
+def test_arrivals_per_hour_counts_the_days_counted_arrivals_in_the_events_time(ws) -> None:
+    from weekwatch.tui.view import arrivals_per_hour
+
+    week = Week(ws, clock=lambda: at(18, 23, 59))
+    rng = random.Random(3)
+    for i in range(60):  # around midnight too, and a duplicate now and then
+        when = at(14, 0, 0) + dt.timedelta(minutes=rng.randrange(-90, 24 * 60 + 90))
+        data = b"same" if i % 7 == 0 else None
+        drop(ws, f"舞钢市/2024-05-14/照片{i}.jpg", when, data)
+    week.ingestor().scan()
+    board = week.board()
+    for day in (dt.date(2024, 5, 13), dt.date(2024, 5, 14), dt.date(2024, 5, 15)):
+        hours = [0] * 24
+        for p in board.placed:
+            local = p.material.received_at.astimezone(week.event.tz)
+            if p.counted and local.date() == day:
+                hours[local.hour] += 1
+        assert arrivals_per_hour(board, day) == hours
+    assert sum(arrivals_per_hour(board, dt.date(2024, 5, 14))) > 40

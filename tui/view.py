@@ -177,11 +177,16 @@ def arrivals_per_hour(board: Board, day: dt.date) -> list[int]:
     """Counted arrivals on `day` (event time zone), per hour 0–23."""
     hours = [0] * 24
     tz = board.event.tz
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    end = start + dt.timedelta(days=1)
+    if board.placed:
+        # In the materials' own tzinfo the bounds compare field by field (store/model.moment).
+        shared = board.placed[0].material.received_at.tzinfo
+        start, end = start.astimezone(shared), end.astimezone(shared)
     for p in board.placed:
-        if p.counted:
-            at = p.material.received_at.astimezone(tz)
-            if at.date() == day:
-                hours[at.hour] += 1
+        received = p.material.received_at
+        if start <= received < end and p.counted:
+            hours[received.astimezone(tz).hour] += 1
     return hours
 
 
