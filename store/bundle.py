@@ -13,7 +13,7 @@ import hashlib
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -132,6 +132,19 @@ def _stream(
     return h.hexdigest(), out, b"".join(kept) if kept is not None else None
 
 
+def entries(infos: Iterable[zipfile.ZipInfo]) -> Iterator[tuple[str, zipfile.ZipInfo]]:
+    """(path, info) of every member that is a file of its own: folders, macOS resource forks
+    and hidden files are not."""
+    for info in infos:
+        if info.is_dir():
+            continue
+        path = safe_member_path(member_name(info))
+        last = path.rsplit("/", 1)[-1]
+        if not path or path.startswith("__MACOSX/") or last.startswith("."):
+            continue
+        yield path, info
+
+
 def members(source: IO[bytes], keep: tuple[str, ...] = ()) -> Iterator[Member]:
     """Every file member of a zip, streamed and hashed; raises UnsafeBundle past any limit.
 
@@ -149,11 +162,7 @@ def members(source: IO[bytes], keep: tuple[str, ...] = ()) -> Iterator[Member]:
         if any(i.flag_bits & _ENCRYPTED_FLAG for i in infos):
             raise UnsafeBundle(Code.ZIP_ENCRYPTED)
         budget = [MAX_TOTAL]
-        for info in infos:
-            path = safe_member_path(member_name(info))
-            last = path.rsplit("/", 1)[-1]
-            if not path or path.startswith("__MACOSX/") or last.startswith("."):
-                continue
+        for path, info in entries(infos):
             try:
                 digest, size, data = _stream(zf, info, budget, path.lower().endswith(keep))
             except UnsafeBundle:

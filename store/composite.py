@@ -14,11 +14,14 @@ give it precedence.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import io
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -173,6 +176,55 @@ class Unpacker:
         with open(full, "rb") as f:
             data = f.read()
         return message_parts(self, data, relpath, arrived, size)
+
+
+@contextlib.contextmanager
+def open_material(inbox: Path, m: Material) -> Iterator[IO[bytes]]:
+    """The bytes of a material as a file object: a plain file opened, a zip member streamed
+    from inside its zip, an attachment from inside its message (nothing is extracted into the
+    inbox, nothing in it is written). Raises OSError, or KeyError if it is no longer inside."""
+    from .mail import Mail, inner_names, parse
+
+    with contextlib.ExitStack() as stack:
+        outer = m.within[0] if m.within else m.path
+        source: IO[bytes] = stack.enter_context(open(os.path.join(inbox, outer), "rb"))
+        body = bool(m.within) and m.path == m.within[-1]  # a message sent without attachments
+        if m.path == outer and not (body and _is_message(inbox, outer)):
+            yield source  # a plain file, or a zip or archive quarantined whole
+            return
+        chain = [*m.within, *(() if body else (m.path,))]
+        mail: Mail | None = None
+        for holder, inner in zip(chain, chain[1:], strict=False):
+            name = inner[len(holder) + 1 :]
+            if mail is None and bundle.is_bundle(holder):
+                zf = stack.enter_context(zipfile.ZipFile(source))
+                source = stack.enter_context(zf.open(_member_info(zf, name)))
+                continue
+            if mail is None:
+                mail = parse(source.read())  # a message is read whole, as ingestion reads it
+            files, forwarded = inner_names(mail)
+            found = dict(files).get(name)
+            if found is not None:
+                source, mail = io.BytesIO(found.data), None
+            else:
+                mail = dict(forwarded)[name]
+        if body:
+            yield io.BytesIO((mail or parse(source.read())).body)
+            return
+        yield source
+
+
+def _is_message(inbox: Path, relpath: str) -> bool:
+    return relpath.lower().endswith(".eml") or is_maildir_message(inbox, relpath)
+
+
+def _member_info(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo:
+    """The member listed under `name`, numbered as `bundle_parts` numbers twins."""
+    taken: set[str] = set()
+    for path, info in bundle.entries(zf.infolist()):
+        if not is_ignored(path) and unique(path, taken) == name:
+            return info
+    raise KeyError(name)
 
 
 def _hash_source(source: IO[bytes]) -> tuple[str, int]:

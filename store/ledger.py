@@ -35,6 +35,14 @@ def assigned_cells(a: Action) -> tuple[str, ...]:
     return (a.cell,) if a.cell else ()
 
 
+def marked_paths(a: Action) -> tuple[str, ...]:
+    """The files a recommend or unrecommend action names (one key on a cell marks them all)."""
+    paths = a.data.get("paths")
+    if paths:
+        return tuple(paths)
+    return (a.data["path"],) if a.data.get("path") else ()
+
+
 def assigned_received(a: Action) -> dt.datetime | None:
     """The arrival time an operator gave the file (`assign --received`), if any."""
     received = a.data.get("received")
@@ -52,6 +60,13 @@ class Ledger:
     actions: list[Action] = field(default_factory=list)  # every action up to the moment
     undone: set[str] = field(default_factory=set)
     replaced: dict[str, str] = field(default_factory=dict)  # action id → the id replacing it
+    #: The files marked as the best (择优推荐), by material path → the recommend in force.
+    recommended: dict[str, Action] = field(default_factory=dict)
+
+    def recommend_note(self, path: str) -> str | None:
+        """The note of a recommended file ("" without one); None if it is not recommended."""
+        a = self.recommended.get(path)
+        return None if a is None else str(a.data.get("note") or "")
 
     def history(self, unit: str, cell: str | None = None) -> list[Action]:
         """A unit's actions (or one cell's, plus the unit's cell-less notes), oldest first."""
@@ -144,6 +159,14 @@ def fold(actions: Iterable[Action], as_of: dt.datetime | None = None) -> Ledger:
             ledger.excuses[(a.unit, a.cell)] = a
         elif a.type == "extend" and a.unit and a.cell:
             ledger.extensions[(a.unit, a.cell)] = dt.datetime.fromisoformat(a.data["until"])
+        elif a.type == "recommend":
+            # A later mark of the same file replaces the earlier one's note; undoing the later
+            # puts the earlier back, since the undone one is skipped in this walk.
+            for path in marked_paths(a):
+                ledger.recommended[path] = a
+        elif a.type == "unrecommend":
+            for path in marked_paths(a):
+                ledger.recommended.pop(path, None)
         elif a.type in PLACING and a.data.get("path"):
             path = a.data["path"]
             earlier = placing.get(path)

@@ -354,9 +354,8 @@ def _parts(
         return Reading(None, r.kind, r.cell, why) if why is not None else r
 
     parts: list[Part] = []
-    taken: set[str] = set()
-    for a in mail.attachments:
-        name = unique(a.name, taken)
+    files, forwarded = inner_names(mail)
+    for name, a in files:
         inner_path = f"{path}{ATTACHMENT}{name}"
         if bundle.is_bundle(name):
             zipped = unpacker.bundle_parts(
@@ -382,8 +381,7 @@ def _parts(
                 origin,
             )
         )
-    for name, inner in mail.forwarded:
-        name = unique(name, taken)
+    for name, inner in forwarded:
         inner_path = f"{path}{ATTACHMENT}{name}"
         inner_parts = _parts(unpacker, inner, inner_path, (*held, inner_path), at, size, unit)
         if why is not None:
@@ -399,6 +397,14 @@ def _parts(
             )
         )
     return parts
+
+
+def inner_names(mail: Mail) -> tuple[list[tuple[str, Attachment]], list[tuple[str, Mail]]]:
+    """The names a message's attachments and forwarded messages are listed under (after
+    `#`): two attachments of one name are numbered, in the order the message holds them."""
+    taken: set[str] = set()
+    files = [(unique(a.name, taken), a) for a in mail.attachments]
+    return files, [(unique(name, taken), inner) for name, inner in mail.forwarded]
 
 
 def _quarantined(p: Part, why: Quarantine) -> Part:

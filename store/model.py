@@ -358,6 +358,8 @@ class ActionType(StrEnum):
     ASSIGN = "assign"  #: a file placed by hand (unit, cell, kind)
     DISMISS = "dismiss"  #: a file taken out of quarantine
     UNDO = "undo"  #: an earlier action taken back
+    RECOMMEND = "recommend"  #: files marked as the best, to recommend upward (with a note)
+    UNRECOMMEND = "unrecommend"  #: the mark taken off files again
 
 
 ACTION_TYPES: tuple[ActionType, ...] = tuple(ActionType)

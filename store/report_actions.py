@@ -11,9 +11,11 @@ from .model import Action
 def what(a: Action) -> str:
     """The action's reason or text, as the operator gave it."""
     d = a.data
-    out = d.get("reason") or d.get("text") or d.get("until") or d.get("target") or ""
-    if d.get("path"):
-        out = f"{d['path']}: {out}" if out else d["path"]
+    out = d.get("reason") or d.get("text") or d.get("note") or d.get("until") or d.get("target")
+    out = out or ""
+    path = d.get("path") or ", ".join(d.get("paths") or ())  # a recommend may name several
+    if path:
+        out = f"{path}: {out}" if out else path
     if d.get("promised_by"):
         out = f"{out} → {d['promised_by']}"
     return str(out)

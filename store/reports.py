@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .ingest import display_path
+from .model import Action
 from .rules import Board, Placed
 
 
-def material_json(p: Placed) -> dict[str, Any]:
-    """One listed file, as `weekwatch materials --json` prints it."""
+def material_json(p: Placed, recommended: Mapping[str, Action] | None = None) -> dict[str, Any]:
+    """One listed file, as `weekwatch materials --json` prints it (`recommended`: the ledger's
+    marks, path → the recommend in force)."""
     m = p.material
+    mark = (recommended or {}).get(m.path) if not p.superseded else None
     out = {
         "path": display_path(m.path),
         "unit": p.unit,
@@ -29,6 +32,8 @@ def material_json(p: Placed) -> dict[str, Any]:
         "judged_at": p.judged_at.isoformat(),
         "credits": [{"unit": c.unit, "cell": c.cell, "late": c.late} for c in p.credits],
         "assigned": p.assigned,
+        "recommended": mark is not None,
+        "recommend_note": (mark.data.get("note") or "") if mark is not None else None,
         "versions": [
             {"sha256": v.sha256, "size": v.size, "received_at": v.received_at.isoformat()}
             for v in p.history
@@ -45,8 +50,10 @@ def material_json(p: Placed) -> dict[str, Any]:
     return out
 
 
-def materials_json(placed: Iterable[Placed]) -> list[dict[str, Any]]:
-    return [material_json(p) for p in placed]
+def materials_json(
+    placed: Iterable[Placed], recommended: Mapping[str, Action] | None = None
+) -> list[dict[str, Any]]:
+    return [material_json(p, recommended) for p in placed]
 
 
 def status_json(b: Board, only: frozenset[str] | None = None) -> dict[str, Any]:

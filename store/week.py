@@ -459,6 +459,60 @@ class Week:
             reason=reason.strip(),
         )
 
+    # --- marking the best (择优推荐) --------------------------------------------------------
+    def _files(self, paths: Sequence[str]) -> list[str]:
+        """Recorded material paths from what was typed; a whole e-mail or zip names its files."""
+        current = self.current()
+        out: list[str] = []
+        for typed in paths:
+            path = self.resolve_path(typed)
+            if path in current:
+                out.append(path)
+            else:
+                out += sorted(p for p, pl in current.items() if path in pl.material.within)
+        if not out:
+            raise WeekwatchError("name the file to mark (as `weekwatch materials` prints it)")
+        return list(dict.fromkeys(out))
+
+    def recommend(
+        self, paths: Sequence[str], note: str | None = None, operator: str | None = None
+    ) -> Action:
+        """Mark files as the best, to recommend to the level above, with an optional note
+        (marking a marked file again replaces its note). Undoable like every action."""
+        files = self._files(paths)
+        note = (note or "").strip() or None
+        with self.store.transaction():
+            ledger = self.ledger()
+            if note is None and all(p in ledger.recommended for p in files):
+                shown = ", ".join(display_path(p) for p in files[:3])
+                raise WeekwatchError(f"already recommended: {shown} (--undo takes the mark off)")
+            return self._mark("recommend", files, operator, note=note)
+
+    def unrecommend(self, paths: Sequence[str], operator: str | None = None) -> Action:
+        """Take the mark off recommended files (recorded, so `undo` puts it back)."""
+        files = self._files(paths)
+        with self.store.transaction():
+            ledger = self.ledger()
+            marked = [p for p in files if p in ledger.recommended]
+            if not marked:
+                shown = ", ".join(display_path(p) for p in files[:3])
+                raise WeekwatchError(f"not recommended: {shown}")
+            return self._mark("unrecommend", marked, operator)
+
+    def _mark(
+        self, type_: str, files: list[str], operator: str | None, note: str | None = None
+    ) -> Action:
+        first = self.current()[files[0]]
+        return self._record(
+            type_,
+            operator=operator,
+            unit=first.unit,
+            cell=first.cell,
+            path=files[0] if len(files) == 1 else None,
+            paths=files if len(files) > 1 else None,
+            note=note,
+        )
+
     def undo(self, target: str | None = None, operator: str | None = None) -> Action:
         """Take back an action (default: the newest one still in force); `target` is its id or
         a prefix of it that names only one. An action of a batch (several marked rows at once)

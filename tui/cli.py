@@ -30,7 +30,7 @@ from weekwatch.store.week import ACTIONS, Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
 
-from . import mailcli, remindcli, undo_cli
+from . import mailcli, recommend_cli, remindcli, undo_cli
 from .report_cli import add_parser as add_report_parser
 from .report_cli import run_report
 
@@ -200,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
     add_report_parser(sub)
+    recommend_cli.add_parser(sub)
 
     # The dashboard's options work with or without the `tui` word (`weekwatch --read-only`).
     _dashboard_options(p, top=True)
@@ -394,7 +395,7 @@ def _materials(week: Week, args: argparse.Namespace) -> int:
     placed = week.placed()
     if args.quarantine:
         placed = [p for p in placed if p.waiting]
-    rows = materials_json(placed)
+    rows = materials_json(placed, week.ledger().recommended)
     if args.json:
         _print_json(rows)
         return 0
@@ -420,6 +421,8 @@ def _material_line(r: dict) -> str:
         flags += f" duplicate of {r['duplicate_of']}"
     if r["assigned"]:
         flags += " (assigned)"
+    if r.get("recommended"):
+        flags += " ★" + (f" {r['recommend_note']}" if r["recommend_note"] else "")
     versions = r["versions"]
     if r.get("superseded"):
         flags += " superseded"
@@ -514,6 +517,7 @@ COMMANDS = {
     "log": (_log, True),
     "report": (run_report, True),
     "remind": (remindcli.remind, False),
+    "recommend": (recommend_cli.recommend, False),
     **{
         name: (_act, False) for name in ("assign", "dismiss", "excuse", "extend", "note", "contact")
     },

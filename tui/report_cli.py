@@ -22,6 +22,8 @@ from weekwatch.widgets.safe import safe_str
 
 from .describe import column_name, kinds_text
 from .i18n import I18n
+from .pack_cli import add_parser as add_pack_parser
+from .pack_cli import run_pack
 from .report_formats import Cell, csv_table, json_text, md_escape, md_table, text_table
 from .report_text import day_text
 
@@ -63,9 +65,12 @@ def add_parser(sub: Any) -> None:
         "--template", required=True, help="the template the units filled in (.xlsx, .xls, .csv)"
     )
     common(p, "all")
+    add_pack_parser(rs)
 
 
 def run_report(week: Week, args: argparse.Namespace) -> int:
+    if args.report == "pack":
+        return run_pack(week, args)
     try:
         return _run_report(week, args)
     except _Xlsx as x:
@@ -117,7 +122,7 @@ def _moment(week: Week, flag: str, text: str) -> dt.datetime:
 
 def _run_report(week: Week, args: argparse.Namespace) -> int:
     if not args.report:
-        raise WeekwatchError("weekwatch report: say calls, day, stats or actions")
+        raise WeekwatchError("weekwatch report: say calls, day, stats, actions or pack")
     ev = week.event
     as_of = _moment(week, "--as-of", args.as_of) if args.as_of else None
     t = I18n(args.lang)

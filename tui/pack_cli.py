@@ -1,0 +1,205 @@
+"""`weekwatch report pack`: the week's materials for the level above, as one zip.
+
+What goes in and where is store/pack.py (the choice, the layout, the streaming writer); this
+module reads the options, gives the labels in the operator's language, shows a progress bar
+on a terminal and prints the path."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from weekwatch.store.config import parse_column
+from weekwatch.store.model import KINDS, WeekwatchError
+from weekwatch.store.pack import NAME_MODES, Choice, Item, Labels, lay_out, refuse_inside, select
+from weekwatch.store.pack import write_pack as write_zip
+from weekwatch.store.week import Week
+
+#: Short kind labels for file names (the i18n ones are phrased for sentences).
+KIND_LABELS = {
+    "plan": ("活动方案", "plan"),
+    "info_form": ("信息采集表", "info-form"),
+    "column_link": ("专栏链接", "column-link"),
+    "case": ("典型案例", "case"),
+    "story": ("职教故事", "story"),
+    "report": ("报道", "report"),
+    "photo": ("照片", "photo"),
+    "video": ("视频", "video"),
+    "summary": ("总结", "summary"),
+    "statistics": ("统计表", "statistics"),
+}
+
+
+def add_parser(rs: Any) -> None:
+    p = rs.add_parser(
+        "pack",
+        help="the week's materials renamed, foldered and indexed, as one zip",
+        description="Copy the counted materials (never moving anything in inbox/) into one zip: "
+        "<unit>/<column>/<kind>-<nn>-<name>, with an index 目录.xlsx.",
+    )
+    p.add_argument("--recommended", action="store_true", help="only the recommended (★)")
+    p.add_argument("--kinds", help="K,... (photo,video,... or 照片,视频,...)")
+    p.add_argument("--units", help="U,... by id, name or alias")
+    p.add_argument("--cells", help="C,... (plan, summary, a date, a day number)")
+    late = p.add_mutually_exclusive_group()
+    late.add_argument("--include-late", dest="late", action="store_true", default=True)
+    late.add_argument("--exclude-late", dest="late", action="store_false")
+    p.add_argument(
+        "--names",
+        choices=NAME_MODES,
+        default="utf8",
+        help="utf8 (the zip's UTF-8 flag) or gbk (older Chinese Windows' built-in unzip)",
+    )
+    p.add_argument("--output", help="FILE.zip or a folder (default: reports/, a dated name)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="labels (default zh)")
+
+
+def _l(lang: str, pair: tuple[str, str]) -> str:
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def _list(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").replace("，", ",").split(",") if x.strip()]
+
+
+def choice_of(week: Week, args: argparse.Namespace) -> Choice:
+    from .cli import _unit  # one way of naming a unit on the command line
+
+    kinds: set[str] = set()
+    by_label = {zh: k for k, (zh, _) in KIND_LABELS.items()}
+    for k in _list(args.kinds):
+        kind = k if k in KINDS else by_label.get(k)
+        if kind is None:
+            raise WeekwatchError(f"--kinds: unknown kind {k!r}; the kinds are {', '.join(KINDS)}")
+        kinds.add(kind)
+    units = {_unit(week, u) for u in _list(args.units)}
+    cells = {parse_column(c, week.event) for c in _list(args.cells)}
+    return Choice(
+        recommended_only=args.recommended,
+        kinds=frozenset(kinds) or None,
+        units=frozenset(units) or None,
+        cells=frozenset(cells) or None,
+        include_late=args.late,
+    )
+
+
+def labels_of(week: Week, lang: str) -> Labels:
+    ev = week.event
+
+    def column(col: str) -> str:
+        if col in ("plan", "summary"):
+            return {"plan": ("方案", "plan"), "summary": ("总结", "summary")}[col][
+                0 if lang == "zh" else 1
+            ]
+        theme = ev.day_theme(dt.date.fromisoformat(col))
+        return f"{col[5:7]}-{col[8:10]}" + (f" {theme}" if theme else "")
+
+    def kind(k: str) -> str:
+        return _l(lang, KIND_LABELS.get(k, (k, k)))
+
+    return Labels(
+        units={u.id: u.name for u in week.units()},
+        column=column,
+        kind=kind,
+        recommended=_l(lang, ("推荐", "recommended")),
+        index=_l(lang, ("目录.xlsx", "index.xlsx")),
+    )
+
+
+def target_of(week: Week, output: str | None, when: dt.datetime) -> Path:
+    name = f"pack-{when:%Y%m%d-%H%M}.zip"
+    if not output:
+        return week.workspace.root / "reports" / name
+    path = Path(output).expanduser()
+    if path.is_dir() or output.endswith(("/", "\\")):
+        return path / name
+    return path
+
+
+def pack(
+    week: Week,
+    choice: Choice,
+    target: Path,
+    *,
+    names: str = "utf8",
+    lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Path, list[Item], Any]:
+    """Choose, lay out and write the pack; what the dashboard's export dialog calls too."""
+    from .pack_index import rows, write_index
+
+    refuse_inside(target, week.workspace.inbox)
+    ev = week.event
+    labels = labels_of(week, lang)
+    items = lay_out(select(week.placed(), week.ledger(), choice), labels, choice)
+    if not any(it.member for it in items):
+        raise WeekwatchError("no material matches: the pack would be empty")
+    when = week.clock().astimezone(ev.tz)
+    title = f"{ev.title} · {_l(lang, ('材料目录', 'materials'))} · {when:%Y-%m-%d %H:%M}"
+    units = dict(labels.units)
+
+    def index(written: list[Any], path: Path) -> None:
+        table = rows(written, lang, units, labels.column, labels.kind, ev.tz)
+        write_index(path, title, lang, table)
+
+    result = write_zip(
+        target,
+        week.workspace.inbox,
+        items,
+        names=names,
+        tz=ev.tz,
+        index=index,
+        index_name=labels.index,
+        progress=progress,
+    )
+    return target, items, result
+
+
+def run_pack(week: Week, args: argparse.Namespace) -> int:
+    choice = choice_of(week, args)
+    when = week.clock().astimezone(week.event.tz)
+    target = target_of(week, args.output, when)
+    refuse_inside(target, week.workspace.inbox)
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            task = bar.add_task(_l(args.lang, ("打包", "packing")), total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            _, items, result = pack(
+                week, choice, target, names=args.names, lang=args.lang, progress=progress
+            )
+    else:
+        _, items, result = pack(week, choice, target, names=args.names, lang=args.lang)
+    left = sum(1 for it in items if it.member is None)
+    fallen = sum(1 for w in result.written if w.encoding.startswith("utf-8 ("))
+    problems = [w for w in result.written if w.problem]
+    summary = f"{result.files} files"
+    if left:
+        summary += f", {left} left out (duplicates, or no longer in the inbox)"
+    if fallen:
+        summary += f", {fallen} names outside GBK written in UTF-8"
+    print(f"weekwatch: {summary}", file=sys.stderr)
+    for w in problems[:10]:
+        from weekwatch.store.ingest import display_path
+        from weekwatch.widgets.safe import safe_str
+
+        shown = safe_str(display_path(w.item.placed.material.path))
+        print(f"weekwatch: warning: {shown}: {w.problem}", file=sys.stderr)
+    print(target)
+    return 0

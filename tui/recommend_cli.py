@@ -1,0 +1,50 @@
+"""`weekwatch recommend PATH… [--note TEXT]` and `recommend --undo PATH…`: marking the best.
+
+The mark is an operator action (store/week.py `recommend`, `unrecommend`): in the action log,
+seen by every dashboard, taken back by `weekwatch undo`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from weekwatch.store.ingest import display_path
+from weekwatch.store.ledger import marked_paths
+from weekwatch.store.week import Week
+from weekwatch.widgets.safe import safe_str
+
+
+def add_parser(sub: Any) -> None:
+    s = sub.add_parser(
+        "recommend",
+        help="mark files as the best, to recommend upward (★); --undo takes the mark off",
+    )
+    s.add_argument(
+        "path",
+        nargs="+",
+        help="as `materials` prints it (an e-mail's or zip's path marks every file inside)",
+    )
+    s.add_argument("--note", help="why it is recommended (shown in the pack's index)")
+    s.add_argument("--undo", action="store_true", help="take the mark off these files")
+
+
+def _printed(path: str) -> str:
+    return safe_str(display_path(path))
+
+
+def recommend(week: Week, args: argparse.Namespace) -> int:
+    if args.undo and args.note:
+        from weekwatch.store.model import WeekwatchError
+
+        raise WeekwatchError("recommend --undo takes no --note")
+    paths = [week.resolve_path(p, _printed) for p in args.path]
+    if args.undo:
+        a = week.unrecommend(paths, operator=args.operator)
+    else:
+        a = week.recommend(paths, args.note, operator=args.operator)
+    files = marked_paths(a)
+    for path in files:
+        print(f"{'☆' if args.undo else '★'} {_printed(path)}")
+    note = f" ({safe_str(a.data['note'])})" if a.data.get("note") else ""
+    print(safe_str(f"recorded {a.type} of {len(files)} file(s){note} [{a.id}]"))
+    return 0
