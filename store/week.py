@@ -230,16 +230,22 @@ class Week:
         if cell is not None:
             self._check_cell(cell)
         at = self.clock().astimezone(self.event.tz)
-        action = Action(
-            id=f"{at.astimezone(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}",
-            type=ActionType(type_),  # an unknown type fails here, not in a later reader
-            operator=operator or default_operator(),
-            at=at,
-            unit=unit,
-            cell=cell,
-            data={k: v for k, v in data.items() if v is not None},
-        )
-        self.store.add_action(action)
+        stamp = f"{at.astimezone(dt.UTC):%Y%m%dT%H%M%S%f}"
+        with self.store.transaction():
+            # The log is ordered by (at, id): two actions of one moment (a frozen clock, two
+            # operators in the same microsecond) keep the order they were recorded in, because
+            # the id's tail starts with how many that moment already holds.
+            same = sum(1 for a in self.store.actions() if a.id.startswith(stamp + "-"))
+            action = Action(
+                id=f"{stamp}-{same:02x}{uuid.uuid4().hex[:6]}",
+                type=ActionType(type_),  # an unknown type fails here, not in a later reader
+                operator=operator or default_operator(),
+                at=at,
+                unit=unit,
+                cell=cell,
+                data={k: v for k, v in data.items() if v is not None},
+            )
+            self.store.add_action(action)
         return action
 
     def excuse(

@@ -120,3 +120,15 @@ def test_marking_a_marked_file_without_a_new_note_is_refused(ws, capsys):
     code, _, err = call(ws, capsys, "recommend", PHOTO)
     assert code == 2 and "already recommended" in err
     assert len(Week(ws).ledger().actions) == 1
+
+
+def test_actions_of_one_moment_keep_the_order_they_were_recorded_in(ws):
+    """A frozen clock (the tests' dashboard, `--as-of`-like clocks) gives every action the same
+    moment: taking a mark off right after setting it must still leave it off."""
+    week = pack_week(ws)
+    frozen = Week(ws, clock=lambda: week.clock().replace(microsecond=0))
+    for _ in range(12):
+        frozen.recommend([PHOTO], "好")
+        assert Week(ws).ledger().recommend_note(PHOTO) == "好"
+        frozen.unrecommend([PHOTO])
+        assert PHOTO not in Week(ws).ledger().recommended

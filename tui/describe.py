@@ -44,7 +44,8 @@ def action_line(a: Action, ledger: Ledger, tz: dt.tzinfo) -> Text:
     """`05-15 11:02 op excuse — reason` (undone actions struck through)."""
     data = a.data
     until = _local(data.get("until"), tz)
-    what = data.get("reason") or data.get("text") or until or data.get("path") or ""
+    what = data.get("reason") or data.get("text") or data.get("note") or until
+    what = what or data.get("path") or "、".join(data.get("paths") or ())
     if a.data.get("promised_by"):
         what = f"{what} → {_local(a.data['promised_by'], tz)}"
     line = Text(f"{a.at.astimezone(tz):%m-%d %H:%M} ", style="dim")
@@ -176,12 +177,17 @@ def material_line(p: Placed, board: Board, ledger: Ledger, t: I18n) -> Text:
         )
     if p.duplicate_of:
         line.append(f"  {t('detail.duplicate')}", style="dim")
+    note = ledger.recommend_note(m.path)
+    if note is not None:  # ★ reads without colour
+        line.append(f"  ★ {t('detail.recommended')}", style="bold")
+        if note:
+            line.append(" " + safe_str(note))
     line.append("\n")
     return line
 
 
-def record(p: Placed, board: Board, t: I18n) -> Text:
-    """Everything the store knows about one file."""
+def record(p: Placed, board: Board, t: I18n, ledger: Ledger | None = None) -> Text:
+    """Everything the store knows about one file (with `ledger`: its ★ and note)."""
     m = p.material
     tz = board.event.tz
     text = Text()
@@ -207,6 +213,9 @@ def record(p: Placed, board: Board, t: I18n) -> Text:
         rows.insert(3, ("credits", ", ".join(f"{c.unit} {c.cell}" for c in p.credits)))
     if p.dismissed is not None:
         rows.append(("dismissed", p.dismissed))
+    note = ledger.recommend_note(m.path) if ledger is not None else None
+    if note is not None:
+        rows.append(("recommended", f"★ {note}".rstrip()))
     for v in p.versions:  # a file rewritten in place: every version, oldest first
         when = v.received_at.astimezone(tz)
         rows.append(("version", f"{when:%m-%d %H:%M}  {human_size(v.size)}  {v.sha256[:12]}"))

@@ -41,6 +41,7 @@ def binding_ids() -> dict[str, str]:
     from .screens.help import HelpScreen
     from .screens.picker import UnitPicker
     from .screens.quarantine import QuarantineScreen
+    from .screens.record import RecordScreen
 
     out: dict[str, str] = {}
     for cls in (
@@ -50,6 +51,7 @@ def binding_ids() -> dict[str, str]:
         QuarantineScreen,
         FormScreen,
         TextScreen,
+        RecordScreen,
         UnitPicker,
         HelpScreen,
         ConfirmScreen,

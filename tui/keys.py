@@ -46,6 +46,15 @@ GRID_BINDINGS = [
     Binding("u", "undo", "key.undo", id="grid.undo", tooltip="key.undo.tip"),
     Binding("U", "redo", "key.redo", show=False, id="grid.redo", tooltip="key.redo.tip"),
     Binding(
+        "asterisk",
+        "recommend",
+        "key.recommend",
+        show=False,
+        key_display="*",
+        id="grid.recommend",
+        tooltip="key.recommend.tip",
+    ),
+    Binding(
         "space",
         "mark",
         "key.mark",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from weekwatch.store.config import parse_column
+from weekwatch.store import vocab
 from weekwatch.store.model import KINDS, WeekwatchError
 from weekwatch.store.pack import NAME_MODES, Choice, Item, Labels, lay_out, refuse_inside, select
 from weekwatch.store.pack import write_pack as write_zip
@@ -67,8 +67,7 @@ def _list(text: str | None) -> list[str]:
 
 
 def choice_of(week: Week, args: argparse.Namespace) -> Choice:
-    from .cli import _unit  # one way of naming a unit on the command line
-
+    """The options as a `Choice`; units and cells read as everywhere else (store/vocab.py)."""
     kinds: set[str] = set()
     by_label = {zh: k for k, (zh, _) in KIND_LABELS.items()}
     for k in _list(args.kinds):
@@ -76,8 +75,8 @@ def choice_of(week: Week, args: argparse.Namespace) -> Choice:
         if kind is None:
             raise WeekwatchError(f"--kinds: unknown kind {k!r}; the kinds are {', '.join(KINDS)}")
         kinds.add(kind)
-    units = {_unit(week, u) for u in _list(args.units)}
-    cells = {parse_column(c, week.event) for c in _list(args.cells)}
+    units = {u.id for u in vocab.find_units(week.units(), args.units)} if args.units else set()
+    cells = set(vocab.parse_cells(args.cells, week.event, week.clock())) if args.cells else set()
     return Choice(
         recommended_only=args.recommended,
         kinds=frozenset(kinds) or None,

@@ -45,7 +45,8 @@ _WORDS = {
     "counts": ("统计", "counts"),
     "total": ("合计", "Total"),
 }
-_DATE = "yyyy-mm-dd hh:mm"
+#: How many rows the column widths are measured on.
+_SAMPLE = 2000
 
 
 def _l(lang: str, pair: tuple[str, str]) -> str:
@@ -121,26 +122,33 @@ def _sheet(wb: Any, name: str, title: str, headers: list[str], table: list[list[
 
     ws = wb.create_sheet(name)
     # Widths and panes are set before the first row: a write-only sheet writes as it goes.
+    # The widths are measured on the first rows (capped at 60 anyway): rows read alike.
+    sample = table[:_SAMPLE]
     for i, h in enumerate(headers):
-        shown = [width(h)] + [width(_shown(r[i])) for r in table]
+        shown = [width(h)] + [width(_shown(r[i])) for r in sample]
         ws.column_dimensions[get_column_letter(i + 1)].width = min(60, max(shown) + 2)
     ws.freeze_panes = "A3"  # the title and the header stay in view
     bold = Font(bold=True)
 
-    def cell(value: Any, font: Font | None = None) -> Any:
-        if isinstance(value, str):
-            value = safe_str(value)  # XML takes no control characters: spelled out
-        c = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            c.data_type = "s"  # a name like =1+1.jpg is text, never a formula
-        if isinstance(value, dt.datetime):
-            c.number_format = _DATE
-        if font is not None:
-            c.font = font
+    def heading(value: str) -> Any:
+        c = WriteOnlyCell(ws, value=safe_str(value))
+        c.font = bold
         return c
 
-    ws.append([cell(title, bold)])
-    ws.append([cell(h, bold) for h in headers])
+    def cell(value: Any) -> Any:
+        # Plain values where they can be (a cell object per value costs more than the value);
+        # a datetime gets openpyxl's date format, a number stays a number.
+        if not isinstance(value, str):
+            return value
+        value = safe_str(value)  # XML takes no control characters: spelled out
+        if value.startswith("="):
+            c = WriteOnlyCell(ws, value=value)
+            c.data_type = "s"  # a name like =1+1.jpg is text, never a formula
+            return c
+        return value
+
+    ws.append([heading(title)])
+    ws.append([heading(h) for h in headers])
     for r in table:
         ws.append([cell(v) for v in r])
 

@@ -13,22 +13,23 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.text import Text
-
 from weekwatch.store import vocab
 from weekwatch.store.model import KINDS, WeekwatchError
 from weekwatch.store.week import default_operator, new_batch
 
-from . import guards
+from . import guards, recommending
 from .describe import column_name, record
 from .keys import localized
 from .messages import ScanDone
 from .screens.confirm import ConfirmScreen
-from .screens.form import Check, Field, FormScreen, TextScreen
+from .screens.form import Check, Field, FormScreen
 from .screens.picker import UnitPicker
 from .screens.quarantine import QuarantineScreen
+from .screens.record import RecordScreen
 
 if TYPE_CHECKING:
+    from weekwatch.store.rules import Placed
+
     from .screens.dashboard import DashboardScreen
 
 
@@ -491,6 +492,18 @@ class Triage:
         title = self.t("dismiss.title", path=path)
         self._form(title, [Field("reason", self.t("dismiss.reason"))], then)
 
+    def recommend(self) -> None:
+        """★ on every file of the focused cell (with a note), or off if all carry it."""
+        board, focus = self.screen.board, self._focus_cell()
+        if board is None or focus is None:
+            return
+        uid, col = focus
+        paths = [p.material.path for p in board.materials_of(uid, col)]
+        if not paths:
+            self.notify(self.t("record.none"), timeout=2)
+            return
+        recommending.toggle(self, paths, self._who([uid], col))
+
     # --- looking closer -----------------------------------------------------------------
     def record(self) -> None:
         board = self.screen.board
@@ -501,6 +514,17 @@ class Triage:
         if not mats:
             self.notify(self.t("record.none"), timeout=2)
             return
-        body = Text("\n").join(record(p, board, self.t) for p in mats)
-        text = localized(TextScreen, self.t)(self.t("record.title"), body, self.t("record.scroll"))
-        self.screen.app.push_screen(text)
+        ledger = self.screen.ledger
+        records = [record(p, board, self.t, ledger) for p in mats]
+        week = self.week
+
+        def marked() -> frozenset[str]:
+            return frozenset(week.ledger().recommended)
+
+        def toggle(p: Placed) -> None:
+            recommending.toggle(self, [p.material.path], p.material.path, done=shown.show_marks)
+
+        shown = localized(RecordScreen, self.t)(
+            self.t("record.title"), mats, records, self.t("record.hint"), marked, toggle
+        )
+        self.screen.app.push_screen(shown)

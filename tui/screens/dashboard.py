@@ -378,7 +378,10 @@ class DashboardScreen(Screen[None]):
         state = mailbox_state(self.week.store)
         self.mail_down = state.get("error", "") or "?" if state and not state.get("ok") else ""
         with self.app.batch_update():
+            same = self.board == message.board
             self.board = message.board
+            if same:  # only the log moved (a ★, a note): the reactive does not fire for it
+                self.update_detail()
         self.applied_at = time.perf_counter()
         self.apply_seconds = self.applied_at - t0  # UI-thread time of this refresh
         # A promise's time passing turns its cell's mark into a broken promise.
@@ -534,6 +537,9 @@ class DashboardScreen(Screen[None]):
 
     def action_quarantine(self) -> None:
         self.triage.quarantine()
+
+    def action_recommend(self) -> None:
+        self.triage.recommend()
 
     def action_record(self) -> None:
         self.triage.record()
