@@ -49,25 +49,27 @@ def _real(problems: tuple[Problem, ...]) -> bool:
     return any(p.code != "summed" for p in problems)
 
 
-def statistics_files(board: Board, unit: str) -> list[Placed]:
-    """The unit's counted statistics materials by the board's moment, latest first."""
-    found = [
-        p
-        for p in board.placed
-        if p.kind == Kind.STATISTICS
-        and not p.superseded
-        and p.judged_at <= board.now
-        and any(c.unit == unit and c.cell == SUMMARY and c.duplicate_of is None for c in p.credits)
-    ]
-    return sorted(found, key=lambda p: (p.judged_at, p.material.path), reverse=True)
+def statistics_files(board: Board) -> dict[str, list[Placed]]:
+    """Each unit's counted statistics materials by the board's moment, latest first (one pass
+    over the board: a province's roster would otherwise cost units × materials)."""
+    out: dict[str, list[Placed]] = {}
+    for p in board.placed:
+        if p.kind != Kind.STATISTICS or p.superseded or p.judged_at > board.now:
+            continue
+        for unit in {c.unit for c in p.credits if c.cell == SUMMARY and c.duplicate_of is None}:
+            out.setdefault(unit, []).append(p)
+    for found in out.values():
+        found.sort(key=lambda p: (p.judged_at, p.material.path), reverse=True)
+    return out
 
 
 def consolidate(
     board: Board, template: Template, read: Callable[[Material], bytes]
 ) -> Consolidated:
     rows: list[UnitFigures] = []
+    by_unit = statistics_files(board)
     for u in board.units:
-        files = statistics_files(board, u.id)
+        files = by_unit.get(u.id, [])
         # The latest spreadsheet counts; a later .pdf or photo of the form is no figures.
         sheet = next((p for p in files if _is_sheet(p.material.path)), None)
         if sheet is None:
