@@ -24,6 +24,7 @@ def test_a_key_map_names_binding_ids(tmp_path):
     assert load_keymap(path) == {"grid.excuse": "z", "grid.find": "slash,ctrl+f"}
     ids = binding_ids()
     assert {"app.quit", "grid.excuse", "quarantine.assign", "form.cancel"} <= set(ids)
+    assert {"grid.calls", "grid.export", "calls.copy", "calls.contact", "export.write"} <= set(ids)
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,9 @@ def test_every_binding_speaks_both_languages():
 
     from weekwatch.tui import i18n
     from weekwatch.tui.app import WeekwatchApp
+    from weekwatch.tui.screens.calls import CallsScreen
     from weekwatch.tui.screens.dashboard import DashboardScreen
+    from weekwatch.tui.screens.export import ExportScreen
     from weekwatch.tui.screens.form import TextScreen
     from weekwatch.tui.screens.help import HelpScreen
     from weekwatch.tui.screens.picker import UnitPicker
@@ -89,6 +92,8 @@ def test_every_binding_speaks_both_languages():
         WeekwatchApp,
         DashboardScreen,
         QuarantineScreen,
+        CallsScreen,
+        ExportScreen,
         FormScreen,
         TextScreen,
         UnitPicker,
@@ -98,3 +103,12 @@ def test_every_binding_speaks_both_languages():
         for b in cls.BINDINGS:
             assert isinstance(b, Binding) and b.id, (cls, b)
             assert b.description in known and b.tooltip in known, (cls.__name__, b.id)
+
+
+def test_the_readme_lists_every_binding_id_with_its_keys():
+    """The key map's ids are documented where users look for them (README, Keys)."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for bid, keys in binding_ids().items():
+        assert f"| `{bid}` | `{keys}` |" in readme, bid

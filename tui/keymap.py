@@ -35,8 +35,10 @@ def binding_ids() -> dict[str, str]:
     from weekwatch.widgets.grid import Grid
 
     from .app import WeekwatchApp
+    from .screens.calls import CallsScreen
     from .screens.confirm import ConfirmScreen
     from .screens.dashboard import DashboardScreen
+    from .screens.export import ExportScreen
     from .screens.form import FormScreen, TextScreen
     from .screens.help import HelpScreen
     from .screens.picker import UnitPicker
@@ -49,6 +51,8 @@ def binding_ids() -> dict[str, str]:
         DashboardScreen,
         Grid,
         QuarantineScreen,
+        CallsScreen,
+        ExportScreen,
         FormScreen,
         TextScreen,
         RecordScreen,

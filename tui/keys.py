@@ -67,6 +67,8 @@ GRID_BINDINGS = [
     Binding(
         "i", "quarantine", "key.quarantine", id="grid.quarantine", tooltip="key.quarantine.tip"
     ),
+    Binding("p", "calls", "key.calls", id="grid.calls", tooltip="key.calls.tip"),
+    Binding("w", "export", "key.export", id="grid.export", tooltip="key.export.tip"),
     Binding(
         "o",
         "record",
@@ -98,6 +100,46 @@ GRID_BINDINGS = [
         id="grid.move",
         tooltip="key.move.tip",
     ),
+]
+
+#: The call list's keys (tui/screens/calls.py). Enter is the table's own (a row chosen).
+CALLS_BINDINGS = [
+    Binding("escape", "back", "key.back", id="calls.back", tooltip="key.back.tip"),
+    Binding(
+        "enter",
+        "contact",
+        "key.contact",
+        key_display="⏎",
+        priority=True,  # before the table's own Enter, so the footer offers it
+        id="calls.contact",
+        tooltip="key.calls_contact.tip",
+    ),
+    Binding("p", "copy_phone", "key.copy_phone", id="calls.copy", tooltip="key.copy_phone.tip"),
+    Binding(
+        "left_square_bracket",
+        "column(-1)",
+        "key.prev_column",
+        key_display="[",
+        id="calls.prev",
+        tooltip="key.prev_column.tip",
+    ),
+    Binding(
+        "right_square_bracket",
+        "column(1)",
+        "key.next_column",
+        key_display="]",
+        id="calls.next",
+        tooltip="key.next_column.tip",
+    ),
+    Binding("w", "export", "key.export", id="calls.export", tooltip="key.export.tip"),
+    Binding("j", "cursor_down", "key.down", show=False, id="calls.down", tooltip="key.down.tip"),
+    Binding("k", "cursor_up", "key.up", show=False, id="calls.up", tooltip="key.up.tip"),
+]
+
+#: The export dialog's keys (tui/screens/export.py).
+EXPORT_BINDINGS = [
+    Binding("escape", "cancel", "key.cancel", id="export.cancel", tooltip="key.cancel.tip"),
+    Binding("ctrl+s", "export", "key.write", id="export.write", tooltip="key.write.tip"),
 ]
 
 #: The order help lists the keys in.

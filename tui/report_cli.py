@@ -71,20 +71,33 @@ def add_parser(sub: Any) -> None:
 def run_report(week: Week, args: argparse.Namespace) -> int:
     if args.report == "pack":
         return run_pack(week, args)
+    written = write_report(week, args)
+    if isinstance(written, int):  # `day --send`: the exit status of the sending
+        return written
+    if written is not None:
+        print(written)
+    return 0
+
+
+def write_report(week: Week, args: argparse.Namespace) -> Path | int | None:
+    """The report `args` ask for, written to `args.output` (xlsx: by default into reports/ with
+    a dated name): the path written, or None when it went to stdout (an exit status when it
+    was sent). The dashboard's export calls this with an output, so nothing is printed under
+    the app."""
     try:
         return _run_report(week, args)
     except _Xlsx as x:
         from .report_xlsx import write_xlsx
 
-        when = x.when.astimezone(week.event.tz)
-        path = (
-            Path(args.output)
-            if args.output
-            else week.workspace.root / "reports" / f"{args.report}-{when:%Y%m%d-%H%M}.xlsx"
-        )
+        path = Path(args.output) if args.output else report_path(week, args.report, x.when, "xlsx")
         write_xlsx(path, x.title, x.headers, x.rows)
-        print(path)
-        return 0
+        return path
+
+
+def report_path(week: Week, report: str, when: dt.datetime, ext: str) -> Path:
+    """Where a report goes by default: reports/ in the workspace, named for it and the moment."""
+    when = when.astimezone(week.event.tz)
+    return week.workspace.root / "reports" / f"{report}-{when:%Y%m%d-%H%M}.{ext}"
 
 
 #: Each report's name in its title row.
@@ -120,7 +133,7 @@ def _moment(week: Week, flag: str, text: str) -> dt.datetime:
         raise WeekwatchError(f"{flag}: {e}") from None
 
 
-def _run_report(week: Week, args: argparse.Namespace) -> int:
+def _run_report(week: Week, args: argparse.Namespace) -> Path | int | None:
     if not args.report:
         raise WeekwatchError("weekwatch report: say calls, day, stats, actions or pack")
     ev = week.event
@@ -190,8 +203,7 @@ def _run_report(week: Week, args: argparse.Namespace) -> int:
             for r in data_rows
         ]
         out = _emit(args.format, data_rows, headers, table, head, when)
-    _write(out, args.output, args.format)
-    return 0
+    return _write(out, args.output)
 
 
 def _consolidate(week: Week, args: argparse.Namespace, as_of: dt.datetime | None, head: str) -> str:
@@ -242,12 +254,12 @@ def _emit(
     return head + "\n" + text_table(headers, rows) + "\n"
 
 
-def _write(out: str, output: str | None, fmt: str) -> None:
+def _write(out: str, output: str | None) -> Path | None:
     if output:
         Path(output).write_text(out, encoding="utf-8", newline="")
-        print(output)
-        return
+        return Path(output)
     sys.stdout.write(out)
+    return None
 
 
 def _calls_table(rows: list[Call], t: I18n, tz: Any) -> tuple[list[str], list[list[Cell]]]:

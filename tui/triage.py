@@ -266,7 +266,12 @@ class Triage:
         if focus is None or not self._writable():
             return
         uid, col = focus
-        units = self._targets(uid)
+        self.contact_units(self._targets(uid), col)
+
+    def contact_units(self, units: list[str], col: str | None, clear_marks: bool = True) -> None:
+        """The contact form for these units and cell (the grid's, or a call-list row's)."""
+        if not self._writable():
+            return
         t, board, operator = self.t, self.screen.board, self.screen.operator
         fields = [
             Field("text", t("contact.text")),
@@ -301,7 +306,7 @@ class Triage:
                 )
                 return t("msg.contacted_each", n=len(units), cells=each)
 
-            self._act(do, clear_marks=True)
+            self._act(do, clear_marks=clear_marks)
 
         self._form(t("contact.title", who=self._who(units, col)), fields, then, check=check)
 

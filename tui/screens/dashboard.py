@@ -42,7 +42,7 @@ from ..describe import column_name, detail
 from ..feed import BoardFeed, Job
 from ..i18n import I18n
 from ..judge import judge
-from ..keys import DASHBOARD_BINDINGS, WRITES
+from ..keys import DASHBOARD_BINDINGS, WRITES, localized
 from ..messages import BoardReady
 from ..triage import Triage
 from .quarantine import QuarantineScreen
@@ -543,6 +543,20 @@ class DashboardScreen(Screen[None]):
 
     def action_record(self) -> None:
         self.triage.record()
+
+    def action_calls(self) -> None:
+        from .calls import CallsScreen
+
+        self.app.push_screen(localized(CallsScreen, self.t)(self))
+
+    def action_export(self) -> None:
+        self.export()
+
+    def export(self, kind: str = "calls", values: dict[str, str] | None = None) -> None:
+        """The export dialog, on `kind` with these option values (tui/exports.py)."""
+        from .export import ExportScreen
+
+        self.app.push_screen(localized(ExportScreen, self.t)(self.week, self.t, kind, values))
 
     def action_noop(self) -> None:
         pass
