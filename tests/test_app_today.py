@@ -59,6 +59,11 @@ async def test_todays_filters_look_at_todays_column_only(week_ws, app_for, settl
         app.dashboard.filter = "missing"
         await pilot.pause()
         assert set(app.dashboard.grid.row_keys) >= set(missing_today)
+        # Nobody is late today: the empty grid says so rather than look broken.
+        app.dashboard.filter = "late_today"
+        await pilot.pause()
+        assert app.dashboard.grid.row_keys == []
+        assert "No unit matches “late today”" in str(app.query_one("#detail").render())
         await pilot.press("escape")
         assert app.dashboard.filter == "all" and len(app.dashboard.grid.row_keys) == 5
         assert "filter:" not in app.query_one("#header").text.plain

@@ -58,6 +58,10 @@ _T: dict[str, tuple[str, str]] = {
     # the search that narrows the grid, the marks of a cell's history
     "search.prompt": ("查找（名称、简称、编号、拼音）", "find (name, alias, id, pinyin)"),
     "search.count": ("{n} 个单位", "{n} unit(s)"),
+    "detail.none_shown": (
+        "没有单位符合「{why}」（Esc 清除）",
+        "No unit matches “{why}” now (Esc clears)",
+    ),
     "search.none": ("没有单位匹配「{q}」", "no unit matches “{q}”"),
     "badge.search": ("/ {q}", "/ {q}"),
     "trace.title": ("格内标记", "Marks in a cell"),

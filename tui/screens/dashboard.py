@@ -313,6 +313,10 @@ class DashboardScreen(Screen[None]):
         uid, col = self.grid.focus_unit, self.grid.focus_column
         unit = next((u for u in self.board.units if u.id == uid), None) if uid else None
         text = detail(self.board, self.ledger, unit, col if unit else None, self.t, self.grid.look)
+        if not self.grid.row_keys and self.board.units and (self.filter != "all" or self.search):
+            # An empty grid says why: nothing passes the filter (or the search) now.
+            why = self.t(f"filter.{self.filter}") if self.filter != "all" else self.search
+            text = Text(self.t("detail.none_shown", why=why), style="bold") + Text("\n") + text
         if not self.detail_open:
             # One line: today's picture in words, then the first line of the detail.
             line = Text(self.today.share if self.today else "", style="bold", no_wrap=True)
