@@ -114,6 +114,11 @@ async def test_the_linux_console_gets_ascii(week_ws, app_for, settle, monkeypatc
         assert grid.vertical_scrollbar.renderer is WholeCellScrollBar
 
 
+def footer_keys(app: WeekwatchApp) -> set[str]:
+    """The actions the footer shows keys for."""
+    return {k.action for k in app.query_one(Footer).query("FooterKey")}
+
+
 def many_units(n: int) -> list[Unit]:
     return [Unit(f"u{i:02d}", f"第{i}职业中等专业学校", (), "中职学校", "") for i in range(n)]
 
@@ -131,7 +136,7 @@ async def test_80x24_shows_15_units_help_and_one_line_of_detail(tmp_path, app_fo
         assert visible_unit_rows(app) >= 15
         assert grid.virtual_size.width <= grid.scrollable_content_region.width  # no side scroll
         assert app.query_one("#detail-scroll").region.height == 1
-        await pilot.pause(0.2)  # the footer recomposes once the bindings settle
+        await settle(pilot, lambda: "app.help" in footer_keys(app))  # the footer recomposes
         help_key = [k for k in app.query("FooterKey") if k.action == "app.help"]
         assert help_key and help_key[0].region.width and help_key[0].region.right <= 80
         await pilot.press("v")  # the whole pane, on demand
@@ -175,7 +180,8 @@ async def test_read_only_and_as_of_hide_the_keys_that_write(week_ws, app_for, se
     app = app_for(week_ws, **kw)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        footer = {k.action for k in app.query_one(Footer).query("FooterKey")}
+        await settle(pilot, lambda: bool(footer_keys(app)))  # the footer recomposes
+        footer = footer_keys(app)
         assert "find" in footer and "cycle_filter" in footer
         assert not footer & {"excuse", "extend", "contact", "note", "undo"}
         palette = {c.title for c in app.get_system_commands(app.screen)}
