@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import os
 import shutil
 import statistics
@@ -174,9 +175,11 @@ def fig_read(ws: Workspace) -> None:
     size = db_bytes(ws)
     blob = Path(tempfile.mkstemp(prefix="weekwatch-json-", suffix=".json")[1])
     try:
-        # A JSON file as big as the materials data, of the same shape: records of scalars.
-        src = next(iter(sorted(ws.dbdir.rglob("materials*.json"), key=lambda p: -p.stat().st_size)))
-        shutil.copy(src, blob)
+        # A JSON file as big as the materials data, of the same shape: every record in one.
+        docs: dict = {}
+        for part in ws.dbdir.glob("materials*.json"):
+            docs.update(json.loads(part.read_bytes())["materials"])
+        blob.write_text(json.dumps({"materials": docs}, ensure_ascii=False, separators=(",", ":")))
         load = [PY, "-c", f"import json; json.load(open({str(blob)!r}, 'rb'))"]
         print(f"materials data on disk: {size / 1e6:.1f} MB", flush=True)
         w = ["-w", str(ws.root)]

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import signal
 import sys
 import threading
@@ -19,7 +20,7 @@ from typing import NoReturn
 
 from weekwatch.store import vocab
 from weekwatch.store.config import check_year, init_workspace
-from weekwatch.store.ingest import IngestLock, display_path, spelled
+from weekwatch.store.ingest import IngestLock, display_path
 from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
 from weekwatch.store.reports import materials_json, status_json
@@ -240,15 +241,33 @@ def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
     return None, " ".join(rest)
 
 
+#: A lone surrogate from an undecodable byte of a file name (os.fsdecode), as JSON leaves it.
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
 def _print_json(obj: object) -> None:
-    # One string, one write: json.dump with indent writes each of millions of tokens apart.
-    text = json.dumps(obj, ensure_ascii=False, indent=2)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        # Paths off a non-UTF-8 disk carry lone surrogates, which no terminal encoding takes.
-        text = json.dumps(spelled(obj), ensure_ascii=False, indent=2)
-    sys.stdout.write(text + "\n")
+    # Streamed in pieces of 64 kB: json.dump with indent writes each of millions of tokens
+    # apart, json.dumps holds every token and the whole text at once.
+    buf: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj):
+        buf.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 16:
+            _write_spelled("".join(buf))
+            buf, size = [], 0
+    _write_spelled("".join(buf) + "\n")
+
+
+def _write_spelled(text: str) -> None:
+    # Paths off a non-UTF-8 disk carry lone surrogates, which no terminal encoding takes: each
+    # is written as display_path spells it, \xNN (its backslash escaped, as JSON must).
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = _SURROGATE.sub(lambda m: f"\\\\x{ord(m.group()) - 0xDC00:02x}", text)
+    sys.stdout.write(text)
 
 
 def _open(args: argparse.Namespace, *, read_only: bool = False) -> Week:
