@@ -28,7 +28,7 @@ from .commands import palette_commands
 from .i18n import I18n, default_lang
 from .judge import Judged, judge, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
-from .messages import BatchArrived, ScanDone, WatcherProblem
+from .messages import BatchArrived, RemindNews, ScanDone, WatcherProblem
 from .screens.confirm import ConfirmScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
@@ -233,6 +233,13 @@ class WeekwatchApp(App[None]):
             self.dashboard.feed.hush(touched)
         # Quarantined files touch no unit, but the quarantine list and count still change.
         self.dashboard.refresh_board(touched)
+
+    def on_remind_news(self, message: RemindNews) -> None:
+        """A scheduled reminder went out (or could not): a toast; the log changed."""
+        if not self.is_running:
+            return
+        self.notify(message.text, timeout=8)
+        self.dashboard.refresh_board()
 
     def on_scan_done(self, message: ScanDone) -> None:
         self.notify(self.t("msg.scanned", added=message.added, gone=message.gone))

@@ -90,6 +90,17 @@ GRID_BINDINGS = [
     Binding(
         "v", "toggle_detail", "key.detail", show=False, id="grid.detail", tooltip="key.detail.tip"
     ),
+    Binding(
+        "m", "remind_email", "key.remind", show=False, id="grid.remind", tooltip="key.remind.tip"
+    ),
+    Binding(
+        "M",
+        "remind_skip",
+        "key.remind_skip",
+        show=False,
+        id="grid.remind_skip",
+        tooltip="key.remind_skip.tip",
+    ),
     # Shown in help only: moving is the grid widget's own.
     Binding(
         "up,down,left,right,h,j,k,l",
@@ -181,7 +192,19 @@ DASHBOARD_BINDINGS = [
 #: The actions that record something (or only prepare it, as marking rows does): hidden in
 #: read-only and as-of dashboards — footer, help, palette, quarantine list — not refused.
 WRITES = frozenset(
-    {"excuse", "extend", "contact", "note", "undo", "redo", "mark", "assign", "dismiss_file"}
+    {
+        "excuse",
+        "extend",
+        "contact",
+        "note",
+        "undo",
+        "redo",
+        "mark",
+        "assign",
+        "dismiss_file",
+        "remind_email",
+        "remind_skip",
+    }
 )
 
 

@@ -43,3 +43,10 @@ class ScanDone(Message):
 
     added: int
     gone: int
+
+
+@dataclass
+class RemindNews(Message):
+    """The reminder schedule sent (or could not send) its reminder: one line to show."""
+
+    text: str

@@ -26,7 +26,8 @@ from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
 
 from .mailcli import start_fetching
-from .messages import BatchArrived, ScanDone, WatcherProblem
+from .messages import BatchArrived, RemindNews, ScanDone, WatcherProblem
+from .remind_flow import start_reminding
 
 if TYPE_CHECKING:
     from weekwatch.store.watcher import Watcher
@@ -46,6 +47,7 @@ class InboxWatch:
         self.lock: IngestLock | None = None
         self.own_stamp: object = None  # the store stamp our watcher's last write left
         self.fetching: threading.Thread | None = None  # the mailbox, if [mail] says one
+        self.reminding: threading.Thread | None = None  # the reminder schedule, if on
         #: Whether this dashboard takes in files when it can (not read-only, not as-of).
         self.wants = False
         self.follower = presence.Follower(week.workspace.dbdir)
@@ -143,6 +145,8 @@ class InboxWatch:
         )
         if self.fetching is None or not self.fetching.is_alive():
             self.fetching = start_fetching(self.week, self._stop)
+        if self.reminding is None or not self.reminding.is_alive():
+            self.reminding = start_reminding(self.week, self._stop, self._said)  # [remind] auto
         self.watcher.run(self._stop)
 
     def ended(self) -> None:
@@ -157,6 +161,10 @@ class InboxWatch:
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+    def _said(self, line: str) -> None:
+        """In the schedule's thread: what a scheduled reminder did."""
+        self._post(RemindNews(line))
 
     def _problem(self, problem: str | None) -> None:
         """In the watcher's thread: a problem began (or, with None, ended)."""

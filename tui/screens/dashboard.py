@@ -44,6 +44,7 @@ from ..i18n import I18n
 from ..judge import judge
 from ..keys import DASHBOARD_BINDINGS, WRITES, localized
 from ..messages import BoardReady
+from ..remind_flow import RemindFlow
 from ..triage import Triage
 from .quarantine import QuarantineScreen
 
@@ -78,6 +79,8 @@ class DashboardScreen(Screen[None]):
     watch_problem: reactive[str | None] = reactive(None, init=False)
     #: The mailbox could not be fetched the last time it was tried (what went wrong).
     mail_down: reactive[str] = reactive("", init=False)
+    #: The reminder schedule's badge (`[remind] auto`): its next time, or that it is cancelled.
+    remind_badge: reactive[str] = reactive("", init=False)
     #: What the header and today's picture draw (computed from the reactives above).
     header: reactive[HeaderView | None] = reactive(None)
     today: reactive[TodayView | None] = reactive(None)
@@ -93,6 +96,7 @@ class DashboardScreen(Screen[None]):
         self.per_hour: list[int] = [0] * 24
         self.feed = BoardFeed()
         self.triage = Triage(self)
+        self.reminding = RemindFlow(self)
         self.stamp: object = None  # the store's change stamp the current board reflects
         self.next_boundary: dt.datetime | None = None  # when a cell next changes by itself
         self.today_column = view.today_column(self.event, week.clock())
@@ -209,6 +213,8 @@ class DashboardScreen(Screen[None]):
             badges.append((t(key, when=f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M}"), "bold"))
         if self.mail_down:
             badges.append((t("badge.mail_down"), "bold"))
+        if self.remind_badge:
+            badges.append((self.remind_badge, ""))
         if self.week.read_only:
             badges.append((t("badge.read_only"), "bold"))
         scanned = ""
@@ -379,6 +385,7 @@ class DashboardScreen(Screen[None]):
             self.stamp = message.stamp
         t0 = time.perf_counter()
         self.ledger, self.per_hour, self._quiet = message.ledger, message.per_hour, outcome.quiet
+        self.reminding.show_badge()
         state = mailbox_state(self.week.store)
         self.mail_down = state.get("error", "") or "?" if state and not state.get("ok") else ""
         with self.app.batch_update():
@@ -529,6 +536,18 @@ class DashboardScreen(Screen[None]):
 
     def action_note(self) -> None:
         self.triage.note()
+
+    def action_remind_email(self) -> None:
+        """E-mail the marked units (or all owing the focused column) a reminder."""
+        if not self.writable:
+            return
+        col = self.grid.focus_column
+        units = sorted(self.marked) if self.marked else None
+        self.reminding.remind(units, col)
+
+    def action_remind_skip(self) -> None:
+        if self.writable:
+            self.reminding.cancel_next()
 
     def action_undo(self) -> None:
         self.triage.undo()
