@@ -214,6 +214,9 @@ async def test_brackets_move_the_list_to_another_column(week_ws, app_for, settle
         await pilot.pause()
         assert [r.unit for r in screen.rows] == [u["id"] for u in day3["units"]]
         assert {r.cell for r in screen.rows} == {"2024-05-14"}
+        # 新华区's 报道 came at 13:00, an hour after the deadline: said once, in hours.
+        xinhua = shown(screen)[[r.unit for r in screen.rows].index("xinhua")]
+        assert xinhua[1] == "! late 1 h 0 min"
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert {r.cell for r in screen.rows} == {TODAY}

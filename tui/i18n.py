@@ -210,7 +210,6 @@ _T: dict[str, tuple[str, str]] = {
     "calls.email": ("邮箱", "E-mail"),
     "calls.tried": ("已联系", "Tried"),
     "calls.promise": ("承诺", "Promise"),
-    "calls.late": ("迟 {m} 分钟", "late {m} min"),
     "calls.overdue": ("已逾期", "OVERDUE"),
     "calls.times": ("{n} 次", "{n}x"),
     "calls.none_tried": ("（尚未联系）", "(not contacted yet)"),

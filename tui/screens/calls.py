@@ -29,6 +29,7 @@ from weekwatch.widgets.safe import safe_str
 from ..describe import column_name, kinds_text
 from ..i18n import I18n
 from ..keys import CALLS_BINDINGS
+from ..view import fmt_left
 
 if TYPE_CHECKING:
     from .dashboard import DashboardScreen
@@ -42,7 +43,7 @@ def state_text(r: Call, t: I18n) -> str:
     """What is wrong with the cell: its state, its lateness, the kinds sent and lacking."""
     text = f"{SYMBOL[r.state.value]} {t(f'state.{r.state.value}')}"
     if r.late_minutes:
-        text += " " + t("calls.late", m=r.late_minutes)
+        text += " " + fmt_left(dt.timedelta(minutes=r.late_minutes), t)
     if r.sent and r.lacking:
         sent, lacking = kinds_text(r.sent, t), kinds_text(r.lacking, t)
         text += " · " + t("detail.sent_not", sent=sent, lacking=lacking)
