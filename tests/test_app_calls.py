@@ -344,7 +344,9 @@ async def test_the_consolidated_table_is_exported_from_the_template(
         await pilot.press("w")
         await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
         dialog = app.screen
-        await pilot.press("end")  # the last report: the consolidated table
+        kinds = dialog.query_one("#export-kinds")
+        kinds.highlighted = [o.id for o in kinds.options].index("consolidate")
+        await pilot.pause()
         assert dialog.kind == "consolidate"
         await pilot.press("ctrl+s")  # no template yet: said, and nothing is written
         await settle(pilot, lambda: any("Fill in" in t for t in app.toasts))

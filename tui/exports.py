@@ -123,3 +123,39 @@ register(report_kind("actions"))
 register(
     report_kind("consolidate", (ExportOption("template", "export.template", required=True),), "all")
 )
+
+
+def _pack_write(week: Week, req: ExportRequest) -> Path:
+    from .pack_cli import export_pack
+
+    return export_pack(week, req.options, req.lang)
+
+
+def _pack_path(week: Week, _req: ExportRequest) -> Path:
+    from .pack_cli import export_path
+
+    return export_path(week)
+
+
+#: The week's materials for the level above (tui/pack_cli.py): all of them, the recommended
+#: only, the focused unit's or the focused day's; names in UTF-8 or GBK.
+register(
+    ExportKind(
+        "pack",
+        "export.pack",
+        ("zip",),
+        _pack_write,
+        _pack_path,
+        (
+            ExportOption(
+                "scope",
+                "export.pack.scope",
+                ("pack.all", "pack.recommended", "pack.unit", "pack.day"),
+                "pack.all",
+            ),
+            ExportOption("unit", "export.pack.unit"),
+            ExportOption("day", "export.pack.day"),
+            ExportOption("names", "export.pack.names", ("names.utf8", "names.gbk"), "names.utf8"),
+        ),
+    )
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +178,9 @@ def run_pack(week: Week, args: argparse.Namespace) -> int:
             task = bar.add_task(_l(args.lang, ("打包", "packing")), total=None)
 
             def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+                # Every file copied: the index is written next (the last seconds of a big pack).
+                last = _l(args.lang, ("写入目录", "writing the index")) if done >= total else None
+                bar.update(task, completed=done, total=total, description=last)
 
             _, items, result = pack(
                 week, choice, target, names=args.names, lang=args.lang, progress=progress
@@ -202,3 +204,32 @@ def run_pack(week: Week, args: argparse.Namespace) -> int:
         print(f"weekwatch: warning: {shown}: {w.problem}", file=sys.stderr)
     print(target)
     return 0
+
+
+# --- the dashboard's export dialog (tui/exports.py registers the pack) -----------------------
+
+#: The dialog's choices of what goes in (message keys, tui/i18n.py).
+SCOPES = ("pack.all", "pack.recommended", "pack.unit", "pack.day")
+
+
+def export_path(week: Week) -> Path:
+    """Where the dialog's pack goes: reports/, the command line's dated name."""
+    return target_of(week, None, week.clock().astimezone(week.event.tz))
+
+
+def export_pack(week: Week, options: Mapping[str, str], lang: str) -> Path:
+    """The pack the export dialog asks for: all, the recommended only, one unit or one day
+    (the unit and day fields hold the dashboard's focus when it opens)."""
+    from weekwatch.store import vocab
+
+    scope = options.get("scope") or SCOPES[0]
+    unit, day = options.get("unit", "").strip(), options.get("day", "").strip()
+    choice = Choice(recommended_only=scope == "pack.recommended")
+    if scope == "pack.unit":
+        choice = Choice(units=frozenset({vocab.find_unit(week.units(), unit).id}))
+    elif scope == "pack.day":
+        choice = Choice(cells=frozenset({vocab.parse_cell(day, week.event, week.clock())}))
+    target = export_path(week)
+    names = (options.get("names") or "names.utf8").removeprefix("names.")
+    pack(week, choice, target, names=names, lang=lang)
+    return target

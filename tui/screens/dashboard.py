@@ -576,8 +576,14 @@ class DashboardScreen(Screen[None]):
         self.export()
 
     def export(self, kind: str = "calls", values: dict[str, str] | None = None) -> None:
-        """The export dialog, on `kind` with these option values (tui/exports.py)."""
+        """The export dialog, on `kind` with these option values (tui/exports.py); the
+        focused unit and column fill the options named `unit` and `day` (the pack's)."""
         from .export import ExportScreen
+
+        uid, col = self.grid.focus_unit, self.grid.focus_column
+        focus = {"unit": next((u.name for u in self.week.units() if u.id == uid), "")}
+        focus["day"] = col or ""
+        values = {**focus, **(values or {})}
 
         self.app.push_screen(localized(ExportScreen, self.t)(self.week, self.t, kind, values))
 

@@ -85,7 +85,10 @@ class ExportScreen(ModalScreen[None]):
             yield Static(Text(t("export.hint"), style="dim"), classes="dialog-hint")
 
     def _value(self, k: ExportKind, name: str) -> str:
-        return self.values.get(name, "") if k.id == self.kind else ""
+        # The dashboard's focus (`unit`, `day`) fills those options of any kind.
+        if k.id == self.kind or name in ("unit", "day"):
+            return self.values.get(name, "")
+        return ""
 
     def on_mount(self) -> None:
         kinds = self.query_one("#export-kinds", OptionList)
