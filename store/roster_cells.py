@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .reading import normalize
+
 # Full-width and ideographic spaces and the no-break space count as spaces; strip() alone keeps
 # U+3000 only on some paths, so say it.
 _SPACE = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
@@ -145,8 +147,8 @@ def squeeze(text: str) -> str:
 
 
 def is_total(text: str) -> bool:
-    return bool(_TOTAL.match(squeeze(text)))
+    return bool(_TOTAL.match(normalize(squeeze(text))))  # 合計 too
 
 
 def is_note(text: str) -> bool:
-    return bool(_NOTE.match(squeeze(text)))
+    return bool(_NOTE.match(normalize(squeeze(text))))  # 填表人：, 聯繫人：

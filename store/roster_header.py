@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import WeekwatchError
+from .reading import normalize
 from .sheets import column_letter
 
 #: Unit fields in the order of the English header.
@@ -126,8 +126,9 @@ _NOISE = re.compile(r"[\s*＊:：_\-·.]+")
 
 
 def fold_label(text: str) -> str:
-    """A label as compared: width, case, spaces, stars and bracketed notes ignored."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """A label as compared: width, case, script (單位名稱 is 单位名称), spaces, stars and
+    bracketed notes ignored."""
+    text = normalize(text)
     text = _BRACKETS.sub("", text)
     return _NOISE.sub("", text)
 

@@ -294,3 +294,30 @@ def test_every_address_of_a_liaison_counts_for_a_mail_sender(ws: Workspace, tmp_
     by_address = senders(Week(ws).units())
     for address in ("a@kw.cn", "b@kw.cn", "c@kw.cn"):
         assert by_address[address] == {"kwqjyhtyj"}
+
+
+def test_a_sheet_in_traditional_characters_reads_as_its_simplified_twin(
+    ws: Workspace, tmp_path: Path, capsys
+):
+    """A sheet kept in traditional characters (seed 002 is written so): 單位名稱 heads the
+    names, 聯絡員 and 電子郵箱 the liaison, and the 合計 row at the bottom is no unit; a college's
+    own departments under 二級學院 are units too."""
+    sheet = tmp_path / "聯絡員信息表.csv"
+    sheet.write_text(
+        "序號,單位名稱,聯絡員,手機,電子郵箱\n"
+        "1,藝術設計學院,劉洋,13712345678,liuyang@example.edu.cn\n"
+        "2,機電工程學院,張偉,13912345678,zhangwei@example.edu.cn\n"
+        "合計,2,,,\n",
+        encoding="utf-8",
+    )
+    code, out = call(ws, capsys, "units", "import", str(sheet))
+    assert code == 0, out
+    units = {u["name"]: u for u in listed(ws, capsys).values()}
+    assert set(units) >= {"藝術設計學院", "機電工程學院"}
+    assert not any("合" in name for name in units)
+    assert units["藝術設計學院"]["liaison_email"] == "liuyang@example.edu.cn"
+    college = tmp_path / "二級學院.csv"
+    college.write_text("二級學院,聯繫人\n信息工程學院,李娜\n", encoding="utf-8")
+    code, out = call(ws, capsys, "units", "import", str(college))
+    assert code == 0, out
+    assert "信息工程學院" in {u["name"] for u in listed(ws, capsys).values()}
