@@ -162,7 +162,7 @@ def _run_report(week: Week, args: argparse.Namespace) -> Path | int | None:
         out = _emit(args.format, data, headers, rows_, head, when)
         if args.format == "text" and not args.output and sys.stdout.isatty():
             _print_rich(head, headers, rows_, data, t)
-            return 0
+            return None  # printed; nothing written to a file
         if args.format == "text":
             out += "\n" + _share_lines(data, t) + "\n"
     elif args.report == "consolidate":
