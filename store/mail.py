@@ -292,7 +292,9 @@ def decide_unit(
             if unit is not None:
                 named.add(unit)
     if len(named) > 1:
-        return None, Quarantine.of(Code.MAIL_UNITS, units=sorted(named))
+        # By name, as every reason speaks of units (the operator knows no ids).
+        names = sorted(unpacker.reader.unit_name(u) for u in named)
+        return None, Quarantine.of(Code.MAIL_UNITS, units=names)
     return (next(iter(named)), None) if named else (None, None)
 
 

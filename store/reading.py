@@ -444,6 +444,10 @@ class Reader:
             reading = self._readings[key] = Reading(*key)
         return reading
 
+    def unit_name(self, uid: str) -> str:
+        """A unit's name, as the reasons say it (an id no longer on the roster as itself)."""
+        return self._unit_names.get(uid, uid)
+
     def _word(self, uid: str, word: str) -> str:
         name = self._unit_names.get(uid, uid)
         return name if normalize(name) == word else f"{name} ({word})"

@@ -155,6 +155,14 @@ def test_the_unit_comes_from_the_sender_then_the_subject_then_the_file_names(ws)
     assert got["b.eml#平职院5月14日照片.jpg"] == ("pzy", "2024-05-14", "photo", None)
     assert got["c.eml#平职院照片.jpg"][::3] == (None, Code.MAIL_UNITS)
     assert got["c.eml#宝丰县照片.jpg"][::3] == (None, Code.MAIL_UNITS)
+    # The reason names the units by name, as the operator knows them, not by id.
+    why = next(
+        p for p in Week(ws).board(at(15)).quarantined if p.material.path == "c.eml#宝丰县照片.jpg"
+    )
+    assert (
+        why.quarantine.text()
+        == "the e-mail's files name different units: 宝丰县教育体育局, 平顶山职业技术学院"
+    )
     assert got["d.eml#照片.jpg"] == ("wugang", "2024-05-14", "photo", None)
 
 

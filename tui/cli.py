@@ -23,6 +23,7 @@ from weekwatch.store.config import check_year, init_workspace
 from weekwatch.store.ingest import IngestLock, display_path
 from weekwatch.store.ledger import assigned_cells, assigned_units
 from weekwatch.store.model import KINDS, STATES, WeekwatchError
+from weekwatch.store.operators import resolve as resolve_operator
 from weekwatch.store.reports import materials_json, status_json
 from weekwatch.store.reread import Reread
 from weekwatch.store.reread import summary as reread_summary
@@ -85,7 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         "--workspace",
         help="workspace folder (else $WEEKWATCH_WORKSPACE, else here or a parent)",
     )
-    p.add_argument("--operator", help="who records actions (default: the login name)")
+    p.add_argument(
+        "--operator",
+        help="who records actions (default: the name remembered for you, the workspace's "
+        "`operator`, the login name)",
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     s = sub.add_parser(
@@ -570,6 +575,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         cmd == "units" and (args.units_command == "list" or getattr(args, "dry_run", False))
     )
     week = _open(args, read_only=read_only)
+    # Actions are recorded under a person's name: --operator, the one remembered, the
+    # workspace's `operator`, else the login name (store/operators.py).
+    args.operator = resolve_operator(args.operator, week.workspace.config).name
     if cmd == "watch":  # runs until stopped: warn first
         _warn(week)
         return handler(week, args)

@@ -17,6 +17,7 @@ def run_dashboard(
     actions: str | None = None,
 ) -> int:
     """Run the app until the operator quits; WeekwatchError (bad --as-of, ...) propagates."""
+    from weekwatch.store.operators import resolve
     from weekwatch.store.vocab import parse_when
     from weekwatch.store.week import system_clock
 
@@ -31,14 +32,19 @@ def run_dashboard(
         except WeekwatchError as e:
             raise WeekwatchError(f"--as-of: {e}") from None
     keymap = load_keymap()
+    who = resolve(operator, ws.config)
+    # A shared login is asked once who operates; a dashboard that records nothing is not.
+    ask = who.ask and not read_only and moment is None
     app = make_app(
         ws,
         read_only=read_only,
         as_of=moment,
         lang=lang,
-        operator=operator,
+        operator=None if ask else who.name,
         keymap=keymap,
         actions=actions or "until",
     )
+    if ask:
+        app.dashboard.ask_operator = True
     app.run()
     return app.return_code or 0

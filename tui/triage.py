@@ -163,6 +163,32 @@ class Triage:
         )
         self.screen.app.push_screen(picker, then)
 
+    def ask_operator(self) -> None:
+        """The login name is shared: ask once who is operating, remember it (per person,
+        outside the workspace: store/operators.py) and record every action under it."""
+        from weekwatch.store import operators
+
+        if not self.screen.writable:
+            return
+        t, login = self.t, operators.login_name()
+
+        def then(v: dict[str, str]) -> None:
+            name = v["name"].strip()
+            try:
+                operators.remember(name)
+            except (OSError, WeekwatchError) as exc:  # a read-only home: use it, say so
+                self.notify(str(exc), severity="warning")
+            self.screen.operator = name
+            self.notify(t("msg.operator", name=name))
+
+        def check(v: dict[str, str]) -> dict[str, str]:
+            name = v["name"].strip()
+            bad = not name or any(ord(c) < 32 for c in name) or name.lower() == login.lower()
+            return {"name": t("operator.body", login=login)} if bad else {}
+
+        fields = [Field("name", t("operator.name"))]
+        self._form(t("operator.title"), fields, then, check, intro=t("operator.body", login=login))
+
     # --- moving around ------------------------------------------------------------------
     def find(self) -> None:
         screen = self.screen

@@ -91,6 +91,8 @@ class DashboardScreen(Screen[None]):
         self.event = week.event
         self.t = t
         self.operator = operator
+        #: The login is shared (root) and nobody said who operates: ask once (tui/launch.py).
+        self.ask_operator = False
         self.frozen = frozen  # as-of: the clock stands still and nothing is recorded
         self.ledger = Ledger()
         self.per_hour: list[int] = [0] * 24
@@ -144,6 +146,8 @@ class DashboardScreen(Screen[None]):
         self.now = self.week.clock()
         self.fit(self.app.size.width, self.app.size.height)
         self.grid.focus()
+        if self.ask_operator:
+            self.call_after_refresh(self.triage.ask_operator)
         if ascii_only():
             for scrolling in (self.grid, self.query_one("#detail-scroll")):
                 plain_scrollbars(scrolling)
