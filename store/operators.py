@@ -99,7 +99,8 @@ def remember(name: str, env: Mapping[str, str] | None = None) -> Path:
         raise WeekwatchError("an operator's name must be some text on one line")
     path = operator_file(env)
     doc = _read(path)
-    plain = doc.get("name") if isinstance(doc.get("name"), str) else None
+    old_name = doc.get("name")
+    plain = old_name if isinstance(old_name, str) else None
     raw_clients = doc.get("clients")
     clients: dict[str, str] = (
         {str(k): str(v) for k, v in raw_clients.items()} if isinstance(raw_clients, dict) else {}
