@@ -77,7 +77,8 @@ async def test_the_dashboard_asks_once_on_a_shared_login(week_ws, app_for, settl
     app = app_for(week_ws, operator=None)
     app.dashboard.ask_operator = who.ask  # as `weekwatch tui` does (tui/launch.py)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await settle(pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.pause()
         form = app.screen
         assert isinstance(form, FormScreen) and "root" in form.intro
         form.query_one("#field-name").value = "root"  # the shared name says nobody

@@ -82,8 +82,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     def error(self, name: str) -> str:
         """What is said under a field now ("" if nothing)."""
-        shown = self.query_one(f"#error-{name}", Static)
-        return str(shown.render()) if shown.display else ""
+        return "".join(str(s.render()) for s in self.query(f"#error-{name}") if s.display)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for f in self.fields:
@@ -98,8 +97,10 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("field-")
-        if any(f.name == name for f in self.fields):
-            self.query_one(f"#error-{name}", Static).display = False
+        # (Query, not query_one: a field's first value may be announced before its error
+        # line is mounted.)
+        for shown in self.query(f"#error-{name}"):
+            shown.display = False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
