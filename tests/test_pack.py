@@ -356,3 +356,43 @@ def test_a_message_body_and_a_forwarded_messages_files_are_packed_from_inside(ws
     assert b"fwd-photo" in got.values()
     (text,) = [n for n in got if n.endswith(".txt")]
     assert "今天举行了开放日。".encode() in got[text]
+
+
+def test_on_a_terminal_the_pack_shows_its_progress_and_off_one_it_does_not(ws, tmp_path):
+    """A bar on the operator's terminal (stderr a real pty), nothing of it in a cron job's log."""
+    import pty
+    import subprocess
+    import sys
+
+    pack_week(ws)
+    cmd = [sys.executable, "-m", "weekwatch", "-w", str(ws.root), "report", "pack"]
+    master, slave = pty.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [*cmd, "--output", str(tmp_path / "tty.zip")],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env=env,
+    )
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the pty's other end closed: the command has finished
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == 0 and out.decode().strip() == str(tmp_path / "tty.zip")
+    shown = seen.decode("utf-8", "replace")
+    assert "打包" in shown or "写入目录" in shown, shown
+    assert "━" in shown  # the bar itself
+    piped = subprocess.run(
+        [*cmd, "--output", str(tmp_path / "pipe.zip")], capture_output=True, env=env, timeout=60
+    )
+    assert piped.returncode == 0
+    assert "打包" not in piped.stderr.decode() and "━" not in piped.stderr.decode()
+    assert members(tmp_path / "tty.zip").keys() == members(tmp_path / "pipe.zip").keys()
