@@ -119,3 +119,25 @@ async def test_read_only_offers_no_reminder_key(week_ws, srv, app_for, settle):
         await pilot.press("m")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen) and srv.received == []
+
+
+async def test_from_the_call_list_m_reminds_the_listed_units(week_ws, srv, app_for, settle):
+    from weekwatch.tui.screens.calls import CallsScreen
+
+    configure(week_ws, srv)
+    app = app_for(week_ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(CallsScreen(app.dashboard, "2024-05-14"))
+        await settle(pilot, lambda: isinstance(app.screen, CallsScreen))
+        listed = [r.unit for r in app.screen.rows]
+        assert listed  # missing or late on 05-14
+        await pilot.press("m")
+        await settle(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        with_mail = {"xinhua", "weidong", "pzy"} & set(listed)
+        await settle(pilot, lambda: len(emailed(app)) == len(with_mail))
+        assert {u for u, _ in emailed(app)} == with_mail
+        assert all(c == "2024-05-14" for _, c in emailed(app))
+        assert isinstance(app.screen, CallsScreen)  # back on the list, updated
+        await settle(pilot, lambda: any(r.contacts for r in app.screen.rows))

@@ -48,6 +48,10 @@ _T: dict[str, tuple[str, str]] = {
         "给选中的单位（或本列尚欠材料的单位）发催报邮件：先预览、确认",
         "E-mail a reminder to the marked units (or all owing this column): preview, confirm",
     ),
+    "key.calls_remind.tip": (
+        "给名单上的单位（或其中选中的）发催报邮件：先预览、确认",
+        "E-mail a reminder to the listed units (or the marked among them): preview, confirm",
+    ),
     "key.remind_skip": ("取消下次自动催报", "Cancel next reminder"),
     "key.remind_skip.tip": (
         "取消（再按恢复）[remind] 定时的下一次催报邮件",

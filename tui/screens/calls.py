@@ -219,7 +219,7 @@ class CallsScreen(Screen[None]):
     # --- the keys -------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # A read-only or looking-back dashboard does not offer to log a call.
-        return self.dashboard.writable or action != "contact"
+        return self.dashboard.writable or action not in ("contact", "remind")
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -230,6 +230,15 @@ class CallsScreen(Screen[None]):
             self.app.notify(self.t("msg.nobody"), severity="warning", timeout=3)
             return
         self.dashboard.triage.contact_units([r.unit], r.cell, clear_marks=False)
+
+    def action_remind(self) -> None:
+        """E-mail the listed units (the marked ones among them, if any) for the shown column."""
+        board = self.dashboard.board
+        if board is None:
+            return
+        ids = [r.unit for r in self.rows]
+        marked = [u for u in ids if u in self.dashboard.marked]
+        self.dashboard.reminding.remind(marked or ids, self.shown_column(board))
 
     def action_copy_phone(self) -> None:
         r = self.highlighted
