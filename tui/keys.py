@@ -126,7 +126,9 @@ CALLS_BINDINGS = [
         tooltip="key.calls_contact.tip",
     ),
     Binding("p", "copy_phone", "key.copy_phone", id="calls.copy", tooltip="key.copy_phone.tip"),
-    Binding("m", "remind", "key.remind", id="calls.remind", tooltip="key.calls_remind.tip"),
+    Binding(
+        "m", "remind", "key.remind", show=False, id="calls.remind", tooltip="key.calls_remind.tip"
+    ),
     Binding(
         "left_square_bracket",
         "column(-1)",
