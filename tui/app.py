@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.notifications import Notify
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -32,6 +33,7 @@ from .messages import BatchArrived, RemindNews, ScanDone, WatcherProblem
 from .screens.confirm import ConfirmScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
+from .toasts import Toasts
 from .watching import RESTART_AFTER, InboxWatch
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ class WeekwatchApp(App[None]):
         self.keymap = dict(keymap or {})
         self.inbox = InboxWatch(week, self.post_message)
         self.toasts: list[str] = []
+        self.toaster = Toasts(self)
         self.started = time.perf_counter()
         self._dashboard: DashboardScreen | None = None
         self._first: Future[tuple[object, Judged]] | None = None
@@ -231,6 +234,8 @@ class WeekwatchApp(App[None]):
         if message.quiet:
             # Not announced in any board up to and including the first judged after it.
             self.dashboard.feed.hush(touched)
+            batch = message.batch
+            self.dashboard.hushed_paths |= {m.path for m in [*batch.added, *batch.gone]}
         # Quarantined files touch no unit, but the quarantine list and count still change.
         self.dashboard.refresh_board(touched)
 
@@ -247,12 +252,25 @@ class WeekwatchApp(App[None]):
 
     # --- the rest of the app ----------------------------------------------------------
     def notify(self, message: str, **kwargs: Any) -> None:
-        """Every toast is also kept (the tests read what was said)."""
+        """Every toast is also kept (the tests read what was said); the newest replaces the
+        one shown, on its one line over the header (tui/toasts.py)."""
         text = safe_str(message)  # unit and file names are untrusted: never markup
         self.toasts.append(text)
         del self.toasts[:-50]
         kwargs.pop("markup", None)
+        if self.toaster.muted and kwargs.get("severity", "information") == "information":
+            return
         super().notify(text, markup=False, **kwargs)
+
+    def _on_notify(self, event: Notify) -> None:
+        # Textual adds a notification when its message is handled: only then can the newest
+        # replace the ones before it (one toast line, tui/toasts.py).
+        self._notifications.clear()
+        super()._on_notify(event)
+
+    def action_toggle_toasts(self) -> None:
+        """Mute information toasts, or hear them again (the palette's entry)."""
+        self.toaster.toggle()
 
     def report_error(self, err: BaseException | None) -> None:
         """Every worker's unexpected error ends here, as a notification (never a crash)."""

@@ -24,6 +24,8 @@ def palette_commands(app: WeekwatchApp) -> Iterator[SystemCommand]:
         # The grid's actions are the dashboard's; help and theme are the app's.
         target = app if b.id and b.id.startswith("app.") else board
         yield SystemCommand(b.description, b.tooltip, lambda a=b.action, n=target: n.run_action(a))
+    key = "palette.unmute" if app.toaster.muted else "palette.mute"
+    yield SystemCommand(t(key), t(f"{key}.tip"), app.action_toggle_toasts)
     for f in view.filters(board.board):
         name = t("palette.filter", name=t(f"filter.{f}"))
         yield SystemCommand(name, name, lambda f=f: setattr(board, "filter", f))

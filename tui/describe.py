@@ -182,6 +182,8 @@ def material_line(p: Placed, board: Board, ledger: Ledger, t: I18n) -> Text:
         line.append(f"  ★ {t('detail.recommended')}", style="bold")
         if note:
             line.append(" " + safe_str(note))
+    if m.gone:  # removed from the inbox after it was taken in: it still counts
+        line.append(f"  {t('detail.gone')}", style=STYLE["late"])
     line.append("\n")
     return line
 

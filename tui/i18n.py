@@ -154,6 +154,7 @@ _T: dict[str, tuple[str, str]] = {
     "detail.no_history": ("（暂无记录）", "(no actions)"),
     "detail.late_by": ("迟 {left}", "late by {left}"),
     "detail.duplicate": ("重复", "duplicate"),
+    "detail.gone": ("已从收件箱移走，仍计入", "gone from the inbox, still counts"),
     "detail.undone": ("已撤销", "undone"),
     # record modal
     "record.title": ("文件记录", "File record"),
@@ -419,7 +420,22 @@ _T: dict[str, tuple[str, str]] = {
     "msg.rescan": ("正在重新扫描收件箱…", "Rescanning the inbox…"),
     "msg.scanned": ("扫描完成：新增 {added}，移除 {gone}", "Scan done: {added} new, {gone} gone"),
     "msg.arrived": ("新材料：{who}（{col}）", "New material: {who} ({col})"),
-    "msg.arrived_many": ("{n} 个单位有新材料", "New material from {n} units"),
+    "msg.arrived_burst": ("{n} 个新文件：{what}", "{n} new files: {what}"),
+    "msg.arrived_quarantine": ("新文件待分拣：{path}", "New file in quarantine: {path}"),
+    "msg.item_quarantine": ("待分拣 {path}", "quarantine: {path}"),
+    "msg.gone": (
+        "文件已从收件箱移走：{path}（仍计入 {where}）",
+        "Gone from the inbox: {path} (still counts for {where})",
+    ),
+    "msg.gone_many": (
+        "{n} 个文件已从收件箱移走（仍计入）：{what}",
+        "{n} files gone from the inbox (they still count): {what}",
+    ),
+    "msg.toasts_muted": (
+        "提示已静音（警告和错误照常显示）",
+        "Toasts muted (warnings and errors still show)",
+    ),
+    "msg.toasts_on": ("提示已恢复", "Toasts on again"),
     "msg.missing": ("{n} 格已过截止未交", "{n} cell(s) now missing"),
     "msg.quarantined": ("{n} 个文件待分拣", "{n} file(s) wait in quarantine"),
     "msg.watch_failed": ("收录暂停，稍后自动重试：{problem}", "Not ingesting, retrying: {problem}"),
@@ -463,6 +479,13 @@ _T: dict[str, tuple[str, str]] = {
     "msg.theme": ("主题：{name}", "Theme: {name}"),
     # palette
     "palette.filter": ("筛选：{name}", "Filter: {name}"),
+    "palette.mute": ("提示静音", "Mute toasts"),
+    "palette.mute.tip": (
+        "不再弹出到达等提示（警告和错误照常）",
+        "No more arrival toasts (warnings and errors still show)",
+    ),
+    "palette.unmute": ("提示恢复", "Unmute toasts"),
+    "palette.unmute.tip": ("重新弹出到达等提示", "Show arrival toasts again"),
     "palette.sort": ("排序：{name}", "Sort: {name}"),
 }
 # The triage dialogs' words, kept in their own module.

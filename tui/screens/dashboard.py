@@ -45,6 +45,7 @@ from ..judge import judge
 from ..keys import DASHBOARD_BINDINGS, WRITES, localized
 from ..messages import BoardReady
 from ..remind_flow import RemindFlow
+from ..toasts import Arrival
 from ..triage import Triage
 from .quarantine import QuarantineScreen
 
@@ -109,6 +110,8 @@ class DashboardScreen(Screen[None]):
         self.intake_shown = False
         self._traces: dict[tuple[str, str], str] = {}
         self._detail_chosen = False  # the operator toggled the pane: sizes no longer decide
+        #: Files of a start-up scan: shown, not announced (the app fills it).
+        self.hushed_paths: set[str] = set()
         self._job = Job(0, None)  # the judgement running (or the last one)
 
     @property
@@ -224,12 +227,15 @@ class DashboardScreen(Screen[None]):
         scanned = ""
         if self.last_scan is not None:
             scanned = " · " + t("badge.scanned", at=f"{self.last_scan.astimezone(ev.tz):%H:%M:%S}")
+        # Who takes in files: following another process, or nobody, is read first; the
+        # usual (watching here) after what narrows the grid.
+        intake: list[tuple[str, str]] = []
         if self.following:
-            badges.append((t("badge.following", pid=self.following) + scanned, ""))
+            loud.append((t("badge.following", pid=self.following) + scanned, ""))
         elif self.watching and self.watch_problem:
-            badges.append((t("badge.failing"), "bold red"))
+            loud.append((t("badge.failing"), "bold red"))
         elif self.watching:
-            badges.append((t("badge.watching") + scanned, "dim"))
+            intake.append((t("badge.watching") + scanned, "dim"))
         elif self.intake_shown:
             # Nobody takes in files: first, loud, in the error colour (reverse without colour).
             loud.append((t("badge.not_taking_in"), "bold reverse red"))
@@ -247,7 +253,9 @@ class DashboardScreen(Screen[None]):
         if self.sort != "roster":
             view_badges.append((t(f"badge.sort{short}", name=t(f"sort.{self.sort}")), "bold"))
         when = f"{now.astimezone(ev.tz):%Y-%m-%d %H:%M:%S %Z}"
-        return HeaderView(ev.title, ev.theme, when, text, urgent, (*loud, *view_badges, *badges))
+        return HeaderView(
+            ev.title, ev.theme, when, text, urgent, (*loud, *view_badges, *intake, *badges)
+        )
 
     def compute_today(self) -> TodayView | None:
         board = self.board
@@ -336,8 +344,10 @@ class DashboardScreen(Screen[None]):
         self.query_one("#detail", Static).update(text)
 
     def _announce(self, prev: Board, new: Board, quiet: frozenset[str]) -> None:
-        """Flash what changed; toast arrivals by unit, and cells that just went missing."""
-        arrived: list[tuple[str, str]] = []
+        """Flash what changed; toast arrivals (placed or quarantined, a burst as one), files
+        gone from the inbox, and cells that just went missing."""
+        units = {u.id: u.name for u in new.units}
+        arrived: list[Arrival] = []
         missing = 0
         for key, cell in new.cells.items():
             old = prev.cells.get(key)
@@ -345,17 +355,26 @@ class DashboardScreen(Screen[None]):
                 continue
             self.grid.flash(*key)
             if cell.count > old.count:
-                arrived.append(key)
+                name = units.get(key[0], key[0])
+                col = column_name(key[1], self.t)
+                arrived.append(Arrival(name, col, cell.count - old.count))
             if cell.state == "missing" and old.state != "missing":
                 missing += 1
-        units = {u.id: u.name for u in new.units}
-        who = sorted({u for u, _ in arrived})
-        if len(who) > 3:
-            self.app.notify(self.t("msg.arrived_many", n=len(who)))
-        else:
-            for uid, col in arrived:
-                name = units.get(uid, uid)
-                self.app.notify(self.t("msg.arrived", who=name, col=column_name(col, self.t)))
+        # Files, not cells: what came in quarantine, what left the inbox (by any process).
+        hushed, self.hushed_paths = self.hushed_paths, set()
+        before = {p.material.path: p for p in prev.placed}
+        gone = []
+        for p in new.placed:
+            path = p.material.path
+            old_p = before.get(path)
+            if path in hushed:
+                continue
+            if p.waiting and not p.material.gone and (old_p is None or not old_p.waiting):
+                arrived.append(Arrival(path, quarantined=True))
+            if p.material.gone and old_p is not None and not old_p.material.gone:
+                gone.append(path)
+        self.wapp.toaster.arrived(arrived)
+        self.wapp.toaster.gone(new, gone)
         if missing:
             self.app.notify(self.t("msg.missing", n=missing), severity="warning", timeout=8)
 
