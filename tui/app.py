@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -76,6 +77,8 @@ class WeekwatchApp(App[None]):
         self.inbox = InboxWatch(week, self.post_message)
         self.toasts: list[str] = []
         self.toaster = Toasts(self)
+        #: The demo's workspace (tui/demo.py): said in the first toast.
+        self.demo_root: Path | None = None
         self.started = time.perf_counter()
         self._dashboard: DashboardScreen | None = None
         self._first: Future[tuple[object, Judged]] | None = None
@@ -129,6 +132,8 @@ class WeekwatchApp(App[None]):
         self.dashboard.refresh_board()  # the first board, judged in a worker
         for warning in self.week.warnings():  # e.g. a [groups] type no unit has
             self.notify(warning, severity="warning", timeout=12)
+        if self.demo_root is not None:
+            self.notify(self.t("msg.demo_at", path=str(self.demo_root)), timeout=12)
         self.set_interval(0.5, self._poll_store)
         self.set_interval(1.0, self.dashboard.tick)
         if self.shows_intake:

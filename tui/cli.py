@@ -22,9 +22,8 @@ from weekwatch.store import vocab
 from weekwatch.store.config import check_year, init_workspace
 from weekwatch.store.ingest import IngestLock, display_path
 from weekwatch.store.ledger import assigned_cells, assigned_units
-from weekwatch.store.model import KINDS, STATES, WeekwatchError
+from weekwatch.store.model import KINDS, WeekwatchError
 from weekwatch.store.operators import resolve as resolve_operator
-from weekwatch.store.reports import materials_json, status_json
 from weekwatch.store.reread import Reread
 from weekwatch.store.reread import summary as reread_summary
 from weekwatch.store.roster_header import parse_map
@@ -32,7 +31,7 @@ from weekwatch.store.week import ACTIONS, Week
 from weekwatch.store.workspace import find_workspace
 from weekwatch.widgets.safe import safe_str
 
-from . import mailcli, recommend_cli, remindcli, undo_cli
+from . import headless, mailcli, recommend_cli, remindcli, undo_cli
 from .report_cli import add_parser as add_report_parser
 from .report_cli import run_report
 
@@ -91,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         help="who records actions (default: the name remembered for you, the workspace's "
         "`operator`, the login name)",
     )
+    p.add_argument("--version", action="version", version=f"weekwatch {_version()}")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     s = sub.add_parser(
@@ -100,21 +100,39 @@ def _parser() -> argparse.ArgumentParser:
         epilog=INIT_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    s.add_argument("dir")
-    s.add_argument("--title", required=True)
-    s.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
-    s.add_argument("--days", type=int, default=7)
-    s.add_argument("--timezone", default="Asia/Shanghai")
+    # Every option says its default (`init --help`): what an omitted flag writes.
+    s.add_argument("dir", help="the folder to make the workspace in (created if need be)")
+    s.add_argument("--title", required=True, help="the week's title, as the notice writes it")
+    s.add_argument("--start", required=True, help="the first day, YYYY-MM-DD")
+    s.add_argument("--days", type=int, default=7, help="how many days (default: 7)")
+    s.add_argument(
+        "--timezone",
+        default="Asia/Shanghai",
+        help="the zone of every time (default: Asia/Shanghai)",
+    )
     s.add_argument(
         "--daily-deadline",
         default="12:00",
-        help='HH:MM on the day, "+1d HH:MM" (次日) the next day, 24:00, or none',
+        help='HH:MM on the day, "+1d HH:MM" (次日) the next day, 24:00, or none (default: 12:00)',
     )
-    s.add_argument("--plan-deadline", help="a moment, a date alone, a {…} table, or none")
-    s.add_argument("--summary-deadline", help="a moment, a date alone, a {…} table, or none")
-    s.add_argument("--workday-end", help="what 下班前 means, HH:MM (default 17:30)")
-    s.add_argument("--theme", default="")
-    s.add_argument("--lang", default="", choices=["", "zh", "en"])
+    s.add_argument(
+        "--plan-deadline",
+        help="a moment, a date alone, a {…} table, or none (default: day 1 at the daily deadline)",
+    )
+    s.add_argument(
+        "--summary-deadline",
+        help="a moment, a date alone, a {…} table, or none (default: 7 days after the last "
+        "day, 18:00)",
+    )
+    s.add_argument("--workday-end", help="what 下班前 means, HH:MM (default: 17:30)")
+    s.add_argument("--theme", default="", help="the week's theme, 主题 (default: none)")
+    s.add_argument(
+        "--lang",
+        default="",
+        choices=["", "zh", "en"],
+        help="the workspace's language: the dashboard's and the headless commands' (default: "
+        "none: the dashboard follows the locale, the headless commands speak English)",
+    )
 
     u = sub.add_parser("units", help="the roster").add_subparsers(
         dest="units_command", parser_class=_Parser
@@ -139,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ul = u.add_parser("list", help="list the units")
     ul.add_argument("--json", action="store_true")
+    headless.add_lang(ul)
 
     s = sub.add_parser("ingest", help="scan the inbox once, then exit")
     s.add_argument(
@@ -156,11 +175,19 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("materials", help="list the files the inbox holds")
     s.add_argument("--json", action="store_true")
     s.add_argument("--quarantine", action="store_true", help="only files waiting to be placed")
+    headless.add_lang(s)
 
     s = sub.add_parser("status", help="units × days, each cell's state")
     s.add_argument("--json", action="store_true")
     s.add_argument("--as-of", help="the week as it stood then (date-time; a date alone: its end)")
     s.add_argument("--only", help="comma-separated states: units having such a cell")
+    s.add_argument(
+        "--column",
+        help="only this column: today (今天), plan, summary, a date or a day number; with "
+        "--only, the units whose cell there is in such a state (status --column today "
+        "--only due,missing: whom to call)",
+    )
+    headless.add_lang(s)
     s.add_argument(
         "--actions",
         choices=ACTIONS,
@@ -205,6 +232,7 @@ def _parser() -> argparse.ArgumentParser:
     remindcli.add_parser(sub)
     s = sub.add_parser("log", help="the action log")
     s.add_argument("--json", action="store_true")
+    headless.add_lang(s)
     add_report_parser(sub)
     recommend_cli.add_parser(sub)
 
@@ -214,6 +242,9 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="the dashboard on the bundled demo week")
     s.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     s.add_argument("--interval", type=float, default=4.0, help="seconds between demo drops")
+    s.add_argument(
+        "--keep", action="store_true", help="keep the demo's workspace (removed at the end)"
+    )
     return p
 
 
@@ -316,24 +347,8 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
 
 def _status_table(week: Week, args: argparse.Namespace) -> int:
     as_of = _moment(week, "--as-of", args.as_of) if args.as_of else None
-    only = frozenset(s.strip() for s in args.only.split(",") if s.strip()) if args.only else None
-    if only and not only <= set(STATES):
-        bad = ", ".join(sorted(only - set(STATES)))
-        raise WeekwatchError(f"--only: unknown state {bad}; the states are {', '.join(STATES)}")
-    board = week.board(as_of, args.actions)
-    if args.json:
-        doc = status_json(board, only)
-        if args.actions != "until":
-            # Said only when not the default, so the JSON of a plain look back is as it was.
-            doc["actions"] = args.actions
-        _print_json(doc)
-        return 0
-    from rich.console import Console
-
-    from .status_table import status_table
-
-    Console().print(status_table(board, only, args.actions))
-    return 0
+    headless.states(args.only)  # checked before the board is judged
+    return headless.print_status(week, week.board(as_of, args.actions), args)
 
 
 def _init(args: argparse.Namespace) -> int:
@@ -378,15 +393,8 @@ def _units(week: Week, args: argparse.Namespace) -> int:
             # A new unit or alias may place what waits, or move what was placed in its name.
             _print_reread(week, week.reread())
     elif args.units_command == "list":
-        units = week.units()
-        if args.json:
-            _print_json([u.to_dict() for u in units])
-            return 0
-        for u in units:
-            values = (u.id, u.name, "、".join(u.aliases), u.type, u.region)
-            liaison = (u.liaison_name, u.liaison_phone, u.liaison_email)
-            # Each field made safe on its own: the tabs between them are real tabs.
-            print("\t".join(safe_str(v) for v in (*values, *liaison)))
+        # A header line for a person at a terminal; none for a script reading the rows.
+        return headless.print_units(week, args, header=sys.stdout.isatty())
     else:
         raise WeekwatchError("weekwatch units: say `units import FILE` or `units list`")
     return 0
@@ -416,75 +424,11 @@ def _print_reread(week: Week, result: Reread) -> None:
 
 
 def _materials(week: Week, args: argparse.Namespace) -> int:
-    placed = week.placed()
-    if args.quarantine:
-        placed = [p for p in placed if p.waiting]
-    rows = materials_json(placed, week.ledger().recommended)
-    if args.json:
-        _print_json(rows)
-        return 0
-    for r in rows:
-        print(safe_str(_material_line(r)))
-    return 0
-
-
-def _material_line(r: dict) -> str:
-    credits = r["credits"]
-    if r.get("dismissed") is not None:
-        where = f"dismissed: {r['dismissed']}"
-    elif r["quarantine"]:
-        where = f"quarantine: {r['quarantine']}"
-    elif credits:
-        where = ", ".join(f"{c['unit']} {c['cell']}" for c in credits)
-    else:
-        where = f"{r['unit']} {r['cell']}"
-    flags = " late" * r["late"] + " gone" * bool(r.get("gone"))
-    if r.get("until"):
-        flags += f" (until {r['until']})"  # a range: counted for its first day
-    if r["duplicate_of"]:
-        flags += f" duplicate of {r['duplicate_of']}"
-    if r["assigned"]:
-        flags += " (assigned)"
-    if r.get("recommended"):
-        flags += " ★" + (f" {r['recommend_note']}" if r["recommend_note"] else "")
-    versions = r["versions"]
-    if r.get("superseded"):
-        flags += " superseded"
-    elif len(versions) > 1:
-        flags += f" (version {len(versions)} of {len(versions)}, first {r['first_received_at']})"
-    if r["judged_at"] not in (r["received_at"], r["first_received_at"]):
-        flags += f" (received {r['judged_at']}, by an operator)"
-    return f"{r['received_at']}  {r['path']}  →  {where} [{r['kind']}]{flags}"
+    return headless.print_materials(week, args)
 
 
 def _log(week: Week, args: argparse.Namespace) -> int:
-    ledger = week.ledger()
-    rows = [
-        dict(
-            a.to_dict(),
-            id=a.id,
-            undone=a.id in ledger.undone,
-            replaced_by=ledger.replaced.get(a.id),
-        )
-        for a in ledger.actions
-    ]
-    if args.json:
-        _print_json(rows)
-        return 0
-    for r in rows:
-        data = json.dumps(r["data"], ensure_ascii=False)  # spelled with the whole line
-        undone = "  (undone)" if r["undone"] else ""
-        if r["replaced_by"]:
-            undone += f"  (replaced by {r['replaced_by']})"
-        where = f"{r['unit'] or ''} {r['cell'] or ''}".strip()
-        print(
-            safe_str(
-                display_path(
-                    f"{r['at']}  {r['operator']}  {r['type']}  {where}  {data}{undone}  [{r['id']}]"
-                )
-            )
-        )
-    return 0
+    return headless.print_log(week, args)
 
 
 def _act(week: Week, args: argparse.Namespace) -> int:
@@ -558,7 +502,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if cmd == "demo":
         from .demo import run_demo
 
-        return run_demo(lang=args.lang, interval=args.interval)
+        return run_demo(lang=args.lang, interval=args.interval, keep=args.keep)
     if cmd == "tui":
         from .launch import run_dashboard
 
@@ -617,6 +561,15 @@ def _date(text: str) -> dt.date:
         raise WeekwatchError(f"--start {text!r}: expected a date as YYYY-MM-DD") from None
     check_year(day, f"--start {text}")
     return day
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("weekwatch")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def _seconds(text: str) -> float:

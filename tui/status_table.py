@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -12,38 +11,52 @@ from weekwatch.store.rules import Board
 from weekwatch.widgets.look import STYLE, cell_text, symbols
 from weekwatch.widgets.safe import safe_text
 
+from .describe import column_name
+from .i18n import I18n
 
-def column_label(column: str) -> str:
+EN = I18n("en")
+
+
+def column_label(column: str, t: I18n = EN) -> str:
     if column == PLAN:
-        return "Plan"
+        return t("col.plan")
     if column == SUMMARY:
-        return "Sum."
-    return f"{dt.date.fromisoformat(column):%m-%d}"
+        return t("cli.sum")
+    return column_name(column, t)
 
 
-#: What the title says of the decisions applied (`--actions`).
-ACTIONS_TITLE = {
-    "until": "decisions until then",
-    "all": "with every later decision",
-}
-
-
-def status_table(board: Board, only: frozenset[str] | None = None, actions: str = "until") -> Table:
+def status_table(
+    board: Board,
+    only: frozenset[str] | None = None,
+    actions: str = "until",
+    t: I18n = EN,
+    column: str | None = None,
+) -> RenderableType:
+    """Every unit (with `only`, those having a cell in such a state — in `column`, if given)
+    by every column (or only `column`), in `t`'s language."""
     ev = board.event
     when = board.now.astimezone(ev.tz)
-    sym = symbols()
-    legend = "  ".join(f"{sym[s]} {s}" for s in sym)
-    table = Table(
-        title=safe_text(f"{ev.title} — as of {when:%Y-%m-%d %H:%M %Z} · {ACTIONS_TITLE[actions]}"),
-        caption=Text(legend),
-        show_lines=False,
-        padding=(0, 0),
+    sym = symbols()  # ASCII on the Linux console
+    legend = Text("  ".join(f"{sym[s]} {t(f'state.{s}')}" for s in sym))
+    title = safe_text(
+        t(
+            "cli.title",
+            title=ev.title,
+            when=f"{when:%Y-%m-%d %H:%M %Z}",
+            actions=t(f"cli.actions.{actions}"),
+        )
     )
-    table.add_column("Unit", no_wrap=True, min_width=8, max_width=20)
-    for col in ev.columns:
-        table.add_column(column_label(col), justify="center", no_wrap=True, min_width=4)
+    columns = (column,) if column else ev.columns
+    if column:
+        # One narrow column: a title and legend inside would wrap to its width.
+        table = Table(show_lines=False, padding=(0, 0))
+    else:
+        table = Table(title=title, caption=legend, show_lines=False, padding=(0, 0))
+    table.add_column(t("col.unit"), no_wrap=True, min_width=8, max_width=20)
+    for col in columns:
+        table.add_column(column_label(col, t), justify="center", no_wrap=True, min_width=4)
     for u in board.units:
-        cells = [board.cell(u.id, c) for c in ev.columns]
+        cells = [board.cell(u.id, c) for c in columns]
         if only and not any(s.state in only for s in cells):
             continue
         table.add_row(
@@ -53,4 +66,4 @@ def status_table(board: Board, only: frozenset[str] | None = None, actions: str 
                 for s in cells
             ),
         )
-    return table
+    return Group(title, table, legend) if column else table

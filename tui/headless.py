@@ -1,0 +1,288 @@
+"""What the headless commands print for people: `status`, `materials`, `log`, `units list`.
+
+In the operator's language (`--lang`, else `lang` in weekwatch.toml, else English); times in
+the event's zone, to the second; names, not ids. `--json` output is the stable shape of
+store/reports.py and speaks no language. No Textual here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+
+from weekwatch.store.config import parse_column
+from weekwatch.store.ingest import display_path, spelled
+from weekwatch.store.ledger import Ledger, assigned_cells, assigned_units
+from weekwatch.store.model import STATES, Action, Event, WeekwatchError
+from weekwatch.store.report_actions import what
+from weekwatch.store.reports import materials_json, status_json
+from weekwatch.store.rules import Board
+from weekwatch.store.week import Week
+from weekwatch.widgets.look import symbols
+from weekwatch.widgets.safe import safe_str
+
+from .describe import column_name
+from .i18n import I18n
+from .view import today_column
+
+#: The order a summary counts states in.
+SUMMARY_STATES = ("on_time", "late", "due", "missing", "excused")
+
+
+def add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang", choices=["zh", "en"], help="language (default: lang in weekwatch.toml, else en)"
+    )
+
+
+def output_lang(week: Week, args: argparse.Namespace) -> I18n:
+    return I18n(getattr(args, "lang", None) or week.event.lang or "en")
+
+
+def print_json(obj: object) -> None:
+    # Paths off a non-UTF-8 disk carry lone surrogates, which no terminal encoding takes.
+    json.dump(spelled(obj), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+def column_arg(text: str, event: Event, now_board: Board) -> str:
+    """`--column`: today / 今天, or what `parse_column` takes (plan, summary, a date, 1–7)."""
+    if text.strip().lower() in ("today", "今天"):
+        today = today_column(event, now_board.now)
+        if today is None:
+            when = now_board.now.astimezone(event.tz)
+            raise WeekwatchError(
+                f"--column today: {when:%Y-%m-%d} is not a day of the week "
+                f"({event.start:%Y-%m-%d} – {event.end:%Y-%m-%d})"
+            )
+        return today
+    try:
+        return parse_column(text, event)
+    except WeekwatchError as e:
+        raise WeekwatchError(f"--column: {e}") from None
+
+
+def print_status(week: Week, board: Board, args: argparse.Namespace) -> int:
+    only = states(args.only)
+    column = column_arg(args.column, board.event, board) if args.column else None
+    if args.json:
+        doc = status_json(board, None if column else only)
+        if column:
+            # Only the units whose cell in that column is in one of the states asked for.
+            doc["units"] = [
+                u for u in doc["units"] if not only or u["cells"][column]["state"] in only
+            ]
+        if args.actions != "until":
+            # Said only when not the default, so the JSON of a plain look back is as it was.
+            doc["actions"] = args.actions
+        print_json(doc)
+        return 0
+    from rich.console import Console
+
+    from .status_table import status_table
+
+    t = output_lang(week, args)
+    Console().print(status_table(board, only, args.actions, t, column))
+    sys.stdout.flush()
+    # Plain print: one line however wide, for a cron mail or a chat message.
+    print(safe_str(summary_line(board, column, t)), flush=True)
+    return 0
+
+
+def states(text: str | None) -> frozenset[str] | None:
+    """`--only`: the states named, checked."""
+    only = frozenset(s.strip() for s in text.split(",") if s.strip()) if text else None
+    if only and not only <= set(STATES):
+        bad = ", ".join(sorted(only - set(STATES)))
+        raise WeekwatchError(f"--only: unknown state {bad}; the states are {', '.join(STATES)}")
+    return only
+
+
+def summary_line(board: Board, column: str | None, t: I18n) -> str:
+    """One line: the column asked for (else today's) by state; outside the week, every cell."""
+    ev = board.event
+    column = column or today_column(ev, board.now)
+    if column is not None:
+        counts = board.totals(column)
+        owing = board.owing(column)
+        label = column_name(column, t)
+        if column == today_column(ev, board.now):
+            label = t("cli.today_label", col=label)
+        return t("cli.summary", col=label, counts=_counts(counts, t), n=owing)
+    total: Counter[str] = Counter()
+    for c in ev.columns:
+        total.update(board.totals(c))
+    cells = sum(n for s, n in total.items() if s != "not_required")
+    return t("cli.summary_week", counts=_counts(total, t), n=cells)
+
+
+def _counts(counts: Counter[str], t: I18n) -> str:
+    sym = symbols()
+    return " · ".join(f"{counts.get(s, 0)} {sym[s]} {t(f'state.{s}')}" for s in SUMMARY_STATES)
+
+
+# --- materials ------------------------------------------------------------------------------
+
+
+def print_materials(week: Week, args: argparse.Namespace) -> int:
+    placed = week.placed()
+    if args.quarantine:
+        placed = [p for p in placed if p.waiting]
+    rows = materials_json(placed, week.ledger().recommended)
+    if args.json:
+        print_json(rows)
+        return 0
+    t = output_lang(week, args)
+    names = {u.id: u.name for u in week.units()}
+    for p, r in zip(placed, rows, strict=True):
+        print(safe_str(material_line(r, t.reason(p.quarantine), week.event, names, t)))
+    return 0
+
+
+def material_line(r: dict, reason: str, event: Event, names: dict[str, str], t: I18n) -> str:
+    """`2024-05-13 10:00:00  舞钢市/…/典型案例.docx  →  舞钢市教育体育局 05-13 [case]`."""
+    credits = r["credits"]
+    if r.get("dismissed") is not None:
+        where = t("cli.dismissed", reason=r["dismissed"])
+    elif r["quarantine"]:
+        where = t("cli.quarantine", reason=reason)
+    elif credits:
+        where = ", ".join(_cell(c["unit"], c["cell"], names, t) for c in credits)
+    else:
+        where = _cell(r["unit"], r["cell"], names, t)
+    flags = [t("cli.late")] * r["late"] + [t("cli.gone")] * bool(r.get("gone"))
+    if r.get("until"):
+        flags.append(t("cli.until", day=r["until"]))  # a range: counted for its first day
+    if r["duplicate_of"]:
+        flags.append(t("cli.duplicate", path=r["duplicate_of"]))
+    if r["assigned"]:
+        flags.append(t("cli.assigned"))
+    if r.get("recommended"):  # chosen as the best (择优推荐)
+        flags.append("★" + (f" {r['recommend_note']}" if r["recommend_note"] else ""))
+    versions = r["versions"]
+    if r.get("superseded"):
+        flags.append(t("cli.superseded"))
+    elif len(versions) > 1:
+        first = _local(r["first_received_at"], event)
+        flags.append(t("cli.version", n=len(versions), first=first))
+    if r["judged_at"] not in (r["received_at"], r["first_received_at"]):
+        flags.append(t("cli.by_operator", when=_local(r["judged_at"], event)))
+    kind = r["kind"] if t.lang == "en" else t(f"kind.{r['kind']}")
+    tail = "".join(f" {f}" for f in flags)
+    return f"{_local(r['received_at'], event)}  {r['path']}  →  {where} [{kind}]{tail}"
+
+
+def _cell(unit: str | None, cell: str | None, names: dict[str, str], t: I18n) -> str:
+    name = names.get(unit or "", unit or "—")
+    return f"{name} {column_name(cell, t)}" if cell else name
+
+
+def _local(iso: str, event: Event) -> str:
+    import datetime as dt
+
+    return f"{dt.datetime.fromisoformat(iso).astimezone(event.tz):%Y-%m-%d %H:%M:%S}"
+
+
+# --- log ------------------------------------------------------------------------------------
+
+
+def print_log(week: Week, args: argparse.Namespace) -> int:
+    ledger = week.ledger()
+    if args.json:
+        rows = [
+            dict(
+                a.to_dict(),
+                id=a.id,
+                undone=a.id in ledger.undone,
+                replaced_by=ledger.replaced.get(a.id),
+            )
+            for a in ledger.actions
+        ]
+        print_json(rows)
+        return 0
+    t = output_lang(week, args)
+    names = {u.id: u.name for u in week.units()}
+    for line in log_lines(ledger, week.event, names, t):
+        print(safe_str(display_path(line)))
+    return 0
+
+
+def log_lines(ledger: Ledger, event: Event, names: dict[str, str], t: I18n) -> Iterable[str]:
+    """`2024-05-14 09:12:33  小王  宝丰县教育体育局 05-14  excused: 停电  [a1b2c3d4]`."""
+    by_id = {a.id: a for a in ledger.actions}
+    for a in ledger.actions:
+        when = f"{a.at.astimezone(event.tz):%Y-%m-%d %H:%M:%S}"
+        where = _where(a, names, t)
+        words = _words(a, by_id, names, event, t)
+        line = "  ".join(part for part in (when, a.operator, where, words) if part)
+        if a.id in ledger.undone:
+            line += "  " + t("log.undone")
+        if ledger.replaced.get(a.id):
+            line += "  " + t("log.replaced", id=ledger.replaced[a.id])
+        yield f"{line}  [{a.id}]"
+
+
+def _where(a: Action, names: dict[str, str], t: I18n) -> str:
+    if a.type == "assign":
+        units, cells = assigned_units(a), assigned_cells(a)
+    else:
+        units = (a.unit,) if a.unit else ()
+        cells = (a.cell,) if a.cell else ()
+    shown = [names.get(u, u) for u in units]
+    if a.type != "undo":
+        shown += [column_name(c, t) for c in cells if c]
+    return " ".join(shown)
+
+
+def _words(
+    a: Action, by_id: dict[str, Action], names: dict[str, str], event: Event, t: I18n
+) -> str:
+    d = a.data
+    if a.type == "extend":
+        return t("log.extend", what=_moment(d.get("until"), event))
+    if a.type == "contact":
+        text = t("log.contact", what=d.get("text") or "")
+        if d.get("promised_by"):
+            text += "  " + t("log.promised", when=_moment(d["promised_by"], event))
+        return text
+    if a.type == "undo":
+        target = by_id.get(str(d.get("target") or ""))
+        if target is None:
+            return t("log.undo", what=d.get("target") or "")
+        whom = _where(target, names, t)
+        return t("log.undo", what=f"{t('log.' + target.type + '.name')} {whom} [{target.id}]")
+    return t(f"log.{a.type}", what=what(a))
+
+
+def _moment(iso: object, event: Event) -> str:
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    return f"{moment.astimezone(event.tz):%Y-%m-%d %H:%M}"
+
+
+# --- units list -----------------------------------------------------------------------------
+
+
+def print_units(week: Week, args: argparse.Namespace, header: bool = False) -> int:
+    units = week.units()
+    if args.json:
+        print_json([u.to_dict() for u in units])
+        return 0
+    if header:
+        print(output_lang(week, args)("cli.units_header"))
+    for u in units:
+        values = (u.id, u.name, "、".join(u.aliases), u.type, u.region)
+        liaison = (u.liaison_name, u.liaison_phone, u.liaison_email)
+        # Each field made safe on its own: the tabs between them are real tabs.
+        print("\t".join(safe_str(v) for v in (*values, *liaison)))
+    return 0
