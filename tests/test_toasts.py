@@ -70,6 +70,18 @@ async def test_toasts_cover_neither_the_grid_nor_the_detail_pane(week_ws, app_fo
         assert len(visible) == 1 and "第3条" in str(visible[0].render())
 
 
+async def test_a_toast_replaces_the_one_before_on_its_line(week_ws, app_for, settle):
+    app = app_for(week_ws)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        for text in ("first", "second", "third"):
+            app.notify(text)
+            await until(pilot, lambda t=text: any(t in str(x.render()) for x in shown(app)), 5)
+            await pilot.pause(0.3)
+            (seen,) = [x for x in shown(app) if x.region.area]
+            assert str(seen.render()) == text and seen.region.y == 0
+
+
 async def test_a_toast_does_not_cover_a_dialog(week_ws, app_for, settle):
     app = app_for(week_ws)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

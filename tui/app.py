@@ -20,6 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.notifications import Notify
 from textual.screen import Screen
+from textual.widgets._toast import ToastHolder
 from textual.worker import Worker, WorkerState
 
 from weekwatch.store.week import Clock, Week, system_clock
@@ -252,7 +253,13 @@ class WeekwatchApp(App[None]):
         self.dashboard.refresh_board()
 
     def on_scan_done(self, message: ScanDone) -> None:
-        self.notify(self.t("msg.scanned", added=message.added, gone=message.gone))
+        scanned = self.t("msg.scanned", added=message.added, gone=message.gone)
+        if message.took_over:
+            # The takeover's own toast would be replaced at once: this one says both.
+            took = self.t("msg.took_over", pid=message.took_over)
+            self.notify(f"{took} · {scanned}", severity="warning", timeout=10)
+            return
+        self.notify(scanned)
         self.dashboard.refresh_board()
 
     # --- the rest of the app ----------------------------------------------------------
@@ -269,8 +276,12 @@ class WeekwatchApp(App[None]):
 
     def _on_notify(self, event: Notify) -> None:
         # Textual adds a notification when its message is handled: only then can the newest
-        # replace the ones before it (one toast line, tui/toasts.py).
+        # replace the ones before it (one toast line, tui/toasts.py). Textual takes a replaced
+        # toast out of its holder but leaves the holder, which would push the newest off the
+        # line: the holders go too.
         self._notifications.clear()
+        for holder in self.screen.query(ToastHolder):
+            holder.remove()
         super()._on_notify(event)
 
     def action_toggle_toasts(self) -> None:

@@ -43,6 +43,8 @@ class ScanDone(Message):
 
     added: int
     gone: int
+    #: The start-up scan after this dashboard took over intake: from whom ("" if nobody).
+    took_over: str | None = None
 
 
 @dataclass

@@ -52,7 +52,9 @@ class InboxWatch:
         self.wants = False
         self.follower = presence.Follower(week.workspace.dbdir)
         self._retry_at = 0.0  # monotonic time before which a failed watcher is not restarted
-        self._took_over = False  # the lock was taken after start: the first scan is reported
+        #: The pid we took the lock over from ("" if nobody held it), until the start-up
+        #: scan that follows has said what it found; None otherwise.
+        self._took_over: str | None = None
         self._stop = threading.Event()
 
     @property
@@ -108,7 +110,7 @@ class InboxWatch:
             return None
         before = self.following
         if self._try_lock():
-            self._took_over = True
+            self._took_over = before or ""
             return before or ""
         return None
 
@@ -173,8 +175,11 @@ class InboxWatch:
     def _scanned(self, batch: Batch, asked: bool) -> None:
         """In the watcher's thread: a full scan completed; `r` asked for it, say what it found."""
         # After a takeover the start-up scan says what came while nobody took files in.
-        if asked or (batch.startup and self._took_over):
-            self._post(ScanDone(len(batch.added), len(batch.gone)))
+        took = self._took_over if batch.startup else None
+        if batch.startup:
+            self._took_over = None
+        if asked or took is not None:
+            self._post(ScanDone(len(batch.added), len(batch.gone), took))
 
     def _batch(self, batch: Batch) -> None:
         """In the watcher's thread, right after its write: that stamp is ours, not news."""
