@@ -23,15 +23,16 @@ LAST_SCAN = "last-scan"
 FOLLOWERS = "followers"
 
 
-def note_scan(dbdir: Path, when: dt.datetime) -> None:
-    """Record that a full scan of the inbox completed at `when` (atomically replaced)."""
+def note_scan(dbdir: Path, when: dt.datetime, every: float = 60.0) -> None:
+    """Record that a full scan of the inbox completed at `when`, and that one comes every
+    `every` seconds (so a follower can tell a scan overdue); atomically replaced."""
     path = dbdir / LAST_SCAN
     tmp = dbdir / f".{LAST_SCAN}.{os.getpid()}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
     try:
         with contextlib.suppress(OSError):
             share_with_group(fd)
-        os.write(fd, when.isoformat().encode())
+        os.write(fd, f"{when.isoformat()} {every:g}".encode())
     finally:
         os.close(fd)
     os.replace(tmp, path)
@@ -40,11 +41,20 @@ def note_scan(dbdir: Path, when: dt.datetime) -> None:
 def last_scan(dbdir: Path) -> dt.datetime | None:
     """When the ingesting process last completed a full scan, or None if never (or unreadable)."""
     try:
-        raw = (dbdir / LAST_SCAN).read_text(errors="replace").strip()
-        when = dt.datetime.fromisoformat(raw)
-    except (OSError, ValueError):
+        raw = (dbdir / LAST_SCAN).read_text(errors="replace").split()
+        when = dt.datetime.fromisoformat(raw[0])
+    except (OSError, ValueError, IndexError):
         return None
     return when if when.tzinfo is not None else None
+
+
+def scan_every(dbdir: Path) -> float | None:
+    """How often the ingesting process said it scans the whole inbox (seconds), if it did."""
+    try:
+        every = float((dbdir / LAST_SCAN).read_text(errors="replace").split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return every if every > 0 else None
 
 
 def ingest_holder(dbdir: Path) -> str | None:

@@ -176,7 +176,7 @@ class Watcher:
         """A full scan completed: its time for everyone who follows, and for `r`'s answer."""
         self.last_scan = self.clock()
         with contextlib.suppress(OSError):  # only a heartbeat: a full disk must not stop us
-            note_scan(self.ingestor.store.dbdir, self.last_scan)
+            note_scan(self.ingestor.store.dbdir, self.last_scan, self.rescan_every)
         if self.on_scan is not None:
             self.on_scan(batch, asked)
 

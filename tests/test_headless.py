@@ -118,6 +118,27 @@ def test_status_column_today_only_due_missing_for_cron(acted, capsys):
     assert "05-14" in header and "05-13" not in header and "Plan" not in header
 
 
+@pytest.mark.parametrize("label", ["05-14", "今天", "第3天", "周二"])
+def test_status_column_reads_the_grid_s_labels(acted, capsys, label):
+    code, out = call(acted, capsys, "status", "--as-of", "2024-05-14 11:00", "--column", label)
+    assert code == 0
+    header = next(ln for ln in out.splitlines() if "Unit" in ln)
+    assert "05-14" in header and "05-13" not in header
+
+
+def test_units_list_has_a_header_line_in_the_chosen_language(acted, capsys):
+    import argparse
+
+    from weekwatch.store.week import Week
+    from weekwatch.tui.headless import print_units
+
+    capsys.readouterr()
+    print_units(Week(acted), argparse.Namespace(json=False, lang="zh"), header=True)
+    first, second = capsys.readouterr().out.splitlines()[:2]
+    assert first.split("\t")[:3] == ["编号", "单位名称", "别名"]
+    assert second.split("\t")[:2] == ["wugang", "舞钢市教育体育局"]
+
+
 def test_status_column_today_outside_the_week_is_one_message(ws):
     r = cli("status", "--as-of", "2024-06-01 10:00", "--column", "today", ws=ws)
     assert r.returncode == 2 and "Traceback" not in r.stderr

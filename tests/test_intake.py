@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from weekwatch.fixtures.damage import kill_group, wait_until, weekwatch
-from weekwatch.fixtures.testweek import NOW, TODAY, drop
+from weekwatch.fixtures.testweek import NOW, TODAY, clock_at, drop
 from weekwatch.store import presence
 from weekwatch.store.ingest import IngestLock
 from weekwatch.tui.app import WeekwatchApp
@@ -142,6 +142,27 @@ async def test_a_follower_shows_the_ingesting_process_s_last_scan(week_ws, app_f
         lock.release()
 
 
+async def test_a_follower_says_when_the_ingesting_process_stopped_scanning(
+    week_ws, app_for, settle
+):
+    """Alive and holding the lock, but not scanning (stopped, hung): loud too."""
+    lock = IngestLock(week_ws.dbdir)
+    lock.acquire()
+    try:
+        presence.note_scan(week_ws.dbdir, NOW.replace(hour=11, minute=10, second=0))
+        app = app_for(week_ws, watch=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            text = app.query_one("#header").text
+            assert f"pid {os.getpid()} NOT scanning · scanned 11:10:00" in text.plain
+            badge = next(s for s in text.spans if "red" in str(s.style))
+            assert "NOT scanning" in text.plain[badge.start : badge.end]
+            presence.note_scan(week_ws.dbdir, NOW)  # it scans again
+            await until(pilot, lambda: f"following pid {os.getpid()} · scanned" in header(app), 5)
+    finally:
+        lock.release()
+
+
 async def test_r_says_what_the_rescan_found(week_ws, app_for, settle):
     app = app_for(week_ws, watch=True)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -149,6 +170,31 @@ async def test_r_says_what_the_rescan_found(week_ws, app_for, settle):
         await settle(pilot)
         await pilot.press("r")
         await until(pilot, lambda: any("Scan done: 0 new, 0 gone" in t for t in app.toasts), 10)
+
+
+async def test_our_own_write_is_not_taken_for_another_process_s(week_ws, app_for, settle):
+    """Between our watcher's write and its saying so, the stamp is nobody's yet: a poll in
+    that moment must not judge (and announce) the files as another process's news."""
+    from weekwatch.store.week import Week
+
+    app = app_for(week_ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        asked = []
+        real = app.dashboard.refresh_board
+        app.dashboard.refresh_board = lambda units=None: asked.append(units)
+        try:
+            Week(week_ws, clock=clock_at()).note("jxxx", "写入", operator="watcher")
+            app.dashboard.poll_store(None, ingesting=True)  # the write is not said to be ours
+            assert asked == []
+            app.dashboard.poll_store(app.week.store.stamp(), ingesting=True)  # now it is
+            assert asked == []
+            Week(week_ws, clock=clock_at()).note("jxxx", "另一个进程", operator="other")
+            app.dashboard.poll_store(None, ingesting=True)
+            app.dashboard.poll_store(None, ingesting=True)  # still not ours: another's
+            assert asked == [None]
+        finally:
+            app.dashboard.refresh_board = real
 
 
 FOLLOWER = """

@@ -187,6 +187,7 @@ class WeekwatchApp(App[None]):
         board.following = self.inbox.following
         board.watching = self.inbox.ingesting
         board.last_scan = self.inbox.last_scan()
+        board.scan_every = self.inbox.scan_every()
 
     def _watcher_ended(self, worker: Worker[Any]) -> None:
         """The watcher stopped while the app runs: loud in the header, said in a toast."""
@@ -215,7 +216,7 @@ class WeekwatchApp(App[None]):
 
     def _poll_store(self) -> None:
         if self.is_running:
-            self.dashboard.poll_store(self.inbox.own_stamp)
+            self.dashboard.poll_store(self.inbox.own_stamp, self.inbox.watcher is not None)
 
     def on_watcher_problem(self, message: WatcherProblem) -> None:
         """Said in the header for as long as it lasts, and once as a toast."""

@@ -13,7 +13,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
-from weekwatch.store.config import parse_column
 from weekwatch.store.ingest import display_path, spelled
 from weekwatch.store.ledger import Ledger, assigned_cells, assigned_units
 from weekwatch.store.model import STATES, Action, Event, WeekwatchError
@@ -52,18 +51,18 @@ def print_json(obj: object) -> None:
 
 
 def column_arg(text: str, event: Event, now_board: Board) -> str:
-    """`--column`: today / 今天, or what `parse_column` takes (plan, summary, a date, 1–7)."""
-    if text.strip().lower() in ("today", "今天"):
-        today = today_column(event, now_board.now)
-        if today is None:
-            when = now_board.now.astimezone(event.tz)
-            raise WeekwatchError(
-                f"--column today: {when:%Y-%m-%d} is not a day of the week "
-                f"({event.start:%Y-%m-%d} – {event.end:%Y-%m-%d})"
-            )
-        return today
+    """`--column`: a cell as the grid labels it (`today`/`今天`, `05-14`, `方案`, `第3天`…),
+    read by the one input vocabulary (store/vocab.py); `today` is the day of `--as-of`."""
+    from weekwatch.store.vocab import parse_cell
+
+    if text.strip().lower() in ("today", "今天") and today_column(event, now_board.now) is None:
+        when = now_board.now.astimezone(event.tz)
+        raise WeekwatchError(
+            f"--column {text}: {when:%Y-%m-%d} is not a day of the week "
+            f"({event.start:%Y-%m-%d} – {event.end:%Y-%m-%d})"
+        )
     try:
-        return parse_column(text, event)
+        return parse_cell(text, event, now_board.now)
     except WeekwatchError as e:
         raise WeekwatchError(f"--column: {e}") from None
 

@@ -37,6 +37,7 @@ _T: dict[str, tuple[str, str]] = {
     "badge.watching": ("监视中", "watching"),
     "badge.failing": ("监视出错，重试中", "watcher failing, retrying"),
     "badge.following": ("跟随 pid {pid}", "following pid {pid}"),
+    "badge.following_stale": ("pid {pid} 未在扫描", "pid {pid} NOT scanning"),
     "badge.not_taking_in": ("未收录文件", "NOT taking in files"),
     "badge.scanned": ("扫描于 {at}", "scanned {at}"),
     "badge.read_only": ("只读", "read-only"),

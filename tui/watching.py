@@ -124,6 +124,12 @@ class InboxWatch:
             return self.watcher.last_scan
         return presence.last_scan(self.dbdir)
 
+    def scan_every(self) -> float | None:
+        """How often the process that takes in files scans the whole inbox (seconds)."""
+        if self.watcher is not None:
+            return self.watcher.rescan_every
+        return presence.scan_every(self.dbdir)
+
     def followers(self) -> list[str]:
         """The other dashboards that follow this one's intake (asked before quitting)."""
         return presence.followers(self.dbdir) if self.lock is not None else []

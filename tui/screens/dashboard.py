@@ -52,6 +52,8 @@ from .quarantine import QuarantineScreen
 if TYPE_CHECKING:
     from ..app import WeekwatchApp
 
+#: Three whole-inbox scans missed (at least three minutes) is news.
+STALE_SCAN = dt.timedelta(minutes=3)
 NARROW = 120  # below this width the side pane moves under the grid
 
 
@@ -110,6 +112,9 @@ class DashboardScreen(Screen[None]):
         self.intake_shown = False
         self._traces: dict[tuple[str, str], str] = {}
         self._detail_chosen = False  # the operator toggled the pane: sizes no longer decide
+        self._unexplained: object = None  # a stamp seen once, not yet known to be ours
+        #: How often the process that takes in files scans the inbox, seconds (if it said).
+        self.scan_every: float | None = None
         #: Files of a start-up scan: shown, not announced (the app fills it).
         self.hushed_paths: set[str] = set()
         self._job = Job(0, None)  # the judgement running (or the last one)
@@ -230,7 +235,13 @@ class DashboardScreen(Screen[None]):
         # Who takes in files: following another process, or nobody, is read first; the
         # usual (watching here) after what narrows the grid.
         intake: list[tuple[str, str]] = []
-        if self.following:
+        overdue = max(STALE_SCAN, 3 * dt.timedelta(seconds=self.scan_every or 60))
+        if self.following and self.last_scan is not None and now - self.last_scan > overdue:
+            # The process we follow holds the lock but has not scanned for minutes (stopped,
+            # hung on a share): as loud as nobody taking in files.
+            stale = t("badge.following_stale", pid=self.following) + scanned
+            loud.append((stale, "bold reverse red"))
+        elif self.following:
             loud.append((t("badge.following", pid=self.following) + scanned, ""))
         elif self.watching and self.watch_problem:
             loud.append((t("badge.failing"), "bold red"))
@@ -458,13 +469,22 @@ class DashboardScreen(Screen[None]):
             self.refresh_board()
         self.now = now
 
-    def poll_store(self, own_stamp: object) -> None:
+    def poll_store(self, own_stamp: object, ingesting: bool = False) -> None:
         """Any process's write (another dashboard, an external watcher) changes the stamp."""
         stamp = self.week.store.stamp()
-        if stamp != self.stamp:
+        if stamp == self.stamp:
+            return
+        if stamp == own_stamp:  # our watcher's writes arrive as BatchArrived
             self.stamp = stamp
-            if stamp != own_stamp:  # our watcher's writes arrive as BatchArrived
-                self.refresh_board()
+            return
+        if ingesting and stamp != self._unexplained:
+            # Our watcher may be between its write and saying so (its files would then be
+            # announced though they came while nothing watched): a stamp not ours is another
+            # process's only if it is still not ours at the next poll.
+            self._unexplained = stamp
+            return
+        self.stamp, self._unexplained = stamp, None
+        self.refresh_board()
 
     # --- the grid's events ----------------------------------------------------------------
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
