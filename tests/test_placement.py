@@ -253,7 +253,7 @@ def test_cell_twice_credits_a_file_covering_two_days(ws, capsys):
     assert cells["wugang"]["2024-05-13"] == "late"  # arrived on the 14th: late for the 13th
     assert cells["wugang"]["2024-05-14"] == "on_time"
     line = call(ws, capsys, "materials")[1]
-    assert "wugang 2024-05-13, wugang 2024-05-14" in line
+    assert "舞钢市教育体育局 05-13, 舞钢市教育体育局 05-14" in line
 
 
 # --- paths as the operator types them, short action ids -------------------------------------
