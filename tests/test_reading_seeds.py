@@ -187,7 +187,7 @@ def test_a_range_is_counted_for_its_first_day_and_noted(
     capsys.readouterr()
     assert run(["-w", str(tmp_path / "seed003"), "materials"]) == 0
     line = next(s for s in capsys.readouterr().out.splitlines() if "11月9日至10日" in s)
-    assert "→  1 2020-11-09" in line and "(until 2020-11-10)" in line
+    assert "→  诸城市教育和体育局 11-09" in line and "至 2020-11-10" in line  # the week speaks zh
 
 
 def test_reasons_name_units_by_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

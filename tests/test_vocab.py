@@ -46,3 +46,10 @@ def test_states_and_action_types_are_typed_but_stored_as_plain_strings(ws):
     (stored,) = raw["actions"].values()
     assert type(stored["type"]) is str and stored["type"] == "excuse"
     assert set(ACTION_TYPES) >= {ActionType.EXCUSE, ActionType.UNDO}
+
+
+def test_every_kind_has_its_label_in_both_languages():
+    """materials, the pack and the reports name a kind by its label: none may be missing."""
+    from weekwatch.tui.i18n import keys
+
+    assert {f"kind.{k.value}" for k in KINDS} <= keys()

@@ -143,6 +143,7 @@ _T: dict[str, tuple[str, str]] = {
     # kinds, as a notice names them (zh in 《》 when listed)
     "kind.plan": ("活动方案", "the activity plan"),
     "kind.info_form": ("信息采集表", "the information form"),
+    "kind.column_link": ("宣传专栏链接", "the publicity column's link"),
     "kind.case": ("典型案例", "a typical case"),
     "kind.story": ("职教故事", "a story"),
     "kind.report": ("报道", "a report"),
