@@ -3,6 +3,7 @@ the cron line for today's column, --version and init --help."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -66,6 +67,24 @@ def test_log_in_chinese(acted, capsys):
     out = call(acted, capsys, "log", "--lang", "zh")[1]
     assert "宝丰县教育体育局 05-14  免交：停电" in out
     assert "延期至 2024-05-14 18:00" in out and "承诺 2024-05-14 17:00 前" in out
+
+
+@pytest.mark.parametrize("command", ["log", "materials", "status"])
+def test_lang_before_the_command_counts_as_after_it(acted, capsys, command):
+    """`weekwatch --lang zh log` as `weekwatch log --lang zh`: the command's own option must not
+    put its default over the one given before the command's name."""
+    args = [command]
+    if command == "status":
+        args += ["--as-of", "2024-05-15 13:00"]
+    before = call_top(acted, capsys, "--lang", "zh", *args)
+    after = call(acted, capsys, *args, "--lang", "zh")[1]
+    assert before == after and before != call(acted, capsys, *args, "--lang", "en")[1]
+
+
+def call_top(ws, capsys, *args: str) -> str:
+    capsys.readouterr()
+    assert run([*args[:2], "-w", str(ws.root), "--operator", "tester", *args[2:]]) == 0
+    return capsys.readouterr().out
 
 
 def test_lang_in_weekwatch_toml_is_the_default(acted, capsys):
@@ -162,3 +181,26 @@ def test_version_and_init_help():
             continue
         assert "default" in flat or flat.startswith(("--title", "--start")), flat
     assert "(default: 12:00)" in text and "(default: Asia/Shanghai)" in text
+
+
+@pytest.mark.parametrize(
+    "top, fmt",
+    [
+        (["--lang", "en"], "text"),
+        (["--as-of", "2024-05-15 13:00"], "json"),
+        (["--actions", "until"], "json"),
+    ],
+)
+def test_options_before_report_count_as_after_it(acted, capsys, top, fmt):
+    """`weekwatch --as-of X report stats` is the statistics as of X, not of now; likewise
+    --lang and --actions given before the command."""
+    rest = ["--format", fmt] + ([] if top[0] == "--as-of" else ["--as-of", "2024-05-15 13:00"])
+    capsys.readouterr()
+    assert run(["-w", str(acted.root), *top, "report", "stats", *rest]) == 0
+    before = capsys.readouterr().out
+    code, out = call(acted, capsys, "report", "stats", *rest, *top)
+    assert code == 0 and before == out
+    if top[0] == "--as-of":
+        assert json.loads(before)["as_of"].startswith("2024-05-15T13:00")
+    else:  # the command's own default (zh; all) says something else
+        assert before != call(acted, capsys, "report", "stats", *rest)[1]

@@ -179,7 +179,11 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("status", help="units × days, each cell's state")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--as-of", help="the week as it stood then (date-time; a date alone: its end)")
+    s.add_argument(
+        "--as-of",
+        default=argparse.SUPPRESS,  # as `weekwatch --as-of X status`: the top level's default
+        help="the week as it stood then (date-time; a date alone: its end)",
+    )
     s.add_argument("--only", help="comma-separated states: units having such a cell")
     s.add_argument(
         "--column",
@@ -191,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--actions",
         choices=ACTIONS,
-        default="until",
+        default=argparse.SUPPRESS,
         help="until: the board exactly as it was at --as-of (default); all: with every excuse, "
         "extension and assignment recorded since applied to the cells up to that moment",
     )
@@ -497,6 +501,13 @@ COMMANDS = {
 def run(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     cmd = args.command or "tui"
+    # A command's options have no defaults of their own where the top level has the same option
+    # (`weekwatch --lang zh log` = `weekwatch log --lang zh`); theirs are filled in here.
+    if cmd not in ("tui", "demo"):
+        if getattr(args, "actions", None) is None:
+            args.actions = getattr(args, "default_actions", "until")
+        if cmd == "report" and args.lang is None:
+            args.lang = "zh"  # reports speak Chinese unless asked
     if cmd == "init":
         return _init(args)
     if cmd == "demo":

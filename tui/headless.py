@@ -32,8 +32,12 @@ SUMMARY_STATES = ("on_time", "late", "due", "missing", "excused")
 
 
 def add_lang(p: argparse.ArgumentParser) -> None:
+    # SUPPRESS: no default of its own, or it would overwrite a --lang given before the command.
     p.add_argument(
-        "--lang", choices=["zh", "en"], help="language (default: lang in weekwatch.toml, else en)"
+        "--lang",
+        choices=["zh", "en"],
+        default=argparse.SUPPRESS,
+        help="language (default: lang in weekwatch.toml, else en)",
     )
 
 

@@ -55,7 +55,9 @@ def add_parser(rs: Any) -> None:
         help="utf8 (the zip's UTF-8 flag) or gbk (older Chinese Windows' built-in unzip)",
     )
     p.add_argument("--output", help="FILE.zip or a folder (default: reports/, a dated name)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="labels (default zh)")
+    p.add_argument(
+        "--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="labels (default zh)"
+    )
 
 
 def _l(lang: str, pair: tuple[str, str]) -> str:

@@ -37,14 +37,20 @@ def add_parser(sub: Any) -> None:
     def common(p: argparse.ArgumentParser, actions: str = "until") -> None:
         p.add_argument("--format", choices=FORMATS, default="text")
         p.add_argument("--output", help="write to this file (default: print)")
-        p.add_argument("--lang", choices=["zh", "en"], default="zh", help="labels (default zh)")
+        # SUPPRESS: a value given before `report` stands (tui/cli.run fills the defaults in).
         p.add_argument(
-            "--as-of", help="the week as it stood then (date-time; a date alone: its end)"
+            "--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="labels (default zh)"
         )
+        p.add_argument(
+            "--as-of",
+            default=argparse.SUPPRESS,
+            help="the week as it stood then (date-time; a date alone: its end)",
+        )
+        p.set_defaults(default_actions=actions)
         p.add_argument(
             "--actions",
             choices=ACTIONS,
-            default=actions,
+            default=argparse.SUPPRESS,
             help=f"until: the decisions recorded by --as-of; all: every excuse, extension and "
             f"assignment recorded so far, applied to the cells up to --as-of (default {actions})",
         )
