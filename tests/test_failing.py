@@ -16,7 +16,7 @@ import watchfiles
 
 from weekwatch.fixtures.damage import wait_until, weekwatch
 from weekwatch.fixtures.testweek import at, drop
-from weekwatch.store import db
+from weekwatch.store import atomic
 from weekwatch.store import watcher as watcher_mod
 from weekwatch.store.watcher import Watcher
 from weekwatch.store.week import Week
@@ -33,16 +33,16 @@ class FakeTime:
 
 
 def _disk_full(monkeypatch, state: dict) -> None:
-    real = db._write_temp
+    real = atomic.write_temp
 
     def write(path, payload):
         if state["full"]:
-            # What the real write raises on ENOSPC (store/db.py turns the OSError into this).
+            # What the real write raises on ENOSPC (store/atomic.py turns the OSError into this).
             err = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-            raise db.WeekwatchError(f"cannot write {path}: {err}")
+            raise atomic.WeekwatchError(f"cannot write {path}: {err}")
         return real(path, payload)
 
-    monkeypatch.setattr(db, "_write_temp", write)
+    monkeypatch.setattr(atomic, "write_temp", write)
 
 
 @pytest.mark.parametrize("fault", ["disk full", "inbox moved away"])
