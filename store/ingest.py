@@ -1,8 +1,9 @@
 """Ingestion: files under inbox/ become material records. Nothing is moved, changed or deleted.
 
-A scan walks the inbox; every file not ignored is either placed by the reading rules or
-quarantined with a reason. Files already recorded with the same size and mtime are not hashed
-again, so a rescan of a quiet inbox costs one stat per file.
+A scan walks the inbox (store/inbox_walk.py); every file not ignored is either placed by the
+reading rules or quarantined with a reason. Files already recorded with the same size and mtime
+are not hashed again (store/hashing.py hashes the rest), so a rescan of a quiet inbox costs one
+stat per file.
 """
 
 from __future__ import annotations
@@ -11,253 +12,44 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
-import hashlib
 import os
-import signal
-import stat
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .db import FILE_MODE, LOCK_FDS, make_db_folder, share_with_group
+from .hashing import Hashed, StillChanging, hash_and_read, hash_file, sha256_of
+from .inbox_walk import (
+    _DENIED,
+    Found,
+    NotRegularFile,
+    _mtime,
+    display_path,
+    spelled,
+    stat_one,
+    walk,
+)
 from .model import Event, Material, Reading, Unit, WeekwatchError
 from .reasons import Code, Quarantine
+
+__all__ = [  # what callers have always taken from here
+    "Batch",
+    "Found",
+    "IngestLock",
+    "Ingestor",
+    "display_path",
+    "first_arrivals",
+    "hash_file",
+    "sha256_of",
+    "spelled",
+    "stat_one",
+    "walk",
+]
 
 if TYPE_CHECKING:
     from .db import Store
     from .reading import Reader
-
-
-def __getattr__(name: str) -> Any:
-    # The process pool is imported when a batch is big enough to need it (an operator's
-    # one action, or one new file, never does); `ingest.ProcessPoolExecutor` still reaches it.
-    if name == "ProcessPoolExecutor":
-        from concurrent.futures import ProcessPoolExecutor
-
-        return ProcessPoolExecutor
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-CHUNK = 1 << 20
-#: Batches at least this big are hashed and read on every core.
-PARALLEL_MIN = 2000
-
-
-class NotRegularFile(OSError):
-    """The path is not a regular file (a FIFO, a link, a device...): it is not read."""
-
-    def __init__(self, kind: str, path: str = "") -> None:
-        super().__init__(errno.EINVAL, f"not a regular file ({kind})", path)
-        self.kind = kind
-
-    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # picklable across the pool
-        return (NotRegularFile, (self.kind, str(self.filename or "")))
-
-
-#: What a directory entry that is not a regular file or a folder is, by its lstat mode.
-def special_kind(mode: int) -> str | None:
-    """'symlink', 'fifo', 'socket' or 'device' for such a mode; None for a file or folder."""
-    if stat.S_ISLNK(mode):
-        return "symlink"
-    if stat.S_ISFIFO(mode):
-        return "fifo"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return None
-
-
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-#: O_NONBLOCK: opening a FIFO put in a file's place must not wait for a writer (it would hang
-#: ingestion under the lock); O_NOFOLLOW: a link put in its place is not followed.
-_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
-
-
-def open_dir(inbox: str | os.PathLike[str], rel: str) -> int:
-    """A descriptor on the folder inbox/rel, reached without following any link below the
-    inbox (the inbox itself may be one: a share mounted elsewhere)."""
-    fd = os.open(inbox, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        for part in rel.split("/") if rel else ():
-            sub = os.open(part, _DIR_FLAGS, dir_fd=fd)
-            os.close(fd)
-            fd = sub
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def open_regular(name: str, dir_fd: int | None = None) -> tuple[int, os.stat_result]:
-    """A read descriptor on a regular file, and its fstat; nothing else is ever opened.
-
-    The kind is checked on the opened descriptor itself, so no swap after the check matters.
-    """
-    try:
-        fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
-            raise NotRegularFile("symlink", name) from None
-        raise
-    try:
-        st = os.fstat(fd)
-        kind = special_kind(st.st_mode)
-        if kind is not None or not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(kind or "folder", name)
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd, st
-
-
-@dataclass(frozen=True)
-class Hashed:
-    """A file read through one descriptor: its hash and the stamp of exactly those bytes."""
-
-    sha256: str
-    size: int
-    mtime_ns: int
-    ino: int
-    ctime_ns: int
-
-
-class StillChanging(OSError):
-    """The file was written to while it was read: read it again once it holds still."""
-
-    def __init__(self, path: str = "") -> None:
-        super().__init__(errno.EAGAIN, "still being written", path)
-
-    def __reduce__(self) -> tuple[type, tuple[str]]:
-        return (StillChanging, (str(self.filename or ""),))
-
-
-def hash_open(fd: int, st: os.stat_result) -> Hashed:
-    """Hash an open regular file to its end; size and stamp come from the same descriptor."""
-    with open(fd, "rb", buffering=0, closefd=False) as f:
-        size = 0
-        if st.st_size <= CHUNK:
-            # Most drops are small: one read, no buffer to allocate per file.
-            data = f.read(st.st_size + 1)
-            size = len(data)
-            h = hashlib.sha256(data)
-        else:
-            h = hashlib.sha256()
-        if size > st.st_size or st.st_size > CHUNK:
-            buf = bytearray(CHUNK)
-            view = memoryview(buf)
-            while n := f.readinto(buf):
-                h.update(view[:n])
-                size += n
-    after = os.fstat(fd)
-    if (after.st_size, after.st_mtime_ns) != (size, st.st_mtime_ns):
-        # Grown, shrunk or rewritten while read: the bytes hashed are no version of the file.
-        raise StillChanging()
-    return Hashed(h.hexdigest(), size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns)
-
-
-def hash_file(path: str | os.PathLike[str]) -> Hashed:
-    """Open (as open_regular does) and hash one file."""
-    fd, st = open_regular(os.fspath(path))
-    try:
-        return hash_open(fd, st)
-    finally:
-        os.close(fd)
-
-
-def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
-    """The file's SHA-256, streamed so that a 5 GB video costs constant memory."""
-    return hash_file(path).sha256
-
-
-def display_path(path: str) -> str:
-    """A path safe to print: undecodable bytes (kept as surrogates) shown as \\xNN escapes."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def spelled(value: Any) -> Any:
-    """A JSON-like value with every string in display_path's spelling: what the operator reads
-    (text or JSON, materials or the action log) names an undecodable byte one way, \\xNN, and
-    every command taking a path accepts that spelling back (Week.resolve_path)."""
-    if isinstance(value, str):
-        return display_path(value)
-    if isinstance(value, dict):
-        return {display_path(str(k)): spelled(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [spelled(v) for v in value]
-    return value
-
-
-#: The inbox and reader a forked hashing worker inherits from its parent.
-_FORKED: tuple[str, Reader] | None = None
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _worker_start(parent: int) -> None:
-    """First thing in a forked hashing worker: drop the locks, die with the parent."""
-    for fd in list(LOCK_FDS):
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    LOCK_FDS.clear()
-    # Ctrl-C reaches the whole process group: the parent alone decides what happens.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-    except (OSError, AttributeError):  # not Linux
-        armed = False
-    if not armed:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
-
-
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        threading.Event().wait(0.5)
-    os._exit(1)
-
-
-def _hash_and_read(
-    items: list[tuple[str, int, dt.datetime]], work: tuple[str, Reader] | None = None
-) -> list[tuple[Hashed | OSError, Reading]]:
-    work = work or _FORKED
-    assert work is not None
-    inbox, reader = work
-    out: list[tuple[Hashed | OSError, Reading]] = []
-    folder, dir_fd = None, -1  # walk order groups files by folder: one open per folder
-    try:
-        for rel, _size, arrived in items:
-            parent, _, name = rel.rpartition("/")
-            try:
-                if parent != folder:
-                    if dir_fd >= 0:
-                        os.close(dir_fd)
-                    folder, dir_fd = None, -1
-                    dir_fd, folder = open_dir(inbox, parent), parent
-                fd, st = open_regular(name, dir_fd)
-                try:
-                    result: Hashed | OSError = hash_open(fd, st)
-                finally:
-                    os.close(fd)
-            except (NotRegularFile, StillChanging) as exc:
-                result = exc
-            except OSError as exc:
-                result = OSError(exc.errno, exc.strerror)  # picklable across the pool
-            out.append((result, reader.read(rel, arrived)))
-    finally:
-        if dir_fd >= 0:
-            os.close(dir_fd)
-    return out
 
 
 def first_arrivals(materials: Iterable[Material]) -> dict[str, dt.datetime]:
@@ -272,107 +64,6 @@ def first_arrivals(materials: Iterable[Material]) -> dict[str, dt.datetime]:
 def _under(path: str, folders: tuple[str, ...]) -> bool:
     """Whether `path` is one of `folders` or lies inside one."""
     return any(path == f or path.startswith(f + "/") for f in folders)
-
-
-def _mtime(f: Found) -> dt.datetime:
-    return f.mtime
-
-
-@dataclass(frozen=True)
-class Found:
-    """An entry seen under the inbox: where, how big, when last written, which inode.
-
-    `kind` is "file" for a regular file (the only kind ever opened), "symlink", "fifo",
-    "socket" or "device" for what is listed in quarantine unopened, and "folder" for a folder
-    that cannot be read.
-    """
-
-    relpath: str
-    size: int
-    mtime_ns: int
-    ino: int = 0
-    ctime_ns: int = 0
-    kind: str = "file"
-
-    @property
-    def mtime(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.mtime_ns / 1e9, dt.UTC)
-
-    @classmethod
-    def of(cls, relpath: str, st: os.stat_result, kind: str = "file") -> Found:
-        return cls(relpath, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns, kind)
-
-
-_DENIED = (errno.EACCES, errno.EPERM)
-
-
-def walk(inbox: Path, sub: str = "", unreadable: list[str] | None = None) -> Iterator[Found]:
-    """Every non-ignored entry under inbox/ (or one folder of it) but folders, in no set order.
-
-    No link is ever followed: a link is listed as one (kind "symlink"), as are FIFOs, sockets
-    and device nodes. A folder that cannot be read for its permissions is listed (kind
-    "folder"); every folder that went unlisted (unreadable, or removed mid-walk) is named in
-    `unreadable`, so its files are not taken for gone.
-    """
-    from .reading import is_ignored
-
-    stack: list[tuple[str, os.stat_result | None]] = [(sub, None)]
-    if sub:
-        try:
-            st = os.lstat(os.path.join(inbox, sub))
-        except OSError:
-            st = None
-        stack = [(sub, st)]
-    while stack:
-        rel, dst = stack.pop()
-        try:
-            fd = open_dir(inbox, rel)
-        except OSError as exc:
-            # Removed or unreadable mid-walk: the next rescan sees it again. Its files are
-            # not gone for that, so the caller must know which folders went unseen.
-            if unreadable is not None:
-                unreadable.append(rel)
-            if rel and dst is not None and exc.errno in _DENIED:
-                yield Found.of(rel, dst, "folder")
-            continue
-        try:
-            listed = []
-            with os.scandir(fd) as entries:
-                for entry in entries:
-                    relpath = f"{rel}/{entry.name}" if rel else entry.name
-                    if is_ignored(relpath):
-                        continue
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue  # gone since it was listed
-                    listed.append((relpath, st))
-        except OSError:
-            if unreadable is not None:
-                unreadable.append(rel)
-            continue
-        finally:
-            os.close(fd)
-        for relpath, st in listed:
-            if stat.S_ISDIR(st.st_mode):
-                stack.append((relpath, st))
-            elif stat.S_ISREG(st.st_mode):
-                yield Found.of(relpath, st)
-            else:
-                yield Found.of(relpath, st, special_kind(st.st_mode) or "device")
-
-
-def stat_one(inbox: Path, relpath: str) -> Found | None:
-    """The entry as it is now (a link not followed), or None if gone or a folder."""
-    try:
-        st = os.lstat(os.path.join(inbox, relpath))
-    except OSError:
-        return None
-    if stat.S_ISDIR(st.st_mode):
-        return None
-    if stat.S_ISREG(st.st_mode):
-        return Found.of(relpath, st)
-    return Found.of(relpath, st, special_kind(st.st_mode) or "device")
 
 
 def _stamp(m: Material | Found) -> tuple[int, int, int, int]:
@@ -530,25 +221,7 @@ class Ingestor:
     ) -> Iterator[tuple[Hashed | OSError, Reading]]:
         """Hash and read every file, in order; on both cores when there are many."""
         items = [(f.relpath, f.size, at) for (f, _), at in zip(todo, arrivals, strict=True)]
-        global _FORKED
-        if len(items) < PARALLEL_MIN or threading.active_count() > 1:
-            # A process with threads (the dashboard) must not fork; small batches need not.
-            yield from _hash_and_read(items, (str(self.inbox), self.reader))
-            return
-        import multiprocessing
-
-        pool_class = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
-        _FORKED = (str(self.inbox), self.reader)  # inherited by the forked workers
-        slices = [items[i : i + 1000] for i in range(0, len(items), 1000)]
-        ctx = multiprocessing.get_context("fork")
-        with pool_class(
-            max_workers=os.cpu_count() or 2,
-            mp_context=ctx,
-            initializer=_worker_start,
-            initargs=(os.getpid(),),
-        ) as pool:
-            for chunk in pool.map(_hash_and_read, slices):
-                yield from chunk
+        return hash_and_read(items, str(self.inbox), self.reader)
 
     def _gone(
         self,

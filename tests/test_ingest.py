@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from weekwatch.fixtures.testweek import at, drop
-from weekwatch.store import ingest
+from weekwatch.store import inbox_walk
 from weekwatch.store.ingest import sha256_of
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
@@ -45,13 +45,13 @@ def test_parallel_scan_gives_what_the_serial_one_does(filled, tmp_path):
     # A fresh, thread-free process: the only kind that forks hashing workers.
     code = (
         "import sys\nfrom pathlib import Path\n"
-        "from weekwatch.store import ingest\n"
+        "from weekwatch.store import hashing\n"
         "from weekwatch.store.week import Week\n"
         "from weekwatch.store.workspace import Workspace\n"
-        "ingest.PARALLEL_MIN = 5\n"
+        "hashing.PARALLEL_MIN = 5\n"
         "pools = []\n"
-        "real = ingest.ProcessPoolExecutor\n"
-        "ingest.ProcessPoolExecutor = lambda *a, **k: pools.append(1) or real(*a, **k)\n"
+        "real = hashing.ProcessPoolExecutor\n"
+        "hashing.ProcessPoolExecutor = lambda *a, **k: pools.append(1) or real(*a, **k)\n"
         "b = Week(Workspace(Path(sys.argv[1]))).ingestor().scan()\n"
         "print(len(b.added), len(pools))\n"
     )
@@ -107,14 +107,14 @@ def test_hash_streams_any_size(tmp_path, size):
 def test_a_folder_that_cannot_be_listed_costs_no_records(filled, monkeypatch):
     week = Week(filled)
     week.ingestor().scan()
-    real = ingest.open_dir
+    real = inbox_walk.open_dir
 
     def flaky(inbox, rel):  # a share that drops one folder for a moment
         if rel == "舞钢市":
             raise FileNotFoundError(2, "No such file or directory", rel)
         return real(inbox, rel)
 
-    monkeypatch.setattr(ingest, "open_dir", flaky)
+    monkeypatch.setattr(inbox_walk, "open_dir", flaky)
     batch = week.ingestor().scan()
     assert batch.gone == [] and batch.errors == ["舞钢市/: cannot list this folder"]
     assert not any(m.gone for m in week.store.materials())

@@ -10,7 +10,7 @@ import threading
 
 from weekwatch.fixtures.damage import run_weekwatch
 from weekwatch.fixtures.testweek import at, drop
-from weekwatch.store import ingest
+from weekwatch.store import hashing
 from weekwatch.store.db import materials_stamp
 from weekwatch.store.ingest import _mtime, walk
 from weekwatch.store.week import Week
@@ -130,7 +130,7 @@ def test_a_file_growing_while_hashed_waits_for_the_next_scan(ws, monkeypatch):
         def hexdigest(self):
             return self.h.hexdigest()
 
-    monkeypatch.setattr(ingest.hashlib, "sha256", Writer)
+    monkeypatch.setattr(hashing.hashlib, "sha256", Writer)
     week = Week(ws)
     batch = week.ingestor().scan()
     monkeypatch.undo()

@@ -1,0 +1,208 @@
+"""The inbox as it is on disk: walking it without following links, opening only regular files.
+
+Every entry under inbox/ is listed with one stat (`Found`); links, FIFOs, sockets, devices and
+folders that cannot be read are listed by kind and never opened. Paths are spelled for the
+operator here too (`display_path`), undecodable bytes as \\xNN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class NotRegularFile(OSError):
+    """The path is not a regular file (a FIFO, a link, a device...): it is not read."""
+
+    def __init__(self, kind: str, path: str = "") -> None:
+        super().__init__(errno.EINVAL, f"not a regular file ({kind})", path)
+        self.kind = kind
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # picklable across the pool
+        return (NotRegularFile, (self.kind, str(self.filename or "")))
+
+
+#: What a directory entry that is not a regular file or a folder is, by its lstat mode.
+def special_kind(mode: int) -> str | None:
+    """'symlink', 'fifo', 'socket' or 'device' for such a mode; None for a file or folder."""
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return None
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+#: O_NONBLOCK: opening a FIFO put in a file's place must not wait for a writer (it would hang
+#: ingestion under the lock); O_NOFOLLOW: a link put in its place is not followed.
+_FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def open_dir(inbox: str | os.PathLike[str], rel: str) -> int:
+    """A descriptor on the folder inbox/rel, reached without following any link below the
+    inbox (the inbox itself may be one: a share mounted elsewhere)."""
+    fd = os.open(inbox, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for part in rel.split("/") if rel else ():
+            sub = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = sub
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def open_regular(name: str, dir_fd: int | None = None) -> tuple[int, os.stat_result]:
+    """A read descriptor on a regular file, and its fstat; nothing else is ever opened.
+
+    The kind is checked on the opened descriptor itself, so no swap after the check matters.
+    """
+    try:
+        fd = os.open(name, _FILE_FLAGS, dir_fd=dir_fd)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
+            raise NotRegularFile("symlink", name) from None
+        raise
+    try:
+        st = os.fstat(fd)
+        kind = special_kind(st.st_mode)
+        if kind is not None or not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(kind or "folder", name)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def display_path(path: str) -> str:
+    """A path safe to print: undecodable bytes (kept as surrogates) shown as \\xNN escapes."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def spelled(value: Any) -> Any:
+    """A JSON-like value with every string in display_path's spelling: what the operator reads
+    (text or JSON, materials or the action log) names an undecodable byte one way, \\xNN, and
+    every command taking a path accepts that spelling back (Week.resolve_path)."""
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, dict):
+        return {display_path(str(k)): spelled(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [spelled(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Found:
+    """An entry seen under the inbox: where, how big, when last written, which inode.
+
+    `kind` is "file" for a regular file (the only kind ever opened), "symlink", "fifo",
+    "socket" or "device" for what is listed in quarantine unopened, and "folder" for a folder
+    that cannot be read.
+    """
+
+    relpath: str
+    size: int
+    mtime_ns: int
+    ino: int = 0
+    ctime_ns: int = 0
+    kind: str = "file"
+
+    @property
+    def mtime(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.mtime_ns / 1e9, dt.UTC)
+
+    @classmethod
+    def of(cls, relpath: str, st: os.stat_result, kind: str = "file") -> Found:
+        return cls(relpath, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns, kind)
+
+
+_DENIED = (errno.EACCES, errno.EPERM)
+
+
+def walk(inbox: Path, sub: str = "", unreadable: list[str] | None = None) -> Iterator[Found]:
+    """Every non-ignored entry under inbox/ (or one folder of it) but folders, in no set order.
+
+    No link is ever followed: a link is listed as one (kind "symlink"), as are FIFOs, sockets
+    and device nodes. A folder that cannot be read for its permissions is listed (kind
+    "folder"); every folder that went unlisted (unreadable, or removed mid-walk) is named in
+    `unreadable`, so its files are not taken for gone.
+    """
+    from .reading import is_ignored
+
+    stack: list[tuple[str, os.stat_result | None]] = [(sub, None)]
+    if sub:
+        try:
+            st = os.lstat(os.path.join(inbox, sub))
+        except OSError:
+            st = None
+        stack = [(sub, st)]
+    while stack:
+        rel, dst = stack.pop()
+        try:
+            fd = open_dir(inbox, rel)
+        except OSError as exc:
+            # Removed or unreadable mid-walk: the next rescan sees it again. Its files are
+            # not gone for that, so the caller must know which folders went unseen.
+            if unreadable is not None:
+                unreadable.append(rel)
+            if rel and dst is not None and exc.errno in _DENIED:
+                yield Found.of(rel, dst, "folder")
+            continue
+        try:
+            listed = []
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    relpath = f"{rel}/{entry.name}" if rel else entry.name
+                    if is_ignored(relpath):
+                        continue
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue  # gone since it was listed
+                    listed.append((relpath, st))
+        except OSError:
+            if unreadable is not None:
+                unreadable.append(rel)
+            continue
+        finally:
+            os.close(fd)
+        for relpath, st in listed:
+            if stat.S_ISDIR(st.st_mode):
+                stack.append((relpath, st))
+            elif stat.S_ISREG(st.st_mode):
+                yield Found.of(relpath, st)
+            else:
+                yield Found.of(relpath, st, special_kind(st.st_mode) or "device")
+
+
+def stat_one(inbox: Path, relpath: str) -> Found | None:
+    """The entry as it is now (a link not followed), or None if gone or a folder."""
+    try:
+        st = os.lstat(os.path.join(inbox, relpath))
+    except OSError:
+        return None
+    if stat.S_ISDIR(st.st_mode):
+        return None
+    if stat.S_ISREG(st.st_mode):
+        return Found.of(relpath, st)
+    return Found.of(relpath, st, special_kind(st.st_mode) or "device")
+
+
+def _mtime(f: Found) -> dt.datetime:
+    return f.mtime
