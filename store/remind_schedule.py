@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import Event, WeekwatchError
+from .operators import resolve
 from .remind_config import RemindConfig, SmtpConfig
 from .remind_run import deliver, make_plan
-from .rules import deadline
+from .report_cells import column_at
 from .week import Week
 
 #: The store's meta key for the cancelled slot (its ISO moment).
@@ -52,17 +53,10 @@ def cancel_next(week: Week, cfg: RemindConfig) -> dt.datetime | None:
 
 
 def column_due(event: Event, now: dt.datetime) -> str:
-    """The column a reminder at `now` is about: the one whose deadline comes next (under
-    `+1d 12:00`, yesterday's materials at 11:00), else the last column."""
-    ahead = []
-    for col in event.columns:
-        try:
-            due = deadline(event, col)
-        except (AssertionError, WeekwatchError):
-            continue  # a column nobody owes has no deadline
-        if due > now:
-            ahead.append((due, col))
-    return min(ahead)[1] if ahead else event.columns[-1]
+    """The column a reminder at `now` is about: the one `weekwatch remind` picks then, the
+    day's own column during the week (under `+1d 12:00` too: the 11:00 reminder of 15 May
+    is about 15 May's materials, due at noon on the 16th, not the 14th's)."""
+    return column_at(event, now)
 
 
 @dataclass
@@ -75,6 +69,10 @@ class Scheduler:
     said: Callable[[str], None]
     poll: float = 1.0
     sleep: Callable[[float], None] | None = None
+    #: `{operator}` in the message: who runs the schedule (the dashboard's operator, or the
+    #: one `watch` was started as); empty: as `resolve` finds them (remembered, the
+    #: workspace's `operator`, the login name).
+    operator: str = ""
 
     def run(self, stop: threading.Event) -> None:
         last = self.week.clock()
@@ -85,6 +83,9 @@ class Scheduler:
                 if last < slot <= now:
                     self.fire(slot)
             last = now
+
+    def signer(self) -> str:
+        return self.operator or resolve(None, self.week.workspace.config).name
 
     def fire(self, slot: dt.datetime) -> int:
         store = self.week.store
@@ -98,7 +99,7 @@ class Scheduler:
                 self.week,
                 cell=column_due(self.week.event, slot),
                 only=self.cfg.only,
-                operator="",  # nobody signs what the clock sent; the log says "schedule"
+                operator=self.signer(),  # the message is signed; the log says "schedule"
             )
             n = deliver(self.week, self.smtp, p.reminders, OPERATOR, sleep=self.sleep or time.sleep)
         except WeekwatchError as e:  # one line; the watcher goes on
@@ -117,6 +118,7 @@ def start_scheduler(
     smtp: SmtpConfig | None,
     said: Callable[[str], None],
     stop: threading.Event,
+    operator: str = "",
 ) -> threading.Thread | None:
     """The schedule in a daemon thread when `[remind] auto` is on (and [smtp] is set)."""
     if not cfg.auto:
@@ -124,7 +126,10 @@ def start_scheduler(
     if smtp is None:
         raise WeekwatchError(f"{week.workspace.config}: [remind] auto = true needs an [smtp] table")
     thread = threading.Thread(
-        target=Scheduler(week, cfg, smtp, said).run, args=(stop,), name="remind", daemon=True
+        target=Scheduler(week, cfg, smtp, said, operator=operator).run,
+        args=(stop,),
+        name="remind",
+        daemon=True,
     )
     thread.start()
     return thread

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import ANY, PLAN, SUMMARY, State
+from .model import ANY, PLAN, SUMMARY, Event, State
 from .rules import Board, requires
 
 #: States a report counts as "sent": the cell is complete.
@@ -13,9 +13,14 @@ SENT = frozenset({State.ON_TIME, State.LATE})
 
 
 def current_column(board: Board) -> str:
-    """The column the moment falls in: the plan before the week, the summary after it."""
-    ev = board.event
-    day = ev.day_of(board.now)
+    """The column the board's moment falls in: the plan before the week, the summary after."""
+    return column_at(board.event, board.now)
+
+
+def column_at(ev: Event, now: dt.datetime) -> str:
+    """The column `now` falls in: the plan before the week, the day's own during it (whatever
+    its deadline: under `+1d 12:00` too), the summary after it."""
+    day = ev.day_of(now)
     if day < ev.start:
         return PLAN
     if day > ev.end:

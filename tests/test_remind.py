@@ -301,3 +301,57 @@ def test_smtp_defaults(ws):
         cfg.password()
     os.chmod(ws.root / "pw", 0o600)
     assert cfg.password() == "code"
+
+
+def test_the_global_as_of_judges_dates_and_records_the_run_at_that_moment(tmp_path, srv, capsys):
+    """`weekwatch --as-of "05-13 11:00" remind`: the board as it stood then (13 May's cell due
+    in an hour, not the summary long overdue), the message dated then, the contact logged then."""
+    ws = workspace(tmp_path, srv)
+    code, out, _ = remind(ws, capsys, "--dry-run")  # now: the week is long past
+    assert "活动总结" in out and "已逾期" in out
+    with pytest.raises(SystemExit) as done:
+        main(["-w", str(ws.root), "--as-of", "05-13 11:00", "remind", "--dry-run"])
+    out = capsys.readouterr().out
+    assert done.value.code in (0, None)
+    assert out.splitlines()[0] == "as of 2024-05-13 11:00 (--as-of)"
+    assert "请报送5月13日材料" in out and "距截止还有1小时" in out
+    assert "已逾期" not in out and "2 would be sent" in out
+    with pytest.raises(SystemExit) as done:
+        main(["-w", str(ws.root), "remind", "--as-of", "05-13 11:00", "--yes"])
+    assert done.value.code in (0, None)
+    capsys.readouterr()
+    [sent, _] = srv.received
+    assert sent.message["Date"] == "Mon, 13 May 2024 11:00:00 +0800"
+    log = [a for a in Week(ws).ledger().actions if a.data.get("via") == "email"]
+    assert {(a.cell, a.at.astimezone(ws_tz(ws)).isoformat()) for a in log} == {
+        ("2024-05-13", "2024-05-13T11:00:00+08:00")
+    }
+
+
+def ws_tz(ws):
+    return Week(ws).event.tz
+
+
+def test_a_bad_as_of_is_one_line(tmp_path, srv, capsys):
+    ws = workspace(tmp_path, srv)
+    code, _, err = remind(ws, capsys, "--as-of", "someday", "--dry-run")
+    assert code == 2 and err.startswith("weekwatch: --as-of:") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_every_line_in_chinese_under_zh_with_the_call_instead_list(tmp_path, srv, capsys):
+    units = [*ROSTER, Unit("jxxx", "平顶山技师学院", ("技师学院",), "技师学院", "", "", "", "")]
+    ws = workspace(tmp_path, srv, units)
+    code, out, _ = remind(ws, capsys, "--cell", CELL, "--dry-run", "--lang", "zh")
+    assert code == 0
+    assert "收件人：wg@example.com, wangmin@163.com" in out
+    assert "5月15日：将发 2 封，未发送（试运行）" in out
+    assert "请改打电话（名册中没有邮箱）：" in out
+    assert "  平顶山职业技术学院  赵强 0375-2076000" in out
+    assert "  平顶山技师学院  也没有电话" in out
+    body = "\n".join(line for line in out.splitlines() if not line.startswith("收件人："))
+    for english in ("call instead", "no phone", "would be sent", "dry run", "To:", "Subject:"):
+        assert english not in body
+    remind(ws, capsys, "--cell", CELL, "--yes", "--lang", "zh")
+    code, out, _ = remind(ws, capsys, "--cell", CELL, "--yes", "--lang", "zh")
+    assert out.startswith("5月15日：没有需要发邮件的单位；此前已催 2 个（加 --again 仍发）")

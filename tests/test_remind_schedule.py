@@ -172,3 +172,51 @@ def test_watch_says_when_it_will_remind(tmp_path, srv):
         proc.terminate()
         proc.communicate(timeout=20)
     assert proc.returncode == 0
+
+
+def test_under_a_next_day_deadline_the_slot_is_about_the_days_own_column(tmp_path, srv):
+    """`+1d 12:00` (day N's materials by noon of N+1): the 11:00 reminder of 15 May is about
+    15 May's materials, as `weekwatch remind` and the call list would be then — not the 14th's."""
+    ws = workspace(tmp_path, srv)
+    text = ws.config.read_text(encoding="utf-8")
+    ws.config.write_text(
+        text.replace('daily_deadline = "12:00"', 'daily_deadline = "+1d 12:00"'), encoding="utf-8"
+    )
+    clock = Clock(at(15, 11, 0))
+    week = Week(ws, clock=clock)
+    assert column_due(week.event, at(15, 11, 0)) == "2024-05-15"
+    s = Scheduler(week, load_remind_config(ws.config), load_smtp_config(ws.config), print)
+    s.sleep = lambda _s: None
+    assert s.fire(at(15, 11, 0)) == 2
+    msg = srv.received[0].message
+    assert "请报送5月15日材料" in msg["Subject"]
+    assert "5月16日 12:00" in msg.get_content() and "距截止还有1天1小时" in msg.get_content()
+    log = [a for a in Week(ws).ledger().actions if a.data.get("via") == "email"]
+    assert {a.cell for a in log} == {"2024-05-15"}
+
+
+@pytest.mark.parametrize(
+    ("top", "operator", "signed"),
+    [
+        ('operator = "王敏"\n', "", "王敏"),  # the workspace's operator
+        ("", "", "login-of-the-watcher"),  # no name given anywhere: the login running it
+        ('operator = "王敏"\n', "小王", "小王"),  # `weekwatch --operator 小王 watch`
+    ],
+)
+def test_a_scheduled_message_is_signed(tmp_path, srv, monkeypatch, top, operator, signed):
+    monkeypatch.setenv("WEEKWATCH_OPERATOR_FILE", str(tmp_path / "nobody-remembered.toml"))
+    monkeypatch.setenv("LOGNAME", "login-of-the-watcher")
+    monkeypatch.setenv("USER", "login-of-the-watcher")
+    ws = workspace(tmp_path, srv)
+    ws.config.write_text(top + ws.config.read_text(encoding="utf-8"), encoding="utf-8")
+    week = Week(ws, clock=Clock(at(15, 11, 0)))
+    cfg = load_remind_config(ws.config)
+    smtp = load_smtp_config(ws.config)
+    assert smtp is not None
+    signer = {"operator": operator} if operator else {}
+    s = Scheduler(week, cfg, smtp, print, sleep=lambda _s: None, **signer)
+    assert s.fire(at(15, 11, 0)) == 2
+    body = srv.received[0].message.get_content()
+    assert body.rstrip().splitlines()[-1] == signed
+    log = [a for a in Week(ws).ledger().actions if a.data.get("via") == "email"]
+    assert {a.operator for a in log} == {"schedule"}  # the log still says the clock sent it

@@ -336,7 +336,7 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
             _print_reread(week, again)
         print(f"watching {week.workspace.inbox} (Ctrl-C to stop)", flush=True)
         fetching = mailcli.start_fetcher(week, args, stop) if args.fetch else None
-        remindcli.start_reminders(week, stop)  # [remind] auto = true
+        remindcli.start_reminders(week, stop, args.operator)  # [remind] auto = true
         Watcher(
             week.ingestor(),
             clock=week.clock,

@@ -4,6 +4,7 @@ workspace's `reminder.txt`; each message recorded in the action log as it is sen
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import threading
 from typing import Any
@@ -22,9 +23,13 @@ from weekwatch.store.remind_config import (
 from weekwatch.store.remind_run import deliver, make_plan
 from weekwatch.store.remind_schedule import next_slot, start_scheduler
 from weekwatch.store.smtp_send import SmtpError
-from weekwatch.store.vocab import find_units, parse_cell
+from weekwatch.store.vocab import find_units, parse_cell, parse_when
 from weekwatch.store.week import Week
 from weekwatch.widgets.safe import safe_str
+
+from . import headless
+from .headless import output_lang
+from .i18n import I18n
 
 _EXAMPLE = (
     '[smtp]\nhost = "smtp.163.com"\nuser = "pds9980@163.com"\n'
@@ -44,6 +49,12 @@ def add_parser(sub: Any) -> None:
     s.add_argument("--dry-run", action="store_true", help="print every message; send nothing")
     s.add_argument("--yes", action="store_true", help="send without asking")
     s.add_argument("--again", action="store_true", help="also units already reminded for this cell")
+    s.add_argument(
+        "--as-of",
+        default=argparse.SUPPRESS,  # as `weekwatch --as-of X remind`: the top level's default
+        help="judge, date and record the reminders as of then (try it with --dry-run)",
+    )
+    headless.add_lang(s)
 
 
 def smtp_config(week: Week) -> SmtpConfig:
@@ -62,67 +73,87 @@ def _units(week: Week, text: str | None) -> list[str] | None:
     return [u.id for u in find_units(week.units(), text)]
 
 
-def print_message(r: Reminder) -> None:
-    print(safe_str(f"To: {', '.join(r.to)}"))
-    print(safe_str(f"Subject: {r.message.subject}"))
+def print_message(r: Reminder, t: I18n) -> None:
+    print(safe_str(t("remind.cli.to", to=", ".join(r.to))))
+    print(safe_str(t("remind.cli.subject", subject=r.message.subject)))
     print()
     for line in r.message.text.splitlines():
         print(safe_str(line))
     if r.message.html is not None:
-        print("(and the same as HTML)")
+        print(t("remind.cli.html"))
     print("-" * 40)
 
 
-def _call_instead(p: Plan) -> None:
+def _call_instead(p: Plan, t: I18n) -> None:
     if not p.call_instead:
         return
-    print("call instead (no e-mail address on the roster):")
+    print(t("remind.cli.call_head"))
     for c in p.call_instead:
-        who = " ".join(x for x in (c.liaison, c.phone or "no phone either") if x)
+        who = " ".join(x for x in (c.liaison, c.phone or t("remind.cli.no_phone")) if x)
         print(safe_str(f"  {c.name}  {who}"))
 
 
+def _as_of(week: Week, args: argparse.Namespace) -> dt.datetime | None:
+    """The global `--as-of`: the board judged, the messages dated and the contacts recorded
+    as of that moment, with the decisions `--actions` says (until it, by default)."""
+    text = getattr(args, "as_of", None)
+    if not text:
+        return None
+    try:
+        moment = parse_when(text, week.event, week.clock())
+    except WeekwatchError as e:
+        raise WeekwatchError(f"--as-of: {e}") from None
+    week.clock = lambda: moment
+    week.actions = getattr(args, "actions", None) or week.actions
+    return moment
+
+
 def remind(week: Week, args: argparse.Namespace) -> int:
+    t = output_lang(week, args)
+    moment = _as_of(week, args)
     ev = week.event
     cell = parse_cell(args.cell, ev, week.clock()) if args.cell else None
     only = parse_only(args.only)
     units = _units(week, args.units)
     cfg = None if args.dry_run else smtp_config(week)
     p = make_plan(week, cell=cell, only=only, units=units, again=args.again, operator=args.operator)
-    label = cell_label(p.cell)
-    already = f"; {len(p.already)} reminded before (--again to send anyway)" if p.already else ""
+    label = cell_label(p.cell)  # 5月15日, 活动方案: as the message says it
+    already = t("remind.cli.already", n=len(p.already)) if p.already else ""
+    if moment is not None:
+        print(t("remind.cli.as_of", when=f"{moment.astimezone(ev.tz):%Y-%m-%d %H:%M}"))
     if args.dry_run:
         for r in p.reminders:
-            print_message(r)
-        print(f"{label}: {len(p.reminders)} would be sent, none sent (dry run){already}")
-        _call_instead(p)
+            print_message(r, t)
+        print(safe_str(t("remind.cli.dry", label=label, n=len(p.reminders), already=already)))
+        _call_instead(p, t)
         return 0
     assert cfg is not None
     if not p.reminders:
-        print(f"{label}: nobody to e-mail{already}")
-        _call_instead(p)
+        print(safe_str(t("remind.cli.nobody", label=label, already=already)))
+        _call_instead(p, t)
         return 0
     cfg.password()  # a missing password is a config problem, said before asking
     if not args.yes:
-        question = f"{label}: e-mail {len(p.reminders)} units from {cfg.sender}?"
+        question = t("remind.cli.ask", label=label, n=len(p.reminders), sender=cfg.sender)
         if not sys.stdin.isatty():
-            raise WeekwatchError(f"{question} No terminal to ask: pass --yes to send")
+            raise WeekwatchError(t("remind.cli.no_terminal", question=question))
         answer = input(f"{question} [y/N] ").strip().lower()
         if answer not in ("y", "yes", "是"):
-            print("nothing sent")
+            print(t("remind.cli.nothing"))
             return 0
 
     def said(i: int, r: Reminder) -> None:
-        print(safe_str(f"sent {i}/{len(p.reminders)}  {r.name}  → {', '.join(r.to)}"), flush=True)
+        line = t("remind.cli.sent_one", i=i, n=len(p.reminders), name=r.name, to=", ".join(r.to))
+        print(safe_str(line), flush=True)
 
     try:
         n = deliver(week, cfg, p.reminders, args.operator, said)
     except SmtpError as e:
         print(f"weekwatch: {safe_str(str(e))}", file=sys.stderr)
-        _call_instead(p)
+        _call_instead(p, t)
         return e.code
-    print(f"{label}: {n} sent{already}")
-    _call_instead(p)
+    print(safe_str(t("remind.cli.sent", label=label, n=n, already=already)))
+    _call_instead(p, t)
     return 0
 
 
@@ -147,8 +178,11 @@ def send_digest(week: Week, text: str) -> int:
     return 0
 
 
-def start_reminders(week: Week, stop: threading.Event) -> threading.Thread | None:
-    """`watch` with `[remind] auto = true`: the schedule in a thread, its news one line each."""
+def start_reminders(
+    week: Week, stop: threading.Event, operator: str = ""
+) -> threading.Thread | None:
+    """`watch` with `[remind] auto = true`: the schedule in a thread, its news one line each;
+    the messages signed `operator` (who `watch` runs as)."""
     cfg = load_remind_config(week.workspace.config)
     if not cfg.auto:
         return None
@@ -159,7 +193,7 @@ def start_reminders(week: Week, stop: threading.Event) -> threading.Thread | Non
     def said(line: str) -> None:
         print(safe_str(f"remind: {line}"), flush=True)
 
-    thread = start_scheduler(week, cfg, smtp, said, stop)
+    thread = start_scheduler(week, cfg, smtp, said, stop, operator)
     nxt = next_slot(week.event, cfg, week.clock())
     times = ", ".join(f"{t:%H:%M}" for t in cfg.at)
     then = f"next {nxt.astimezone(week.event.tz):%m-%d %H:%M}" if nxt else "none left this week"
