@@ -391,14 +391,33 @@ class Board:
         return self.cells[(unit, column)]
 
     def materials_of(self, unit: str, column: str) -> list[Placed]:
-        return [
-            p for p in self.placed if any(c.unit == unit and c.cell == column for c in p.credits)
-        ]
+        """The placed materials crediting one cell, in the board's order."""
+        return list(self.by_cell.get((unit, column), ()))
 
-    @property
+    @functools.cached_property
+    def by_cell(self) -> dict[tuple[str, str], list[Placed]]:
+        """The placed materials crediting each cell: made once per board (store/rejudge.py
+        carries it over for the cells an arrival did not touch)."""
+        out: dict[tuple[str, str], list[Placed]] = {}
+        for p in self.placed:
+            for c in p.credits:
+                cell = out.setdefault((c.unit, c.cell), [])
+                if not cell or cell[-1] is not p:
+                    cell.append(p)
+        return out
+
+    @functools.cached_property
     def quarantined(self) -> list[Placed]:
         """The files in quarantine awaiting a decision (dismissed ones are decided)."""
         return [p for p in self.placed if p.waiting]
+
+    @functools.cached_property
+    def counts(self) -> dict[str, Counter[str]]:
+        """Per column, how many units stand in each state (`totals`, made once per board)."""
+        out: dict[str, Counter[str]] = {}
+        for column in self.event.columns:
+            out[column] = Counter(self.cells[(u.id, column)].state for u in self.units)
+        return out
 
     @property
     def dismissed(self) -> list[Placed]:
@@ -406,19 +425,15 @@ class Board:
 
     def totals(self, column: str) -> Counter[str]:
         """How many units stand in each state in one column (`not_required` among them)."""
-        return Counter(self.cells[(u.id, column)].state for u in self.units)
+        return Counter(self.counts[column])
 
     def owed_columns(self) -> frozenset[str]:
         """The columns some unit owes: the only ones whose deadlines the header counts down."""
-        return frozenset(
-            c
-            for c in self.event.columns
-            if any(self.cells[(u.id, c)].state != "not_required" for u in self.units)
-        )
+        return frozenset(c for c in self.event.columns if self.owing(c))
 
     def owing(self, column: str) -> int:
         """How many units owe the column: the whole a share of it is measured against."""
-        return sum(1 for u in self.units if self.cells[(u.id, column)].state != State.NOT_REQUIRED)
+        return len(self.units) - self.counts[column][State.NOT_REQUIRED]
 
 
 def board(

@@ -16,7 +16,7 @@ import pytest
 
 from weekwatch.fixtures.testweek import at, drop
 from weekwatch.store import rules
-from weekwatch.store.rejudge import rejudge
+from weekwatch.store.rejudge import Rejudger, rejudge
 from weekwatch.store.week import Week
 
 DAYS = range(12, 19)
@@ -77,6 +77,58 @@ def test_rejudged_board_equals_the_whole_board(ws, seed: int) -> None:
             rejudged += 1
         prev = whole
     assert rejudged >= 18
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_kept_rejudger_gives_the_whole_board_batch_after_batch(ws, seed: int) -> None:
+    """The index kept from one board to the next (what an arrival costs the dashboard): the
+    board, each cell's materials, the quarantine and the totals equal a whole judging."""
+    rng = random.Random(100 + seed)
+    week = Week(ws, clock=lambda: at(12))
+    judging = Rejudger()
+    contents = [b"same photo", b"same case", b"another"]
+    dropped: list[str] = []
+    board = None
+    carried = 0
+    for step in range(30):
+        now = at(12 + step // 8, 13 + (step % 8) // 3, rng.randrange(60))
+        for i in range(rng.randint(1, 3)):
+            if dropped and rng.random() < 0.25:
+                rel = rng.choice(dropped)
+            else:
+                rel = a_name(rng, step * 10 + i)
+                dropped.append(rel)
+            data = rng.choice(contents) if rng.random() < 0.4 else f"{rel} {step}".encode()
+            drop(ws, rel, now + dt.timedelta(minutes=rng.randrange(-600, 120)), data)
+        if dropped and rng.random() < 0.2:
+            (ws.inbox / rng.choice(dropped)).unlink(missing_ok=True)  # gone from the inbox
+        batch = week.ingestor().scan()
+        ledger = week.ledger()
+        mats = week.store.materials()
+        units = week.units()
+        if board is None or step % 11 == 5:
+            board = judging.whole(week.event, units, mats, ledger, now, index=step % 2 == 0)
+        else:
+            touched = {m.unit for m in (*batch.added, *batch.gone) if m.unit}
+            prev = board
+            board = judging.again(week.event, units, mats, ledger, now, prev, touched)
+            change = judging.change
+            if change.units is not None:
+                carried += 1
+                gone = {id(p) for p in change.out}
+                kept = [p for p in prev.placed if id(p) not in gone]
+                assert sorted({*map(id, kept), *map(id, change.into)}) == sorted(
+                    map(id, board.placed)
+                )
+        whole = rules.board(week.event, units, mats, ledger, now)
+        assert board.cells == whole.cells, f"step {step}"
+        assert board.placed == whole.placed, f"step {step}"
+        assert board.by_cell == whole.by_cell, f"step {step}"
+        assert board.quarantined == whole.quarantined, f"step {step}"
+        assert {c: +n for c, n in board.counts.items()} == {
+            c: +n for c, n in whole.counts.items()
+        }, f"step {step}"
+    assert carried >= 12
 
 
 def test_arrivals_per_hour_counts_the_days_counted_arrivals_in_the_events_time(ws) -> None:

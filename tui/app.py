@@ -29,7 +29,7 @@ from weekwatch.widgets.safe import safe_str
 
 from .commands import palette_commands
 from .i18n import I18n, default_lang
-from .judge import Judged, judge, touched_units
+from .judge import Judged, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
 from .messages import BatchArrived, RemindNews, ScanDone, WatcherProblem
 from .screens.confirm import ConfirmScreen
@@ -103,11 +103,12 @@ class WeekwatchApp(App[None]):
         # The first board is judged while Textual starts up (not on construction: building
         # an app starts nothing), so the grid fills sooner; the dashboard's first job takes it.
         first: Future[tuple[object, Judged]] = Future()
+        judging = self.dashboard.judging  # the screen made here, on the UI thread
 
         def work() -> None:
             try:
                 stamp = self.week.store.stamp()  # taken first: a write during judging is news
-                first.set_result((stamp, judge(self.week, self.clock())))
+                first.set_result((stamp, judging.judge(self.clock(), index=False)))
             except BaseException as exc:  # handed to the first job, which reports it
                 first.set_exception(exc)
 
@@ -118,7 +119,7 @@ class WeekwatchApp(App[None]):
         """In the dashboard's first judging worker: the board judged at start-up."""
         first, self._first = self._first, None
         if first is None:
-            return self.week.store.stamp(), judge(self.week, self.clock())
+            return self.week.store.stamp(), self.dashboard.judging.judge(self.clock())
         return first.result()
 
     def on_mount(self) -> None:

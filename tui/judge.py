@@ -15,11 +15,11 @@ from collections.abc import Collection
 from weekwatch.store import rules
 from weekwatch.store.ingest import Batch
 from weekwatch.store.ledger import Ledger, assigned_units
-from weekwatch.store.rejudge import rejudge
-from weekwatch.store.rules import Board
+from weekwatch.store.rejudge import Change, Rejudger, rejudge
+from weekwatch.store.rules import Board, Placed
 from weekwatch.store.week import Week
 
-from .view import arrivals_per_hour
+from .view import arrivals_per_hour, hour_of_arrival
 
 
 def touched_units(batch: Batch, ledger: Ledger) -> set[str]:
@@ -54,3 +54,62 @@ def judge(
         # Only the materials that may credit a touched unit are placed again (store/rejudge.py).
         board = rejudge(week.event, roster, materials, ledger, now, prev, units)
     return board, ledger, arrivals_per_hour(board, week.event.day_of(now))
+
+
+class Judging:
+    """The dashboard's judging, kept between boards (one judgement at a time: the feed's).
+
+    The first board is judged whole; after a batch only the touched units are placed again
+    and everything else is carried over (`store/rejudge.Rejudger`), today's arrivals per hour
+    too, so an arrival costs what it touches, not the week."""
+
+    def __init__(self, week: Week) -> None:
+        self.week = week
+        self.rejudger = Rejudger()
+        self._hours: tuple[dt.date, list[int]] | None = None  # the last board's, by day
+
+    @property
+    def change(self) -> Change:
+        """What the last judging replaced (`units` None: the whole board)."""
+        return self.rejudger.change
+
+    def judge(
+        self, now: dt.datetime, units: Collection[str] | None = None, *, index: bool = True
+    ) -> Judged:
+        """The board at `now`: whole, or (with `units`) re-judged from the last one for those
+        units only. `index` False: the next arrival's index is made later (`index()`)."""
+        week = self.week
+        ledger = week.ledger_at(now)
+        roster = week.units()
+        materials = week.store.materials()
+        prev = self.rejudger.board
+        if units is None or prev is None or prev.units != roster:
+            board = self.rejudger.whole(week.event, roster, materials, ledger, now, index=index)
+        else:
+            board = self.rejudger.again(week.event, roster, materials, ledger, now, prev, units)
+        return board, ledger, self._per_hour(board)
+
+    def index(self) -> None:
+        """Make the index the next arrival needs (in a worker, after the first paint)."""
+        self.rejudger.index()
+
+    def _per_hour(self, board: Board) -> list[int]:
+        day = board.event.day_of(board.now)
+        change, hours = self.rejudger.change, self._hours
+        if change.units is None or hours is None or hours[0] != day:
+            counted = arrivals_per_hour(board, day)
+        else:
+            counted = list(hours[1])
+            _count(counted, change.out, board, day, -1)
+            _count(counted, change.into, board, day, +1)
+        self._hours = (day, counted)
+        return list(counted)
+
+
+def _count(
+    hours: list[int], placed: tuple[Placed, ...], board: Board, day: dt.date, n: int
+) -> None:
+    for p in placed:
+        hour = hour_of_arrival(p, board, day)
+        if hour is not None:
+            hours[hour] += n

@@ -8,6 +8,7 @@ from textual.message import Message
 
 from weekwatch.store.ingest import Batch
 from weekwatch.store.ledger import Ledger
+from weekwatch.store.rejudge import Change
 from weekwatch.store.rules import Board
 
 
@@ -20,6 +21,10 @@ class BoardReady(Message):
     ledger: Ledger
     per_hour: list[int]
     stamp: object = None  # the store's stamp taken before judging (the first board only)
+    #: What changed from `base` (the board it was judged from): None, or `units` None, when
+    #: judged whole.
+    change: Change | None = None
+    base: Board | None = None
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from weekwatch.store import vocab
 from weekwatch.store.model import PLAN, SUMMARY, Event, Unit
-from weekwatch.store.rules import Board, deadline, opens, owed_columns
+from weekwatch.store.rules import Board, Placed, deadline, opens, owed_columns
 from weekwatch.store.unit_search import rank
 from weekwatch.widgets.look import PROBLEMS, SEVERITY
 
@@ -188,6 +188,14 @@ def arrivals_per_hour(board: Board, day: dt.date) -> list[int]:
         if start <= received < end and p.counted:
             hours[received.astimezone(tz).hour] += 1
     return hours
+
+
+def hour_of_arrival(p: Placed, board: Board, day: dt.date) -> int | None:
+    """The hour (event time) a placed material counts in `arrivals_per_hour` of `day`."""
+    if not p.counted:
+        return None
+    local = p.material.received_at.astimezone(board.event.tz)
+    return local.hour if local.date() == day else None
 
 
 def on_time_share(board: Board, column: str) -> tuple[int, int]:

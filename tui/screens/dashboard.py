@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -27,7 +27,8 @@ from textual.worker import Worker, WorkerState
 
 from weekwatch.store.fetch import mailbox_state
 from weekwatch.store.ledger import Ledger
-from weekwatch.store.rules import Board, CellState
+from weekwatch.store.rejudge import Change
+from weekwatch.store.rules import Board, CellState, Placed
 from weekwatch.store.traces import promise_times, traces
 from weekwatch.store.unit_search import warm
 from weekwatch.store.week import Week
@@ -41,7 +42,7 @@ from .. import view
 from ..describe import column_name, detail
 from ..feed import BoardFeed, Job
 from ..i18n import I18n
-from ..judge import judge
+from ..judge import Judging
 from ..keys import DASHBOARD_BINDINGS, WRITES, localized
 from ..messages import BoardReady
 from ..remind_flow import RemindFlow
@@ -100,6 +101,9 @@ class DashboardScreen(Screen[None]):
         self.ledger = Ledger()
         self.per_hour: list[int] = [0] * 24
         self.feed = BoardFeed()
+        #: The judging kept between boards (what an arrival costs is what it touches).
+        self.judging = Judging(week)
+        self._change: Change | None = None  # what the board being applied changed
         self.triage = Triage(self)
         self.reminding = RemindFlow(self)
         self.stamp: object = None  # the store's change stamp the current board reflects
@@ -287,9 +291,10 @@ class DashboardScreen(Screen[None]):
         if board is None:
             return
         self._traces = traces(board, self.ledger)
-        self.show_rows()
+        change = self._change if prev is not None else None
+        self.show_rows(None if change is None else change.units)
         if prev is not None and prev.units == board.units:
-            self._announce(prev, board, self._quiet)
+            self._announce(prev, board, self._quiet, change)
         self.update_detail()
         screen = self.app.screen
         if isinstance(screen, QuarantineScreen):
@@ -318,13 +323,23 @@ class DashboardScreen(Screen[None]):
     def watch_marked(self) -> None:
         self.show_rows()
 
-    def show_rows(self) -> None:
+    def show_rows(self, units: Collection[str] | None = None) -> None:
+        """Put the board's rows in the grid; with `units` (an arrival's), only their rows are
+        drawn again where the view keeps the roster's order (no filter, sort or search)."""
         board = self.board
         if board is None:
             return
-        names = {u.id: u.name for u in board.units}
         cols = board.event.columns
         marks = self._traces
+        names = {u.id: u.name for u in board.units} if units is None else None
+        in_place = self.filter == "all" and self.sort == "roster" and not self.search.strip()
+        if units is not None and in_place and self.grid.row_keys:
+            names = {u.id: u.name for u in board.units if u.id in units}
+            order = list(names)
+        else:
+            names = names or {u.id: u.name for u in board.units}
+            order = view.row_order(board, self.filter, self.sort, self.search)
+            units = None
         rows = [
             GridRow(
                 uid,
@@ -332,9 +347,13 @@ class DashboardScreen(Screen[None]):
                 tuple(_shown(board.cells[(uid, c)], marks.get((uid, c), "")) for c in cols),
                 uid in self.marked,
             )
-            for uid in view.row_order(board, self.filter, self.sort, self.search)
+            for uid in order
         ]
-        self.grid.show(rows, [board.totals(c) for c in cols])
+        totals = [board.totals(c) for c in cols]
+        if units is None:
+            self.grid.show(rows, totals)
+        else:
+            self.grid.update_rows(rows, totals)
 
     def update_detail(self) -> None:
         if self.board is None or not self.is_mounted:
@@ -354,13 +373,23 @@ class DashboardScreen(Screen[None]):
             text = line
         self.query_one("#detail", Static).update(text)
 
-    def _announce(self, prev: Board, new: Board, quiet: frozenset[str]) -> None:
+    def _announce(
+        self, prev: Board, new: Board, quiet: frozenset[str], change: Change | None = None
+    ) -> None:
         """Flash what changed; toast arrivals (placed or quarantined, a burst as one), files
-        gone from the inbox, and cells that just went missing."""
+        gone from the inbox, and cells that just went missing. With `change` (an arrival's),
+        only the cells and placings it replaced are looked at: the rest were carried over."""
         units = {u.id: u.name for u in new.units}
         arrived: list[Arrival] = []
         missing = 0
-        for key, cell in new.cells.items():
+        if change is None or change.units is None:
+            keys: Iterable[tuple[str, str]] = new.cells
+        else:
+            touched = change.units  # in the roster's order, as a whole board lists them
+            cols = new.event.columns
+            keys = [(u.id, c) for u in new.units if u.id in touched for c in cols]
+        for key in keys:
+            cell = new.cells[key]
             old = prev.cells.get(key)
             if old is None or old == cell or key[0] in quiet:
                 continue
@@ -373,9 +402,14 @@ class DashboardScreen(Screen[None]):
                 missing += 1
         # Files, not cells: what came in quarantine, what left the inbox (by any process).
         hushed, self.hushed_paths = self.hushed_paths, set()
-        before = {p.material.path: p for p in prev.placed}
+        if change is None or change.units is None:
+            before = {p.material.path: p for p in prev.placed}
+            now_placed: Iterable[Placed] = new.placed
+        else:
+            before = {p.material.path: p for p in change.out}
+            now_placed = change.into
         gone = []
-        for p in new.placed:
+        for p in now_placed:
             path = p.material.path
             old_p = before.get(path)
             if path in hushed:
@@ -401,12 +435,18 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, group="board", exit_on_error=False)
     def _judge(self, job: Job) -> None:
+        judging = self.judging
+        base = judging.rejudger.board
         if job.seq == 1:
             stamp, (board, ledger, per_hour) = self.wapp.first_board()
         else:
             stamp = None
-            board, ledger, per_hour = judge(self.week, self.week.clock(), job.units, self.board)
-        self.post_message(BoardReady(job.seq, board, ledger, per_hour, stamp))
+            board, ledger, per_hour = judging.judge(self.week.clock(), job.units, index=False)
+        change = judging.change
+        self.post_message(BoardReady(job.seq, board, ledger, per_hour, stamp, change, base))
+        # After the board is on its way: what the next arrival needs (the lock keeps the
+        # next judgement waiting for it).
+        judging.index()
 
     def on_board_ready(self, message: BoardReady) -> None:
         if not self.is_running:  # shutting down: the widgets are gone
@@ -424,7 +464,12 @@ class DashboardScreen(Screen[None]):
         self.mail_down = state.get("error", "") or "?" if state and not state.get("ok") else ""
         with self.app.batch_update():
             same = self.board == message.board
+            change = message.change
+            # Cells and placings carried over from the board shown: only the changed drawn.
+            incremental = change is not None and change.units is not None
+            self._change = change if incremental and message.base is self.board else None
             self.board = message.board
+            self._change = None
             if same:  # only the log moved (a ★, a note): the reactive does not fire for it
                 self.update_detail()
         self.applied_at = time.perf_counter()
