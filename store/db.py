@@ -332,6 +332,12 @@ class Store:
         with self._lock:
             return self._rows.materials()
 
+    def live(self) -> dict[str, Material]:
+        """The live record of every path (superseded versions left out), kept as shards
+        change rather than made from every record at each call."""
+        with self._lock:
+            return self._rows.live()
+
     def material(self, key: str) -> Material | None:
         """One material record by its key, or None."""
         with self._lock:

@@ -115,7 +115,7 @@ class Ingestor:
 
     def current(self) -> dict[str, Material]:
         """The live record of every path (superseded versions left out)."""
-        return {m.path: m for m in self.store.materials() if not m.superseded}
+        return self.store.live()
 
     def ingest(
         self,
