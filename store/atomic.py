@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -137,7 +136,7 @@ def write_temp(path: Path, payload: bytes) -> tuple[Path, Stamp]:
         old = None
     except OSError as e:
         raise WeekwatchError(f"cannot write {path}: {e}") from e
-    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{os.urandom(4).hex()}")
     try:
         # Owner and group, whatever the umask: a new file gets FILE_MODE, a rewritten one keeps
         # the mode it had (an administrator's 0640 stays) but never anything for others.

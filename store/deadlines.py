@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .model import WeekwatchError
-from .workdays import add_workdays
 
 if TYPE_CHECKING:
     from .model import Event
@@ -256,8 +255,12 @@ def _relative(table: dict[str, Any], event: Event) -> dt.datetime:
         day = event.start - dt.timedelta(days=n)
     elif key == "days_after_end":
         day = event.end + dt.timedelta(days=n)
-    elif key == "workdays_before_start":
-        day = add_workdays(event.start, -n) if n else event.start
     else:
-        day = add_workdays(event.end, n) if n else event.end
+        # China's holiday tables, only for a deadline counted in working days.
+        from .workdays import add_workdays
+
+        if key == "workdays_before_start":
+            day = add_workdays(event.start, -n) if n else event.start
+        else:
+            day = add_workdays(event.end, n) if n else event.end
     return dt.datetime.combine(day, clock, tzinfo=event.tz)

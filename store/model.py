@@ -49,6 +49,8 @@ class State(StrEnum):
     NOT_REQUIRED = "not_required"  #: `—` the unit does not owe this column
 
 
+#: Which decisions a board at a past moment applies (`--actions`): see `Week.ledger_at`.
+ACTIONS = ("until", "all")
 #: Cell states, from the rules module. `not_required`: the unit does not owe this column
 #: (its type's [groups] entry leaves it out, or the day is not an owed day); it counts in no
 #: total, filter or report.

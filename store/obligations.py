@@ -36,7 +36,12 @@ from .model import (
     Unit,
     WeekwatchError,
 )
-from .rules import type_key
+
+
+def type_key(unit_type: str) -> str:
+    """A roster type as [groups] matches it: case and surrounding blanks do not matter."""
+    return unit_type.strip().casefold()
+
 
 #: The keys each [columns.*] table may hold. `deadline` is read with the [event] deadlines.
 COLUMN_KEYS = {

@@ -25,11 +25,10 @@ from typing import IO
 from .composite import open_material
 from .ledger import Ledger
 from .model import KINDS, PLAN, SUMMARY, Action, WeekwatchError
+from .pack_names import NAME_MODES as NAME_MODES  # `--names`: how member names are written
 from .pack_names import Namer, Slot, file_name, original_name
 from .rules import Credit, Placed
 
-#: `--names`: how member names are written.
-NAME_MODES = ("utf8", "gbk")
 CHUNK = 1 << 20
 _UTF8_FLAG = 0x800
 _UNICODE_PATH = 0x7075

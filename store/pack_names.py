@@ -12,6 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+#: `report pack --names`: member names as UTF-8 (the zip's flag) or GBK with the Unicode Path
+#: field, for older Chinese Windows' built-in unzip.
+NAME_MODES = ("utf8", "gbk")
 #: Windows' whole path limit is 260; the folder a person unpacks into takes some of it.
 MAX_PATH = 240
 #: One segment (NTFS allows 255).

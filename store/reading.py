@@ -28,41 +28,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-import opencc
-
 from .dates import NO_DATE, Dated, DateReader
+from .folding import normalize as normalize  # where the reading rules' callers find it
 from .model import PLAN, PLAN_KINDS, SUMMARY, SUMMARY_KINDS, Event, Reading, Unit
 from .names import ACTIVITY_WORDS, CONNECTORS, Inside, Judge, Match
 from .reasons import Code, Quarantine
 
 # --- names --------------------------------------------------------------------------------------
-
-
-# OpenCC's own tables (the `opencc` wheel): 藝術設計學院 and 艺术设计学院 are one name.
-_t2s: Callable[[str], str] = opencc.OpenCC("t2s").convert
-_SURROGATES = re.compile("[\ud800-\udfff]+")
-_SURROGATE_SPLIT = re.compile("([\ud800-\udfff]+)")
-
-
-def normalize(text: str) -> str:
-    """NFKC, casefold, traditional → simplified: ５月１３日 reads as 5月13日, WEIDONG as weidong,
-    藝術設計學院活動週 as 艺术设计学院活动周. Names, aliases and paths alike go through it."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    if folded.isascii():
-        return folded
-    if _SURROGATES.search(folded) is None:
-        return _t2s(folded)
-    # An undecodable byte of a file name (os.fsdecode's lone surrogate) has no UTF-8 form for
-    # OpenCC: convert around it.
-    return "".join(
-        part if _SURROGATES.fullmatch(part) else _t2s(part)
-        for part in _SURROGATE_SPLIT.split(folded)
-        if part
-    )
 
 
 def digits_only(units: Iterable[Unit]) -> list[str]:

@@ -27,6 +27,7 @@ from .model import (
     State,
     Unit,
 )
+from .obligations import type_key as type_key  # [groups] matching, read by obligations
 from .reasons import Quarantine
 
 
@@ -116,11 +117,6 @@ def cell_for_kind(kind: str, cell: str | None) -> str | None:
 def group_of(column: str) -> str:
     """The [columns.*] table a column belongs to: "plan", "days" or "summary"."""
     return column if column in (PLAN, SUMMARY) else "days"
-
-
-def type_key(unit_type: str) -> str:
-    """A roster type as [groups] matches it: case and surrounding blanks do not matter."""
-    return unit_type.strip().casefold()
 
 
 def owes(event: Event, unit_type: str, column: str) -> bool:

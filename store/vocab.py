@@ -21,8 +21,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from .deadlines import END_OF_DAY, parse_moment, parse_time
+from .folding import normalize, width_case
 from .model import PLAN, SUMMARY, Event, Unit, WeekwatchError
-from .reading import normalize
 
 #: Words for the columns outside the days, as the grid and the notices name them.
 PLAN_WORDS = frozenset({"plan", "方案", "活动方案", "实施方案", "工作方案"})
@@ -40,6 +40,8 @@ RELATIVE_DAYS = {
     "明天": 1,
     "明日": 1,
 }
+#: The vocabulary's own words, written simplified (a test checks OpenCC leaves them so).
+OWN_WORDS = PLAN_WORDS | SUMMARY_WORDS | frozenset(RELATIVE_DAYS)
 _WEEKDAYS_EN = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAYS_EN_LONG = (
     "monday",
@@ -120,7 +122,15 @@ def _today(event: Event, now: dt.datetime | None) -> dt.date | None:
 
 
 def _fold(text: str) -> str:
+    plain = _plain(text)
+    if plain.isascii() or plain in OWN_WORDS:  # what traditional → simplified leaves as it is
+        return plain
     return re.sub(r"\s+", " ", normalize(text)).strip()
+
+
+def _plain(text: str) -> str:
+    """`_fold` but for traditional → simplified."""
+    return re.sub(r"\s+", " ", width_case(text)).strip()
 
 
 def parse_day(text: str, event: Event, now: dt.datetime | None = None) -> dt.date | None:
@@ -253,10 +263,18 @@ def parse_when(text: str, event: Event, now: dt.datetime | None = None) -> dt.da
 
 def find_unit(units: Sequence[Unit], text: str) -> Unit:
     """The unit typed by id, name or alias (any width, case, traditional or simplified), else
-    the one unit whose name or alias holds the text; several such is an error naming them."""
-    key = _fold(text)
-    if not key:
+    the one unit whose name or alias holds the text; several such is an error naming them.
+
+    An id, name or alias typed as the roster writes it (up to width and case) is found first,
+    without traditional → simplified: a script's `weekwatch note u0003 …` does not load OpenCC.
+    """
+    typed = _plain(text)
+    if not typed:
         raise InputError("empty", text)
+    for u in units:
+        if typed in (_plain(u.id), _plain(u.name), *(_plain(a) for a in u.aliases)):
+            return u
+    key = _fold(text)
     for u in units:
         if key in (_fold(u.id), _fold(u.name), *(_fold(a) for a in u.aliases)):
             return u

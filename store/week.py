@@ -10,7 +10,6 @@ import datetime as dt
 import getpass
 import os
 import unicodedata
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,24 +17,23 @@ from typing import TYPE_CHECKING
 
 from .config import load_config
 from .db import Store
-from .ingest import Ingestor, display_path
 from .ledger import Ledger, fold
+from .model import ACTIONS as ACTIONS  # where callers have found it
 from .model import KINDS, Action, ActionType, Event, Material, Reading, Unit, WeekwatchError
 from .obligations import unused_groups
-from .rules import Board, Placed, board, cell_for_kind, place
 from .workspace import Workspace
 
 if TYPE_CHECKING:
     # Imported where used: an operator's one action (`weekwatch note`) needs none of them.
+    from .ingest import Ingestor
     from .reading import Reader
     from .reread import Reread
     from .roster_merge import ImportResult
+    from .rules import Board, Placed
 
 Clock = Callable[[], dt.datetime]
 #: The meta key holding what the files were last read with (see `reread.read_with`).
 READ_WITH = "read_with"
-#: Which decisions a board at a past moment applies (`--actions`): see Week.ledger_at.
-ACTIONS = ("until", "all")
 
 
 def system_clock() -> dt.datetime:
@@ -134,6 +132,8 @@ class Week:
         return self._reader[1]
 
     def ingestor(self) -> Ingestor:
+        from .ingest import Ingestor
+
         return Ingestor(
             self.event, self.reader(), self.store, self.workspace.inbox, units=self.units()
         )
@@ -202,9 +202,13 @@ class Week:
         (default: this Week's, `until` unless opened otherwise)."""
         now = now or self.clock()
         ledger = self.ledger_at(now, actions)
+        from .rules import board
+
         return board(self.event, self.units(), self.store.materials(), ledger, now)
 
     def placed(self, as_of: dt.datetime | None = None) -> list[Placed]:
+        from .rules import place
+
         return place(self.event, self.store.materials(), self.ledger(as_of), as_of)
 
     # --- operator actions -------------------------------------------------------------
@@ -237,7 +241,7 @@ class Week:
             # the id's tail starts with how many that moment already holds.
             same = sum(1 for a in self.store.actions() if a.id.startswith(stamp + "-"))
             action = Action(
-                id=f"{stamp}-{same:02x}{uuid.uuid4().hex[:6]}",
+                id=f"{stamp}-{same:02x}{os.urandom(3).hex()}",
                 type=ActionType(type_),  # an unknown type fails here, not in a later reader
                 operator=operator or default_operator(),
                 at=at,
@@ -320,6 +324,8 @@ class Week:
     def resolve_path(self, text: str, printed: Callable[[str], str] | None = None) -> str:
         """A recorded path from what the operator typed: as `materials` prints it (`printed`),
         as `inbox/…`, or as a path (absolute, or from the current folder) inside the inbox."""
+        from .ingest import display_path
+
         known = dict.fromkeys([*self.current(), *self.holders()])
         typed = text.strip()
         tries = [typed, typed.removeprefix("./").removeprefix("inbox/")]
@@ -384,6 +390,8 @@ class Week:
         for c in cells:
             self._check_cell(c)
         if not cells:
+            from .rules import cell_for_kind
+
             column = cell_for_kind(kind or p.kind, None)
             if column is None and received is not None:
                 # An undated name is placed on its arrival day: the corrected one.
@@ -429,6 +437,8 @@ class Week:
             self.unit(u)
         for c in cells:
             self._check_cell(c)
+        from .rules import cell_for_kind
+
         if not cells and kind is not None and (column := cell_for_kind(kind, None)):
             cells = [column]
         if not cells and any(q.cell is None for q in inside):
@@ -490,6 +500,8 @@ class Week:
         with self.store.transaction():
             ledger = self.ledger()
             if note is None and all(p in ledger.recommended for p in files):
+                from .ingest import display_path
+
                 shown = ", ".join(display_path(p) for p in files[:3])
                 raise WeekwatchError(f"already recommended: {shown} (--undo takes the mark off)")
             return self._mark("recommend", files, operator, note=note)
@@ -501,6 +513,8 @@ class Week:
             ledger = self.ledger()
             marked = [p for p in files if p in ledger.recommended]
             if not marked:
+                from .ingest import display_path
+
                 shown = ", ".join(display_path(p) for p in files[:3])
                 raise WeekwatchError(f"not recommended: {shown}")
             return self._mark("unrecommend", marked, operator)
@@ -572,7 +586,7 @@ class Week:
 
 def new_batch() -> str:
     """A tag for actions recorded together on several marked rows."""
-    return uuid.uuid4().hex[:12]
+    return os.urandom(6).hex()
 
 
 def _listed(value: str | Sequence[str] | None) -> list[str]:

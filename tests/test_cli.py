@@ -218,7 +218,7 @@ def test_hostile_names_never_reach_the_terminal_raw(ws):
     ],
 )
 def test_dashboard_options_work_with_or_without_the_tui_word(argv, expected):
-    from weekwatch.tui.cli import _parser
+    from weekwatch.tui.cli_args import parse
 
-    a = _parser().parse_args(argv)
+    a = parse(argv)
     assert (a.command, a.read_only, a.as_of, a.lang) == expected

@@ -7,57 +7,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import math
 import os
 import re
-import signal
 import sys
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING
 
-from weekwatch.store import vocab
-from weekwatch.store.config import check_year, init_workspace
-from weekwatch.store.ingest import IngestLock, display_path
-from weekwatch.store.ledger import assigned_cells, assigned_units
-from weekwatch.store.model import KINDS, WeekwatchError
-from weekwatch.store.operators import resolve as resolve_operator
-from weekwatch.store.reread import Reread
-from weekwatch.store.reread import summary as reread_summary
-from weekwatch.store.roster_header import parse_map
-from weekwatch.store.week import ACTIONS, Week
-from weekwatch.store.workspace import find_workspace
+from weekwatch.store.model import WeekwatchError
 from weekwatch.widgets.safe import safe_str
 
-from . import headless, mailcli, recommend_cli, remindcli, undo_cli
-from .report_cli import add_parser as add_report_parser
-from .report_cli import run_report
+from .cli_args import parse
+
+if TYPE_CHECKING:
+    from weekwatch.store.reread import Reread
+    from weekwatch.store.week import Week
 
 EXIT_USAGE = 2
-
-
-INIT_EPILOG = """\
-deadlines, written as the notices say them (every flag that takes a moment reads these too):
-  2020-11-07            于2020年11月7日之前: a date alone is the end of that day (23:59:59)
-  "2024-05-12 12:00"    5月12日中午12点前; "2024-05-12 24:00" is the end of the day
-  "2024-05-19 下班前"    5月19日下班前 (or "end of day"): the end of the working day,
-                        --workday-end (17:30 unless set)
-  "+1d 12:00"           daily, 次日12:00: 每天中午12:00前 read as the previous day's
-                        materials by noon; day N's materials are due by 12:00 on day N+1
-  24:00                 daily, 每天 with no hour: by the end of each day
-  none                  not asked for: nobody owes that column (seed 001 asks only for
-                        the summary: --plan-deadline none --daily-deadline none)
-  '{ days_before_start = 10, at = "17:00" }'    ten days before the week begins
-  '{ days_after_end = 7 }'                      活动周结束后一周内: within a week after it
-  '{ workdays_after_end = 3, at = "下班前" }'    三个工作日内: China's holidays and 调休
-examples:
-  weekwatch init 潍坊2020 --title 2020年潍坊市职业教育活动周 --start 2020-11-08 \\
-      --daily-deadline 24:00 --plan-deadline 2020-11-07 --summary-deadline 2020-11-17
-  weekwatch init 平顶山2021 --title 平顶山市2021年职业教育活动周 --start 2021-05-22 \\
-      --plan-deadline none --daily-deadline none --summary-deadline 2021-06-02
-"""
 
 #: The init flag behind each field of weekwatch.toml, so a bad value names what was typed.
 INIT_FLAGS = {
@@ -71,205 +37,6 @@ INIT_FLAGS = {
     "theme": "--theme",
     "lang": "--lang",
 }
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
-        raise WeekwatchError(f"{message} (see `{self.prog} --help`)")
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="weekwatch", description="Watch an activity week's submissions.")
-    p.add_argument(
-        "-w",
-        "--workspace",
-        help="workspace folder (else $WEEKWATCH_WORKSPACE, else here or a parent)",
-    )
-    p.add_argument(
-        "--operator",
-        help="who records actions (default: the name remembered for you, the workspace's "
-        "`operator`, the login name)",
-    )
-    p.add_argument("--version", action="version", version=f"weekwatch {_version()}")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
-
-    s = sub.add_parser(
-        "init",
-        help="create a workspace",
-        description="Create a workspace: weekwatch.toml and inbox/.",
-        epilog=INIT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    # Every option says its default (`init --help`): what an omitted flag writes.
-    s.add_argument("dir", help="the folder to make the workspace in (created if need be)")
-    s.add_argument("--title", required=True, help="the week's title, as the notice writes it")
-    s.add_argument("--start", required=True, help="the first day, YYYY-MM-DD")
-    s.add_argument("--days", type=int, default=7, help="how many days (default: 7)")
-    s.add_argument(
-        "--timezone",
-        default="Asia/Shanghai",
-        help="the zone of every time (default: Asia/Shanghai)",
-    )
-    s.add_argument(
-        "--daily-deadline",
-        default="12:00",
-        help='HH:MM on the day, "+1d HH:MM" (次日) the next day, 24:00, or none (default: 12:00)',
-    )
-    s.add_argument(
-        "--plan-deadline",
-        help="a moment, a date alone, a {…} table, or none (default: day 1 at the daily deadline)",
-    )
-    s.add_argument(
-        "--summary-deadline",
-        help="a moment, a date alone, a {…} table, or none (default: 7 days after the last "
-        "day, 18:00)",
-    )
-    s.add_argument("--workday-end", help="what 下班前 means, HH:MM (default: 17:30)")
-    s.add_argument("--theme", default="", help="the week's theme, 主题 (default: none)")
-    s.add_argument(
-        "--lang",
-        default="",
-        choices=["", "zh", "en"],
-        help="the workspace's language: the dashboard's and the headless commands' (default: "
-        "none: the dashboard follows the locale, the headless commands speak English)",
-    )
-
-    u = sub.add_parser("units", help="the roster").add_subparsers(
-        dest="units_command", parser_class=_Parser
-    )
-    ui = u.add_parser(
-        "import",
-        help="import a roster (.xlsx, .xls or .csv); updates units matched by id, name or alias",
-    )
-    ui.add_argument("file")
-    ui.add_argument("--sheet", help="the sheet to read (default: the first with a header)")
-    ui.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="列名=FIELD",
-        help="the field a column fills, e.g. --map 学校全称=name (FIELD '-' keeps it out)",
-    )
-    ui.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="show the header, columns, units, skipped rows and warnings; write nothing",
-    )
-    ul = u.add_parser("list", help="list the units")
-    ul.add_argument("--json", action="store_true")
-    headless.add_lang(ul)
-
-    s = sub.add_parser("ingest", help="scan the inbox once, then exit")
-    s.add_argument(
-        "--reread",
-        action="store_true",
-        help="also read again every file not assigned by an operator (as of its first arrival)",
-    )
-    s = sub.add_parser("watch", help="ingest dropped files until stopped (SIGTERM / Ctrl-C)")
-    s.add_argument("--poll", action="store_true", help="poll instead of OS events (network shares)")
-    s.add_argument(
-        "--rescan", type=_seconds, default=60.0, metavar="SECONDS", help="full rescan interval"
-    )
-    mailcli.add_arguments(sub, s)  # `fetch`, and `watch --fetch`
-
-    s = sub.add_parser("materials", help="list the files the inbox holds")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--quarantine", action="store_true", help="only files waiting to be placed")
-    headless.add_lang(s)
-
-    s = sub.add_parser("status", help="units × days, each cell's state")
-    s.add_argument("--json", action="store_true")
-    s.add_argument(
-        "--as-of",
-        default=argparse.SUPPRESS,  # as `weekwatch --as-of X status`: the top level's default
-        help="the week as it stood then (date-time; a date alone: its end)",
-    )
-    s.add_argument("--only", help="comma-separated states: units having such a cell")
-    s.add_argument(
-        "--column",
-        help="only this column: today (今天), plan, summary, a date or a day number; with "
-        "--only, the units whose cell there is in such a state (status --column today "
-        "--only due,missing: whom to call)",
-    )
-    headless.add_lang(s)
-    s.add_argument(
-        "--actions",
-        choices=ACTIONS,
-        default=argparse.SUPPRESS,
-        help="until: the board exactly as it was at --as-of (default); all: with every excuse, "
-        "extension and assignment recorded since applied to the cells up to that moment",
-    )
-
-    s = sub.add_parser("assign", help="place a quarantined or misplaced file")
-    s.add_argument("path", help="as `materials` prints it, as inbox/…, or a path inside the inbox")
-    s.add_argument(
-        "--unit", action="append", help="id, name or alias; twice for a joint file (each credited)"
-    )
-    s.add_argument("--cell", action="append", help="twice for a file covering two days")
-    s.add_argument("--kind", choices=KINDS)
-    s.add_argument("--received", help="when it really arrived (ISO; e.g. mail saved next morning)")
-    s.add_argument("--reason", help="why (required with --received)")
-    s = sub.add_parser("dismiss", help="take a file out of the week: not a material (undoable)")
-    s.add_argument("path", help="as `materials` prints it, as inbox/…, or a path inside the inbox")
-    s.add_argument("--reason", required=True)
-    s = sub.add_parser("excuse", help="excuse a unit's cell, with a reason")
-    s.add_argument("unit")
-    s.add_argument("cell")
-    s.add_argument("--reason", required=True)
-    s = sub.add_parser("extend", help="extend a cell's deadline")
-    s.add_argument("unit")
-    s.add_argument("cell")
-    s.add_argument(
-        "--until",
-        required=True,
-        help="date-time, in the event's zone unless an offset is given; a date alone is "
-        "the end of that day; '2024-05-19 下班前' the end of the working day",
-    )
-    s = sub.add_parser("note", help="note on a unit (or one of its cells)")
-    s.add_argument("unit")
-    s.add_argument("rest", nargs="+", metavar="[CELL] TEXT")
-    s = sub.add_parser("contact", help="log a call or message to a unit's liaison")
-    s.add_argument("unit")
-    s.add_argument("rest", nargs="+", metavar="[CELL] TEXT")
-    s.add_argument("--promised-by", help="what the liaison promised, by when (ISO)")
-    undo_cli.add_parsers(sub)
-    remindcli.add_parser(sub)
-    s = sub.add_parser("log", help="the action log")
-    s.add_argument("--json", action="store_true")
-    headless.add_lang(s)
-    add_report_parser(sub)
-    recommend_cli.add_parser(sub)
-
-    # The dashboard's options work with or without the `tui` word (`weekwatch --read-only`).
-    _dashboard_options(p, top=True)
-    _dashboard_options(sub.add_parser("tui", help="open the dashboard (the default)"))
-    s = sub.add_parser("demo", help="the dashboard on the bundled demo week")
-    s.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
-    s.add_argument("--interval", type=float, default=4.0, help="seconds between demo drops")
-    s.add_argument(
-        "--keep", action="store_true", help="keep the demo's workspace (removed at the end)"
-    )
-    return p
-
-
-def _dashboard_options(p: argparse.ArgumentParser, top: bool = False) -> None:
-    # Only the top level sets defaults: a subcommand's default would overwrite a value given
-    # before the subcommand's name.
-    default = None if top else argparse.SUPPRESS
-    p.add_argument("--lang", choices=["zh", "en"], default=default, help="interface language")
-    p.add_argument(
-        "--read-only",
-        action="store_true",
-        default=False if top else default,
-        help="open the dashboard so that nothing can be written",
-    )
-    p.add_argument("--as-of", default=default, help="open a frozen moment (no watcher)")
-    p.add_argument(
-        "--actions",
-        choices=ACTIONS,
-        default=default,
-        help="with --as-of: the decisions recorded until then (default), or all of them",
-    )
 
 
 def _split_cell(week: Week, rest: list[str]) -> tuple[str | None, str]:
@@ -288,6 +55,8 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 def _print_json(obj: object) -> None:
     # Streamed in pieces of 64 kB: json.dump with indent writes each of millions of tokens
     # apart, json.dumps holds every token and the whole text at once.
+    import json
+
     buf: list[str] = []
     size = 0
     for chunk in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj):
@@ -311,11 +80,20 @@ def _write_spelled(text: str) -> None:
 
 
 def _open(args: argparse.Namespace, *, read_only: bool = False) -> Week:
+    from weekwatch.store.week import Week
+    from weekwatch.store.workspace import find_workspace
+
     return Week(find_workspace(args.workspace), read_only=read_only)
 
 
 def _watch(week: Week, args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from weekwatch.store.ingest import IngestLock, display_path
     from weekwatch.store.watcher import Watcher
+
+    from . import mailcli, remindcli
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -350,12 +128,16 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
 
 
 def _status_table(week: Week, args: argparse.Namespace) -> int:
+    from . import headless
+
     as_of = _moment(week, "--as-of", args.as_of) if args.as_of else None
     headless.states(args.only)  # checked before the board is judged
     return headless.print_status(week, week.board(as_of, args.actions), args)
 
 
 def _init(args: argparse.Namespace) -> int:
+    from weekwatch.store.config import init_workspace
+
     ws = init_workspace(
         Path(args.dir),
         flags=INIT_FLAGS,
@@ -375,8 +157,11 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _units(week: Week, args: argparse.Namespace) -> int:
+    from . import headless
+
     if args.units_command == "import":
         from weekwatch.store.reading import digits_only
+        from weekwatch.store.roster_header import parse_map
 
         from .roster_report import dry_run, summary
 
@@ -405,6 +190,8 @@ def _units(week: Week, args: argparse.Namespace) -> int:
 
 
 def _ingest(week: Week, args: argparse.Namespace) -> int:
+    from weekwatch.store.ingest import IngestLock
+
     with IngestLock(week.workspace.dbdir):
         # What waits is read again first if the roster or the week changed since it was read.
         again = week.reread() if args.reread else week.reread_if_stale()
@@ -420,6 +207,8 @@ def _ingest(week: Week, args: argparse.Namespace) -> int:
 
 
 def _print_reread(week: Week, result: Reread) -> None:
+    from weekwatch.store.reread import summary as reread_summary
+
     if not (result.changes or result.read or result.kept_assigned):
         return  # nothing recorded yet: nothing to say
     names = {u.id: u.name for u in week.units()}
@@ -428,10 +217,14 @@ def _print_reread(week: Week, result: Reread) -> None:
 
 
 def _materials(week: Week, args: argparse.Namespace) -> int:
+    from . import headless
+
     return headless.print_materials(week, args)
 
 
 def _log(week: Week, args: argparse.Namespace) -> int:
+    from . import headless
+
     return headless.print_log(week, args)
 
 
@@ -466,6 +259,8 @@ def _act(week: Week, args: argparse.Namespace) -> int:
         raise AssertionError(cmd)
     where = " ".join(x for x in (a.unit, a.cell) if x)
     if a.type == "assign":
+        from weekwatch.store.ledger import assigned_cells, assigned_units
+
         where = " ".join(("+".join(assigned_units(a)), "+".join(assigned_cells(a))))
     if a.data.get("path"):
         where = f"{_printed(a.data['path'])} → {where}" if where else _printed(a.data["path"])
@@ -475,31 +270,42 @@ def _act(week: Week, args: argparse.Namespace) -> int:
 
 def _printed(path: str) -> str:
     """A path as `materials` prints it."""
+    from weekwatch.store.ingest import display_path
+
     return safe_str(display_path(path))
 
 
-#: Headless commands on an opened workspace, and whether they only read it.
+#: Headless commands on an opened workspace: the module and function that run each, imported
+#: only when that command runs, and whether it only reads the workspace.
 COMMANDS = {
-    "units": (_units, False),
-    "ingest": (_ingest, False),
-    "watch": (_watch, False),
-    "fetch": (mailcli.fetch, False),
-    "materials": (_materials, True),
-    "status": (_status_table, True),
-    "log": (_log, True),
-    "report": (run_report, True),
-    "remind": (remindcli.remind, False),
-    "recommend": (recommend_cli.recommend, False),
+    "units": (__name__, "_units", False),
+    "ingest": (__name__, "_ingest", False),
+    "watch": (__name__, "_watch", False),
+    "fetch": (f"{__package__}.mailcli", "fetch", False),
+    "materials": (__name__, "_materials", True),
+    "status": (__name__, "_status_table", True),
+    "log": (__name__, "_log", True),
+    "report": (f"{__package__}.report_cli", "run_report", True),
+    "remind": (f"{__package__}.remindcli", "remind", False),
+    "recommend": (f"{__package__}.recommend_cli", "recommend", False),
     **{
-        name: (_act, False) for name in ("assign", "dismiss", "excuse", "extend", "note", "contact")
+        name: (__name__, "_act", False)
+        for name in ("assign", "dismiss", "excuse", "extend", "note", "contact")
     },
-    "undo": (undo_cli.undo, False),
-    "redo": (undo_cli.redo, False),
+    "undo": (f"{__package__}.undo_cli", "undo", False),
+    "redo": (f"{__package__}.undo_cli", "redo", False),
 }
 
 
+def _handler(cmd: str) -> tuple[Callable[[Week, argparse.Namespace], int], bool]:
+    import importlib
+
+    module, name, read_only = COMMANDS[cmd]
+    return getattr(importlib.import_module(module), name), read_only
+
+
 def run(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = parse(argv)
     cmd = args.command or "tui"
     # A command's options have no defaults of their own where the top level has the same option
     # (`weekwatch --lang zh log` = `weekwatch log --lang zh`); theirs are filled in here.
@@ -515,6 +321,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         return run_demo(lang=args.lang, interval=args.interval, keep=args.keep)
     if cmd == "tui":
+        from weekwatch.store.workspace import find_workspace
+
         from .launch import run_dashboard
 
         return run_dashboard(
@@ -525,13 +333,15 @@ def run(argv: Sequence[str] | None = None) -> int:
             operator=args.operator,
             actions=args.actions,
         )
-    handler, read_only = COMMANDS[cmd]
+    handler, read_only = _handler(cmd)
     read_only = read_only or (
         cmd == "units" and (args.units_command == "list" or getattr(args, "dry_run", False))
     )
     week = _open(args, read_only=read_only)
     # Actions are recorded under a person's name: --operator, the one remembered, the
     # workspace's `operator`, else the login name (store/operators.py).
+    from weekwatch.store.operators import resolve as resolve_operator
+
     args.operator = resolve_operator(args.operator, week.workspace.config).name
     if cmd == "watch":  # runs until stopped: warn first
         _warn(week)
@@ -548,17 +358,23 @@ def _warn(week: Week) -> None:
 
 def _unit(week: Week, text: str) -> str:
     """A unit by id, name or alias (store/vocab.py)."""
+    from weekwatch.store import vocab
+
     return vocab.find_unit(week.units(), text).id
 
 
 def _cell(week: Week, text: str) -> str:
     """A cell as the grid labels it: plan/方案, 05-14, 3, today/今天 (store/vocab.py)."""
+    from weekwatch.store import vocab
+
     return vocab.parse_cell(text, week.event, week.clock())
 
 
 def _moment(week: Week, flag: str, text: str) -> dt.datetime:
     """A moment typed after `flag`: today's HH:MM, `today 15:00`, every form a deadline takes;
     errors name the flag."""
+    from weekwatch.store import vocab
+
     try:
         return vocab.parse_when(text, week.event, week.clock())
     except WeekwatchError as e:
@@ -570,28 +386,10 @@ def _date(text: str) -> dt.date:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise WeekwatchError(f"--start {text!r}: expected a date as YYYY-MM-DD") from None
+    from weekwatch.store.config import check_year
+
     check_year(day, f"--start {text}")
     return day
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("weekwatch")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown"
-
-
-def _seconds(text: str) -> float:
-    """A positive, finite number of seconds (argparse type): nan, inf, 0 and -5 are refused."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -606,6 +404,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
     except PermissionError as exc:  # the operator (or the folder's owner) can fix it
+        from weekwatch.store.ingest import display_path
+
         where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
         print(
             f"weekwatch: {where}{exc.strerror or exc}: this account may not use it; a workspace "
@@ -614,6 +414,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         code = EXIT_USAGE
     except OSError as exc:  # a full disk, a broken share: say which, plainly
+        from weekwatch.store.ingest import display_path
+
         where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
         print(f"weekwatch: {where}{exc.strerror or exc}", file=sys.stderr)
         code = 1

@@ -31,16 +31,6 @@ from .view import today_column
 SUMMARY_STATES = ("on_time", "late", "due", "missing", "excused")
 
 
-def add_lang(p: argparse.ArgumentParser) -> None:
-    # SUPPRESS: no default of its own, or it would overwrite a --lang given before the command.
-    p.add_argument(
-        "--lang",
-        choices=["zh", "en"],
-        default=argparse.SUPPRESS,
-        help="language (default: lang in weekwatch.toml, else en)",
-    )
-
-
 def output_lang(week: Week, args: argparse.Namespace) -> I18n:
     return I18n(getattr(args, "lang", None) or week.event.lang or "en")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-from typing import Any
 
 from weekwatch.store.mailconfig import MailConfig, load_mail_config
 from weekwatch.store.model import WeekwatchError
@@ -15,22 +14,6 @@ from weekwatch.widgets.safe import safe_str
 _EXAMPLE = (
     '[mail]\nhost = "imap.163.com"\nuser = "pdszhijiao@163.com"\npassword_env = "WEEKWATCH_MAIL"'
 )
-
-
-def add_arguments(sub: Any, watch: argparse.ArgumentParser) -> None:
-    sub.add_parser(
-        "fetch", help="save the designated mailbox's new messages into inbox/mail/ (read-only)"
-    )
-    watch.add_argument(
-        "--fetch", action="store_true", help="also fetch the mailbox ([mail] in weekwatch.toml)"
-    )
-    watch.add_argument(
-        "--fetch-every",
-        type=float,
-        default=60.0,
-        metavar="SECONDS",
-        help="fetch interval (a server offering IDLE also says at once when mail comes)",
-    )
 
 
 def mail_config(week: Week) -> MailConfig:

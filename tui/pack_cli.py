@@ -15,7 +15,7 @@ from typing import Any
 
 from weekwatch.store import vocab
 from weekwatch.store.model import KINDS, WeekwatchError
-from weekwatch.store.pack import NAME_MODES, Choice, Item, Labels, lay_out, refuse_inside, select
+from weekwatch.store.pack import Choice, Item, Labels, lay_out, refuse_inside, select
 from weekwatch.store.pack import write_pack as write_zip
 from weekwatch.store.week import Week
 
@@ -32,32 +32,6 @@ KIND_LABELS = {
     "summary": ("总结", "summary"),
     "statistics": ("统计表", "statistics"),
 }
-
-
-def add_parser(rs: Any) -> None:
-    p = rs.add_parser(
-        "pack",
-        help="the week's materials renamed, foldered and indexed, as one zip",
-        description="Copy the counted materials (never moving anything in inbox/) into one zip: "
-        "<unit>/<column>/<kind>-<nn>-<name>, with an index 目录.xlsx.",
-    )
-    p.add_argument("--recommended", action="store_true", help="only the recommended (★)")
-    p.add_argument("--kinds", help="K,... (photo,video,... or 照片,视频,...)")
-    p.add_argument("--units", help="U,... by id, name or alias")
-    p.add_argument("--cells", help="C,... (plan, summary, a date, a day number)")
-    late = p.add_mutually_exclusive_group()
-    late.add_argument("--include-late", dest="late", action="store_true", default=True)
-    late.add_argument("--exclude-late", dest="late", action="store_false")
-    p.add_argument(
-        "--names",
-        choices=NAME_MODES,
-        default="utf8",
-        help="utf8 (the zip's UTF-8 flag) or gbk (older Chinese Windows' built-in unzip)",
-    )
-    p.add_argument("--output", help="FILE.zip or a folder (default: reports/, a dated name)")
-    p.add_argument(
-        "--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="labels (default zh)"
-    )
 
 
 def _l(lang: str, pair: tuple[str, str]) -> str:

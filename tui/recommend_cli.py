@@ -6,26 +6,11 @@ seen by every dashboard, taken back by `weekwatch undo`."""
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from weekwatch.store.ingest import display_path
 from weekwatch.store.ledger import marked_paths
 from weekwatch.store.week import Week
 from weekwatch.widgets.safe import safe_str
-
-
-def add_parser(sub: Any) -> None:
-    s = sub.add_parser(
-        "recommend",
-        help="mark files as the best, to recommend upward (★); --undo takes the mark off",
-    )
-    s.add_argument(
-        "path",
-        nargs="+",
-        help="as `materials` prints it (an e-mail's or zip's path marks every file inside)",
-    )
-    s.add_argument("--note", help="why it is recommended (shown in the pack's index)")
-    s.add_argument("--undo", action="store_true", help="take the mark off these files")
 
 
 def _printed(path: str) -> str:

@@ -7,13 +7,11 @@ import argparse
 import datetime as dt
 import sys
 import threading
-from typing import Any
 
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.notify import NotifyError, markdown, post_markdown
 from weekwatch.store.remind import Plan, Reminder, cell_label
 from weekwatch.store.remind_config import (
-    REMINDABLE,
     SmtpConfig,
     load_notify_config,
     load_remind_config,
@@ -27,7 +25,6 @@ from weekwatch.store.vocab import find_units, parse_cell, parse_when
 from weekwatch.store.week import Week
 from weekwatch.widgets.safe import safe_str
 
-from . import headless
 from .headless import output_lang
 from .i18n import I18n
 
@@ -35,26 +32,6 @@ _EXAMPLE = (
     '[smtp]\nhost = "smtp.163.com"\nuser = "pds9980@163.com"\n'
     'from = "平顶山市教体局职成科 <pds9980@163.com>"\npassword_env = "WEEKWATCH_SMTP"'
 )
-
-
-def add_parser(sub: Any) -> None:
-    s = sub.add_parser("remind", help="e-mail a reminder to each unit that owes a cell")
-    s.add_argument("--cell", help="the column (default: the current one)")
-    s.add_argument(
-        "--only",
-        default=",".join(REMINDABLE),
-        help="which cells: due, missing, late, comma-separated (default: all three)",
-    )
-    s.add_argument("--units", help="only these units (ids, names or aliases, comma-separated)")
-    s.add_argument("--dry-run", action="store_true", help="print every message; send nothing")
-    s.add_argument("--yes", action="store_true", help="send without asking")
-    s.add_argument("--again", action="store_true", help="also units already reminded for this cell")
-    s.add_argument(
-        "--as-of",
-        default=argparse.SUPPRESS,  # as `weekwatch --as-of X remind`: the top level's default
-        help="judge, date and record the reminders as of then (try it with --dry-run)",
-    )
-    headless.add_lang(s)
 
 
 def smtp_config(week: Week) -> SmtpConfig:

@@ -17,61 +17,15 @@ from weekwatch.store.report_calls import Call, calls, calls_json
 from weekwatch.store.report_day import day_digest, digest_json
 from weekwatch.store.report_stats import COUNTED_KINDS, DAY_STATES, stats, stats_json
 from weekwatch.store.vocab import parse_cell, parse_when
-from weekwatch.store.week import ACTIONS, Week
+from weekwatch.store.week import Week
 from weekwatch.widgets.safe import safe_str
 
+from .cli_args import FORMATS as FORMATS  # where callers have found it
 from .describe import column_name, kinds_text
 from .i18n import I18n
-from .pack_cli import add_parser as add_pack_parser
 from .pack_cli import run_pack
 from .report_formats import Cell, csv_table, json_text, md_escape, md_table, text_table
 from .report_text import day_text
-
-FORMATS = ("text", "md", "csv", "json", "xlsx")
-
-
-def add_parser(sub: Any) -> None:
-    r = sub.add_parser("report", help="the call list, the day's digest, the week's statistics")
-    rs = r.add_subparsers(dest="report", parser_class=type(r))
-
-    def common(p: argparse.ArgumentParser, actions: str = "until") -> None:
-        p.add_argument("--format", choices=FORMATS, default="text")
-        p.add_argument("--output", help="write to this file (default: print)")
-        # SUPPRESS: a value given before `report` stands (tui/cli.run fills the defaults in).
-        p.add_argument(
-            "--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="labels (default zh)"
-        )
-        p.add_argument(
-            "--as-of",
-            default=argparse.SUPPRESS,
-            help="the week as it stood then (date-time; a date alone: its end)",
-        )
-        p.set_defaults(default_actions=actions)
-        p.add_argument(
-            "--actions",
-            choices=ACTIONS,
-            default=argparse.SUPPRESS,
-            help=f"until: the decisions recorded by --as-of; all: every excuse, extension and "
-            f"assignment recorded so far, applied to the cells up to --as-of (default {actions})",
-        )
-
-    p = rs.add_parser("calls", help="whom to phone: missing or late, worst first")
-    p.add_argument("--cell", help="the column (default: the current one)")
-    common(p)
-    p = rs.add_parser("day", help="the day's digest, to paste into a message")
-    p.add_argument("date", nargs="?", help="YYYY-MM-DD or 5月13日 (default: today)")
-    common(p)
-    p.add_argument(
-        "--send", action="store_true", help="post it to the work group's robots ([notify])"
-    )
-    common(rs.add_parser("stats", help="the week's statistics per unit, totals, per day"), "all")
-    common(rs.add_parser("actions", help="the full action log"))
-    p = rs.add_parser("consolidate", help="the 情况统计表: the units' figures in one table")
-    p.add_argument(
-        "--template", required=True, help="the template the units filled in (.xlsx, .xls, .csv)"
-    )
-    common(p, "all")
-    add_pack_parser(rs)
 
 
 def run_report(week: Week, args: argparse.Namespace) -> int:

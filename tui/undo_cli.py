@@ -17,14 +17,6 @@ from .guards import action_text, local, names
 from .i18n import I18n
 
 
-def add_parsers(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser(
-        "undo", help="take back an action (default: your newest in force; a batch as one)"
-    )
-    s.add_argument("action", nargs="?", help="its id as `log` prints it, or a unique prefix")
-    sub.add_parser("redo", help="put back what your newest undo took back")
-
-
 def undo(week: Week, args: argparse.Namespace) -> int:
     me = args.operator or default_operator()
     if args.action:

@@ -1,0 +1,221 @@
+"""What a script or cron pays per call: a headless command imports only what it uses.
+
+An operator's action (`weekwatch note …`) is run as its own process, and what it loaded is
+read from that process's `sys.modules`; the command line read by one command's arguments
+alone is checked against the whole grammar, so help and mistakes read as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+
+import pytest
+
+from weekwatch.store.folding import normalize
+from weekwatch.store.model import WeekwatchError
+from weekwatch.store.vocab import OWN_WORDS
+from weekwatch.store.week import Week
+from weekwatch.store.workspace import Workspace
+from weekwatch.tui.cli_args import GRAMMAR, build, parse
+
+#: What an action does not use: the dashboard's toolkit, the reading rules with OpenCC, the
+#: cell rules, ingestion, every report and reminder, the e-mail and zip libraries.
+NOT_FOR_AN_ACTION = (
+    "textual",
+    "rich",
+    "opencc",
+    "pypinyin",
+    "chinese_calendar.solar_terms",
+    "watchfiles",
+    "openpyxl",
+    "python_calamine",
+    "imapclient",
+    "email",
+    "zipfile",
+    "concurrent.futures",
+    "multiprocessing",
+    "importlib.metadata",
+    "uuid",
+    "hashlib",
+    "weekwatch.store.reading",
+    "weekwatch.store.names",
+    "weekwatch.store.dates",
+    "weekwatch.store.rules",
+    "weekwatch.store.ingest",
+    "weekwatch.store.composite",
+    "weekwatch.store.reread",
+    "weekwatch.store.notify",
+    "weekwatch.store.remind",
+    "weekwatch.store.remind_config",
+    "weekwatch.store.pack",
+    "weekwatch.tui.headless",
+    "weekwatch.tui.report_cli",
+    "weekwatch.tui.remindcli",
+    "weekwatch.tui.mailcli",
+    "weekwatch.tui.undo_cli",
+    "weekwatch.tui.recommend_cli",
+    "weekwatch.tui.i18n",
+)
+
+_RUN = """
+import json, sys
+from weekwatch.tui.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as e:
+    code = e.code
+heavy = json.loads(sys.stdin.read())
+print(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+def _run(*argv: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, *argv],
+        input=json.dumps(NOT_FOR_AN_ACTION),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    out["stdout"] = "\n".join(done.stdout.splitlines()[:-1])
+    out["stderr"] = done.stderr
+    return out
+
+
+@pytest.mark.parametrize(
+    "unit, rest",
+    [
+        ("pzy", ["已电话提醒"]),  # the id, as a script has it
+        ("平顶山职业技术学院", ["已电话提醒"]),  # the name as the roster writes it
+        ("平职院", ["plan", "方案周五前补交"]),  # an alias, and a cell
+        ("PZY", ["05-14", "called"]),  # another case, a date
+    ],
+)
+def test_an_action_loads_none_of_what_it_does_not_use(week_ws: Workspace, unit, rest):
+    out = _run("-w", str(week_ws.root), "--operator", "tester", "note", unit, *rest)
+    assert out["code"] == 0, out["stderr"]
+    assert out["stdout"].startswith("recorded note pzy"), out
+    assert out["loaded"] == []
+    notes = [a for a in Week(week_ws).ledger().actions if a.type == "note"]
+    assert [(a.unit, a.operator, a.data["text"]) for a in notes] == [("pzy", "tester", rest[-1])]
+
+
+def test_a_name_typed_in_traditional_characters_still_finds_its_unit(week_ws: Workspace):
+    out = _run("-w", str(week_ws.root), "--operator", "tester", "note", "平頂山職業技術學院", "x")
+    assert out["code"] == 0, out["stderr"]
+    assert out["stdout"].startswith("recorded note pzy")
+    assert [a.unit for a in Week(week_ws).ledger().actions if a.type == "note"] == ["pzy"]
+
+
+def test_an_action_never_reads_the_materials(week_ws: Workspace):
+    # Damage first: every materials file unreadable as JSON. A command that read them would
+    # stop with "is not readable"; an action must not need them at all.
+    shards = sorted(week_ws.dbdir.glob("materials*.json"))
+    assert shards
+    for path in shards:
+        path.write_text("{not json")
+    out = _run("-w", str(week_ws.root), "--operator", "tester", "note", "pzy", "called")
+    assert out["code"] == 0, out["stderr"]
+    assert out["stdout"].startswith("recorded note pzy")
+    assert all(p.read_text() == "{not json" for p in shards)
+
+
+def test_a_mistake_loads_nothing_more_and_says_one_line(week_ws: Workspace):
+    out = _run("-w", str(week_ws.root), "note", "nobody", "called")
+    assert out["code"] == 2
+    assert out["stderr"].strip().splitlines() == [
+        "weekwatch: no unit 'nobody' (by id, name or alias; see `weekwatch units list`)"
+    ]
+    assert "Traceback" not in out["stderr"]
+
+
+def test_the_vocabularys_own_words_are_what_traditional_to_simplified_leaves():
+    # vocab reads them without OpenCC, which is only right if OpenCC would not change them.
+    assert {w: normalize(w) for w in OWN_WORDS} == {w: w for w in OWN_WORDS}
+
+
+# ---------------------------------------------------------------------------- the grammar
+
+
+def _whole(argv: list[str]) -> argparse.Namespace | str:
+    try:
+        return build().parse_args(argv)
+    except WeekwatchError as e:
+        return str(e)
+
+
+def _fast(argv: list[str]) -> argparse.Namespace | str:
+    try:
+        return parse(argv)
+    except WeekwatchError as e:
+        return str(e)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["note", "pzy", "called"],
+        ["-w", "ws", "note", "pzy", "plan", "called"],
+        ["-w", "status", "status", "--json"],  # a workspace named as a command
+        ["-w", "note", "status", "--only", "late"],  # the first command word is -w's value
+        ["--workspace=note", "log"],
+        ["--work", "note", "units", "list"],  # an abbreviated option taking the word
+        ["--operator", "note", "excuse", "pzy", "plan", "--reason", "停电"],
+        ["--lang", "zh", "--as-of", "2024-05-14", "report", "stats"],
+        ["report", "pack", "--names", "gbk"],
+        ["watch", "--rescan", "5", "--fetch"],
+        ["tui", "--read-only"],
+        ["--read-only"],
+        [],
+        ["note"],  # too few
+        ["note", "pzy"],
+        ["bogus"],
+        ["-w", "note", "bogus", "x"],
+        ["units", "bogus"],
+        ["watch", "--rescan", "0"],
+        ["report", "pack", "--names", "latin1"],
+        ["--lang", "xx", "note", "a", "b"],
+        ["status", "--actions", "some"],
+        ["undo", "20240514", "extra"],
+    ],
+)
+def test_one_commands_grammar_reads_a_line_as_the_whole_grammar_does(argv):
+    assert _fast(argv) == _whole(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        *([name] for name in GRAMMAR),
+        ["units", "import"],
+        ["units", "list"],
+        *(["report", r] for r in ("calls", "day", "stats", "actions", "consolidate", "pack")),
+    ],
+)
+def test_every_commands_help_is_the_whole_grammars(argv, capsys):
+    with pytest.raises(SystemExit) as fast:
+        parse([*argv, "--help"])
+    fast_help = capsys.readouterr().out
+    with pytest.raises(SystemExit) as whole:
+        build().parse_args([*argv, "--help"])
+    assert (fast.value.code, fast_help) == (whole.value.code, capsys.readouterr().out)
+    assert fast_help.startswith(f"usage: weekwatch {' '.join(argv)}".rstrip())
+
+
+def test_help_before_the_command_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        parse(["-h", "note"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in GRAMMAR)
+
+
+def test_version_is_looked_up_only_when_asked(capsys):
+    with pytest.raises(SystemExit) as e:
+        parse(["--version", "note"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.startswith("weekwatch ")
