@@ -99,19 +99,41 @@ def english(e: InputError) -> str:
     return f"no unit {e.text!r} (by id, name or alias; see `weekwatch units list`)"
 
 
-def cell_examples(event: Event, now: dt.datetime | None = None) -> tuple[str, ...]:
-    """What to type for a cell, drawn from this week."""
+#: The English words of the examples, as a Chinese message gives them (both are read).
+_EXAMPLE_ZH = {"plan": "方案", "summary": "总结", "today": "今天"}
+
+
+def cell_examples(
+    event: Event, now: dt.datetime | None = None, lang: str = "en"
+) -> tuple[str, ...]:
+    """What to type for a cell, drawn from this week (in Chinese words for `lang` zh)."""
     day = _today(event, now)
     if day is None or day not in event.dates:
         day = event.start
-    return ("plan", "summary", "today", f"{day:%m-%d}", f"1–{event.days}")
+    return in_lang(("plan", "summary", "today", f"{day:%m-%d}", f"1–{event.days}"), lang)
 
 
-def moment_examples(event: Event, now: dt.datetime | None = None) -> tuple[str, ...]:
+def moment_examples(
+    event: Event, now: dt.datetime | None = None, lang: str = "en"
+) -> tuple[str, ...]:
     day = _today(event, now)
     if day is None or day not in event.dates:
         day = event.start
-    return ("15:00", "today 17:30", f"{day:%m-%d} 12:00", f"{day.isoformat()} 下班前")
+    return in_lang(
+        ("15:00", "today 17:30", f"{day:%m-%d} 12:00", f"{day.isoformat()} 下班前"), lang
+    )
+
+
+def in_lang(examples: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """Examples (an `InputError`'s, say) as a message in `lang` gives them: under zh, 方案、总结、
+    今天 for plan, summary, today (a leading day word too: 今天 17:30)."""
+    if lang != "zh":
+        return examples
+    out = []
+    for e in examples:
+        word, sep, rest = e.partition(" ")
+        out.append(_EXAMPLE_ZH.get(word, word) + sep + rest)
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------- days and cells

@@ -175,6 +175,46 @@ async def test_form_mistakes_are_said_in_the_interface_language(week_ws, app_for
         assert "不是日期时间" in said and "05-15 12:00" in said  # this week's date as example
 
 
+async def test_chinese_mistakes_give_chinese_examples_and_both_are_read(week_ws, app_for, settle):
+    """Under zh the examples are 方案、总结、今天 (plan, summary, today are read all the same)."""
+    app = app_for(week_ws, lang="zh", clock=ticking())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press(*"舞钢", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "方案 / 总结" in str(form.query("Label").first().render())
+        await type_in(pilot, "9")
+        await pilot.press("enter")
+        await pilot.pause()
+        said = form.error("cell")
+        assert "方案、总结、今天、05-15、1–7" in said
+        assert not {"plan", "summary", "today"} & set(said.replace("、", " ").split())
+        form.query_one("#field-cell", Input).value = "plan"  # the English word still reads
+        form.query_one("#field-kind", Input).focus()
+        await pilot.pause()
+        await type_in(pilot, "photo")
+        await settle(pilot, lambda: bool(app.week.ledger().assignments))
+        [a] = Week(week_ws).ledger().assignments.values()
+        assert a.cell == "plan"
+        await pilot.press("escape")  # the quarantine list
+        await pilot.pause()
+        await goto(pilot, "jxxx", TODAY)
+        await pilot.press("x")
+        await pilot.pause()
+        extend = app.screen
+        assert isinstance(extend, FormScreen)
+        note = " ".join(str(s.render()) for s in extend.query(".field-note"))
+        assert "今天 17:30" in note and "today" not in note
+        await type_in(pilot, "soon")
+        said = extend.error("until")
+        assert "今天 17:30" in said and "today" not in said
+
+
 async def test_assigning_offers_the_units_the_name_suggests_first(week_ws, app_for, settle):
     path = "新华区卫东区联合活动_2024-05-15_报道.docx"
     drop(week_ws, path, at(15, 10))

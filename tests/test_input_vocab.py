@@ -12,8 +12,11 @@ from weekwatch.store.config import init_workspace
 from weekwatch.store.model import Event, Unit, WeekwatchError
 from weekwatch.store.vocab import (
     InputError,
+    cell_examples,
     find_unit,
     find_units,
+    in_lang,
+    moment_examples,
     parse_cell,
     parse_cells,
     parse_when,
@@ -85,6 +88,36 @@ def test_a_cell_the_week_does_not_have(typed: str, code: str) -> None:
     assert e.value.code == code
     # The examples are this week's: today's label, not a date of another year.
     assert "05-15" in str(e.value) and "1–7" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "cells", "moments"),
+    [
+        (
+            "zh",
+            ("方案", "总结", "今天", "05-15", "1–7"),
+            ("15:00", "今天 17:30", "05-15 12:00", "2024-05-15 下班前"),
+        ),
+        (
+            "en",
+            ("plan", "summary", "today", "05-15", "1–7"),
+            ("15:00", "today 17:30", "05-15 12:00", "2024-05-15 下班前"),
+        ),
+    ],
+)
+def test_examples_speak_the_language_and_each_reads_back(lang, cells, moments) -> None:
+    assert cell_examples(EVENT, NOW, lang) == cells
+    assert moment_examples(EVENT, NOW, lang) == moments
+    with pytest.raises(InputError) as e:
+        parse_cell("9", EVENT, NOW)
+    assert in_lang(e.value.examples, lang) == cells  # an error's examples, said in zh
+    assert [parse_cell(c, EVENT, NOW) for c in cells[:4]] == [
+        "plan",
+        "summary",
+        "2024-05-15",
+        "2024-05-15",
+    ]
+    assert parse_when(moments[1], EVENT, NOW) == at(15, 17, 30)
 
 
 def test_today_outside_the_week_is_refused_and_without_a_clock_unknown() -> None:

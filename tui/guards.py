@@ -16,7 +16,7 @@ from weekwatch.store.ledger import Ledger
 from weekwatch.store.model import Action, Event, State, Unit
 from weekwatch.store.reasons import Code
 from weekwatch.store.rules import Board, Placed, deadline
-from weekwatch.store.vocab import InputError, find_unit
+from weekwatch.store.vocab import InputError, find_unit, in_lang
 
 from .describe import column_name
 from .i18n import I18n
@@ -36,7 +36,7 @@ def say(error: Exception, t: I18n) -> str:
     return t(
         f"input.{error.code}",
         text=error.text,
-        examples=sep.join(error.examples),
+        examples=sep.join(in_lang(error.examples, t.lang)),
         candidates="、".join(error.candidates),
     )
 

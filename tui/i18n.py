@@ -178,7 +178,7 @@ _T: dict[str, tuple[str, str]] = {
     "note.text": ("备注", "Note"),
     "assign.title": ("分配：{path}", "Assign: {path}"),
     "assign.cell": (
-        "列（plan / summary / 日期 / 第几天）",
+        "列（方案 / 总结 / 日期 / 第几天）",
         "Column (plan / summary / date / day no.)",
     ),
     "assign.kind": ("类型（可空）", "Kind (optional)"),
@@ -266,7 +266,7 @@ _T: dict[str, tuple[str, str]] = {
     "export.stats": ("周统计", "Week's statistics"),
     "export.actions": ("操作记录", "Action log"),
     "export.cell": (
-        "列（plan / summary / 日期 / 第几天；可空：当前列）",
+        "列（方案 / 总结 / 日期 / 第几天；可空：当前列）",
         "Column (plan / summary / date / day no.; empty: the current one)",
     ),
     "export.date": (

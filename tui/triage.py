@@ -285,7 +285,7 @@ class Triage:
 
     def _examples(self) -> str:
         sep = "、" if self.t.lang == "zh" else ", "
-        return sep.join(vocab.moment_examples(self.week.event, self.week.clock()))
+        return sep.join(vocab.moment_examples(self.week.event, self.week.clock(), self.t.lang))
 
     def contact(self) -> None:
         focus = self._focus()
