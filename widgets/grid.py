@@ -9,7 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
 
 from .look import STYLE, ascii_only, cell_text, symbols
 from .safe import safe_str
@@ -109,6 +109,9 @@ class Grid(DataTable[Text]):
         self._flashing: set[tuple[str, str]] = set()
         self._pending: dict[str, GridRow] = {}
         self._wish: tuple[str, int] | None = None  # where the cursor goes once rows are in
+        #: Each distinct cell drawn once (a week of 2,000 units shows a few dozen kinds of
+        #: cell): shared `Text`s, never changed in place (a flash draws a copy).
+        self._texts: dict[tuple[Shown, bool], Text] = {}
         #: The state styles in force: the theme's, once mounted (see `restyle`).
         self.look: dict[str, Style | str] = dict(STYLE)
 
@@ -207,6 +210,7 @@ class Grid(DataTable[Text]):
     def restyle(self) -> None:
         """Take the state colours from the current theme and redraw every cell in them."""
         self.look = dict[str, Style | str](app_styles(self.app))
+        self._texts.clear()
         for (row, col), shown in self._shown.items():
             if (row, col) not in self._flashing:
                 today = any(c.key == col and c.today for c in self.grid_columns)
@@ -216,7 +220,21 @@ class Grid(DataTable[Text]):
                 self._set(_tkey(state), NAME, self._totals_label(i))
 
     def _state_text(self, shown: Shown, today: bool) -> Text:
-        return state_text(*shown, today=today, styles=self.look)
+        text = self._texts.get((shown, today))
+        if text is None:
+            if len(self._texts) > 4096:  # counts run high in a long week: bounded
+                self._texts.clear()
+            text = self._texts[(shown, today)] = state_text(*shown, today=today, styles=self.look)
+        return text
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        # Every column's width is set (`set_columns`), and a row is one line: measuring each
+        # new cell, as DataTable does, would find widths no column uses (it was most of the
+        # time of filling 2,000 rows). Auto-width columns are still measured.
+        if any(c.auto_width for c in self.columns.values()):
+            super()._update_dimensions(new_rows)
+        else:
+            super()._update_dimensions(())
 
     def _name_cell(self, r: GridRow) -> Text:
         self._names[r.key] = (r.name, r.marked)
@@ -250,7 +268,7 @@ class Grid(DataTable[Text]):
         if shown is None:
             return
         today = any(c.key == col and c.today for c in self.grid_columns)
-        text = self._state_text(shown, today)
+        text = self._state_text(shown, today).copy()
         text.stylize("reverse")
         self._flashing.add((row, col))
         self._set(row, col, text)

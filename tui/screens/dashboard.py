@@ -44,7 +44,7 @@ from ..feed import BoardFeed, Job
 from ..i18n import I18n
 from ..judge import Judging
 from ..keys import DASHBOARD_BINDINGS, WRITES, localized
-from ..messages import BoardReady
+from ..messages import BoardReady, CellsReady
 from ..remind_flow import RemindFlow
 from ..toasts import Arrival
 from ..triage import Triage
@@ -111,6 +111,9 @@ class DashboardScreen(Screen[None]):
         self.today_column = view.today_column(self.event, week.clock())
         self.apply_seconds = self.applied_at = 0.0
         self.first_paint: float | None = None  # seconds from the app's start to the first board
+        #: The board shown is the kept cells only (no files yet): the whole one is judged.
+        self.provisional = False
+        self._whole_in = False  # the first whole board has been applied
         self._quiet: frozenset[str] = frozenset()
         #: The header says who takes in files (the app sets it; not when looking back).
         self.intake_shown = False
@@ -293,7 +296,9 @@ class DashboardScreen(Screen[None]):
         self._traces = traces(board, self.ledger)
         change = self._change if prev is not None else None
         self.show_rows(None if change is None else change.units)
-        if prev is not None and prev.units == board.units:
+        if self.provisional:
+            pass  # the kept cells, or the whole board after them: nothing is news
+        elif prev is not None and prev.units == board.units:
             self._announce(prev, board, self._quiet, change)
         self.update_detail()
         screen = self.app.screen
@@ -448,6 +453,22 @@ class DashboardScreen(Screen[None]):
         # next judgement waiting for it).
         judging.index()
 
+    def on_cells_ready(self, message: CellsReady) -> None:
+        """The kept cells: the grid painted from them while the whole board is judged."""
+        if not self.is_running or self.board is not None:
+            return  # the whole board came first: nothing to paint ahead of it
+        self.provisional = True
+        with self.app.batch_update():
+            self.board = message.board
+        self._painted()
+
+    def _painted(self) -> None:
+        if self.first_paint is None:
+            self.first_paint = time.perf_counter() - self.wapp.started
+            if self.board is not None and self.board.units and self.today_column:
+                keys = self.grid.row_keys
+                self.grid.goto(keys[0] if keys else "", self.today_column)
+
     def on_board_ready(self, message: BoardReady) -> None:
         if not self.is_running:  # shutting down: the widgets are gone
             return
@@ -463,13 +484,14 @@ class DashboardScreen(Screen[None]):
         state = mailbox_state(self.week.store)
         self.mail_down = state.get("error", "") or "?" if state and not state.get("ok") else ""
         with self.app.batch_update():
-            same = self.board == message.board
+            same = self.board == message.board and not self.provisional
             change = message.change
             # Cells and placings carried over from the board shown: only the changed drawn.
             incremental = change is not None and change.units is not None
             self._change = change if incremental and message.base is self.board else None
             self.board = message.board
             self._change = None
+            self.provisional = False
             if same:  # only the log moved (a ★, a note): the reactive does not fire for it
                 self.update_detail()
         self.applied_at = time.perf_counter()
@@ -478,16 +500,15 @@ class DashboardScreen(Screen[None]):
         moments = [*self.ledger.extensions.values(), *promise_times(self.ledger)]
         later = view.boundaries(message.board, moments)
         self.next_boundary = later[0] if later else None
-        if self.first_paint is None:
-            self.first_paint = time.perf_counter() - self.wapp.started
-            # Only now: the watcher's start-up scan would compete with the first paint.
+        self._painted()
+        if not self._whole_in:
+            self._whole_in = True
+            # Only now: the watcher's start-up scan would compete with judging the whole
+            # board (and finds every file written meanwhile).
             self.wapp.start_watching()
             # The pinyin of every name, worked out ahead of the first `/` key.
             units = message.board.units
             self.run_worker(lambda: warm(units), thread=True, group="search", exit_on_error=False)
-            if message.board.units and self.today_column:
-                keys = self.grid.row_keys
-                self.grid.goto(keys[0] if keys else "", self.today_column)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A judgement that failed still ends its job; every worker error is shown."""
