@@ -121,7 +121,8 @@ class Watcher:
             stop_event=stop,
             debounce=50,
             step=50,
-            rust_timeout=100,
+            # Ticks at least every 50 ms: a settled file waits at most that long past `settle`.
+            rust_timeout=50,
             yield_on_timeout=True,
             force_polling=self.poll,
             poll_delay_ms=300,
@@ -150,7 +151,10 @@ class Watcher:
                 self._emit(batch)
                 self._scanned(batch, asked=False)
                 self.ready.set()
-            self._ingest_settled()
+            if self.problem is None:
+                # While a write is failing the rescan below is the one write tried (the truth,
+                # and one problem said once); what settled meanwhile waits for it.
+                self._ingest_settled()
             if self._gone:
                 gone, self._gone = self._gone, []
                 try:
@@ -227,14 +231,21 @@ class Watcher:
                 for f in walk(self.inbox, rel):
                     self._pending.setdefault(f.relpath, _Pending(now, None, time.monotonic()))
             elif mode is not None:
-                self._pending.setdefault(rel, _Pending(now, None, time.monotonic()))
+                if rel not in self._pending:
+                    # Seen now: this sighting starts the settle, so a file that holds still is
+                    # read `settle` seconds after its event rather than a tick later.
+                    self._pending[rel] = _Pending(now, stat_one(self.inbox, rel), time.monotonic())
             else:
-                # Gone, or a name the event layer could not spell (not UTF-8): let the
-                # parent folder's files speak for themselves.
-                parent = os.path.dirname(rel)
-                for f in walk(self.inbox, parent):
-                    if os.path.dirname(f.relpath) == parent:
-                        self._pending.setdefault(f.relpath, _Pending(now, None, time.monotonic()))
+                if _misspelled(rel):
+                    # A name the event layer could not spell (not UTF-8): let the parent
+                    # folder's files speak for themselves. A name spelled right is simply
+                    # gone: its folder (all the inbox, laid out flat) is not walked for it.
+                    parent = os.path.dirname(rel)
+                    for f in walk(self.inbox, parent):
+                        if os.path.dirname(f.relpath) == parent:
+                            self._pending.setdefault(
+                                f.relpath, _Pending(now, None, time.monotonic())
+                            )
                 self._mark_gone(rel)
 
     def _ingest_settled(self) -> None:
@@ -273,3 +284,9 @@ class Watcher:
     def _emit(self, batch: Batch) -> None:
         if self.on_batch is not None and (batch.changed or batch.errors):
             self.on_batch(batch)
+
+
+def _misspelled(rel: str) -> bool:
+    """Whether an event's name may not be the name on disk: decoded with replacement
+    characters, or carrying the lone surrogates of undecodable bytes."""
+    return "\ufffd" in rel or any("\udc80" <= ch <= "\udcff" for ch in rel)

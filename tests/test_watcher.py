@@ -206,3 +206,27 @@ def test_files_written_while_the_watcher_starts_are_not_left_for_the_rescan(ws):
     finally:
         stop.set()
         writer.join()
+
+
+def test_a_removal_in_a_big_folder_reads_only_what_changed(ws):
+    # A flat inbox of many files: one removed (or an editor's temp file renamed away) must not
+    # make the watcher read the whole folder again, nor hold up the next arrival behind it.
+    for i in range(400):
+        (ws.inbox / f"舞钢市_第3天_照片{i}.jpg").write_bytes(b"photo %d" % i)
+    Week(ws, clock=lambda: NOW).ingestor().scan()
+    with Running(ws) as r:
+        asked: list[int] = []
+        ingest = r.watcher.ingestor.ingest
+
+        def counted(found, *args, **kw):
+            found = list(found)
+            asked.append(len(found))
+            return ingest(found, *args, **kw)
+
+        r.watcher.ingestor.ingest = counted
+        (ws.inbox / "舞钢市_第3天_照片7.jpg").unlink()
+        r.wait_for(lambda m: m["舞钢市_第3天_照片7.jpg"].gone)
+        (ws.inbox / "宝丰县_第3天_简报.docx").write_bytes(b"next")
+        mats = r.wait_for(lambda m: "宝丰县_第3天_简报.docx" in m)
+    assert len(mats) == 401 and sum(m.gone for m in mats.values()) == 1
+    assert max(asked) == 1, f"files read again for one removal: {asked}"
