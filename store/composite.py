@@ -49,15 +49,17 @@ def is_maildir_message(inbox: Path, relpath: str) -> bool:
     return sum(os.path.isdir(os.path.join(box, p)) for p in _MAILDIR_PARTS) >= 2
 
 
+#: Names handed here whatever their folder: zips, the archives not read, e-mails.
+_HOLDER_SUFFIXES = (".zip", *bundle.UNSUPPORTED, ".eml")
+
+
 def is_composite(inbox: Path, relpath: str) -> bool:
     """Whether ingestion hands this file here rather than recording it as one material."""
-    name = relpath.rsplit("/", 1)[-1]
-    return (
-        bundle.is_bundle(name)
-        or bundle.is_unsupported(name)
-        or name.lower().endswith(".eml")
-        or is_maildir_message(inbox, relpath)
-    )
+    folder, _, name = relpath.rpartition("/")
+    if name.lower().endswith(_HOLDER_SUFFIXES):  # as bundle.is_bundle, is_unsupported say
+        return True
+    # A scan asks this of every file: the folders are looked at only under a cur/new/tmp.
+    return folder.rpartition("/")[2] in _MAILDIR_PARTS and is_maildir_message(inbox, relpath)
 
 
 @dataclass(frozen=True)

@@ -343,6 +343,18 @@ class Store:
         with self._lock:
             return self._rows.material(key)
 
+    def materials_of(self, names: Iterable[str]) -> list[Material]:
+        """The records of these materials files only (see shards.shard_name), in no set order."""
+        with self._lock:
+            return [m for name in names for _, m in self._rows.shard(name)[1].values()]
+
+    def material_docs(self, name: str) -> tuple[Stamp, Mapping[str, Mapping[str, Any]]]:
+        """One materials file's records as stored, with the stamp of exactly that file (to be
+        read, never changed: they are the file's cached data)."""
+        with self._lock:
+            stamp, data = self._files[name].current()
+            return stamp, data.get("materials", {})
+
     def put_materials(self, mats: Iterable[Material]) -> None:
         """Insert or replace material records by key, rewriting only the shards they fall in."""
         docs = {m.key: m.to_dict() for m in mats}

@@ -12,9 +12,8 @@ import errno
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class NotRegularFile(OSError):
@@ -48,9 +47,13 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def open_dir(inbox: str | os.PathLike[str], rel: str) -> int:
+def open_dir(inbox: str | os.PathLike[str], rel: str, parent: tuple[int, str] | None = None) -> int:
     """A descriptor on the folder inbox/rel, reached without following any link below the
-    inbox (the inbox itself may be one: a share mounted elsewhere)."""
+    inbox (the inbox itself may be one: a share mounted elsewhere). With `parent` (the
+    descriptor of rel's folder, already opened so, and rel's last name) it is opened from
+    there."""
+    if parent is not None:
+        return os.open(parent[1], _DIR_FLAGS, dir_fd=parent[0])
     fd = os.open(inbox, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for part in rel.split("/") if rel else ():
@@ -107,13 +110,12 @@ def spelled(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """An entry seen under the inbox: where, how big, when last written, which inode.
 
     `kind` is "file" for a regular file (the only kind ever opened), "symlink", "fifo",
     "socket" or "device" for what is listed in quarantine unopened, and "folder" for a folder
-    that cannot be read.
+    that cannot be read. A tuple: a scan makes one per file of the inbox.
     """
 
     relpath: str
@@ -133,62 +135,108 @@ class Found:
 
 
 _DENIED = (errno.EACCES, errno.EPERM)
+#: Folders this deep are opened from the inbox down rather than from their parent's
+#: descriptor, so a walk holds at most this many descriptors open however deep the folders go.
+_HELD_DEPTH = 32
+
+
+class _Parent:
+    """A listed folder's descriptor, kept open until each of its subfolders is opened."""
+
+    __slots__ = ("fd", "left")
+
+    def __init__(self, fd: int, left: int) -> None:
+        self.fd, self.left = fd, left
+
+    def opened_one(self) -> None:
+        self.left -= 1
+        if self.left == 0:
+            os.close(self.fd)
 
 
 def walk(inbox: Path, sub: str = "", unreadable: list[str] | None = None) -> Iterator[Found]:
-    """Every non-ignored entry under inbox/ (or one folder of it) but folders, in no set order.
+    """Every non-ignored entry under inbox/ (or one folder of it) but folders, in no set order
+    (a folder's files one after another).
 
     No link is ever followed: a link is listed as one (kind "symlink"), as are FIFOs, sockets
     and device nodes. A folder that cannot be read for its permissions is listed (kind
     "folder"); every folder that went unlisted (unreadable, or removed mid-walk) is named in
     `unreadable`, so its files are not taken for gone.
     """
-    from .reading import is_ignored
+    from .reading import ignored_name, is_ignored
 
-    stack: list[tuple[str, os.stat_result | None]] = [(sub, None)]
+    if sub and is_ignored(sub):
+        return
+    top: os.stat_result | None = None
     if sub:
         try:
-            st = os.lstat(os.path.join(inbox, sub))
+            top = os.lstat(os.path.join(inbox, sub))
         except OSError:
-            st = None
-        stack = [(sub, st)]
-    while stack:
-        rel, dst = stack.pop()
-        try:
-            fd = open_dir(inbox, rel)
-        except OSError as exc:
-            # Removed or unreadable mid-walk: the next rescan sees it again. Its files are
-            # not gone for that, so the caller must know which folders went unseen.
-            if unreadable is not None:
-                unreadable.append(rel)
-            if rel and dst is not None and exc.errno in _DENIED:
-                yield Found.of(rel, dst, "folder")
-            continue
-        try:
-            listed = []
-            with os.scandir(fd) as entries:
-                for entry in entries:
-                    relpath = f"{rel}/{entry.name}" if rel else entry.name
-                    if is_ignored(relpath):
-                        continue
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue  # gone since it was listed
-                    listed.append((relpath, st))
-        except OSError:
-            if unreadable is not None:
-                unreadable.append(rel)
-            continue
-        finally:
-            os.close(fd)
-        for relpath, st in listed:
-            if stat.S_ISDIR(st.st_mode):
-                stack.append((relpath, st))
-            elif stat.S_ISREG(st.st_mode):
-                yield Found.of(relpath, st)
+            top = None
+    # (folder, its lstat, the parent it is opened from, its name there, its depth)
+    stack: list[tuple[str, os.stat_result | None, _Parent | None, str, int]] = [
+        (sub, top, None, "", 0)
+    ]
+    S_IFMT, S_IFDIR, S_IFREG = stat.S_IFMT, stat.S_IFDIR, stat.S_IFREG  # noqa: N806
+    try:
+        while stack:
+            rel, dst, parent, name, depth = stack.pop()
+            try:
+                fd = open_dir(inbox, rel, (parent.fd, name) if parent is not None else None)
+            except OSError as exc:
+                # Removed or unreadable mid-walk: the next rescan sees it again. Its files are
+                # not gone for that, so the caller must know which folders went unseen.
+                if unreadable is not None:
+                    unreadable.append(rel)
+                if rel and dst is not None and exc.errno in _DENIED:
+                    yield Found.of(rel, dst, "folder")
+                continue
+            finally:
+                if parent is not None:
+                    parent.opened_one()
+            folders: list[tuple[str, os.stat_result, str]] = []
+            found: list[Found] = []
+            prefix = f"{rel}/" if rel else ""
+            try:
+                with os.scandir(fd) as entries:
+                    for entry in entries:
+                        entry_name = entry.name
+                        if ignored_name(entry_name):
+                            continue
+                        try:
+                            st = entry.stat(follow_symlinks=False)
+                        except OSError:
+                            continue  # gone since it was listed
+                        fmt = S_IFMT(st.st_mode)
+                        relpath = prefix + entry_name
+                        if fmt == S_IFREG:
+                            found.append(
+                                Found(
+                                    relpath, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns
+                                )
+                            )
+                        elif fmt == S_IFDIR:
+                            folders.append((relpath, st, entry_name))
+                        else:
+                            kind = special_kind(st.st_mode) or "device"
+                            found.append(Found.of(relpath, st, kind))
+            except OSError:
+                os.close(fd)
+                if unreadable is not None:
+                    unreadable.append(rel)
+                continue
+            if folders and depth < _HELD_DEPTH:
+                held = _Parent(fd, len(folders))
+                stack += [(r, st, held, n, depth + 1) for r, st, n in folders]
             else:
-                yield Found.of(relpath, st, special_kind(st.st_mode) or "device")
+                os.close(fd)
+                stack += [(r, st, None, "", depth + 1) for r, st, _ in folders]
+            yield from found
+    finally:
+        # Stopped half-way (an error, or the caller stopped iterating): no descriptor stays.
+        for _, _, parent, _, _ in stack:
+            if parent is not None:
+                parent.opened_one()
 
 
 def stat_one(inbox: Path, relpath: str) -> Found | None:

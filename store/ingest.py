@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import stamp_index
 from .db import FILE_MODE, LOCK_FDS, make_db_folder, share_with_group
 from .hashing import Hashed, StillChanging, hash_and_read, hash_file, sha256_of
 from .inbox_walk import (
@@ -32,6 +33,7 @@ from .inbox_walk import (
 )
 from .model import Event, Material, Reading, Unit, WeekwatchError
 from .reasons import Code, Quarantine
+from .shards import SHARDS, shard_name
 
 __all__ = [  # what callers have always taken from here
     "Batch",
@@ -112,6 +114,7 @@ class Ingestor:
         from . import composite
 
         self.unpacker = composite.Unpacker(reader, units)
+        self.stamps = stamp_index.StampIndex(store)
 
     def current(self) -> dict[str, Material]:
         """The live record of every path (superseded versions left out)."""
@@ -134,14 +137,20 @@ class Ingestor:
         """
         from . import composite
 
-        known = self.current()
+        found = list(found)
+        loaded = self._shards_to_read(found, complete, tuple(gone), unseen)
+        mats = self.store.materials() if loaded is None else self.store.materials_of(loaded)
+        known = {m.path: m for m in mats if not m.superseded}
         batch = Batch()
         writes: list[Material] = []
-        seen: set[str] = set()
+        # Every path found counts as seen; only those in the shards read are looked at again
+        # (the stamp index found every other one as its records say it was).
+        seen: set[str] = {f.relpath for f in found}
         todo: list[tuple[Found, Material | None]] = []
         composed: list[Found] = []
+        if loaded is not None and len(loaded) < SHARDS:
+            found = [f for f in found if shard_name(f.relpath) in loaded]
         for f in found:
-            seen.add(f.relpath)
             old = known.get(f.relpath)
             if f.kind != "file":
                 self._unopened(f, old, arrived, writes, batch)
@@ -159,7 +168,7 @@ class Ingestor:
         arrivals = [arrived(f).astimezone(self.event.tz) for f, _ in todo]
         # A rewritten file is read as of its first version's arrival: the corrected copy of a
         # day's report stays in that day's cell (and keeps the credit it earned there).
-        firsts = first_arrivals(self.store.materials()) if any(old for _, old in todo) else {}
+        firsts = first_arrivals(mats) if any(old for _, old in todo) else {}
         readings = [
             min(at, firsts.get(f.relpath, at)) for (f, _), at in zip(todo, arrivals, strict=True)
         ]
@@ -184,8 +193,8 @@ class Ingestor:
                     q = Quarantine.of(Code.UNREADABLE, detail=detail)
                     self._keep(self._unread(f, old, at, q), old, writes, batch)
                 continue
-            f = replace(
-                f, size=read.size, mtime_ns=read.mtime_ns, ino=read.ino, ctime_ns=read.ctime_ns
+            f = f._replace(
+                size=read.size, mtime_ns=read.mtime_ns, ino=read.ino, ctime_ns=read.ctime_ns
             )
             if old is not None and old.sha256 == read.sha256:
                 # Same content touched or put back: the record stays, the stamp follows.
@@ -214,7 +223,42 @@ class Ingestor:
             batch.gone.append(writes[-1])
         if writes:
             self.store.put_materials(writes)
+            self.stamps.refresh({shard_name(m.container) for m in writes})
         return batch
+
+    def _shards_to_read(
+        self, found: list[Found], complete: bool, removed: tuple[str, ...], unseen: tuple[str, ...]
+    ) -> set[str] | None:
+        """The shards holding the records of every found file that is not as the stamp index
+        has it, and of every indexed file that may be gone; None: read them all."""
+        from .composite import is_composite
+
+        if self.stamps.legacy():
+            return None  # records still in the schema-2 file: the index does not cover them
+        index, by_shard = self.stamps.entries()
+        out: set[str] = set()
+        for f in found:
+            entry = index.get(f.relpath)
+            stamp = (f.size, f.mtime_ns, f.ino, f.ctime_ns)
+            composed = f.kind == "file" and is_composite(self.inbox, f.relpath)
+            if entry is None or not stamp_index.settled(entry, f.kind, composed, stamp):
+                out.add(shard_name(f.relpath))
+        if complete or removed:
+            paths = {f.relpath for f in found}
+            for name, entries in by_shard.items():
+                if name in out:
+                    continue
+                for container, entry in entries.items():
+                    if entry[0] == stamp_index.GONE:
+                        continue
+                    if complete:
+                        if container not in paths and not _under(container, unseen):
+                            out.add(name)  # not found: its records are marked gone
+                            break
+                    elif _under(container, removed):
+                        out.add(name)
+                        break
+        return out
 
     def _read_all(
         self, todo: list[tuple[Found, Material | None]], arrivals: list[dt.datetime]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -57,6 +58,15 @@ _PARTIAL_SUFFIXES = (".part", ".crdownload", ".filepart", ".tmp", ".download")
 def _ignored_segment(segment: str) -> bool:
     s = normalize(segment)
     # A leading dot covers hidden files, .DS_Store and LibreOffice's `.~lock.*#` alike.
+    return s.startswith((".", "~$")) or s.endswith(_PARTIAL_SUFFIXES) or s in _IGNORED_NAMES
+
+
+def ignored_name(name: str) -> bool:
+    """Whether one name in a folder that is not ignored is: `is_ignored` for that segment,
+    at a scan's speed. The traditional → simplified step of `normalize` is left out: it never
+    changes an ASCII character nor makes one, and these tests look at ASCII only (a test
+    checks every character OpenCC converts)."""
+    s = name.casefold() if name.isascii() else unicodedata.normalize("NFKC", name).casefold()
     return s.startswith((".", "~$")) or s.endswith(_PARTIAL_SUFFIXES) or s in _IGNORED_NAMES
 
 

@@ -37,9 +37,12 @@ def weekwatch(root: Path, *args: str, umask: int = 0o022, user: int | None = Non
 
 
 def modes(dbdir: Path) -> dict[str, str]:
+    """Every file's mode by its path under dbdir; every folder's (dbdir's is ".") by its path
+    followed by "/"."""
     out = {".": oct(stat.S_IMODE(dbdir.stat().st_mode))}
-    for p in dbdir.iterdir():
-        out[p.name] = oct(stat.S_IMODE(p.stat().st_mode))
+    for p in dbdir.rglob("*"):
+        name = p.relative_to(dbdir).as_posix() + ("/" if p.is_dir() else "")
+        out[name] = oct(stat.S_IMODE(p.stat().st_mode))
     return out
 
 
@@ -61,9 +64,13 @@ def test_the_database_is_owner_and_group_only_whatever_the_umask(tmp_path, umask
     assert weekwatch(root, "ingest", umask=umask).returncode == 0  # rewrites a shard
     got = modes(root / ".weekwatch")
     assert got.pop(".") == oct(0o2770)
-    assert set(got.values()) == {oct(0o660)}, got
-    assert {"meta.json", "store.lock", "ingest.lock"} <= set(got)
-    assert any(name.startswith("materials.") for name in got)
+    folders = {name: mode for name, mode in got.items() if name.endswith("/")}
+    assert set(folders.values()) <= {oct(0o2770)}, folders  # the stamp index's folder
+    files = {name: mode for name, mode in got.items() if name not in folders}
+    assert set(files.values()) == {oct(0o660)}, files
+    assert {"meta.json", "store.lock", "ingest.lock"} <= set(files)
+    assert any(name.startswith("materials.") for name in files)
+    assert any(name.startswith("stamps/") for name in files)
 
 
 @pytest.fixture

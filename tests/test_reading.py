@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from weekwatch.fixtures.testweek import at
 from weekwatch.store.model import Event, Reading, Unit
-from weekwatch.store.reading import Reader, UnitIndex, is_ignored, normalize
+from weekwatch.store.reading import Reader, UnitIndex, ignored_name, is_ignored, normalize
 from weekwatch.store.reasons import Code
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -269,6 +269,23 @@ def test_week_across_new_year(path: str, cell: str) -> None:
 )
 def test_is_ignored(path: str, ignored: bool) -> None:
     assert is_ignored(path) is ignored
+    # A scan asks each name in a folder it is already in: the same answer, segment by segment.
+    assert any(ignored_name(seg) for seg in path.split("/")) is ignored
+
+
+def test_a_scan_ignores_every_name_as_is_ignored_would():
+    """ignored_name leaves out OpenCC's step: check it on every character OpenCC converts,
+    in every place the rules look (start, end, the whole name)."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s").convert
+    converted = [
+        chr(c) for c in range(0x80, 0x30000) if not 0xD800 <= c < 0xE000 and t2s(chr(c)) != chr(c)
+    ]
+    assert len(converted) > 1000  # the tables really are there
+    for c in converted:
+        for name in (c, f".{c}", f"~${c}", f"{c}.tmp", f"{c}.PART", f"{c}.docx", f"{c}~$"):
+            assert ignored_name(name) is is_ignored(name), name
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,210 @@
+"""The stamp index: what a scan needs to know of each inbox file the store holds, without
+reading the store.
+
+For every file of the inbox that has live records (its own, or its members' for a zip or an
+e-mail), the index keeps the stamp those records were read from and whether, found again with
+that very stamp, the file needs nothing done. A scan compares each entry it walks to the index
+and reads from the store only the shards of the files that changed, appeared or went away
+(store/ingest.py); every file is still stat'ed, so a file rewritten in place is seen.
+
+The index is derived data, one small file per materials shard in ``.weekwatch/stamps/``, each
+naming the stamp of the shard file it was made from and a checksum of its entries. A shard
+written since (by any process), an index file missing, torn, corrupt or of another version: the
+entries are made again from that shard's records, never trusted. Deleting the folder loses
+nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .atomic import FILE_MODE, MISSING, Stamp, file_stamp, make_db_folder, share_with_group
+from .model import Material
+from .reasons import Code
+from .shards import MATERIAL_FILES
+
+if TYPE_CHECKING:
+    from .db import Store
+
+#: Bumped whenever what an entry means changes: an index of another version is made again.
+VERSION = 1
+FOLDER = "stamps"
+
+#: A plain file, read and hashed: settled when found as a regular file, not a zip or an
+#: e-mail, with this (size, mtime_ns, ino, ctime_ns).
+FILE = "f"
+#: An entry recorded unopened (a link, a FIFO, a socket, a device): settled when found again
+#: as such with this stamp.
+UNOPENED = "u"
+#: A zip or an e-mail whose members were read: settled when found with this (size, mtime_ns).
+HOLDER = "c"
+#: Every live record of the file is marked gone: nothing to do while it stays away.
+GONE = "g"
+#: Anything else (tried again at every scan, half gone...): never settled.
+OTHER = "x"
+
+#: Quarantine codes of records tried again at every scan whatever their stamp.
+RETRIED = frozenset({Code.UNREADABLE, Code.FOLDER_UNREADABLE})
+
+#: An index entry: its tag, then the stamp it is settled with.
+Entry = tuple[Any, ...]
+
+
+def entries_of(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, Entry]:
+    """The index entries of one shard's records (as stored), by the inbox file holding them."""
+    live: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for key, doc in docs.items():
+        if doc.get("superseded", False):
+            continue
+        within = doc.get("within")
+        live.setdefault(within[0] if within else doc["path"], []).append((key, doc))
+    out: dict[str, Entry] = {}
+    for container, recs in live.items():
+        members = [d for _, d in recs if d.get("within")]
+        if members:
+            first = members[0]
+            size = (first.get("origin") or {}).get("size")
+            mtime = first.get("mtime_ns", 0)
+            settled = all(
+                not d.get("gone", False)
+                and d.get("mtime_ns", 0) == mtime
+                and (d.get("origin") or {}).get("size") == size
+                for d in members
+            )
+            out[container] = (HOLDER, size, mtime) if settled else (OTHER,)
+            continue
+        plain = [(k, d) for k, d in recs if d["path"] == container]
+        if len(plain) != 1:
+            out[container] = (OTHER,)
+            continue
+        key, doc = plain[0]
+        if doc.get("gone", False):
+            out[container] = (GONE,)
+            continue
+        stamp = (doc["size"], doc.get("mtime_ns", 0), doc.get("ino", 0), doc.get("ctime_ns", 0))
+        if doc["sha256"]:
+            out[container] = (FILE, *stamp)
+            continue
+        # Unread records are few: their reason is read as the store reads it.
+        q = Material.from_dict(key, dict(doc)).quarantine
+        retried = q is not None and q.code in RETRIED
+        out[container] = (OTHER,) if retried else (UNOPENED, *stamp)
+    return out
+
+
+def settled(entry: Entry | None, kind: str, composite: bool, stamp: tuple[int, ...]) -> bool:
+    """Whether a file found with this kind and (size, mtime_ns, ino, ctime_ns) needs nothing
+    done: its records were read from exactly this file as it is now."""
+    if entry is None:
+        return False
+    tag = entry[0]
+    if tag == FILE:
+        return kind == "file" and not composite and entry[1:] == stamp
+    if tag == HOLDER:
+        return kind == "file" and composite and entry[1:] == stamp[:2]
+    if tag == UNOPENED:
+        return kind != "file" and entry[1:] == stamp
+    return False
+
+
+class StampIndex:
+    """The stamp index of one store, kept current in memory between scans of one process."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.folder = store.dbdir / FOLDER
+        self._shards: dict[str, tuple[Stamp, dict[str, Entry]]] = {}
+
+    def entries(self) -> tuple[dict[str, Entry], dict[str, dict[str, Entry]]]:
+        """Every inbox file with live records and its entry; and the same by shard."""
+        by_shard = {name: self._shard(name) for name in MATERIAL_FILES[1:]}
+        merged: dict[str, Entry] = {}
+        for entries in by_shard.values():
+            merged.update(entries)
+        return merged, by_shard
+
+    def legacy(self) -> bool:
+        """Whether the schema-2 materials file is still there (its records are not indexed)."""
+        return file_stamp(self.store.dbdir / f"{MATERIAL_FILES[0]}.json")[1] >= 0
+
+    def refresh(self, names: Iterable[str]) -> None:
+        """Make these shards' entries again from what the store holds now (after a write)."""
+        for name in names:
+            if name != MATERIAL_FILES[0]:
+                self._rebuild(name)
+
+    def _shard(self, name: str) -> dict[str, Entry]:
+        now = file_stamp(self.store.dbdir / f"{name}.json")
+        hit = self._shards.get(name)
+        if hit is not None and hit[0] == now:
+            return hit[1]
+        kept = self._read(name, now)
+        if kept is not None:
+            self._shards[name] = (now, kept)
+            return kept
+        return self._rebuild(name)
+
+    def _rebuild(self, name: str) -> dict[str, Entry]:
+        stamp, docs = self.store.material_docs(name)
+        entries = entries_of(docs)
+        self._shards[name] = (stamp, entries)
+        self._write(name, stamp, entries)
+        return entries
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.json"
+
+    def _read(self, name: str, stamp: Stamp) -> dict[str, Entry] | None:
+        """The kept entries, if they are of this version, whole and made from this shard."""
+        try:
+            raw = self._path(name).read_bytes()
+        except OSError:
+            return None
+        head, _, body = raw.partition(b"\n")
+        try:
+            meta = json.loads(head)
+            if (
+                not isinstance(meta, dict)
+                or meta.get("version") != VERSION
+                or meta.get("shard") != list(stamp)
+                or meta.get("crc") != zlib.crc32(body)
+            ):
+                return None
+            data = json.loads(body)
+        except ValueError:  # torn, or not ours
+            return None
+        if not isinstance(data, dict):
+            return None
+        return {k: tuple(v) for k, v in data.items() if isinstance(v, list) and v}
+
+    def _write(self, name: str, stamp: Stamp, entries: dict[str, Entry]) -> None:
+        """Keep the entries for the next process; a failure only costs that process a rebuild."""
+        if self.store.read_only or stamp == MISSING:
+            return  # nothing to keep: a shard not written yet is indexed for free
+        try:
+            body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+        except UnicodeEncodeError:  # an undecodable name (a lone surrogate): escaped
+            body = json.dumps(entries, separators=(",", ":")).encode()
+        meta = {"version": VERSION, "shard": list(stamp), "crc": zlib.crc32(body)}
+        payload = json.dumps(meta).encode() + b"\n" + body
+        path = self._path(name)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with contextlib.suppress(OSError):
+            make_db_folder(self.folder)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+            try:
+                with contextlib.suppress(OSError):
+                    share_with_group(fd)
+                os.write(fd, payload)
+            finally:
+                os.close(fd)
+            # Not synced: a crash may tear it, and a torn index is only made again.
+            os.replace(tmp, path)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
