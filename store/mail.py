@@ -12,6 +12,8 @@ replaces raw 8-bit bytes by U+FFFD before they could be decoded.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import datetime as dt
 import email
@@ -21,6 +23,7 @@ import email.utils
 import hashlib
 import io
 import mimetypes
+import quopri
 import re
 import urllib.parse
 from collections.abc import Iterable
@@ -183,6 +186,29 @@ def _leaves(part: Message) -> list[Message]:
     return [part]
 
 
+def _inner_message(part: Message) -> Message | None:
+    """The message a `message/rfc822` part holds. Exchange (and Outlook through it) at times
+    base64-encodes that part, which RFC 2046 forbids: the parser then takes the encoded lines
+    for a message without headers. Such a part is decoded and read as the message it is."""
+    payload = part.get_payload()
+    if not (isinstance(payload, list) and payload and isinstance(payload[0], Message)):
+        return None
+    msg = payload[0]
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    if cte not in ("base64", "quoted-printable"):
+        return msg
+    body = msg.get_payload()
+    if msg.keys() or not isinstance(body, str):
+        raw = msg.as_bytes()  # quoted-printable: its first lines read as headers
+    else:
+        raw = _raw_bytes(body)
+    try:
+        data = base64.b64decode(raw) if cte == "base64" else quopri.decodestring(raw)
+    except (ValueError, binascii.Error):
+        return msg
+    return email.message_from_bytes(data)
+
+
 def _safe_name(name: str) -> str:
     # A name only: a path inside it would read as folders, a control character is never kept.
     name = re.sub(r"[\x00-\x1f\x7f]", "", name.replace("\\", "/")).split("/")[-1].strip()
@@ -222,9 +248,9 @@ def _mail(msg: Message) -> Mail:
         ).get("name")
         name = _safe_name(given) if given else None
         if ctype == "message/rfc822":
-            inner = part.get_payload()
-            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-                m = _mail(inner[0])
+            inner = _inner_message(part)
+            if inner is not None:
+                m = _mail(inner)
                 forwarded.append((name or f"{_safe_name(m.subject) or 'message'}.eml", m))
             continue
         raw = part.get_payload(decode=True)
@@ -279,6 +305,19 @@ def decide_unit(
     if len(by_address) == 1:
         return next(iter(by_address)), None
     read = unpacker.reader.read
+    quoted = quoted_original(mail)
+    if quoted is not None:
+        # Forwarded inline (Outlook's 转发, Foxmail's): the attachments are the original's,
+        # whose sender and subject the body quotes; they say whose it is before the
+        # forwarder's own subject does.
+        address, subject = quoted
+        by_quoted = unpacker.senders.get(address, frozenset())
+        if len(by_quoted) == 1:
+            return next(iter(by_quoted)), None
+        if subject:
+            r = read(_subject_segment(subject), arrived)
+            if r.unit is not None:
+                return r.unit, None
     if mail.subject:
         r = read(_subject_segment(mail.subject), arrived)
         if r.unit is not None:
@@ -296,6 +335,31 @@ def decide_unit(
         names = sorted(unpacker.reader.unit_name(u) for u in named)
         return None, Quarantine.of(Code.MAIL_UNITS, units=names)
     return (next(iter(named)), None) if named else (None, None)
+
+
+_FORWARD = re.compile(r"^\s*(?:转发|fwd?)\s*[:：]", re.IGNORECASE)
+# The original's headers as a forward quotes them: Outlook (发件人: / From:, 主题: / Subject:),
+# Foxmail and QQ Mail (------------------ 原始邮件 ------------------, 发件人: "李静"<bf@qq.com>;).
+_QUOTED_FROM = re.compile(r"^[ \t>*]*(?:发件人|From)[ \t]*[:：](?P<v>.*)$", re.MULTILINE)
+_QUOTED_SUBJECT = re.compile(r"^[ \t>*]*(?:主\s*题|Subject)[ \t]*[:：](?P<v>.*)$", re.MULTILINE)
+
+
+def quoted_original(mail: Mail) -> tuple[str, str] | None:
+    """(address, subject) of the message a forward quotes in its body — a message whose
+    subject says it is forwarded (转发：, FW:, Fwd:) — or None."""
+    if not _FORWARD.match(mail.subject):
+        return None
+    text = mail.body.decode("utf-8", errors="replace")
+    found = _QUOTED_FROM.search(text)
+    if found is None:
+        return None
+    address = _ADDRESS.search(found.group("v"))
+    after = text[found.end() : found.end() + 2000]  # the quoted block's next few lines
+    subject = _QUOTED_SUBJECT.search(after)
+    return (
+        address.group().lower() if address else "",
+        subject.group("v").strip() if subject else "",
+    )
 
 
 def _all_mails(mail: Mail) -> list[Mail]:
@@ -341,11 +405,16 @@ def _parts(
     arrived: dt.datetime,
     size: int,
     unit: str | None,
+    passed_on: tuple[str | None, Quarantine | None] = (None, None),
 ) -> list[Part]:
     at = _arrival(mail, arrived)
     why: Quarantine | None = None
+    given = unit is not None
     if unit is None:
         unit, why = decide_unit(unpacker, mail, at)
+        if unit is None and why is None:
+            # A forwarded message that names no unit of its own: the forwarder's reading.
+            unit, why = passed_on
     origin = origin_of(mail, size)
     subject = _subject_segment(mail.subject)
     outer = f"{path}/{subject}" if subject else path
@@ -383,11 +452,20 @@ def _parts(
                 origin,
             )
         )
+    # Whose a forwarded message is: a unit forwarding (a county bureau passing on a school's
+    # mail, or the message found in a unit's place) answers for it; anyone else — the
+    # bureau's own liaison passing units' mail into the designated mailbox — only carries it,
+    # and the original's own sender, subject and names say whose it is.
+    answers = given or len(unpacker.senders.get(mail.address, frozenset())) == 1
     for name, inner in forwarded:
         inner_path = f"{path}{ATTACHMENT}{name}"
-        inner_parts = _parts(unpacker, inner, inner_path, (*held, inner_path), at, size, unit)
-        if why is not None:
-            inner_parts = [_quarantined(p, why) for p in inner_parts]
+        within_inner = (*held, inner_path)
+        if answers:
+            inner_parts = _parts(unpacker, inner, inner_path, within_inner, at, size, unit)
+        else:
+            inner_parts = _parts(
+                unpacker, inner, inner_path, within_inner, at, size, None, (unit, why)
+            )
         parts += inner_parts
     if not parts:
         # Sent without attachments: the message itself is the material (its body).

@@ -10,8 +10,18 @@ import sys
 
 import pytest
 
-from weekwatch.fixtures.mails import CLIENTS, Draft, File, outlook, qqmail, word
-from weekwatch.fixtures.testweek import TZ, at, drop
+from weekwatch.fixtures.mails import (
+    CLIENTS,
+    Draft,
+    File,
+    foxmail,
+    outlook,
+    outlook_forward,
+    outlook_utf8,
+    qqmail,
+    word,
+)
+from weekwatch.fixtures.testweek import TZ, at, drop, empty_workspace
 from weekwatch.fixtures.zips import zip_bytes
 from weekwatch.store import mail
 from weekwatch.store.model import Unit
@@ -214,6 +224,168 @@ def test_forwarded_messages_and_zips_are_read_inside(ws):
     inner = next(m for m in Week(ws).store.materials() if m.path.endswith("活动照片.jpg"))
     assert inner.within == ("mail/fwd.eml", "mail/fwd.eml#5月14日照片.eml")
     assert inner.received_at == at(13, 11, 58)  # when the unit sent it
+
+
+#: A roster whose liaisons write in: 舞钢 and 宝丰 by e-mail; the bureau's own 职成科 is no unit.
+FORWARD_ROSTER = [
+    Unit(
+        "wugang", "舞钢市教育体育局", ("舞钢市",), "县市区教体局", "", "王喆", "", "wg@example.com"
+    ),
+    Unit("baofeng", "宝丰县教育体育局", ("宝丰县",), "县市区教体局", "", "李静", "", "bf@qq.com"),
+    Unit("pzy", "平顶山职业技术学院", ("平职院",), "高职院校", "", "赵强", "", ""),
+]
+#: 宝丰's mail as its liaison sent it (Outlook, UTF-8: subject and names in UTF-8).
+BAOFENG = Draft(
+    "bf@qq.com",
+    "李静",
+    "5月14日活动照片",
+    at(14, 11, 40),
+    body="李静老师转来的照片。",
+    files=(File("活动照片.jpg", b"baofeng-photo", "image/jpeg"),),
+)
+#: 舞钢's (Foxmail, gb2312 declared, GBK written), its subject naming no unit.
+WUGANG = Draft(
+    "wg@example.com",
+    "王喆",
+    "典型案例",
+    at(14, 11, 50),
+    files=(File("5月14日典型案例.docx", b"wugang-case", "application/msword"),),
+)
+
+
+def test_the_bureaus_liaison_forwarding_units_mail_credits_each_original_sender(tmp_path):
+    """The bureau's own liaison (no unit: 职成科) forwards with Outlook 宝丰's mail as an
+    attached .eml (base64, as Exchange writes it) and 舞钢's inline, under a subject naming
+    both: each original's sender says whose it is, and no forwarded .eml becomes a body."""
+    ws = empty_workspace(tmp_path / "week", FORWARD_ROSTER)
+    fwd = Draft(
+        "zcxk@pds-edu.gov.cn",
+        "市教体局职成科 刘老师",
+        "转发：舞钢市、宝丰县5月14日材料",
+        at(14, 16, 5),
+        body="请查收两个单位的材料。",
+    )
+    data = outlook_forward(
+        fwd, attached=[("5月14日活动照片.eml", outlook_utf8(BAOFENG))], inline=[foxmail(WUGANG)]
+    )
+    put(ws, "mail/转发两个单位.eml", data)
+    Week(ws).ingestor().scan()
+    assert placed(ws) == {
+        "mail/转发两个单位.eml#5月14日活动照片.eml#活动照片.jpg": (
+            "baofeng",
+            "2024-05-14",
+            "photo",
+            None,
+        ),
+        "mail/转发两个单位.eml#典型案例.eml#5月14日典型案例.docx": (
+            "wugang",
+            "2024-05-14",
+            "case",
+            None,
+        ),
+    }
+    got = {m.path: m for m in Week(ws).store.materials()}
+    photo = got["mail/转发两个单位.eml#5月14日活动照片.eml#活动照片.jpg"]
+    assert photo.origin["from"] == "李静 <bf@qq.com>"
+    assert photo.origin["subject"] == "5月14日活动照片"
+    assert photo.received_at == at(14, 11, 40)  # when 宝丰 sent it, not when it was forwarded
+    assert photo.within == ("mail/转发两个单位.eml", "mail/转发两个单位.eml#5月14日活动照片.eml")
+    case = got["mail/转发两个单位.eml#典型案例.eml#5月14日典型案例.docx"]
+    assert case.origin["from"] == "王喆 <wg@example.com>"
+    week = Week(ws)
+    assert week.board(at(14, 17)).cell("baofeng", "2024-05-14").count == 1
+    # The pack reads the forwarded photo out of the base64 part, byte for byte.
+    from weekwatch.store.composite import open_material
+
+    with open_material(ws.inbox, photo) as f:
+        assert f.read() == b"baofeng-photo"
+
+
+def test_a_unit_forwarding_a_schools_mail_answers_for_it(tmp_path):
+    """舞钢's liaison (a unit on the roster) forwards a school's mail (its sender no unit):
+    the school's photo counts for 舞钢, as the county bureau passed it on."""
+    ws = empty_workspace(tmp_path / "week", FORWARD_ROSTER)
+    school = Draft(
+        "wgyz@163.com",
+        "舞钢一中",
+        "5月15日职业体验活动照片",
+        at(15, 9, 30),
+        files=(File("职业体验.jpg", b"school-photo", "image/jpeg"),),
+    )
+    fwd = Draft("wg@example.com", "王喆", "FW: 5月15日职业体验活动照片", at(15, 10, 2))
+    put(ws, "mail/fw.eml", outlook_forward(fwd, attached=[("照片.eml", CLIENTS["163"](school))]))
+    Week(ws).ingestor().scan()
+    assert placed(ws) == {
+        "mail/fw.eml#照片.eml#职业体验.jpg": ("wugang", "2024-05-15", "photo", None)
+    }
+
+
+def test_a_forwarded_message_naming_nobody_takes_the_forwarders_subject(tmp_path):
+    """The original says nothing of whose it is (a colleague's address, a bare subject): the
+    bureau liaison's subject (转发：宝丰县…) says it."""
+    ws = empty_workspace(tmp_path / "week", FORWARD_ROSTER)
+    bare = Draft(
+        "someone@126.com", "小张", "照片", at(15, 9), files=(File("1.jpg", b"j", "image/jpeg"),)
+    )
+    fwd = Draft("zcxk@pds-edu.gov.cn", "职成科", "转发：宝丰县5月15日照片", at(15, 10))
+    put(ws, "mail/fw2.eml", outlook_forward(fwd, inline=[qqmail(bare)]))
+    Week(ws).ingestor().scan()
+    assert placed(ws) == {"mail/fw2.eml#照片.eml#1.jpg": ("baofeng", "2024-05-15", "photo", None)}
+
+
+@pytest.mark.parametrize(
+    ("subject", "quoted"),
+    [
+        (  # Outlook in Chinese
+            "转发: 5月14日活动照片",
+            "-----原始邮件-----\n发件人: 李静 <bf@qq.com>\n发送时间: 2024年5月14日 11:40\n"
+            "收件人: zhijiao@pds-edu.gov.cn\n主题: 5月14日活动照片",
+        ),
+        (  # Foxmail and QQ Mail
+            "转发：照片",
+            "------------------ 原始邮件 ------------------\n"
+            '发件人: "李静"<bf@qq.com>;\n发送时间: 2024年5月14日(星期二) 上午11:40\n'
+            '收件人: "zhijiao"<zhijiao@pds-edu.gov.cn>;\n主题: 照片',
+        ),
+        (  # Outlook in English; the sender's address not on the roster, the subject says
+            "FW: photos",
+            "From: Li Jing <lijing@126.com>\nSent: Tuesday, May 14, 2024 11:40 AM\n"
+            "To: zhijiao@pds-edu.gov.cn\nSubject: 宝丰县5月14日活动照片",
+        ),
+    ],
+)
+def test_an_inline_forward_is_the_quoted_originals(tmp_path, subject, quoted):
+    """Forwarded inline (the original's attachments carried over, its headers quoted in the
+    body) by the bureau's liaison: the quoted sender or subject says whose it is."""
+    ws = empty_workspace(tmp_path / "week", FORWARD_ROSTER)
+    fwd = Draft(
+        "zcxk@pds-edu.gov.cn",
+        "职成科",
+        subject,
+        at(14, 16),
+        body="请查收。\n\n" + quoted + "\n\n宝丰县活动照片，请查收。",
+        files=(File("活动照片.jpg", b"p", "image/jpeg"),),
+    )
+    put(ws, "mail/fw.eml", outlook(fwd))
+    Week(ws).ingestor().scan()
+    assert placed(ws) == {"mail/fw.eml#活动照片.jpg": ("baofeng", "2024-05-14", "photo", None)}
+
+
+def test_a_reply_quoting_the_bureau_is_read_as_its_own(tmp_path):
+    """Not a forward (回复：): the message it quotes, even a unit's, does not say whose it is."""
+    ws = empty_workspace(tmp_path / "week", FORWARD_ROSTER)
+    reply = Draft(
+        "lijing@126.com",
+        "李静",
+        "回复：【2024年职业教育活动周】请报送5月14日材料",
+        at(14, 11),
+        body="已补报。\n\n-----原始邮件-----\n发件人: 舞钢 <wg@example.com>\n主题: 催报",
+        files=(File("照片.jpg", b"x", "image/jpeg"),),
+    )
+    put(ws, "mail/re.eml", outlook(reply))
+    Week(ws).ingestor().scan()
+    [(unit, _cell, _kind, _why)] = placed(ws).values()
+    assert unit is None  # nobody's by name or address: it waits for the operator
 
 
 def test_a_maildir_reads_new_and_cur_and_waits_for_tmp(ws):
