@@ -51,6 +51,19 @@ def traces(board: Board, ledger: Ledger) -> dict[tuple[str, str], str]:
     return out
 
 
+def recommended_cells(board: Board, ledger: Ledger) -> frozenset[tuple[str, str]]:
+    """The cells holding a file recommended upward (★) that counts there."""
+    if not ledger.recommended:
+        return frozenset()
+    return frozenset(
+        (c.unit, c.cell)
+        for p in board.placed
+        if p.material.path in ledger.recommended and not p.superseded
+        for c in p.credits
+        if c.duplicate_of is None
+    )
+
+
 def promise_times(ledger: Ledger) -> list[dt.datetime]:
     """Every promised moment in force: a cell's mark changes by itself when one passes."""
     out = []

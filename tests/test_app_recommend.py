@@ -124,3 +124,39 @@ async def test_a_mark_made_elsewhere_shows_on_the_dashboard(ws, app_for, settle)
         Week(ws, clock=clock_at()).recommend([f"{MAIL}#活动照片2.jpg"], "另一位操作员")
         await settle(pilot, lambda: "另一位操作员" in str(app.query_one("#detail").render()))
         assert str(app.query_one("#detail").render()).count("★") == 1
+
+
+def cell_shown(app, unit: str, column: str) -> str:
+    return app.dashboard.grid.get_cell(unit, column).plain
+
+
+async def test_the_grid_cell_shows_the_star_and_the_legend_says_it(ws, app_for, settle):
+    pack_week(ws)
+    app = app_for(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = cell_shown(app, *CELL)
+        assert "★" not in before
+        Week(ws, clock=clock_at()).recommend([f"{MAIL}#活动照片2.jpg"], "")
+        await settle(pilot, lambda: "★" in cell_shown(app, *CELL))
+        assert cell_shown(app, *CELL) == before + "★"  # after the symbol, count and marks
+        others = [cell_shown(app, "wugang", c) for c in app.week.event.columns if c != CELL[1]]
+        assert not any("★" in c for c in others)  # only the cell the file counts in
+        Week(ws, clock=clock_at()).unrecommend([f"{MAIL}#活动照片2.jpg"])
+        await settle(pilot, lambda: "★" not in cell_shown(app, *CELL))
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "★ holds a recommended file" in help_text
+
+
+async def test_the_star_on_the_linux_console_is_ascii(ws, app_for, settle, monkeypatch):
+    monkeypatch.setenv("TERM", "linux")
+    monkeypatch.setenv("NO_COLOR", "1")
+    pack_week(ws)
+    Week(ws, clock=clock_at()).recommend([f"{MAIL}#活动照片2.jpg"], "")
+    app = app_for(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: cell_shown(app, *CELL).endswith("*"))
+        shown = cell_shown(app, *CELL)
+        assert shown.isascii() and shown.startswith("v")  # on time, recommended: `v4*`

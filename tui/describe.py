@@ -12,7 +12,7 @@ from weekwatch.store.ledger import Ledger
 from weekwatch.store.model import Action, Unit
 from weekwatch.store.rules import Board, CellState, Placed, deadline, requires
 from weekwatch.store.traces import cell_trace
-from weekwatch.widgets.look import STYLE, TRACE_MARK, symbols
+from weekwatch.widgets.look import STYLE, TRACE_MARK, star_mark, symbols
 from weekwatch.widgets.safe import safe_str
 
 from .i18n import I18n
@@ -96,6 +96,8 @@ def detail(
         for trace, mark in TRACE_MARK.items():
             text.append(f" {mark} ", style="bold")
             text.append(t(f"trace.{trace}") + "\n")
+        text.append(f" {star_mark()} ", style="bold")
+        text.append(t("trace.recommended") + "\n")
         return text
     text.append(safe_str(unit.name), style="bold")
     if column is not None:

@@ -110,6 +110,7 @@ _T: dict[str, tuple[str, str]] = {
     "trace.promised": ("已承诺（时间未到）", "promised, its time still ahead"),
     "trace.extended": ("已延期", "deadline extended"),
     "trace.contacted": ("已联系", "contacted"),
+    "trace.recommended": ("有择优推荐的文件", "holds a recommended file"),
     "sort.roster": ("名册顺序", "roster"),
     "sort.worst": ("问题优先", "worst first"),
     "sort.region": ("区域", "region"),

@@ -31,17 +31,18 @@ def state_text(
     have: int = 0,
     need: int = 0,
     trace: str = "",
+    star: bool = False,
     *,
     today: bool = False,
     styles: Mapping[str, Style | str] = STYLE,
 ) -> Text:
     """A cell as the grid shows it: symbol (+count, or `1/2` of the required kinds when half
-    sent, + the mark of its history), coloured by state (`styles`: the theme's), bold in
-    today's column."""
+    sent, + the mark of its history, + ★ when it holds a recommended file), coloured by state
+    (`styles`: the theme's), bold in today's column."""
     style = Style.parse(s) if isinstance(s := styles[state], str) else s
     if today:
         style += Style(bold=True)
-    return Text(cell_text(state, count, have, need, trace), style=style, justify="center")
+    return Text(cell_text(state, count, have, need, trace, star), style=style, justify="center")
 
 
 def name_text(name: str, width: int, marked: bool = False) -> Text:
@@ -55,8 +56,8 @@ def name_text(name: str, width: int, marked: bool = False) -> Text:
     return text
 
 
-#: What the grid draws of a cell: state, count, have, need, trace (see `state_text`).
-Shown = tuple[str, int, int, int, str]
+#: What the grid draws of a cell: state, count, have, need, trace, star (see `state_text`).
+Shown = tuple[str, int, int, int, str, bool]
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,9 @@ class GridColumn:
 class GridRow:
     key: str
     name: str
-    # (state, count, have, need, trace) per column, in column order: `have` of `need`
-    # required kinds; `trace` the mark of what was done about the cell ("" for none)
+    # (state, count, have, need, trace, star) per column, in column order: `have` of `need`
+    # required kinds; `trace` the mark of what was done about the cell ("" for none); `star`
+    # whether it holds a recommended file
     cells: tuple[Shown, ...]
     marked: bool = False
 

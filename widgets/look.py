@@ -43,6 +43,13 @@ TRACE_MARK = {
 }
 TRACES = tuple(TRACE_MARK)
 
+#: A cell holding a file recommended upward (择优推荐), after its other marks: a star, or
+#: `*` on a console that cannot draw one. A shape, not a colour: it reads under NO_COLOR.
+STAR = "★"
+ASCII_STAR = "*"
+#: The narrowest a grid column is drawn: the star goes only where it still fits.
+CELL_ROOM = 6
+
 #: Rich styles per state, for 16-colour terminals and the headless table. Severity reads in
 #: the order missing (red, bold), late (yellow), due (neutral: nothing is wrong yet).
 STYLE = {
@@ -105,15 +112,27 @@ def symbols() -> Mapping[str, str]:
     return ASCII_SYMBOL if ascii_only() else SYMBOL
 
 
-def cell_text(state: str, count: int, have: int = 0, need: int = 0, trace: str = "") -> str:
+def cell_text(
+    state: str, count: int, have: int = 0, need: int = 0, trace: str = "", star: bool = False
+) -> str:
     """`✓3`, `!1`, `✗`, `○`, `·`, `E`, `—`: the symbol, and the count where there is one.
 
     A half-sent cell (`have` of `need` required kinds) says so: `✗1/2`, `○1/2`. `trace`
-    (a `TRACE_MARK` key) appends its mark: `✗c` contacted, `✗#` a broken promise.
+    (a `TRACE_MARK` key) appends its mark: `✗c` contacted, `✗#` a broken promise. `star`:
+    the cell holds a recommended file, `✓3★` (where it fits in `CELL_ROOM`).
     """
     sym = symbols()[state]
     if 0 < have < need and state in ("due", "missing", "future"):
         text = f"{sym}{have}/{need}"
     else:
         text = f"{sym}{count}" if count and state in ("on_time", "late", "excused") else sym
-    return text + TRACE_MARK[trace] if trace else text
+    if trace:
+        text += TRACE_MARK[trace]
+    if star and len(text) < CELL_ROOM:
+        text += star_mark()
+    return text
+
+
+def star_mark() -> str:
+    """The recommended files' mark this terminal can draw."""
+    return ASCII_STAR if ascii_only() else STAR

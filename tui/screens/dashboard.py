@@ -29,7 +29,7 @@ from weekwatch.store.fetch import mailbox_state
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.rejudge import Change
 from weekwatch.store.rules import Board, CellState, Placed
-from weekwatch.store.traces import promise_times, traces
+from weekwatch.store.traces import promise_times, recommended_cells, traces
 from weekwatch.store.unit_search import warm
 from weekwatch.store.week import Week
 from weekwatch.widgets.console import plain_scrollbars
@@ -118,6 +118,7 @@ class DashboardScreen(Screen[None]):
         #: The header says who takes in files (the app sets it; not when looking back).
         self.intake_shown = False
         self._traces: dict[tuple[str, str], str] = {}
+        self._stars: frozenset[tuple[str, str]] = frozenset()
         self._detail_chosen = False  # the operator toggled the pane: sizes no longer decide
         self._unexplained: object = None  # a stamp seen once, not yet known to be ours
         #: How often the process that takes in files scans the inbox, seconds (if it said).
@@ -294,6 +295,7 @@ class DashboardScreen(Screen[None]):
         if board is None:
             return
         self._traces = traces(board, self.ledger)
+        self._stars = recommended_cells(board, self.ledger)
         change = self._change if prev is not None else None
         self.show_rows(None if change is None else change.units)
         if self.provisional:
@@ -335,7 +337,7 @@ class DashboardScreen(Screen[None]):
         if board is None:
             return
         cols = board.event.columns
-        marks = self._traces
+        marks, stars = self._traces, self._stars
         names = {u.id: u.name for u in board.units} if units is None else None
         in_place = self.filter == "all" and self.sort == "roster" and not self.search.strip()
         if units is not None and in_place and self.grid.row_keys:
@@ -349,7 +351,10 @@ class DashboardScreen(Screen[None]):
             GridRow(
                 uid,
                 names[uid],
-                tuple(_shown(board.cells[(uid, c)], marks.get((uid, c), "")) for c in cols),
+                tuple(
+                    _shown(board.cells[(uid, c)], marks.get((uid, c), ""), (uid, c) in stars)
+                    for c in cols
+                ),
                 uid in self.marked,
             )
             for uid in order
@@ -713,7 +718,7 @@ class DashboardScreen(Screen[None]):
         self.refresh_bindings()
 
 
-def _shown(cell: CellState, trace: str = "") -> Shown:
-    """What the grid draws of a cell: its state, count, how many required kinds it has, and
-    the mark of what was done about it."""
-    return (cell.state, cell.count, cell.have, cell.need, trace)
+def _shown(cell: CellState, trace: str = "", star: bool = False) -> Shown:
+    """What the grid draws of a cell: its state, count, how many required kinds it has, the
+    mark of what was done about it, and whether it holds a recommended file."""
+    return (cell.state, cell.count, cell.have, cell.need, trace, star)

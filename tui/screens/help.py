@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from weekwatch.widgets.look import STYLE, TRACE_MARK, symbols
+from weekwatch.widgets.look import STYLE, TRACE_MARK, star_mark, symbols
 from weekwatch.widgets.themed import app_styles
 
 from ..i18n import I18n
@@ -51,6 +51,8 @@ def trace_legend(t: I18n) -> Text:
     for trace, mark in TRACE_MARK.items():
         text.append(f" {mark} ", style="bold")
         text.append(t(f"trace.{trace}") + "  ")
+    text.append(f" {star_mark()} ", style="bold")  # after them in the cell: ✓2c★
+    text.append(t("trace.recommended") + "  ")
     return text
 
 
