@@ -243,3 +243,35 @@ async def test_assigning_offers_the_units_the_name_suggests_first(week_ws, app_f
         await pilot.press("enter", "enter")  # the cell and kind as read
         await settle(pilot, lambda: path in app.week.ledger().assignments)
         assert app.week.ledger().assignments[path].unit == "xinhua"
+
+
+async def test_the_four_field_assign_form_fits_80x24(week_ws, app_for, settle):
+    """The title and the hint stay in sight; the fields scroll to the focused one."""
+    app = app_for(week_ws, lang="zh", clock=ticking())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"舞钢", "enter")
+        await settle(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        assert len(form.fields) == 4
+        # Opened at the top: the first field's label is in sight above its input.
+        await settle(pilot, lambda: form.query_one("#form-body").scroll_y == 0)
+        label = form.query_one("#form-body").query("Label").first()
+        assert "列" in str(label.render()) and label.region.height == 1
+        box = form.query_one("#form").region
+        assert box.bottom <= 24
+        hint = form.query_one(".dialog-hint")
+        title = form.query_one(".dialog-title")
+        for line in (title, hint):
+            assert line.region.height and box.y < line.region.y and line.region.bottom < box.bottom
+        assert "Esc" in str(hint.render())
+        last = form.query(Input).last()
+        last.focus()
+        await pilot.pause()
+        body = form.query_one("#form-body").region
+        assert body.y <= last.region.y and last.region.bottom <= body.bottom
+        assert hint.region.y >= body.bottom  # the hint below the fields, not under them

@@ -68,3 +68,60 @@ async def test_the_export_dialog_writes_the_pack(ws, app_for, settle, scope, kee
     assert sorted(shas(path).values()) == counted(ws, keep)
     if scope == 1:
         assert all(n.startswith("推荐/") for n in shas(path))
+
+
+def inside(inner, outer) -> bool:
+    return (
+        outer.x <= inner.x
+        and inner.right <= outer.right
+        and outer.y <= inner.y
+        and inner.bottom <= outer.bottom
+    )
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_chosen_scope_reads_without_colour_and_the_hint_stays(
+    ws, app_for, settle, monkeypatch, size
+):
+    """NO_COLOR: only the chosen scope is drawn ●, the others ○; at 80×24 the pack's options
+    scroll while the path and the hint stay inside the dialog."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    pack_week(ws)
+    app = app_for(ws, lang="zh")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
+        dialog = app.screen
+        kinds = dialog.query_one("#export-kinds")
+        kinds.highlighted = [o.id for o in kinds.options].index("pack")
+        await pilot.pause()
+        buttons = list(dialog.query_one("#opt-pack-scope").query(RadioButton))
+        marks = [b.render().plain.split()[0] for b in buttons]
+        assert marks == ["▐●▌", "▐○▌", "▐○▌", "▐○▌"]
+        buttons[2].value = True
+        await pilot.pause()
+        assert [b.render().plain.split()[0] for b in buttons] == ["▐○▌", "▐○▌", "▐●▌", "▐○▌"]
+        box = dialog.query_one("#export").region
+        for hint in (dialog.query_one("#export-path"), dialog.query_one("#export-foot")):
+            assert hint.region.height and inside(hint.region, box)
+        assert "Enter" in str(dialog.query_one("#export-foot").query("Static").last().render())
+        await pilot.press("tab", "tab", "tab")  # down to the unit's field, below the fold
+        await pilot.pause()
+        unit = dialog.query_one("#opt-pack-unit")
+        assert app.focused is unit and inside(unit.region, dialog.query_one("#export-body").region)
+
+
+async def test_the_linux_console_draws_the_choice_in_ascii(ws, app_for, settle, monkeypatch):
+    monkeypatch.setenv("TERM", "linux")
+    pack_week(ws)
+    app = app_for(ws, lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
+        kinds = app.screen.query_one("#export-kinds")
+        kinds.highlighted = [o.id for o in kinds.options].index("pack")
+        await pilot.pause()
+        buttons = list(app.screen.query_one("#opt-pack-scope").query(RadioButton))
+        assert [b.render().plain[:3] for b in buttons] == ["(*)", "( )", "( )", "( )"]

@@ -14,13 +14,14 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, OptionList, RadioSet, Static
 from textual.widgets.option_list import Option
 
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import Week
+from weekwatch.widgets.choice import ChoiceButton
 from weekwatch.widgets.safe import safe_str
 
 from ..exports import EXPORTS, ExportKind, ExportRequest
@@ -51,38 +52,46 @@ class ExportScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         t = self.t
-        with Vertical(classes="dialog", id="export"):
+        # The title, the path and the hint stay in sight; the lists and the kind's options
+        # scroll between them when the terminal is too short for all (the pack's at 80×24).
+        with Vertical(classes="dialog fitted", id="export"):
             yield Static(Text(t("export.title"), style="bold"), classes="dialog-title")
-            with Horizontal(id="export-lists"):
-                with Vertical():
-                    yield Label(Text(t("export.kind")))
-                    kinds = EXPORTS.values()
-                    yield OptionList(
-                        *(Option(_mark(t(k.label), k.id == self.kind), id=k.id) for k in kinds),
-                        id="export-kinds",
-                        markup=False,
-                    )
-                with Vertical():
-                    yield Label(Text(t("export.format")))
-                    yield OptionList(id="export-formats", markup=False)
-            with Vertical(id="export-options"):
-                for k in EXPORTS.values():
-                    for o in k.options:
-                        yield Label(Text(t(o.label)), classes=f"opt-{k.id}")
-                        if o.choices:
-                            with RadioSet(id=f"opt-{k.id}-{o.name}", classes=f"opt-{k.id}"):
-                                for c in o.choices:
-                                    yield RadioButton(
-                                        Text(t(c)), value=c == (self._value(k, o.name) or o.default)
-                                    )
-                        else:
-                            yield Input(
-                                value=self._value(k, o.name) or o.default,
-                                id=f"opt-{k.id}-{o.name}",
-                                classes=f"opt-{k.id}",
-                            )
-            yield Static(id="export-path")
-            yield Static(Text(t("export.hint"), style="dim"), classes="dialog-hint")
+            with Vertical(classes="dialog-hint", id="export-foot"):
+                yield Static(id="export-path")
+                yield Static(Text(t("export.hint"), style="dim"))
+            with VerticalScroll(classes="fitted-body", id="export-body", can_focus=False):
+                yield from self._choices()
+
+    def _choices(self) -> ComposeResult:
+        t = self.t
+        with Horizontal(id="export-lists"):
+            with Vertical():
+                yield Label(Text(t("export.kind")))
+                kinds = EXPORTS.values()
+                yield OptionList(
+                    *(Option(_mark(t(k.label), k.id == self.kind), id=k.id) for k in kinds),
+                    id="export-kinds",
+                    markup=False,
+                )
+            with Vertical():
+                yield Label(Text(t("export.format")))
+                yield OptionList(id="export-formats", markup=False)
+        with Vertical(id="export-options"):
+            for k in EXPORTS.values():
+                for o in k.options:
+                    yield Label(Text(t(o.label)), classes=f"opt-{k.id}")
+                    if o.choices:
+                        with RadioSet(id=f"opt-{k.id}-{o.name}", classes=f"opt-{k.id}"):
+                            for c in o.choices:
+                                yield ChoiceButton(
+                                    Text(t(c)), value=c == (self._value(k, o.name) or o.default)
+                                )
+                    else:
+                        yield Input(
+                            value=self._value(k, o.name) or o.default,
+                            id=f"opt-{k.id}-{o.name}",
+                            classes=f"opt-{k.id}",
+                        )
 
     def _value(self, k: ExportKind, name: str) -> str:
         # The dashboard's focus (`unit`, `day`) fills those options of any kind.

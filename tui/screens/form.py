@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.events import DescendantFocus
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -61,21 +62,36 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         self.intro = intro  # a line under the title: the unit picked before, say
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        # The title and the hint stay in sight; the fields scroll between them when the
+        # terminal is too short for all (the assign form's four at 80×24).
+        with Vertical(classes="dialog fitted", id="form"):
             yield Static(safe_text(self.form_title, "bold"), classes="dialog-title")
-            if self.intro:
-                yield Static(safe_text(self.intro), id="form-intro")
-            for f in self.fields:
-                yield Label(Text(f.label))
-                yield Input(value=f.value, id=f"field-{f.name}")
-                if f.note:
-                    yield Static(safe_text(f.note, "dim"), classes="field-note")
-                yield Static("", id=f"error-{f.name}", classes="field-error")
             yield Static(Text(self.hint, style="dim"), classes="dialog-hint")
+            with VerticalScroll(classes="fitted-body", id="form-body", can_focus=False):
+                if self.intro:
+                    yield Static(safe_text(self.intro), id="form-intro")
+                for f in self.fields:
+                    with Vertical(classes="form-field"):
+                        yield Label(Text(f.label))
+                        yield Input(value=f.value, id=f"field-{f.name}")
+                        if f.note:
+                            yield Static(safe_text(f.note, "dim"), classes="field-note")
+                        yield Static("", id=f"error-{f.name}", classes="field-error")
 
     def on_mount(self) -> None:
         for f in self.fields:
             self.query_one(f"#error-{f.name}", Static).display = False
+        # Opened at the top, the first field's label in sight: focusing the first input
+        # before the first layout scrolls it to the middle of a body not yet its height.
+        body = self.query_one("#form-body", VerticalScroll)
+        self.call_after_refresh(lambda: self.call_after_refresh(body.scroll_home, animate=False))
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # A field scrolled into sight whole, its label with it (not only its input).
+        field = event.widget.parent
+        if isinstance(field, Vertical) and field.has_class("form-field"):
+            body = self.query_one("#form-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_to_widget, field, animate=False)
 
     def values(self) -> dict[str, str]:
         return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self.fields}
