@@ -271,7 +271,10 @@ async def test_the_four_field_assign_form_fits_80x24(week_ws, app_for, settle):
         assert "Esc" in str(hint.render())
         last = form.query(Input).last()
         last.focus()
-        await pilot.pause()
         body = form.query_one("#form-body").region
-        assert body.y <= last.region.y and last.region.bottom <= body.bottom
+
+        def in_sight() -> bool:
+            return body.y <= last.region.y and last.region.bottom <= body.bottom
+
+        await settle(pilot, in_sight)
         assert hint.region.y >= body.bottom  # the hint below the fields, not under them
