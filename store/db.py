@@ -310,6 +310,11 @@ class Store:
             )
         return [Unit.from_dict({**doc, "id": key}) for key, doc in docs]
 
+    def units_stamp(self) -> Stamp:
+        """The roster file's stamp: changes whenever any process writes the units (an action
+        or an arrival does not)."""
+        return file_stamp(self._files["units"].path)
+
     def put_units(self, units: Sequence[Unit]) -> None:
         """Insert or replace units by id; known units keep their place, new ones go last."""
         if not units:

@@ -287,12 +287,17 @@ def find_unit(units: Sequence[Unit], text: str) -> Unit:
     """The unit typed by id, name or alias (any width, case, traditional or simplified), else
     the one unit whose name or alias holds the text; several such is an error naming them.
 
-    An id, name or alias typed as the roster writes it (up to width and case) is found first,
-    without traditional → simplified: a script's `weekwatch note u0003 …` does not load OpenCC.
+    An id, name or alias typed exactly as the roster writes it is found first, then one typed
+    in another width or case, both without traditional → simplified: a script's
+    `weekwatch note u0003 …` neither folds 2,000 names nor loads OpenCC.
     """
     typed = _plain(text)
     if not typed:
         raise InputError("empty", text)
+    exact = text.strip()  # as a script or a copied name has it: no folding at all
+    for u in units:
+        if exact == u.id or exact == u.name or exact in u.aliases:
+            return u
     for u in units:
         if typed in (_plain(u.id), _plain(u.name), *(_plain(a) for a in u.aliases)):
             return u

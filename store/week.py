@@ -74,7 +74,7 @@ class Week:
     # --- the roster -------------------------------------------------------------------
     def units(self) -> tuple[Unit, ...]:
         """The roster: imported units, then any declared in weekwatch.toml (which win by id)."""
-        stamp = self.store.stamp()
+        stamp = self.store.units_stamp()  # not the whole store's: a note leaves the roster
         if self._units_cache is None or self._units_cache[0] != stamp:
             merged = {u.id: u for u in self.store.units()}
             merged.update((u.id, u) for u in self.config.units)

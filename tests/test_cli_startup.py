@@ -11,12 +11,13 @@ import argparse
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from weekwatch.store.folding import normalize
-from weekwatch.store.model import WeekwatchError
-from weekwatch.store.vocab import OWN_WORDS
+from weekwatch.store.model import Unit, WeekwatchError
+from weekwatch.store.vocab import OWN_WORDS, find_unit
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import Workspace
 from weekwatch.tui.cli_args import GRAMMAR, build, parse
@@ -219,3 +220,26 @@ def test_version_is_looked_up_only_when_asked(capsys):
         parse(["--version", "note"])
     assert e.value.code == 0
     assert capsys.readouterr().out.startswith("weekwatch ")
+
+
+def test_an_action_keeps_the_roster_it_read(week_ws: Workspace):
+    # A note, an arrival: the roster is not converted again (2,000 units, twice per action
+    # before); another process's import is still seen.
+    week = Week(week_ws)
+    roster = week.units()
+    week.note("pzy", "called", operator="tester")
+    assert week.units() is roster
+    other = Week(week_ws)
+    other.store.put_units([replace(roster[0], name="新华区教育局")])
+    assert week.units() is not roster
+    assert week.units()[0].name == "新华区教育局"
+
+
+def test_a_unit_typed_exactly_as_the_roster_writes_it_wins():
+    a = Unit("a", "甲学校", ("PZY",))
+    b = Unit("pzy", "平顶山职业技术学院", ("平职院",))
+    assert find_unit([a, b], "pzy") is b  # b's id exactly, though a's alias folds to it
+    assert find_unit([a, b], "PZY") is a
+    assert find_unit([a, b], "Pzy") is a  # neither exactly: the first, in roster order
+    assert find_unit([a, b], "平職院") is b  # traditional: through OpenCC
+    assert find_unit([a, b], " 平职院 ") is b
