@@ -12,7 +12,9 @@ baseline in the same run, so the ratio means something on a shared machine:
 - ``one``: one new file, ``weekwatch ingest``, against ``python -c pass``; peak RSS.
 - ``read``: ``status --json``, ``status``, ``materials --json`` against a ``json.load`` of a
   file as big as the materials table(s).
-- ``note``: one operator action (``note``), whole process, against ``python -c pass``.
+- ``note``: one operator action (``note``, by id and by name), whole process, against
+  ``python -c pass``; ``SCALE_BEFORE=DIR`` (an older checkout as ``DIR/weekwatch``) times
+  that code in the same rounds.
 - ``tui``: dashboard first paint, from the interpreter's start; then with its own watcher, a
   file written → its cell changed on screen (10 drops).
 - ``watch``: ``weekwatch watch`` as its own process, a file written → its line printed
@@ -191,8 +193,45 @@ def fig_read(ws: Workspace) -> None:
 
 
 def fig_note(ws: Workspace, units: list[Unit]) -> None:
-    cmd = [*WW, "-w", str(ws.root), "note", units[3].id, "已电话提醒"]
-    pair("note (one action)", cmd, "python -c pass", [PY, "-c", "pass"], n=5)
+    """One action, whole process, beside `python -c pass`: by id (what a script passes) and by
+    the last unit's name (every name on the roster compared). $SCALE_BEFORE, a folder holding
+    an older checkout as `weekwatch/`, times that code in the same rounds.
+
+    Each command runs once first with bytecode writing allowed: every variant is timed as an
+    installed weekwatch runs (its modules compiled once), not recompiling its sources."""
+    w = ["-w", str(ws.root), "--operator", "bench"]
+    cmds = {
+        "note by id": [*WW, *w, "note", units[3].id, "已电话提醒"],
+        "note by name": [*WW, *w, "note", units[-1].name, "已电话提醒"],
+    }
+    envs = {"": dict(os.environ)}
+    if os.environ.get("SCALE_BEFORE"):
+        envs[" (before)"] = {**os.environ, "PYTHONPATH": os.environ["SCALE_BEFORE"]}
+
+    def timed(cmd: list[str], env: dict[str, str]) -> float:
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            raise SystemExit(f"{cmd}: exit {done.returncode}: {done.stderr.decode()[-400:]}")
+        return time.perf_counter() - t0
+
+    for cmd in cmds.values():
+        for env in envs.values():
+            timed(cmd, {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"})
+    runs: dict[str, list[float]] = {}
+    for _ in range(9):  # in turn, so a change in the machine's load hits every variant alike
+        runs.setdefault("python -c pass", []).append(timed([PY, "-c", "pass"], envs[""]))
+        for label, cmd in cmds.items():
+            for key, env in envs.items():
+                runs.setdefault(label + key, []).append(timed(cmd, env))
+    base = statistics.median(runs["python -c pass"])
+    for label, rs in runs.items():
+        wall = statistics.median(rs)
+        print(
+            f"{label}: median {wall:.3f} s, min {min(rs):.3f} s"
+            f" = {wall / base:.1f}x python -c pass",
+            flush=True,
+        )
 
 
 FIRST_PAINT = """

@@ -105,6 +105,17 @@ def test_an_action_loads_none_of_what_it_does_not_use(week_ws: Workspace, unit, 
     assert [(a.unit, a.operator, a.data["text"]) for a in notes] == [("pzy", "tester", rest[-1])]
 
 
+@pytest.mark.parametrize("command", [["undo"], ["redo"]])
+def test_undo_and_redo_load_neither_the_cell_rules_nor_rich(week_ws: Workspace, command):
+    assert _run("-w", str(week_ws.root), "--operator", "tester", "note", "pzy", "x")["code"] == 0
+    if command == ["redo"]:
+        assert _run("-w", str(week_ws.root), "--operator", "tester", "undo")["code"] == 0
+    out = _run("-w", str(week_ws.root), "--operator", "tester", *command)
+    assert out["code"] == 0, out["stderr"]
+    allowed = {"weekwatch.tui.undo_cli", "weekwatch.tui.i18n"}  # its words, in English
+    assert [m for m in out["loaded"] if m not in allowed] == []
+
+
 def test_a_name_typed_in_traditional_characters_still_finds_its_unit(week_ws: Workspace):
     out = _run("-w", str(week_ws.root), "--operator", "tester", "note", "平頂山職業技術學院", "x")
     assert out["code"] == 0, out["stderr"]

@@ -16,6 +16,7 @@ from weekwatch.widgets.look import STYLE, TRACE_MARK, star_mark, symbols
 from weekwatch.widgets.safe import safe_str
 
 from .i18n import I18n
+from .i18n import column_name as column_name  # where its callers have found it
 from .view import fmt_left
 
 
@@ -32,12 +33,6 @@ def _line(text: Text, label: str, value: str, style: str = "") -> None:
     text.append(f"{label}: ", style="bold")
     text.append(safe_str(value), style=style)
     text.append("\n")
-
-
-def column_name(column: str, t: I18n) -> str:
-    """方案 / Plan, 总结 / Summary, or a day as MM-DD."""
-    named = {"plan": t("col.plan"), "summary": t("col.summary")}
-    return named.get(column) or f"{column[5:7]}-{column[8:10]}"
 
 
 def action_line(a: Action, ledger: Ledger, tz: dt.tzinfo) -> Text:

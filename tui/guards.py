@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.model import Action, Event, State, Unit
 from weekwatch.store.reasons import Code
-from weekwatch.store.rules import Board, Placed, deadline
 from weekwatch.store.vocab import InputError, find_unit, in_lang
 
-from .describe import column_name
-from .i18n import I18n
+from .i18n import I18n, column_name
+
+if TYPE_CHECKING:
+    from weekwatch.store.rules import Board, Placed
 
 #: A cell worth a call: what a bulk contact is about for each marked unit, worst first.
 GAPS = (State.MISSING, State.LATE, State.DUE)
@@ -50,6 +52,8 @@ def earlier_deadline(
 ) -> dt.datetime | None:
     """The cell's deadline now in force, if `until` would move it earlier (else None)."""
     try:
+        from weekwatch.store.rules import deadline  # `weekwatch undo` needs no cell rules
+
         now_due = deadline(event, column, ledger.extensions.get((unit, column)))
     except AssertionError:  # a column nobody owes has no deadline to move
         return None

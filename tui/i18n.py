@@ -573,3 +573,9 @@ class I18n:
 def keys() -> frozenset[str]:
     """Every message key (for the test that both languages say everything)."""
     return frozenset(_T)
+
+
+def column_name(column: str, t: I18n) -> str:
+    """方案 / Plan, 总结 / Summary, or a day as MM-DD."""
+    named = {"plan": t("col.plan"), "summary": t("col.summary")}
+    return named.get(column) or f"{column[5:7]}-{column[8:10]}"

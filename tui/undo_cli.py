@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from weekwatch.store.ingest import display_path
+from weekwatch.store.inbox_walk import display_path
 from weekwatch.store.model import Action, WeekwatchError
 from weekwatch.store.week import Week, default_operator
 from weekwatch.widgets.safe import safe_str
