@@ -137,7 +137,10 @@ def db_bytes(ws: Workspace) -> int:
 
 
 def fig_ingest(ws: Workspace, files: int) -> None:
-    for old in ws.dbdir.glob("materials*"):  # from scratch, even in a kept workspace
+    # From scratch, even in a kept workspace: no records, no stamp index.
+    for old in [*ws.dbdir.glob("materials*"), ws.dbdir / "stamps"]:
+        if not old.exists():
+            continue
         if old.is_dir():
             shutil.rmtree(old)
         else:

@@ -12,8 +12,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .db import LOCK_FDS
 from .inbox_walk import NotRegularFile, open_dir, open_regular
@@ -38,9 +37,9 @@ CHUNK = 1 << 20
 PARALLEL_MIN = 2000
 
 
-@dataclass(frozen=True)
-class Hashed:
-    """A file read through one descriptor: its hash and the stamp of exactly those bytes."""
+class Hashed(NamedTuple):
+    """A file read through one descriptor: its hash and the stamp of exactly those bytes.
+    A tuple: a scan from scratch makes one per file and ships it back from its worker."""
 
     sha256: str
     size: int
@@ -61,16 +60,17 @@ class StillChanging(OSError):
 
 def hash_open(fd: int, st: os.stat_result) -> Hashed:
     """Hash an open regular file to its end; size and stamp come from the same descriptor."""
-    with open(fd, "rb", buffering=0, closefd=False) as f:
-        size = 0
-        if st.st_size <= CHUNK:
-            # Most drops are small: one read, no buffer to allocate per file.
-            data = f.read(st.st_size + 1)
-            size = len(data)
-            h = hashlib.sha256(data)
-        else:
-            h = hashlib.sha256()
-        if size > st.st_size or st.st_size > CHUNK:
+    size = 0
+    if st.st_size <= CHUNK:
+        # Most drops are small: one read (one system call, as a raw file's read), no buffer
+        # or file object made per file.
+        data = os.read(fd, st.st_size + 1)
+        size = len(data)
+        h = hashlib.sha256(data)
+    else:
+        h = hashlib.sha256()
+    if size > st.st_size or st.st_size > CHUNK:
+        with open(fd, "rb", buffering=0, closefd=False) as f:
             buf = bytearray(CHUNK)
             view = memoryview(buf)
             while n := f.readinto(buf):

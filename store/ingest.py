@@ -138,7 +138,8 @@ class Ingestor:
         from . import composite
 
         found = list(found)
-        loaded = self._shards_to_read(found, complete, tuple(gone), unseen)
+        holders = {f.relpath for f in found if composite.is_composite(self.inbox, f.relpath)}
+        loaded = self._shards_to_read(found, holders, complete, tuple(gone), unseen)
         mats = self.store.materials() if loaded is None else self.store.materials_of(loaded)
         known = {m.path: m for m in mats if not m.superseded}
         batch = Batch()
@@ -155,7 +156,7 @@ class Ingestor:
             if f.kind != "file":
                 self._unopened(f, old, arrived, writes, batch)
                 continue
-            if composite.is_composite(self.inbox, f.relpath):
+            if f.relpath in holders:
                 composed.append(f)
                 continue
             if (
@@ -193,18 +194,15 @@ class Ingestor:
                     q = Quarantine.of(Code.UNREADABLE, detail=detail)
                     self._keep(self._unread(f, old, at, q), old, writes, batch)
                 continue
-            f = f._replace(
-                size=read.size, mtime_ns=read.mtime_ns, ino=read.ino, ctime_ns=read.ctime_ns
-            )
             if old is not None and old.sha256 == read.sha256:
                 # Same content touched or put back: the record stays, the stamp follows.
                 writes.append(
                     replace(
                         old,
-                        size=f.size,
-                        mtime_ns=f.mtime_ns,
-                        ino=f.ino,
-                        ctime_ns=f.ctime_ns,
+                        size=read.size,
+                        mtime_ns=read.mtime_ns,
+                        ino=read.ino,
+                        ctime_ns=read.ctime_ns,
                         gone=False,
                     )
                 )
@@ -214,7 +212,7 @@ class Ingestor:
             elif old is not None:
                 # Recorded unread (no permission, a link...): now read, it keeps its arrival.
                 at = min(at, old.received_at)
-            writes.append(self._record(f, read.sha256, at, reading))
+            writes.append(self._record(f.relpath, read, at, reading))
             batch.added.append(writes[-1])
         if composed:
             self._composites(composed, arrived, known, seen, batch, writes)
@@ -223,15 +221,20 @@ class Ingestor:
             batch.gone.append(writes[-1])
         if writes:
             self.store.put_materials(writes)
-            self.stamps.refresh({shard_name(m.container) for m in writes})
+            self.stamps.refresh()
         return batch
 
     def _shards_to_read(
-        self, found: list[Found], complete: bool, removed: tuple[str, ...], unseen: tuple[str, ...]
+        self,
+        found: list[Found],
+        holders: set[str],
+        complete: bool,
+        removed: tuple[str, ...],
+        unseen: tuple[str, ...],
     ) -> set[str] | None:
         """The shards holding the records of every found file that is not as the stamp index
-        has it, and of every indexed file that may be gone; None: read them all."""
-        from .composite import is_composite
+        has it, and of every indexed file that may be gone; None: read them all. `holders`:
+        the zips and e-mails found."""
 
         if self.stamps.legacy():
             return None  # records still in the schema-2 file: the index does not cover them
@@ -240,7 +243,7 @@ class Ingestor:
         for f in found:
             entry = index.get(f.relpath)
             stamp = (f.size, f.mtime_ns, f.ino, f.ctime_ns)
-            composed = f.kind == "file" and is_composite(self.inbox, f.relpath)
+            composed = f.kind == "file" and f.relpath in holders
             if entry is None or not stamp_index.settled(entry, f.kind, composed, stamp):
                 out.add(shard_name(f.relpath))
         if complete or removed:
@@ -375,24 +378,24 @@ class Ingestor:
         writes.append(m)
         batch.added.append(m)
 
-    def _record(self, f: Found, digest: str, arrived: dt.datetime, reading: Reading) -> Material:
+    def _record(self, path: str, read: Hashed, arrived: dt.datetime, reading: Reading) -> Material:
         quarantine = reading.quarantine
-        if f.size == 0:
+        if read.size == 0:
             quarantine = Quarantine.of(Code.EMPTY)
         return Material(
-            key=f.relpath,
-            path=f.relpath,
-            sha256=digest,
-            size=f.size,
-            mtime_ns=f.mtime_ns,
+            key=path,
+            path=path,
+            sha256=read.sha256,
+            size=read.size,
+            mtime_ns=read.mtime_ns,
             received_at=arrived,
             unit=reading.unit,
             kind=reading.kind,
             cell=reading.cell,
             quarantine=quarantine,
             until=reading.until,
-            ino=f.ino,
-            ctime_ns=f.ctime_ns,
+            ino=read.ino,
+            ctime_ns=read.ctime_ns,
         )
 
     def scan(self) -> Batch:

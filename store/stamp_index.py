@@ -20,13 +20,12 @@ import contextlib
 import json
 import os
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import FILE_MODE, MISSING, Stamp, file_stamp, make_db_folder, share_with_group
-from .model import Material
-from .reasons import Code
+from .reasons import Code, Quarantine
 from .shards import MATERIAL_FILES
 
 if TYPE_CHECKING:
@@ -58,43 +57,56 @@ Entry = tuple[Any, ...]
 
 def entries_of(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, Entry]:
     """The index entries of one shard's records (as stored), by the inbox file holding them."""
-    live: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
-    for key, doc in docs.items():
+    holders: dict[str, list[Mapping[str, Any]]] = {}
+    plain: dict[str, Mapping[str, Any] | None] = {}  # None: two live records of one path
+    for doc in docs.values():
         if doc.get("superseded", False):
             continue
         within = doc.get("within")
-        live.setdefault(within[0] if within else doc["path"], []).append((key, doc))
+        if within:
+            holders.setdefault(within[0], []).append(doc)
+        else:
+            path = doc["path"]
+            plain[path] = None if path in plain else doc
     out: dict[str, Entry] = {}
-    for container, recs in live.items():
-        members = [d for _, d in recs if d.get("within")]
-        if members:
-            first = members[0]
-            size = (first.get("origin") or {}).get("size")
-            mtime = first.get("mtime_ns", 0)
-            settled = all(
-                not d.get("gone", False)
-                and d.get("mtime_ns", 0) == mtime
-                and (d.get("origin") or {}).get("size") == size
-                for d in members
-            )
-            out[container] = (HOLDER, size, mtime) if settled else (OTHER,)
-            continue
-        plain = [(k, d) for k, d in recs if d["path"] == container]
-        if len(plain) != 1:
+    for container, one in plain.items():
+        if container in holders:
+            continue  # a zip or an e-mail recorded whole before it was opened: its members tell
+        doc = one or {}
+        if one is None:
             out[container] = (OTHER,)
-            continue
-        key, doc = plain[0]
-        if doc.get("gone", False):
+        elif doc.get("gone", False):
             out[container] = (GONE,)
-            continue
-        stamp = (doc["size"], doc.get("mtime_ns", 0), doc.get("ino", 0), doc.get("ctime_ns", 0))
-        if doc["sha256"]:
-            out[container] = (FILE, *stamp)
-            continue
-        # Unread records are few: their reason is read as the store reads it.
-        q = Material.from_dict(key, dict(doc)).quarantine
-        retried = q is not None and q.code in RETRIED
-        out[container] = (OTHER,) if retried else (UNOPENED, *stamp)
+        elif doc["sha256"]:
+            out[container] = (
+                FILE,
+                doc["size"],
+                doc.get("mtime_ns", 0),
+                doc.get("ino", 0),
+                doc.get("ctime_ns", 0),
+            )
+        else:  # unread records are few: their reason read as the store reads it
+            q = Quarantine.from_json(doc.get("quarantine"))
+            if q is not None and q.code in RETRIED:
+                out[container] = (OTHER,)
+            else:
+                stamp = (
+                    doc["size"],
+                    doc.get("mtime_ns", 0),
+                    doc.get("ino", 0),
+                    doc.get("ctime_ns", 0),
+                )
+                out[container] = (UNOPENED, *stamp)
+    for container, members in holders.items():
+        size = (members[0].get("origin") or {}).get("size")
+        mtime = members[0].get("mtime_ns", 0)
+        whole = all(
+            not d.get("gone", False)
+            and d.get("mtime_ns", 0) == mtime
+            and (d.get("origin") or {}).get("size") == size
+            for d in members
+        )
+        out[container] = (HOLDER, size, mtime) if whole else (OTHER,)
     return out
 
 
@@ -133,10 +145,12 @@ class StampIndex:
         """Whether the schema-2 materials file is still there (its records are not indexed)."""
         return file_stamp(self.store.dbdir / f"{MATERIAL_FILES[0]}.json")[1] >= 0
 
-    def refresh(self, names: Iterable[str]) -> None:
-        """Make these shards' entries again from what the store holds now (after a write)."""
-        for name in names:
-            if name != MATERIAL_FILES[0]:
+    def refresh(self) -> None:
+        """After a write: the entries of every shard written since they were made, made again
+        from what the store holds now (its cached data: no file parsed again)."""
+        for name in MATERIAL_FILES[1:]:
+            hit = self._shards.get(name)
+            if hit is None or hit[0] != file_stamp(self.store.dbdir / f"{name}.json"):
                 self._rebuild(name)
 
     def _shard(self, name: str) -> dict[str, Entry]:
