@@ -59,6 +59,27 @@ def column_due(event: Event, now: dt.datetime) -> str:
     return column_at(event, now)
 
 
+@dataclass(frozen=True)
+class News:
+    """What a scheduled slot did, for the process that ran it to say in its own language
+    (`weekwatch watch` prints it, the dashboard toasts it)."""
+
+    slot: dt.datetime  # in the week's zone
+    sent: int = 0
+    call: tuple[str, ...] = ()  # owing, no e-mail address: the units to phone
+    cancelled: bool = False
+    error: str = ""
+
+    def __str__(self) -> str:
+        when = f"{self.slot:%m-%d %H:%M}"
+        if self.cancelled:
+            return f"reminder of {when} cancelled by an operator: not sent"
+        if self.error:
+            return f"reminder of {when}: {self.error}"
+        call = f"; call instead: {', '.join(self.call)}" if self.call else ""
+        return f"reminder of {when}: {self.sent} e-mailed{call}"
+
+
 @dataclass
 class Scheduler:
     """Watches the clock in a thread: each slot crossed while running fires once."""
@@ -66,7 +87,7 @@ class Scheduler:
     week: Week
     cfg: RemindConfig
     smtp: SmtpConfig
-    said: Callable[[str], None]
+    said: Callable[[News], None]
     poll: float = 1.0
     sleep: Callable[[float], None] | None = None
     #: `{operator}` in the message: who runs the schedule (the dashboard's operator, or the
@@ -92,7 +113,7 @@ class Scheduler:
         when = slot.astimezone(self.week.event.tz)
         if skipped(store) == slot.isoformat():
             store.set_meta(SKIP, None)
-            self.said(f"reminder of {when:%m-%d %H:%M} cancelled by an operator: not sent")
+            self.said(News(when, cancelled=True))
             return 0
         try:
             p = make_plan(
@@ -103,12 +124,9 @@ class Scheduler:
             )
             n = deliver(self.week, self.smtp, p.reminders, OPERATOR, sleep=self.sleep or time.sleep)
         except WeekwatchError as e:  # one line; the watcher goes on
-            self.said(f"reminder of {when:%m-%d %H:%M}: {e}")
+            self.said(News(when, error=str(e)))
             return 0
-        call = f"; call instead: {', '.join(c.name for c in p.call_instead)}"
-        self.said(
-            f"reminder of {when:%m-%d %H:%M}: {n} e-mailed" + (call if p.call_instead else "")
-        )
+        self.said(News(when, n, tuple(c.name for c in p.call_instead)))
         return n
 
 
@@ -116,7 +134,7 @@ def start_scheduler(
     week: Week,
     cfg: RemindConfig,
     smtp: SmtpConfig | None,
-    said: Callable[[str], None],
+    said: Callable[[News], None],
     stop: threading.Event,
     operator: str = "",
 ) -> threading.Thread | None:

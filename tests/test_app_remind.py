@@ -141,3 +141,24 @@ async def test_from_the_call_list_m_reminds_the_listed_units(week_ws, srv, app_f
         assert all(c == "2024-05-14" for _, c in emailed(app))
         assert isinstance(app.screen, CallsScreen)  # back on the list, updated
         await settle(pilot, lambda: any(r.contacts for r in app.screen.rows))
+
+
+async def test_a_scheduled_reminder_is_toasted_in_chinese(week_ws, srv, app_for, settle):
+    """The schedule's news reaches a zh dashboard in Chinese, its call-instead list too."""
+    from weekwatch.store.remind_config import load_remind_config, load_smtp_config
+    from weekwatch.store.remind_schedule import Scheduler
+
+    configure(week_ws, srv, 'at = ["11:00"]\nauto = true')
+    app = app_for(week_ws, lang="zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        cfg, smtp = load_remind_config(week_ws.config), load_smtp_config(week_ws.config)
+        assert smtp is not None
+        # As the ingesting dashboard's schedule thread fires it, through the app's own path.
+        sched = Scheduler(app.week, cfg, smtp, app.inbox._said, sleep=lambda _s: None)
+        sched.fire(at(15, 11, 0))
+        await settle(pilot, lambda: any("定时催报" in t for t in app.toasts))
+        [said] = [t for t in app.toasts if "定时催报" in t]
+        assert said.startswith("05-15 11:00 定时催报：已发")
+        assert "请改打电话：" in said and "平顶山技师学院" in said
+        assert "call instead" not in said and "e-mailed" not in said

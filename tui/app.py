@@ -32,6 +32,7 @@ from .i18n import I18n, default_lang
 from .judge import Judged, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
 from .messages import BatchArrived, CellsReady, RemindNews, ScanDone, WatcherProblem
+from .remind_flow import news_text
 from .screens.confirm import ConfirmScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
@@ -255,7 +256,7 @@ class WeekwatchApp(App[None]):
         """A scheduled reminder went out (or could not): a toast; the log changed."""
         if not self.is_running:
             return
-        self.notify(message.text, timeout=8)
+        self.notify(news_text(message.news, self.t), timeout=8)
         self.dashboard.refresh_board()
 
     def on_scan_done(self, message: ScanDone) -> None:

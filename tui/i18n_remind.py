@@ -37,4 +37,12 @@ REMIND: dict[str, tuple[str, str]] = {
         "call instead (no e-mail address on the roster):",
     ),
     "remind.cli.no_phone": ("也没有电话", "no phone either"),
+    # what a scheduled reminder did (`watch` prints it, the dashboard toasts it)
+    "remind.news.sent": ("{when} 定时催报：已发 {n} 封", "reminder of {when}: {n} e-mailed"),
+    "remind.news.call": ("；请改打电话：{names}", "; call instead: {names}"),
+    "remind.news.cancelled": (
+        "{when} 的定时催报已被取消：未发送",
+        "reminder of {when} cancelled by an operator: not sent",
+    ),
+    "remind.news.failed": ("{when} 定时催报未发：{error}", "reminder of {when}: {error}"),
 }

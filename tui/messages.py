@@ -9,6 +9,7 @@ from textual.message import Message
 from weekwatch.store.ingest import Batch
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.rejudge import Change
+from weekwatch.store.remind_schedule import News
 from weekwatch.store.rules import Board
 
 
@@ -62,6 +63,7 @@ class ScanDone(Message):
 
 @dataclass
 class RemindNews(Message):
-    """The reminder schedule sent (or could not send) its reminder: one line to show."""
+    """The reminder schedule sent (or could not send) its reminder, or could not start (a
+    line of the store's words)."""
 
-    text: str
+    news: News | str

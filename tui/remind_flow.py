@@ -17,11 +17,19 @@ from weekwatch.store.remind_config import (
     load_smtp_config,
 )
 from weekwatch.store.remind_run import deliver, make_plan
-from weekwatch.store.remind_schedule import cancel_next, next_slot, skipped, start_scheduler
+from weekwatch.store.remind_schedule import (
+    News,
+    cancel_next,
+    next_slot,
+    skipped,
+    start_scheduler,
+)
 from weekwatch.store.week import Week
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+
+    from .i18n import I18n
 
 #: How many lines of the first message the preview shows: the dialog, its y/n hint included,
 #: must fit an 80×24 terminal.
@@ -45,6 +53,20 @@ def schedule_badge(week: Week, cfg: RemindConfig, t: Any) -> str | None:
     when = f"{slot.astimezone(week.event.tz):%H:%M}"
     off = skipped(week.store) == slot.isoformat()
     return str(t("badge.remind_off" if off else "badge.remind", at=when))
+
+
+def news_text(news: News | str, t: I18n) -> str:
+    """A scheduled reminder's news in the dashboard's language."""
+    if isinstance(news, str):
+        return news  # the schedule could not start: the store's own words
+    when = f"{news.slot:%m-%d %H:%M}"
+    if news.cancelled:
+        return t("remind.news.cancelled", when=when)
+    if news.error:
+        return t("remind.news.failed", when=when, error=news.error)
+    sep = "、" if t.lang == "zh" else ", "
+    call = t("remind.news.call", names=sep.join(news.call)) if news.call else ""
+    return t("remind.news.sent", when=when, n=news.sent) + call
 
 
 def start_reminding(week: Week, stop: threading.Event, said: Any) -> threading.Thread | None:

@@ -19,7 +19,7 @@ from weekwatch.store.remind_config import (
     parse_only,
 )
 from weekwatch.store.remind_run import deliver, make_plan
-from weekwatch.store.remind_schedule import next_slot, start_scheduler
+from weekwatch.store.remind_schedule import News, next_slot, start_scheduler
 from weekwatch.store.smtp_send import SmtpError
 from weekwatch.store.vocab import find_units, parse_cell, parse_when
 from weekwatch.store.week import Week
@@ -167,8 +167,8 @@ def start_reminders(
     if smtp is not None:
         smtp.password()  # a missing password is said now, not at 11:00
 
-    def said(line: str) -> None:
-        print(safe_str(f"remind: {line}"), flush=True)
+    def said(news: News) -> None:
+        print(safe_str(f"remind: {news}"), flush=True)  # in English, as `watch` speaks
 
     thread = start_scheduler(week, cfg, smtp, said, stop, operator)
     nxt = next_slot(week.event, cfg, week.clock())

@@ -30,6 +30,7 @@ from .messages import BatchArrived, RemindNews, ScanDone, WatcherProblem
 from .remind_flow import start_reminding
 
 if TYPE_CHECKING:
+    from weekwatch.store.remind_schedule import News
     from weekwatch.store.watcher import Watcher
 
 #: After the watcher itself failed, wait this long before taking the lock again.
@@ -170,9 +171,9 @@ class InboxWatch:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
-    def _said(self, line: str) -> None:
-        """In the schedule's thread: what a scheduled reminder did."""
-        self._post(RemindNews(line))
+    def _said(self, news: News | str) -> None:
+        """In the schedule's thread: what a scheduled reminder did (or why it cannot start)."""
+        self._post(RemindNews(news))
 
     def _problem(self, problem: str | None) -> None:
         """In the watcher's thread: a problem began (or, with None, ended)."""
