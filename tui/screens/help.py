@@ -51,7 +51,7 @@ def trace_legend(t: I18n) -> Text:
     for trace, mark in TRACE_MARK.items():
         text.append(f" {mark} ", style="bold")
         text.append(t(f"trace.{trace}") + "  ")
-    text.append(f" {star_mark()} ", style="bold")  # after them in the cell: ✓2c★
+    text.append(f"\n {star_mark()} ", style="bold")  # after them in the cell: ✓2c★
     text.append(t("trace.recommended") + "  ")
     return text
 
