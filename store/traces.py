@@ -8,11 +8,12 @@ whether a promise is overdue is the call list's rule (`report_calls`), reused he
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 
 from .ledger import Ledger
 from .model import State
 from .report_calls import _contacts
-from .rules import Board
+from .rules import Board, Placed
 
 #: A promise counts as broken while the cell is still unsent past the promised moment.
 OPEN = frozenset({State.MISSING, State.DUE})
@@ -51,17 +52,43 @@ def traces(board: Board, ledger: Ledger) -> dict[tuple[str, str], str]:
     return out
 
 
-def recommended_cells(board: Board, ledger: Ledger) -> frozenset[tuple[str, str]]:
-    """The cells holding a file recommended upward (★) that counts there."""
-    if not ledger.recommended:
+def recommended_cells(
+    board: Board,
+    ledger: Ledger,
+    prev: frozenset[tuple[str, str]] | None = None,
+    units: Collection[str] | None = None,
+) -> frozenset[tuple[str, str]]:
+    """The cells holding a file recommended upward (★) that counts there.
+
+    With `prev` (the answer for the board before, under the same recommendations) and `units`
+    (the units an arrival had judged again since), only those units' cells are looked at
+    again: an arrival on a province's board does not walk every file."""
+    rec = ledger.recommended
+    if not rec:
         return frozenset()
+    if prev is not None and units is not None:
+        out = {cell for cell in prev if cell[0] not in units}
+        for unit in units:
+            for column in board.event.columns:
+                if any(
+                    _counts_recommended(p, rec, unit, column)
+                    for p in board.by_cell.get((unit, column), ())
+                ):
+                    out.add((unit, column))
+        return frozenset(out)
     return frozenset(
         (c.unit, c.cell)
         for p in board.placed
-        if p.material.path in ledger.recommended and not p.superseded
+        if p.material.path in rec and not p.superseded
         for c in p.credits
         if c.duplicate_of is None
     )
+
+
+def _counts_recommended(p: Placed, rec: Mapping[str, object], unit: str, column: str) -> bool:
+    if p.material.path not in rec or p.superseded:
+        return False
+    return any(c.unit == unit and c.cell == column and c.duplicate_of is None for c in p.credits)
 
 
 def promise_times(ledger: Ledger) -> list[dt.datetime]:

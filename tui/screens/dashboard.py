@@ -119,6 +119,7 @@ class DashboardScreen(Screen[None]):
         self.intake_shown = False
         self._traces: dict[tuple[str, str], str] = {}
         self._stars: frozenset[tuple[str, str]] = frozenset()
+        self._stars_for: frozenset[str] | None = None  # the recommended paths they are for
         self._detail_chosen = False  # the operator toggled the pane: sizes no longer decide
         self._unexplained: object = None  # a stamp seen once, not yet known to be ours
         #: How often the process that takes in files scans the inbox, seconds (if it said).
@@ -295,8 +296,8 @@ class DashboardScreen(Screen[None]):
         if board is None:
             return
         self._traces = traces(board, self.ledger)
-        self._stars = recommended_cells(board, self.ledger)
         change = self._change if prev is not None else None
+        self._stars = self._recommended(board, change)
         self.show_rows(None if change is None else change.units)
         if self.provisional:
             pass  # the kept cells, or the whole board after them: nothing is news
@@ -306,6 +307,16 @@ class DashboardScreen(Screen[None]):
         screen = self.app.screen
         if isinstance(screen, QuarantineScreen):
             screen.show(board.quarantined)
+
+    def _recommended(self, board: Board, change: Change | None) -> frozenset[tuple[str, str]]:
+        """The ★ cells: after an arrival only its units' cells are looked at again, while the
+        recommendations stay those the last ones were found for."""
+        marks = frozenset(self.ledger.recommended)
+        again = self._stars_for == marks and change is not None and change.units is not None
+        self._stars_for = marks
+        if again and change is not None:
+            return recommended_cells(board, self.ledger, self._stars, change.units)
+        return recommended_cells(board, self.ledger)
 
     def watch_filter(self) -> None:
         self.show_rows()
