@@ -355,3 +355,21 @@ def test_every_line_in_chinese_under_zh_with_the_call_instead_list(tmp_path, srv
     remind(ws, capsys, "--cell", CELL, "--yes", "--lang", "zh")
     code, out, _ = remind(ws, capsys, "--cell", CELL, "--yes", "--lang", "zh")
     assert out.startswith("5月15日：没有需要发邮件的单位；此前已催 2 个（加 --again 仍发）")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--cell", "xyz"],
+            "weekwatch: --cell: 没有“xyz”这一列；可输入 方案、总结、今天、05-12、1–7",
+        ),
+        (["--as-of", "soon"], "weekwatch: --as-of: “soon”不是日期时间；可写成 15:00、今天 17:30"),
+        (["--units", "无此单位"], "weekwatch: --units: 名单中没有“无此单位”"),
+    ],
+)
+def test_a_mistake_typed_is_one_line_in_chinese_under_zh(tmp_path, srv, capsys, args, said):
+    ws = workspace(tmp_path, srv)
+    code, out, err = remind(ws, capsys, "--dry-run", "--lang", "zh", *args)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith(said) and len(err.strip().splitlines()) == 1

@@ -70,6 +70,13 @@ def _call_instead(p: Plan, t: I18n) -> None:
         print(safe_str(f"  {c.name}  {who}"))
 
 
+def _said(e: WeekwatchError, t: I18n) -> str:
+    """A typed value's mistake in the chosen language, with this week's examples."""
+    from .guards import say  # the dialogs' words for input mistakes, shared
+
+    return say(e, t)
+
+
 def _as_of(week: Week, args: argparse.Namespace) -> dt.datetime | None:
     """The global `--as-of`: the board judged, the messages dated and the contacts recorded
     as of that moment, with the decisions `--actions` says (until it, by default)."""
@@ -79,7 +86,7 @@ def _as_of(week: Week, args: argparse.Namespace) -> dt.datetime | None:
     try:
         moment = parse_when(text, week.event, week.clock())
     except WeekwatchError as e:
-        raise WeekwatchError(f"--as-of: {e}") from None
+        raise WeekwatchError(f"--as-of: {_said(e, output_lang(week, args))}") from None
     week.clock = lambda: moment
     week.actions = getattr(args, "actions", None) or week.actions
     return moment
@@ -89,9 +96,15 @@ def remind(week: Week, args: argparse.Namespace) -> int:
     t = output_lang(week, args)
     moment = _as_of(week, args)
     ev = week.event
-    cell = parse_cell(args.cell, ev, week.clock()) if args.cell else None
+    try:
+        cell = parse_cell(args.cell, ev, week.clock()) if args.cell else None
+    except WeekwatchError as e:
+        raise WeekwatchError(f"--cell: {_said(e, t)}") from None
     only = parse_only(args.only)
-    units = _units(week, args.units)
+    try:
+        units = _units(week, args.units)
+    except WeekwatchError as e:
+        raise WeekwatchError(f"--units: {_said(e, t)}") from None
     cfg = None if args.dry_run else smtp_config(week)
     p = make_plan(week, cell=cell, only=only, units=units, again=args.again, operator=args.operator)
     label = cell_label(p.cell)  # 5月15日, 活动方案: as the message says it
