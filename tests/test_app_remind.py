@@ -162,3 +162,18 @@ async def test_a_scheduled_reminder_is_toasted_in_chinese(week_ws, srv, app_for,
         assert said.startswith("05-15 11:00 定时催报：已发")
         assert "请改打电话：" in said and "平顶山技师学院" in said
         assert "call instead" not in said and "e-mailed" not in said
+
+
+async def test_the_ingesting_dashboards_schedule_signs_with_its_operator(
+    week_ws, srv, app_for, settle
+):
+    """The dashboard that takes in files sends the 11:00 reminder signed by its operator."""
+    configure(week_ws, srv, 'at = ["11:00"]\nauto = true')
+    now = [at(15, 10, 59)]
+    app = app_for(week_ws, clock=lambda: now[0], watch=True, operator="小王")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, lambda: app.inbox.reminding is not None)
+        now[0] = at(15, 11, 1)
+        await settle(pilot, lambda: bool(srv.received), timeout=10)
+        body = srv.received[0].message.get_content()
+        assert body.rstrip().splitlines()[-1] == "小王"

@@ -77,6 +77,7 @@ class WeekwatchApp(App[None]):
         self.shows_intake = watch and not as_of
         self.keymap = dict(keymap or {})
         self.inbox = InboxWatch(week, self.post_message)
+        self.inbox.operator = operator or ""
         self.toasts: list[str] = []
         self.toaster = Toasts(self)
         #: The demo's workspace (tui/demo.py): said in the first toast.

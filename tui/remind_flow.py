@@ -69,13 +69,17 @@ def news_text(news: News | str, t: I18n) -> str:
     return t("remind.news.sent", when=when, n=news.sent) + call
 
 
-def start_reminding(week: Week, stop: threading.Event, said: Any) -> threading.Thread | None:
-    """The ingesting dashboard's schedule (`[remind] auto = true`); problems become `said`."""
+def start_reminding(
+    week: Week, stop: threading.Event, said: Any, operator: str = ""
+) -> threading.Thread | None:
+    """The ingesting dashboard's schedule (`[remind] auto = true`), its messages signed by
+    the dashboard's `operator`; problems become `said`."""
     try:
         cfg = load_remind_config(week.workspace.config)
         if not cfg.auto:
             return None
-        return start_scheduler(week, cfg, load_smtp_config(week.workspace.config), said, stop)
+        smtp = load_smtp_config(week.workspace.config)
+        return start_scheduler(week, cfg, smtp, said, stop, operator)
     except WeekwatchError as exc:
         said(str(exc))
         return None

@@ -49,6 +49,8 @@ class InboxWatch:
         self.own_stamp: object = None  # the store stamp our watcher's last write left
         self.fetching: threading.Thread | None = None  # the mailbox, if [mail] says one
         self.reminding: threading.Thread | None = None  # the reminder schedule, if on
+        #: Who signs the schedule's messages (`{operator}`): the dashboard's operator.
+        self.operator = ""
         #: Whether this dashboard takes in files when it can (not read-only, not as-of).
         self.wants = False
         self.follower = presence.Follower(week.workspace.dbdir)
@@ -155,7 +157,9 @@ class InboxWatch:
         if self.fetching is None or not self.fetching.is_alive():
             self.fetching = start_fetching(self.week, self._stop)
         if self.reminding is None or not self.reminding.is_alive():
-            self.reminding = start_reminding(self.week, self._stop, self._said)  # [remind] auto
+            self.reminding = start_reminding(  # [remind] auto
+                self.week, self._stop, self._said, self.operator
+            )
         self.watcher.run(self._stop)
 
     def ended(self) -> None:
