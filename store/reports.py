@@ -7,7 +7,7 @@ from typing import Any
 
 from .ingest import display_path
 from .model import Action
-from .rules import Board, Placed
+from .rules import Cells, Placed
 
 
 def material_json(p: Placed, recommended: Mapping[str, Action] | None = None) -> dict[str, Any]:
@@ -56,7 +56,7 @@ def materials_json(
     return [material_json(p, recommended) for p in placed]
 
 
-def status_json(b: Board, only: frozenset[str] | None = None) -> dict[str, Any]:
+def status_json(b: Cells, only: frozenset[str] | None = None) -> dict[str, Any]:
     """`weekwatch status --json`: every unit's cells; with `only`, units having such a cell."""
     ev = b.event
     units = []

@@ -374,17 +374,46 @@ def place(
 
 
 @dataclass(frozen=True)
-class Board:
-    """Every cell of the grid at one moment, and the placed materials behind it."""
+class Cells:
+    """Every cell of the grid at one moment: what `status` and the grid's first paint draw.
+
+    A `Board` is this and the placed materials behind it; a kept board (store/board_cache.py)
+    judges only this, from the arrivals it kept."""
 
     event: Event
     units: tuple[Unit, ...]
     now: dt.datetime
     cells: dict[tuple[str, str], CellState]
-    placed: tuple[Placed, ...]
 
     def cell(self, unit: str, column: str) -> CellState:
         return self.cells[(unit, column)]
+
+    @functools.cached_property
+    def counts(self) -> dict[str, Counter[str]]:
+        """Per column, how many units stand in each state (`totals`, made once per board)."""
+        out: dict[str, Counter[str]] = {}
+        for column in self.event.columns:
+            out[column] = Counter(self.cells[(u.id, column)].state for u in self.units)
+        return out
+
+    def totals(self, column: str) -> Counter[str]:
+        """How many units stand in each state in one column (`not_required` among them)."""
+        return Counter(self.counts[column])
+
+    def owed_columns(self) -> frozenset[str]:
+        """The columns some unit owes: the only ones whose deadlines the header counts down."""
+        return frozenset(c for c in self.event.columns if self.owing(c))
+
+    def owing(self, column: str) -> int:
+        """How many units owe the column: the whole a share of it is measured against."""
+        return len(self.units) - self.counts[column][State.NOT_REQUIRED]
+
+
+@dataclass(frozen=True)
+class Board(Cells):
+    """Every cell of the grid at one moment, and the placed materials behind it."""
+
+    placed: tuple[Placed, ...]
 
     def materials_of(self, unit: str, column: str) -> list[Placed]:
         """The placed materials crediting one cell, in the board's order."""
@@ -407,48 +436,39 @@ class Board:
         """The files in quarantine awaiting a decision (dismissed ones are decided)."""
         return [p for p in self.placed if p.waiting]
 
-    @functools.cached_property
-    def counts(self) -> dict[str, Counter[str]]:
-        """Per column, how many units stand in each state (`totals`, made once per board)."""
-        out: dict[str, Counter[str]] = {}
-        for column in self.event.columns:
-            out[column] = Counter(self.cells[(u.id, column)].state for u in self.units)
-        return out
-
     @property
     def dismissed(self) -> list[Placed]:
         return [p for p in self.placed if p.dismissed is not None and not p.superseded]
 
-    def totals(self, column: str) -> Counter[str]:
-        """How many units stand in each state in one column (`not_required` among them)."""
-        return Counter(self.counts[column])
 
-    def owed_columns(self) -> frozenset[str]:
-        """The columns some unit owes: the only ones whose deadlines the header counts down."""
-        return frozenset(c for c in self.event.columns if self.owing(c))
-
-    def owing(self, column: str) -> int:
-        """How many units owe the column: the whole a share of it is measured against."""
-        return len(self.units) - self.counts[column][State.NOT_REQUIRED]
+#: What each cell's counted materials are judged by: (unit, column) → their arrival moments,
+#: and the same by kind (for `requires`).
+Arrivals = dict[tuple[str, str], list[dt.datetime]]
+KindArrivals = dict[tuple[str, str], dict[str, list[dt.datetime]]]
 
 
-def board(
-    event: Event,
-    units: Sequence[Unit],
-    materials: Iterable[Material],
-    ledger: Ledger,
-    now: dt.datetime,
-) -> Board:
-    """Judge every cell at `now`: only materials arrived by then count."""
-    placed = place(event, materials, ledger, as_of=now)
-    arrivals: dict[tuple[str, str], list[dt.datetime]] = {}
-    kinds: dict[tuple[str, str], dict[str, list[dt.datetime]]] = {}
+def arrivals(placed: Iterable[Placed]) -> tuple[Arrivals, KindArrivals]:
+    """The moments each cell's counted materials are judged by, all and by kind."""
+    times: Arrivals = {}
+    kinds: KindArrivals = {}
     for p in placed:
         for c in p.credits:
             if c.duplicate_of is None:
                 key = (c.unit, c.cell)
-                arrivals.setdefault(key, []).append(p.judged_at)
+                times.setdefault(key, []).append(p.judged_at)
                 kinds.setdefault(key, {}).setdefault(p.kind, []).append(p.judged_at)
+    return times, kinds
+
+
+def judge(
+    event: Event,
+    units: Sequence[Unit],
+    times: Arrivals,
+    kinds: KindArrivals,
+    ledger: Ledger,
+    now: dt.datetime,
+) -> dict[tuple[str, str], CellState]:
+    """Every unit's every cell at `now`, from the arrivals of its counted materials."""
     needs = {col: requires(event, col) for col in event.columns}
     owed: dict[tuple[str, str], bool] = {}  # by (unit type, column): types are few, units many
     cells: dict[tuple[str, str], CellState] = {}
@@ -460,7 +480,7 @@ def board(
             cells[(u.id, col)] = cell_state(
                 event,
                 col,
-                arrivals.get((u.id, col), ()),
+                times.get((u.id, col), ()),
                 now,
                 excused=(u.id, col) in ledger.excuses,
                 extension=ledger.extensions.get((u.id, col)),
@@ -468,4 +488,18 @@ def board(
                 required=needs[col],
                 kinds=kinds.get((u.id, col)),
             )
+    return cells
+
+
+def board(
+    event: Event,
+    units: Sequence[Unit],
+    materials: Iterable[Material],
+    ledger: Ledger,
+    now: dt.datetime,
+) -> Board:
+    """Judge every cell at `now`: only materials arrived by then count."""
+    placed = place(event, materials, ledger, as_of=now)
+    times, kinds = arrivals(placed)
+    cells = judge(event, units, times, kinds, ledger, now)
     return Board(event, tuple(units), now, cells, tuple(placed))

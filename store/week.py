@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .atomic import file_stamp
 from .config import load_config
 from .db import Store
 from .ledger import Ledger, fold
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .reading import Reader
     from .reread import Reread
     from .roster_merge import ImportResult
-    from .rules import Board, Placed
+    from .rules import Board, Cells, Placed
 
 Clock = Callable[[], dt.datetime]
 #: The meta key holding what the files were last read with (see `reread.read_with`).
@@ -61,6 +62,8 @@ class Week:
         if actions not in ACTIONS:
             raise WeekwatchError(f"--actions: '{actions}'; use one of {', '.join(ACTIONS)}")
         self.workspace = workspace
+        # Taken before the file is read: a kept board is keyed by the weekwatch.toml it used.
+        self._config_stamp = file_stamp(workspace.config)
         #: Which operator decisions a board applies: those recorded until its moment, or all.
         self.actions = actions
         self.config = load_config(workspace.config)
@@ -210,6 +213,94 @@ class Week:
         from .rules import place
 
         return place(self.event, self.store.materials(), self.ledger(as_of), as_of)
+
+    # --- the kept board (store/board_cache.py) ----------------------------------------
+    # Imported where used, like the rules: an operator's one action needs neither.
+    def cache_key(self) -> str:
+        """What a board judged now is computed from: take it before reading the materials,
+        and hand it to `keep` with the board."""
+        from . import board_cache
+
+        return board_cache.key_of(self.store.stamp(), self._config_stamp)
+
+    def kept_cells(
+        self, now: dt.datetime, actions: str | None = None, key: str | None = None
+    ) -> Cells | None:
+        """Every cell at `now` from the kept board, or None when it cannot serve that moment
+        (stale, absent, damaged, or `now` before the newest arrival or a decision): then the
+        caller judges the week (`board`, `cells`)."""
+        from . import board_cache
+        from .rules import Cells, judge
+
+        kept = board_cache.read_cells(self.store.dbdir, key or self.cache_key())
+        if kept is None:
+            return None
+        every = (actions or self.actions) == "all"
+        acts = self.store.actions()
+        if not board_cache.usable(kept.newest, acts, now, every):
+            return None
+        ledger = fold(acts, None if every else now)
+        units = self.units()
+        cells = judge(self.event, units, kept.times, kept.kinds, ledger, now)
+        return Cells(self.event, units, now, cells)
+
+    def cells(self, now: dt.datetime | None = None, actions: str | None = None) -> Cells:
+        """Every cell at `now` (default: the clock), the same as `board(now, actions).cells`:
+        judged from the kept board when it is current for that moment, else from the whole
+        week (and kept for the next reader). No placed materials: for those, `board`."""
+        from .rules import board
+
+        now = now or self.clock()
+        key = self.cache_key()
+        kept = self.kept_cells(now, actions, key)
+        if kept is not None:
+            return kept
+        ledger = self.ledger_at(now, actions)
+        materials = self.store.materials()
+        b = board(self.event, self.units(), materials, ledger, now)
+        self.keep(b, key, materials, ledger)
+        return b
+
+    def keep(self, judged: Board, key: str, materials: Sequence[Material], ledger: Ledger) -> bool:
+        """Keep a board for other processes' readers (`cells`, `status`), if it can serve them:
+        `key` (from `cache_key`, taken before `materials` were read) is still the database's,
+        every material had arrived by the board's moment and `ledger` held every decision.
+        Returns whether it was kept. A board re-judged in part (store/rejudge.py) is as good."""
+        from . import board_cache
+        from .rules import arrivals
+
+        latest = board_cache.newest(materials)
+        acts = self.store.actions()
+        if latest is not None and latest > judged.now:
+            return False  # files stamped after the moment: this board is not the whole week's
+        if not board_cache.kept_ledger_matches(ledger, acts) or key != self.cache_key():
+            return False  # another decision, or another process wrote since the key was taken
+        times, kinds = arrivals(judged.placed)
+        board_cache.write_cells(self.store.dbdir, key, times, kinds, latest)
+        return True
+
+    def material_rows(self, waiting_only: bool = False) -> bytes:
+        """`materials --json`'s records (every material, every decision), one a line as
+        `board_cache.print_rows` prints them: kept between processes, placed afresh when the
+        kept ones are stale (and kept again, with the cells)."""
+        from . import board_cache
+        from .rules import arrivals, place
+
+        key = self.cache_key()
+        body = board_cache.read_rows(self.store.dbdir, key, waiting_only)
+        if body is not None:
+            return body
+        acts = self.store.actions()
+        ledger = fold(acts)
+        materials = self.store.materials()
+        placed = place(self.event, materials, ledger)
+        body, waiting = board_cache.encode_rows(placed, ledger.recommended)
+        if key == self.cache_key():
+            board_cache.write_rows(self.store.dbdir, key, body, waiting)
+            times, kinds = arrivals(placed)
+            latest = board_cache.newest(materials)
+            board_cache.write_cells(self.store.dbdir, key, times, kinds, latest)
+        return board_cache.select(body, waiting) if waiting_only else body
 
     # --- operator actions -------------------------------------------------------------
     def _check_cell(self, cell: str) -> str:

@@ -132,7 +132,7 @@ def _status_table(week: Week, args: argparse.Namespace) -> int:
 
     as_of = _moment(week, "--as-of", args.as_of) if args.as_of else None
     headless.states(args.only)  # checked before the board is judged
-    return headless.print_status(week, week.board(as_of, args.actions), args)
+    return headless.print_status(week, week.cells(as_of, args.actions), args)
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -13,12 +13,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
+from weekwatch.store.board_cache import print_rows
 from weekwatch.store.ingest import display_path, spelled
 from weekwatch.store.ledger import Ledger, assigned_cells, assigned_units
 from weekwatch.store.model import STATES, Action, Event, WeekwatchError
 from weekwatch.store.report_actions import what
 from weekwatch.store.reports import materials_json, status_json
-from weekwatch.store.rules import Board
+from weekwatch.store.rules import Cells
 from weekwatch.store.week import Week
 from weekwatch.widgets.look import symbols
 from weekwatch.widgets.safe import safe_str
@@ -41,10 +42,28 @@ def print_json(obj: object) -> None:
     sys.stdout.write("\n")
 
 
+def print_json_lined(doc: dict, many: str) -> None:
+    """A document whose list `many` is long (2,000 units): each field on a line, each item of
+    the list on a line of its own, through the C encoder (indenting is pure Python)."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    parts = [f"  {dumps(k)}: {dumps(v)}" for k, v in doc.items() if k != many]
+    items = ",\n".join(f"    {dumps(item)}" for item in doc[many])
+    parts.append(f"  {dumps(many)}: [\n{items}\n  ]" if items else f"  {dumps(many)}: []")
+    text = "{\n" + ",\n".join(parts) + "\n}\n"
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (an undecodable byte): spelled \\xNN
+        print_json(doc)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 # --- status ---------------------------------------------------------------------------------
 
 
-def column_arg(text: str, event: Event, now_board: Board) -> str:
+def column_arg(text: str, event: Event, now_board: Cells) -> str:
     """`--column`: a cell as the grid labels it (`today`/`今天`, `05-14`, `方案`, `第3天`…),
     read by the one input vocabulary (store/vocab.py); `today` is the day of `--as-of`."""
     from weekwatch.store.vocab import parse_cell
@@ -61,7 +80,7 @@ def column_arg(text: str, event: Event, now_board: Board) -> str:
         raise WeekwatchError(f"--column: {e}") from None
 
 
-def print_status(week: Week, board: Board, args: argparse.Namespace) -> int:
+def print_status(week: Week, board: Cells, args: argparse.Namespace) -> int:
     only = states(args.only)
     column = column_arg(args.column, board.event, board) if args.column else None
     if args.json:
@@ -74,7 +93,7 @@ def print_status(week: Week, board: Board, args: argparse.Namespace) -> int:
         if args.actions != "until":
             # Said only when not the default, so the JSON of a plain look back is as it was.
             doc["actions"] = args.actions
-        print_json(doc)
+        print_json_lined(doc, "units")
         return 0
     from rich.console import Console
 
@@ -97,7 +116,7 @@ def states(text: str | None) -> frozenset[str] | None:
     return only
 
 
-def summary_line(board: Board, column: str | None, t: I18n) -> str:
+def summary_line(board: Cells, column: str | None, t: I18n) -> str:
     """One line: the column asked for (else today's) by state; outside the week, every cell."""
     ev = board.event
     column = column or today_column(ev, board.now)
@@ -124,13 +143,17 @@ def _counts(counts: Counter[str], t: I18n) -> str:
 
 
 def print_materials(week: Week, args: argparse.Namespace) -> int:
+    if args.json:
+        # Kept between processes (store/board_cache.py); one record a line, as it was placed.
+        body = week.material_rows(waiting_only=args.quarantine)
+        sys.stdout.flush()
+        print_rows(sys.stdout.buffer, body)
+        sys.stdout.buffer.flush()
+        return 0
     placed = week.placed()
     if args.quarantine:
         placed = [p for p in placed if p.waiting]
     rows = materials_json(placed, week.ledger().recommended)
-    if args.json:
-        print_json(rows)
-        return 0
     t = output_lang(week, args)
     names = {u.id: u.name for u in week.units()}
     for p, r in zip(placed, rows, strict=True):

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from weekwatch.store.model import PLAN, SUMMARY
-from weekwatch.store.rules import Board
+from weekwatch.store.rules import Cells
 from weekwatch.widgets.look import STYLE, cell_text, symbols
 from weekwatch.widgets.safe import safe_text
 
@@ -26,7 +26,7 @@ def column_label(column: str, t: I18n = EN) -> str:
 
 
 def status_table(
-    board: Board,
+    board: Cells,
     only: frozenset[str] | None = None,
     actions: str = "until",
     t: I18n = EN,

@@ -1,0 +1,244 @@
+"""A judged board kept between processes: what the rules decided, beside the database.
+
+Derived data only: deleting it loses nothing, and it is never trusted unless its key matches.
+Two files in the database folder, each written whole (temp file, rename):
+
+* ``board.cells`` — every cell's counted arrivals (the moments and kinds `rules.judge` needs),
+  from placing the whole week with every decision; and the newest arrival among the materials.
+  A reader judges the 2,000 × 9 cells at its own moment from it instead of placing the week.
+* ``board.rows`` — `materials --json`'s records, one a line, as printed, with a checksum.
+
+The key is exactly what they were computed from: every database file's stamp (each materials
+shard, units, actions, meta), weekwatch.toml's stamp, and the stamps of the code that decides
+(every module in store/). Placing does not depend on the moment except for files stamped
+after it (a file not yet arrived, a version not yet in force), so kept cells serve a moment
+only from the newest arrival on, and only when every decision was recorded by then (or all
+decisions are asked for): `usable`. Anything else is judged afresh by the caller.
+
+A damaged, truncated or foreign file reads as absent. Writes are best-effort: a reader on a
+read-only disk or without the right to write there simply judges afresh next time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import secrets
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .atomic import FILE_MODE, Stamp
+from .ingest import spelled
+from .ledger import Ledger
+from .model import Action, Material, moment
+from .reports import material_json
+from .rules import Arrivals, KindArrivals, Placed
+
+#: Bump when what is kept changes shape; the code's own stamps catch any other change.
+CACHE_VERSION = 1
+CELLS = "board.cells"
+ROWS = "board.rows"
+TMP_MARK = ".tmp-"
+
+
+@functools.lru_cache(maxsize=1)
+def code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """The stamps of the modules that decide what is kept (all of store/): a changed rule, an
+    upgrade, a checkout of other code makes every kept board stale."""
+    here = Path(__file__).parent
+    out = []
+    with os.scandir(here) as entries:
+        for e in entries:
+            if e.name.endswith(".py"):
+                st = e.stat()
+                out.append((e.name, st.st_mtime_ns, st.st_size))
+    return tuple(sorted(out))
+
+
+def key_of(store_stamp: Sequence[Stamp], config_stamp: Stamp) -> str:
+    """The key a kept board is valid for: the database files, weekwatch.toml, the code."""
+    parts = (CACHE_VERSION, tuple(store_stamp), config_stamp, code_stamp())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def newest(materials: Iterable[Material]) -> dt.datetime | None:
+    """The latest arrival among the materials (all of them: those after any moment too)."""
+    return max((m.received_at for m in materials), default=None)
+
+
+def usable(
+    kept_newest: dt.datetime | None,
+    actions: Sequence[Action],
+    now: dt.datetime,
+    every_action: bool,
+) -> bool:
+    """Whether a board kept from the whole week judges the same as placing the week at `now`:
+    every material has arrived by then, and every decision applies (recorded by then, or all
+    asked for with `--actions all`)."""
+    if kept_newest is not None and kept_newest > now:
+        return False
+    return every_action or all(a.at <= now for a in actions)
+
+
+@dataclass(frozen=True)
+class KeptCells:
+    """What `board.cells` holds: the arrivals `rules.judge` judges every cell from."""
+
+    newest: dt.datetime | None
+    times: Arrivals
+    kinds: KindArrivals
+
+
+def write_cells(
+    dbdir: Path, key: str, times: Arrivals, kinds: KindArrivals, latest: dt.datetime | None
+) -> None:
+    head = {"v": CACHE_VERSION, "key": key, "newest": latest.isoformat() if latest else None}
+    cells = [
+        [unit, col, _isos(ts), {k: _isos(v) for k, v in kinds.get((unit, col), {}).items()}]
+        for (unit, col), ts in times.items()
+    ]
+    body = json.dumps({"cells": cells}, ensure_ascii=False, separators=(",", ":"))
+    _write(dbdir / CELLS, _line(head) + _utf8(body) + b"\n")
+
+
+def _isos(times: Iterable[dt.datetime]) -> list[str]:
+    return [t.isoformat() for t in times]
+
+
+def read_cells(dbdir: Path, key: str) -> KeptCells | None:
+    """The kept cells if `board.cells` is whole and was computed from `key`; else None."""
+    try:
+        with open(dbdir / CELLS, "rb") as fh:
+            head = json.loads(fh.readline())
+            if not _current(head, key):
+                return None
+            doc = json.loads(fh.read())
+        latest = head["newest"]
+        seen: dict[str, dt.datetime] = {}  # one moment object per distinct text
+
+        def when(iso: str) -> dt.datetime:
+            t = seen.get(iso)
+            if t is None:
+                t = seen[iso] = moment(iso)
+            return t
+
+        times: Arrivals = {}
+        kinds: KindArrivals = {}
+        for unit, col, ts, by in doc["cells"]:
+            if not (isinstance(unit, str) and isinstance(col, str)):
+                return None
+            times[(unit, col)] = [when(t) for t in ts]
+            kinds[(unit, col)] = {k: [when(t) for t in v] for k, v in by.items()}
+        return KeptCells(None if latest is None else moment(latest), times, kinds)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # absent, damaged or of another shape: judged afresh
+
+
+def encode_rows(
+    placed: Iterable[Placed], recommended: Mapping[str, Action] | None = None
+) -> tuple[bytes, list[int]]:
+    """`materials --json`'s records, one a line, each followed by `,` but the last; and the
+    indices of those waiting in quarantine (`--quarantine`)."""
+    lines: list[bytes] = []
+    waiting: list[int] = []
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    for i, p in enumerate(placed):
+        row = material_json(p, recommended)
+        try:
+            lines.append(dumps(row).encode("utf-8"))
+        except UnicodeEncodeError:
+            # A lone surrogate (an undecodable byte in a name or a reason): spelled \\xNN.
+            lines.append(dumps(spelled(row)).encode("utf-8", "backslashreplace"))
+        if p.waiting:
+            waiting.append(i)
+    return _join(lines), waiting
+
+
+def write_rows(dbdir: Path, key: str, body: bytes, waiting: list[int]) -> None:
+    head = {"v": CACHE_VERSION, "key": key, "crc": zlib.crc32(body), "len": len(body)}
+    head["waiting"] = waiting
+    _write(dbdir / ROWS, _line(head) + body)
+
+
+def read_rows(dbdir: Path, key: str, waiting_only: bool = False) -> bytes | None:
+    """The kept records (as `encode_rows` gives them) if `board.rows` is whole and current."""
+    try:
+        with open(dbdir / ROWS, "rb") as fh:
+            head = json.loads(fh.readline())
+            if not _current(head, key):
+                return None
+            body = fh.read()
+        if len(body) != head["len"] or zlib.crc32(body) != head["crc"]:
+            return None  # cut short or damaged
+        if not waiting_only:
+            return body
+        return select(body, head["waiting"])
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+
+
+def print_rows(out: Any, body: bytes) -> None:
+    """A JSON array of the records on a binary stream: one record a line."""
+    out.write(b"[\n" + body + b"]\n" if body else b"[]\n")
+
+
+def select(body: bytes, indices: Iterable[int]) -> bytes:
+    """Some of the records `encode_rows` gave, by index, joined the same way."""
+    lines = body.splitlines()
+    return _join([lines[i].removesuffix(b",") for i in indices])
+
+
+def _join(lines: list[bytes]) -> bytes:
+    if not lines:
+        return b""
+    return b",\n".join(lines) + b"\n"
+
+
+def _current(head: object, key: str) -> bool:
+    return isinstance(head, dict) and head.get("v") == CACHE_VERSION and head.get("key") == key
+
+
+def _line(obj: Mapping[str, Any]) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode("ascii") + b"\n"
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _write(path: Path, payload: bytes) -> None:
+    """Replace `path` whole, or leave it: a reader sees the old file, the new, or none."""
+    tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+        try:
+            os.fchmod(fd, FILE_MODE)
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError:
+        # Kept data is an aid, never a requirement: a read-only disk judges afresh next time.
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def discard(dbdir: Path) -> None:
+    """Remove the kept board (nothing is lost: the next reader judges afresh)."""
+    for name in (CELLS, ROWS):
+        with contextlib.suppress(OSError):
+            os.unlink(dbdir / name)
+
+
+def kept_ledger_matches(ledger: Ledger, actions: Sequence[Action]) -> bool:
+    """Whether a board was judged with every recorded decision (what kept cells assume)."""
+    return len(ledger.actions) == len(actions)

@@ -1,0 +1,338 @@
+"""The kept board (store/board_cache.py) judges exactly as the whole week judged afresh.
+
+Real files dropped into a real inbox and ingested into the real store, batch after batch
+(copies, versions, quarantine, a joint assignment, a dismissal, an excuse, an extension, files
+stamped after the moment); after each batch a new `Week` (as the next `status` process would)
+reads the kept board, and its cells at several moments, both `--actions` modes, and the
+`materials --json` records must equal what the rules give from the whole week. A kept board
+that is stale, damaged or foreign is never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from weekwatch.fixtures.testweek import at, drop
+from weekwatch.store import board_cache, rules
+from weekwatch.store.ingest import spelled
+from weekwatch.store.reports import materials_json
+from weekwatch.store.week import Week
+from weekwatch.store.workspace import Workspace
+
+DAYS = range(12, 19)
+
+
+def a_name(rng: random.Random, i: int) -> str:
+    d = rng.choice(DAYS)
+    return rng.choice(
+        [
+            f"舞钢市/2024-05-{d}/典型案例{i}.docx",
+            f"宝丰县_5月{d}日_照片{i}.jpg",
+            f"平职院_第{d - 11}天_新闻稿{i}.docx",
+            f"谁也不是{i}.pdf",
+            f"宝丰县与舞钢市联合活动{i}.docx",
+            f"宝丰县/活动总结{i}.docx",
+            f"舞钢市/活动方案{i}.docx",
+        ]
+    )
+
+
+def fresh_cells(week: Week, now: dt.datetime, actions: str) -> dict:
+    """The whole week placed and judged by the rules at `now`: what the kept board must give."""
+    ledger = week.ledger_at(now, actions)
+    return rules.board(week.event, week.units(), week.store.materials(), ledger, now).cells
+
+
+def fresh_rows(week: Week) -> list[dict]:
+    placed = rules.place(week.event, week.store.materials(), week.ledger())
+    return json.loads(json.dumps(spelled(materials_json(placed, week.ledger().recommended))))
+
+
+def rows_of(body: bytes) -> list[dict]:
+    return json.loads(b"[" + body + b"]")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kept_board_equals_the_whole_week_judged_afresh(ws: Workspace, seed: int) -> None:
+    rng = random.Random(seed)
+    clock = [at(12)]
+    week = Week(ws, clock=lambda: clock[0])
+    contents = [b"same photo", b"same case", b"another", b"\x00" * 3]
+    dropped: list[str] = []
+    served = 0
+    for step in range(14):
+        now = at(12 + step // 2, 13 + step % 2, rng.randrange(60))
+        clock[0] = now
+        for i in range(rng.randint(1, 4)):
+            if dropped and rng.random() < 0.25:
+                rel = rng.choice(dropped)  # rewritten in place: a new version
+            else:
+                rel = a_name(rng, step * 10 + i)
+                dropped.append(rel)
+            data = rng.choice(contents) if rng.random() < 0.4 else f"{rel} {step}".encode()
+            # Some are stamped after the moment: the kept board cannot serve a moment before them.
+            when = now + dt.timedelta(minutes=rng.randrange(-600, 120))
+            drop(ws, rel, when, data)
+        week.ingestor().scan()
+        live = [m for m in week.store.materials() if not m.superseded]
+        if step == 3:
+            joint = [m for m in live if "联合" in m.path]
+            if joint:
+                week.assign(joint[0].path, ["wugang", "baofeng"], f"2024-05-1{rng.randint(2, 8)}")
+        if step == 5:
+            week.excuse("pzy", "2024-05-14", "停电")
+            week.extend("baofeng", "2024-05-15", at(16, 18))
+        if step == 7:
+            odd = [m for m in live if m.quarantine is not None]
+            if odd:
+                week.dismiss(odd[0].path, "不是材料")
+        newest = board_cache.newest(week.store.materials())
+        assert newest is not None
+        # Before the newest arrival, at it, after; an hour later; the week's end.
+        moments = [now, newest - dt.timedelta(minutes=5), newest, newest + dt.timedelta(hours=1)]
+        for when in (*moments, at(20, 9)):
+            for actions in ("until", "all"):
+                expected = fresh_cells(week, when, actions)
+                for _ in range(2):  # the first may judge and keep; the second reads it
+                    reader = Week(ws, read_only=True)
+                    assert reader.cells(when, actions).cells == expected, (step, when, actions)
+        reader = Week(ws, read_only=True)
+        assert rows_of(reader.material_rows()) == fresh_rows(week), step
+        assert rows_of(Week(ws, read_only=True).material_rows()) == fresh_rows(week), step
+        waiting = [r for r in fresh_rows(week) if r["quarantine"] and "dismissed" not in r]
+        waiting = [r for r in waiting if not r.get("superseded")]
+        assert rows_of(Week(ws, read_only=True).material_rows(waiting_only=True)) == waiting
+        served += 1
+    assert (ws.dbdir / board_cache.CELLS).exists() and (ws.dbdir / board_cache.ROWS).exists()
+    assert served == 14
+
+
+def warm(ws: Workspace, now: dt.datetime) -> Week:
+    drop(ws, "舞钢市/2024-05-13/新闻稿.docx", at(13, 9), b"report")
+    drop(ws, "宝丰县_5月13日_照片.jpg", at(13, 15), b"photo")
+    week = Week(ws, clock=lambda: now)
+    week.ingestor().scan()
+    week.cells(now)
+    week.material_rows()
+    return week
+
+
+def tamper_cells(ws: Workspace) -> None:
+    """Rewrite the kept cells, key and all kept, as if the unit had sent nothing."""
+    path = ws.dbdir / board_cache.CELLS
+    head, body = path.read_bytes().split(b"\n", 1)
+    doc = json.loads(body)
+    doc["cells"] = [c for c in doc["cells"] if c[0] != "wugang"]
+    path.write_bytes(head + b"\n" + json.dumps(doc).encode() + b"\n")
+
+
+def test_a_moment_before_the_newest_arrival_is_judged_afresh(ws: Workspace) -> None:
+    # The kept board places the whole week: a version arrived after the moment, a copy of
+    # the unit's other photo, makes that one a duplicate — but not yet at the moment.
+    drop(ws, "舞钢市/2024-05-13/照片1.jpg", at(13, 9), b"one")
+    drop(ws, "舞钢市/2024-05-13/照片2.jpg", at(13, 9, 30), b"two")
+    week = Week(ws, clock=lambda: at(13, 16))
+    week.ingestor().scan()
+    drop(ws, "舞钢市/2024-05-13/照片2.jpg", at(13, 15), b"one")
+    week.ingestor().scan()
+    later, before = at(13, 16), at(13, 12)
+    assert Week(ws).cells(later).cell("wugang", "2024-05-13").count == 1
+    assert (ws.dbdir / board_cache.CELLS).exists()  # kept, from the whole week
+    assert Week(ws).cells(before).cell("wugang", "2024-05-13").count == 2
+    assert Week(ws).cells(later).cell("wugang", "2024-05-13").count == 1
+
+
+def test_a_decision_recorded_after_the_moment_waits_for_it_unless_all_are_asked(
+    ws: Workspace,
+) -> None:
+    drop(ws, "谁也不是.pdf", at(13, 9), b"nobody's")
+    week = warm(ws, at(14, 9))
+    later = Week(ws, clock=lambda: at(15, 9))
+    later.assign("谁也不是.pdf", ["pzy"], "2024-05-13")  # placed by hand on the 15th
+    later.excuse("pzy", "2024-05-14", "停电")
+    assert Week(ws).cells(at(16)).cell("pzy", "2024-05-13").state == "on_time"  # kept
+    assert Week(ws).cells(at(14, 9)).cell("pzy", "2024-05-13").state == "missing"
+    assert Week(ws).cells(at(14, 13)).cell("pzy", "2024-05-14").state == "missing"
+    assert Week(ws).cells(at(14, 9), "all").cell("pzy", "2024-05-13").state == "on_time"
+    assert Week(ws).cells(at(14, 13), "all").cell("pzy", "2024-05-14").state == "excused"
+    assert week.cells(at(14, 9)).cells == fresh_cells(week, at(14, 9), "until")
+
+
+def test_a_current_kept_board_is_what_readers_judge_from(ws: Workspace) -> None:
+    # The damage first: a kept board with the right key is believed (the fast path is real).
+    now = at(14, 9)
+    warm(ws, now)
+    tamper_cells(ws)
+    assert Week(ws).cells(now).cell("wugang", "2024-05-13").state == "missing"
+    kept = Week(ws).kept_cells(now)
+    assert kept is not None and kept.cell("wugang", "2024-05-13").state == "missing"
+    assert Week(ws).board(now).cell("wugang", "2024-05-13").state == "on_time"
+
+
+def test_kept_cells_says_none_where_it_cannot_serve(ws: Workspace) -> None:
+    now = at(14, 9)
+    week = warm(ws, now)
+    assert week.kept_cells(now) is not None
+    assert week.kept_cells(at(13, 10)) is None  # before the newest arrival
+    board_cache.discard(ws.dbdir)
+    assert week.kept_cells(now) is None  # nothing kept: the caller judges (and may keep)
+    assert not (ws.dbdir / board_cache.CELLS).exists()
+
+
+def test_an_arrival_makes_the_kept_board_stale_and_the_next_reader_keeps_it_again(
+    ws: Workspace,
+) -> None:
+    now = at(14, 9)
+    week = warm(ws, now)
+    tamper_cells(ws)
+    stale = (ws.dbdir / board_cache.CELLS).read_bytes()
+    drop(ws, "平职院_5月13日_新闻稿.docx", at(13, 11), b"new")
+    week.ingestor().scan()
+    reader = Week(ws)
+    assert reader.cells(now).cells == fresh_cells(reader, now, "until")
+    assert reader.cells(now).cell("wugang", "2024-05-13").state == "on_time"
+    assert (ws.dbdir / board_cache.CELLS).read_bytes() != stale
+    rows = rows_of(reader.material_rows())
+    assert len(rows) == 3 and rows == fresh_rows(reader)
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["config", "roster", "action"],
+)
+def test_what_the_board_was_judged_with_changing_makes_it_stale(ws: Workspace, change: str) -> None:
+    now = at(14, 9)
+    week = warm(ws, now)
+    tamper_cells(ws)
+    if change == "config":
+        text = ws.config.read_text(encoding="utf-8")
+        ws.config.write_text(text.replace('daily_deadline = "12:00"', 'daily_deadline = "10:00"'))
+        assert ws.config.read_text(encoding="utf-8") != text
+    elif change == "roster":
+        from weekwatch.store.model import Unit
+
+        week.store.put_units([Unit("xinhua", "新华区教育局")])
+    else:
+        week.note("wugang", "已电话提醒")
+    reader = Week(ws)
+    assert reader.cells(now).cells == fresh_cells(reader, now, "until")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"", b"\x00\x01garbage", b"{}\n", b'{"v":1,"key":"x"}\n{"cells":[]}\n', None],
+)
+def test_a_damaged_kept_board_is_never_trusted(ws: Workspace, damage: bytes | None) -> None:
+    now = at(14, 9)
+    warm(ws, now)
+    cells, rows = ws.dbdir / board_cache.CELLS, ws.dbdir / board_cache.ROWS
+    for path in (cells, rows):
+        data = path.read_bytes()
+        # None: cut short halfway, the key line whole (as a full disk or a kill could leave it).
+        path.write_bytes(data[: len(data) // 2] if damage is None else damage)
+    reader = Week(ws)
+    assert reader.cells(now).cells == fresh_cells(reader, now, "until")
+    assert rows_of(reader.material_rows()) == fresh_rows(reader)
+    # Judged afresh, and kept again whole.
+    assert board_cache.read_cells(ws.dbdir, reader.cache_key()) is not None
+    assert board_cache.read_rows(ws.dbdir, reader.cache_key()) is not None
+
+
+def test_a_wrong_shape_behind_the_right_key_reads_as_absent(ws: Workspace) -> None:
+    now = at(14, 9)
+    week = warm(ws, now)
+    key = week.cache_key()
+    path = ws.dbdir / board_cache.CELLS
+    head = path.read_bytes().split(b"\n", 1)[0]
+    for body in (b'{"cells":[[1,2,3,4]]}', b'{"cells":[["a","b",["x"],{}]]}', b"[]", b"{}"):
+        path.write_bytes(head + b"\n" + body + b"\n")
+        assert board_cache.read_cells(ws.dbdir, key) is None, body
+    rows = ws.dbdir / board_cache.ROWS
+    head, body = rows.read_bytes().split(b"\n", 1)
+    rows.write_bytes(head + b"\n" + body.replace(b"report", b"photo"))  # same length, other crc
+    assert board_cache.read_rows(ws.dbdir, key) is None
+
+
+def test_deleting_the_kept_board_loses_nothing(ws: Workspace) -> None:
+    now = at(14, 9)
+    week = warm(ws, now)
+    before = week.cells(now).cells, week.material_rows()
+    board_cache.discard(ws.dbdir)
+    assert not (ws.dbdir / board_cache.CELLS).exists()
+    assert (Week(ws).cells(now).cells, Week(ws).material_rows()) == before
+
+
+def test_a_board_rejudged_elsewhere_is_kept_only_when_nothing_changed_since(ws: Workspace) -> None:
+    now = at(14, 9)
+    week = warm(ws, now)
+    board_cache.discard(ws.dbdir)
+    key = week.cache_key()
+    materials = week.store.materials()
+    ledger = week.ledger_at(now)
+    judged = rules.board(week.event, week.units(), materials, ledger, now)
+    assert week.keep(judged, key, materials, ledger)
+    assert Week(ws).cells(now).cells == judged.cells
+    board_cache.discard(ws.dbdir)
+    drop(ws, "平职院_5月13日_新闻稿.docx", at(13, 11), b"new")
+    week.ingestor().scan()  # another process's write between the key and the board
+    assert not week.keep(judged, key, materials, ledger)
+    assert not (ws.dbdir / board_cache.CELLS).exists()
+    early = at(13, 10)  # before an arrival: the board at that moment is not the whole week's
+    key, materials = week.cache_key(), week.store.materials()
+    ledger = week.ledger_at(early)
+    assert not week.keep(
+        rules.board(week.event, week.units(), materials, ledger, early), key, materials, ledger
+    )
+
+
+def test_a_reader_that_cannot_keep_the_board_still_judges(ws: Workspace) -> None:
+    now = at(14, 9)
+    warm(ws, now)
+    board_cache.discard(ws.dbdir)
+    for name in (board_cache.CELLS, board_cache.ROWS):
+        (ws.dbdir / name).mkdir()  # nothing can be renamed over a folder: every write fails
+    reader = Week(ws, read_only=True)
+    assert reader.cells(now).cells == fresh_cells(reader, now, "until")
+    assert rows_of(reader.material_rows()) == fresh_rows(reader)
+    assert not [p for p in ws.dbdir.iterdir() if board_cache.TMP_MARK in p.name]
+
+
+def weekwatch(ws: Workspace, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "weekwatch", "-w", str(ws.root), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_status_and_materials_print_the_same_from_the_kept_board(ws: Workspace) -> None:
+    warm(ws, at(14, 9))
+    board_cache.discard(ws.dbdir)
+    for args in (
+        ["--as-of", "2024-05-14 09:00", "status", "--json"],
+        ["--as-of", "2024-05-14 09:00", "status"],
+        ["materials", "--json"],
+        ["materials", "--json", "--quarantine"],
+    ):
+        cold = weekwatch(ws, *args)
+        assert cold.returncode == 0, cold.stderr
+        warm_run = weekwatch(ws, *args)
+        assert warm_run.returncode == 0 and warm_run.stdout == cold.stdout, args
+        if "--json" in args:
+            json.loads(cold.stdout)  # one record a line, and still one JSON document
+    assert (ws.dbdir / board_cache.ROWS).exists()
+    rows = json.loads(weekwatch(ws, "materials", "--json").stdout)
+    assert [r["path"] for r in rows] == ["舞钢市/2024-05-13/新闻稿.docx", "宝丰县_5月13日_照片.jpg"]
+
+
+def test_kept_files_are_owner_and_group_only(ws: Workspace) -> None:
+    warm(ws, at(14, 9))
+    for name in (board_cache.CELLS, board_cache.ROWS):
+        assert (ws.dbdir / name).stat().st_mode & 0o777 == 0o660, name
