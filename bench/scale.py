@@ -1,7 +1,7 @@
 """Benchmark: a province's week — 2,000 units and tens of thousands of materials.
 
     python bench/scale.py [--files 70000] [--units 2000] [--only ingest,one,read,note,tui,watch]
-                          [--keep DIR] [--layout days|flat]
+                          [--keep DIR] [--layout days|flat] [--before DIR]
 
 Builds a workspace under the system's temp folder (or reuses the one in --keep DIR): 2,000
 units with Chinese names, and small files in unit/day folders (``--layout flat``: all in one
@@ -11,7 +11,9 @@ baseline in the same run, so the ratio means something on a shared machine:
 - ``ingest``: ``weekwatch ingest`` from scratch against ``find … | xargs sha256sum``; peak RSS.
 - ``one``: one new file, ``weekwatch ingest``, against ``python -c pass``; peak RSS.
 - ``read``: ``status --json``, ``status``, ``materials --json`` against a ``json.load`` of a
-  file as big as the materials table(s).
+  file as big as the materials table(s): with the judged board kept beside the database
+  current, and the first read after an arrival (kept board stale); with ``--before DIR`` (a
+  checkout of older code) each also beside that code, alternately.
 - ``note``: one operator action (``note``, by id and by name), whole process, against
   ``python -c pass``; ``SCALE_BEFORE=DIR`` (an older checkout as ``DIR/weekwatch``) times
   that code in the same rounds.
@@ -176,7 +178,7 @@ def fig_one(ws: Workspace, units: list[Unit]) -> None:
     )
 
 
-def fig_read(ws: Workspace) -> None:
+def fig_read(ws: Workspace, units: list[Unit], before: Path | None) -> None:
     size = db_bytes(ws)
     blob = Path(tempfile.mkstemp(prefix="weekwatch-json-", suffix=".json")[1])
     try:
@@ -188,11 +190,50 @@ def fig_read(ws: Workspace) -> None:
         load = [PY, "-c", f"import json; json.load(open({str(blob)!r}, 'rb'))"]
         print(f"materials data on disk: {size / 1e6:.1f} MB", flush=True)
         w = ["-w", str(ws.root)]
-        pair("status --json", [*WW, *w, "status", "--json"], "json.load", load)
-        pair("status", [*WW, *w, "status"], "json.load", load)
-        pair("materials --json", [*WW, *w, "materials", "--json"], "json.load", load)
+        # The code before the kept board, from a checkout of it (`--before DIR`), run beside.
+        old = ["env", f"PYTHONPATH={_importable(before)}", *WW] if before else None
+        for label, args in (
+            ("status --json", ["status", "--json"]),
+            ("status", ["status"]),
+            ("materials --json", ["materials", "--json"]),
+        ):
+            cmd = [*WW, *w, *args]
+            run(cmd)  # keeps the judged board for the next reader
+            pair(f"{label}, kept board current", cmd, "json.load", load)
+            if old is not None:
+                pair(f"{label}, kept board current", cmd, "before", [*old, *w, *args])
+            stale, base = [], []
+            for k in range(3):
+                _arrive(ws, units, f"{label}{k}")  # recorded by ingest, untimed: the board stale
+                stale.append(run(cmd)[0])
+                base.append(run(load)[0])
+            ms, mb = statistics.median(stale), statistics.median(base)
+            print(
+                f"{label}, first read after an arrival (kept board stale): {ms:.2f} s"
+                f" vs json.load {mb:.2f} s = {ms / mb:.1f}x",
+                flush=True,
+            )
     finally:
         blob.unlink()
+
+
+def _arrive(ws: Workspace, units: list[Unit], tag: str) -> None:
+    u = units[len(units) // 3]
+    p = ws.inbox / u.name / TODAY / f"新闻稿_read_{tag}_{time.time_ns()}.docx"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(f"read {tag} {time.time_ns()}".encode())
+    os.utime(p, (NOW.timestamp(), NOW.timestamp()))
+    run([*WW, "-w", str(ws.root), "ingest"])
+
+
+def _importable(checkout: Path) -> Path:
+    """A folder in which `weekwatch` is `checkout` (the repository root is the package)."""
+    top = checkout.parent / f".{checkout.name}-path"
+    top.mkdir(exist_ok=True)
+    link = top / "weekwatch"
+    if not link.exists():
+        link.symlink_to(checkout.resolve())
+    return top
 
 
 def fig_note(ws: Workspace, units: list[Unit]) -> None:
@@ -350,6 +391,7 @@ def main() -> None:
     ap.add_argument("--layout", choices=("days", "flat"), default="days")
     ap.add_argument("--only", default="ingest,one,read,note,tui,watch")
     ap.add_argument("--keep", type=Path, help="build the workspace here and keep it (or reuse)")
+    ap.add_argument("--before", type=Path, help="a checkout of older code to time `read` beside")
     args = ap.parse_args()
     only = set(args.only.split(","))
     tmp = None
@@ -373,7 +415,7 @@ def main() -> None:
         if "one" in only:
             fig_one(ws, units)
         if "read" in only:
-            fig_read(ws)
+            fig_read(ws, units, args.before)
         if "note" in only:
             fig_note(ws, units)
         if "tui" in only:

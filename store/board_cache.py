@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import secrets
+import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -186,7 +187,11 @@ def read_rows(dbdir: Path, key: str, waiting_only: bool = False) -> bytes | None
 
 def print_rows(out: Any, body: bytes) -> None:
     """A JSON array of the records on a binary stream: one record a line."""
-    out.write(b"[\n" + body + b"]\n" if body else b"[]\n")
+    if not body:
+        out.write(b"[]\n")
+        return
+    for part in (b"[\n", body, b"]\n"):  # not joined: the records are tens of megabytes
+        out.write(part)
 
 
 def select(body: bytes, indices: Iterable[int]) -> bytes:
@@ -226,10 +231,26 @@ def _write(path: Path, payload: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
+        _sweep(path)
     except OSError:
         # Kept data is an aid, never a requirement: a read-only disk judges afresh next time.
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+#: A temp file this old is a killed writer's: no kept board takes minutes to write.
+LEFTOVER_S = 600
+
+
+def _sweep(path: Path) -> None:
+    """Remove what a reader killed mid-write left beside `path` (never the database's own)."""
+    prefix = f".{path.name}{TMP_MARK}"
+    cutoff = time.time() - LEFTOVER_S
+    with os.scandir(path.parent) as entries:
+        for e in entries:
+            if e.name.startswith(prefix) and e.stat().st_mtime < cutoff:
+                with contextlib.suppress(OSError):
+                    os.unlink(e.path)
 
 
 def discard(dbdir: Path) -> None:

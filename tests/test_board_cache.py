@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -336,3 +338,19 @@ def test_kept_files_are_owner_and_group_only(ws: Workspace) -> None:
     warm(ws, at(14, 9))
     for name in (board_cache.CELLS, board_cache.ROWS):
         assert (ws.dbdir / name).stat().st_mode & 0o777 == 0o660, name
+
+
+def test_a_killed_readers_leftover_is_swept_by_the_next_write(ws: Workspace) -> None:
+    now = at(14, 9)
+    warm(ws, now)
+    old = ws.dbdir / f".{board_cache.CELLS}{board_cache.TMP_MARK}999999-dead"
+    fresh = ws.dbdir / f".{board_cache.ROWS}{board_cache.TMP_MARK}999998-busy"
+    for p in (old, fresh):
+        p.write_bytes(b"half")
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    board_cache.discard(ws.dbdir)
+    Week(ws, read_only=True).cells(now)  # judged afresh and kept: sweeps beside it
+    Week(ws).material_rows()
+    assert not old.exists()
+    assert fresh.exists()  # another reader may be writing it now

@@ -97,10 +97,10 @@ def print_status(week: Week, board: Cells, args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
 
-    from .status_table import status_table
+    from .status_table import print_status_table
 
     t = output_lang(week, args)
-    Console().print(status_table(board, only, args.actions, t, column))
+    print_status_table(Console(), board, only, args.actions, t, column)
     sys.stdout.flush()
     # Plain print: one line however wide, for a cron mail or a chat message.
     print(safe_str(summary_line(board, column, t)), flush=True)
