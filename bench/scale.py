@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import os
 import shutil
 import statistics
@@ -178,15 +177,25 @@ def fig_one(ws: Workspace, units: list[Unit]) -> None:
     )
 
 
+MERGE = """
+import json, sys
+from pathlib import Path
+docs = {}
+for part in Path(sys.argv[1]).glob("materials*.json"):
+    docs.update(json.loads(part.read_bytes())["materials"])
+out = json.dumps({"materials": docs}, ensure_ascii=False, separators=(",", ":"))
+Path(sys.argv[2]).write_text(out)
+"""
+
+
 def fig_read(ws: Workspace, units: list[Unit], before: Path | None) -> None:
     size = db_bytes(ws)
     blob = Path(tempfile.mkstemp(prefix="weekwatch-json-", suffix=".json")[1])
     try:
         # A JSON file as big as the materials data, of the same shape: every record in one.
-        docs: dict = {}
-        for part in ws.dbdir.glob("materials*.json"):
-            docs.update(json.loads(part.read_bytes())["materials"])
-        blob.write_text(json.dumps({"materials": docs}, ensure_ascii=False, separators=(",", ":")))
+        # Written by a child: records held here would count in every timed child's peak RSS
+        # (a forked child's maximum includes this process's pages until it execs).
+        subprocess.run([PY, "-c", MERGE, str(ws.dbdir), str(blob)], check=True)
         load = [PY, "-c", f"import json; json.load(open({str(blob)!r}, 'rb'))"]
         print(f"materials data on disk: {size / 1e6:.1f} MB", flush=True)
         w = ["-w", str(ws.root)]
