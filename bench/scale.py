@@ -364,19 +364,29 @@ def fig_watch(ws: Workspace, units: list[Unit], drops: int = 20) -> None:
     proc = subprocess.Popen(
         [*WW, "-w", str(ws.root), "watch"], stdout=subprocess.PIPE, text=True, bufsize=1
     )
+
+    def drop(k: int, tag: str) -> tuple[str, float]:
+        u = units[(len(units) // 4 + k * 17) % len(units)]
+        name = f"新闻稿_{tag}{k}_{time.time_ns()}.docx"
+        p = ws.inbox / u.name / TODAY / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(f"{tag} {k} {time.time_ns()}".encode())
+        return name, time.perf_counter()
+
     try:
         assert proc.stdout is not None
         while not proc.stdout.readline().startswith("watching"):
             pass
-        time.sleep(1.0)
+        # A file written as the watcher starts waits for its start-up scan of the inbox; once
+        # it is recorded the scan is done, and the arrivals after it are timed on their own.
+        name, t0 = drop(0, "start")
+        while name not in proc.stdout.readline():
+            pass
+        first = time.perf_counter() - t0
+        time.sleep(0.3)
         lat = []
         for k in range(drops):
-            u = units[(len(units) // 4 + k * 17) % len(units)]
-            name = f"新闻稿_watch{k}_{time.time_ns()}.docx"
-            p = ws.inbox / u.name / TODAY / name
-            p.parent.mkdir(parents=True, exist_ok=True)
-            p.write_bytes(f"watch {k} {time.time_ns()}".encode())
-            t0 = time.perf_counter()
+            name, t0 = drop(k, "watch")
             while name not in proc.stdout.readline():
                 pass
             lat.append(time.perf_counter() - t0)
@@ -385,7 +395,8 @@ def fig_watch(ws: Workspace, units: list[Unit], drops: int = 20) -> None:
         p95 = lat[max(0, int(len(lat) * 0.95) - 1)]
         print(
             f"watch, file written → recorded: p50 {statistics.median(lat):.2f} s,"
-            f" p95 {p95:.2f} s, max {lat[-1]:.2f} s ({drops} drops)",
+            f" p95 {p95:.2f} s, max {lat[-1]:.2f} s ({drops} drops after the start-up scan);"
+            f" a file written as it started: {first:.2f} s",
             flush=True,
         )
     finally:
