@@ -12,8 +12,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from .folding import normalize
 from .model import Unit
-from .reading import normalize
 
 #: How a field matched, best first. A subsequence (letters in order, gaps allowed) is only
 #: tried on short forms — ids, names, aliases, initials —, never on the full pinyin, where
