@@ -256,6 +256,12 @@ _IMAGE_EXTS = frozenset("jpg jpeg png gif bmp webp heic heif tif tiff".split())
 _VIDEO_EXTS = frozenset("mp4 mov avi mkv wmv flv m4v 3gp mpg mpeg webm".split())
 
 
+def kind_named(text: str) -> str | None:
+    """The kind a name's words say (照片, 典型案例, 情况统计表), or None: what an operator types
+    for a kind reads as a file name's words do."""
+    return _keyword_kind(text)
+
+
 def _keyword_kind(text: str) -> str | None:
     found = _KEYWORD_RE.findall(text)
     # max keeps the first of equal lengths: the longest keyword wins, then the first in the name.

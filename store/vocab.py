@@ -65,7 +65,7 @@ _DAY_THEN_TIME = re.compile(r"(?P<day>.+?)(?:\s*T\s*|\s+|(?<=[日号天]))(?P<ti
 
 
 class InputError(WeekwatchError):
-    """A typed value weekwatch cannot read: `code` is cell, not_in_week, moment, unit,
+    """A typed value weekwatch cannot read: `code` is cell, not_in_week, moment, unit, kind,
     ambiguous or empty; `examples` come from this week, `candidates` are the units it names."""
 
     def __init__(
@@ -92,6 +92,8 @@ def english(e: InputError) -> str:
         return f"{e.text!r} is not a day of the week; use {ex}"
     if e.code == "moment":
         return f"{e.text!r} is not a date and time; write it like {ex}"
+    if e.code == "kind":
+        return f"no kind {e.text!r}; one of {ex}"
     if e.code == "ambiguous":
         return f"{e.text!r} names several units: {'、'.join(e.candidates)}; type more of the name"
     if e.code == "empty":
@@ -134,6 +136,21 @@ def in_lang(examples: tuple[str, ...], lang: str) -> tuple[str, ...]:
         word, sep, rest = e.partition(" ")
         out.append(_EXAMPLE_ZH.get(word, word) + sep + rest)
     return tuple(out)
+
+
+def parse_kind(text: str) -> str:
+    """A kind as typed: its name (`photo`) or the words a file name gives it (照片, 典型案例,
+    情况统计表, 活动方案); InputError("kind") otherwise."""
+    from .model import KINDS
+    from .reading import kind_named  # the reading rules' words, loaded only when a kind is typed
+
+    typed = text.strip()
+    if typed.lower() in KINDS:
+        return typed.lower()
+    kind = kind_named(normalize(typed)) if typed else None
+    if kind is None:
+        raise InputError("kind", text, tuple(KINDS))
+    return kind
 
 
 # ---------------------------------------------------------------------------- days and cells

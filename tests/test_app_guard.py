@@ -278,3 +278,36 @@ async def test_the_four_field_assign_form_fits_80x24(week_ws, app_for, settle):
 
         await settle(pilot, in_sight)
         assert hint.region.y >= body.bottom  # the hint below the fields, not under them
+
+
+async def test_the_assign_forms_kinds_are_chinese_under_zh(week_ws, app_for, settle):
+    """The kinds offered, the one filled in and the mistake's list say 照片, 典型案例…; what is
+    typed reads as a file name's words (照片, 图片) or the kind's name (photo)."""
+    app = app_for(week_ws, lang="zh", clock=ticking())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.press(*"舞钢", "enter")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        note = " ".join(str(s.render()) for s in form.query(".field-note"))
+        assert "可选类型：活动方案、信息采集表、宣传专栏链接、典型案例" in note
+        assert "photo" not in note and "info_form" not in note
+        kind = form.query_one("#field-kind", Input)
+        assert kind.value in ("", "照片", "报道")  # the reading's kind, in its Chinese name
+        kind.value = "相片"
+        form.query_one("#field-cell", Input).value = "05-14"
+        kind.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        said = form.error("kind")
+        assert "没有“相片”这种类型" in said and "照片" in said and "photo" not in said
+        kind.value = "图片"  # a file name's word for photos
+        kind.focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: bool(app.week.ledger().assignments))
+        [a] = Week(week_ws).ledger().assignments.values()
+        assert (a.cell, a.data.get("kind")) == ("2024-05-14", "photo")

@@ -19,6 +19,7 @@ from weekwatch.store.vocab import (
     moment_examples,
     parse_cell,
     parse_cells,
+    parse_kind,
     parse_when,
 )
 from weekwatch.store.week import Week
@@ -257,3 +258,30 @@ def test_the_cli_reads_today_and_a_bare_time_on_the_real_clock(tmp_path, capsys)
 def test_the_cli_refuses_in_one_line(ws, capsys, args, says) -> None:
     code, _, err = _call(ws, capsys, *args)
     assert code == 2 and says in err and "\n" not in err.strip()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("photo", "photo"),
+        ("Photo", "photo"),
+        ("照片", "photo"),
+        ("图片", "photo"),
+        ("典型案例", "case"),
+        ("活动方案", "plan"),
+        ("信息采集表", "info_form"),
+        ("宣传专栏链接", "column_link"),
+        ("新闻稿", "report"),
+        ("情况统计表", "statistics"),
+        ("總結", "summary"),  # traditional, as seed 002 writes
+    ],
+)
+def test_a_kind_as_typed(typed: str, kind: str) -> None:
+    assert parse_kind(typed) == kind
+
+
+@pytest.mark.parametrize("typed", ["相片", "xyz", ""])
+def test_a_kind_that_is_none(typed: str) -> None:
+    with pytest.raises(InputError) as e:
+        parse_kind(typed)
+    assert e.value.code == "kind" and "photo" in str(e.value)

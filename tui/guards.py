@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from weekwatch.store.ledger import Ledger
-from weekwatch.store.model import Action, Event, State, Unit
+from weekwatch.store.model import KINDS, Action, Event, State, Unit
 from weekwatch.store.reasons import Code
 from weekwatch.store.vocab import InputError, find_unit, in_lang
 
@@ -41,6 +41,17 @@ def say(error: Exception, t: I18n) -> str:
         examples=sep.join(in_lang(error.examples, t.lang)),
         candidates="、".join(error.candidates),
     )
+
+
+def kind_name(kind: str, t: I18n) -> str:
+    """A kind as the form shows it: 照片 under zh (read back by `vocab.parse_kind`), the name
+    itself (photo) in English."""
+    return t(f"kind.{kind}") if t.lang == "zh" else kind
+
+
+def kind_names(t: I18n) -> str:
+    """Every kind one can type, in the interface language: 活动方案、信息采集表… or plan, …"""
+    return ("、" if t.lang == "zh" else ", ").join(kind_name(k, t) for k in KINDS)
 
 
 def local(moment: dt.datetime, tz: dt.tzinfo) -> str:

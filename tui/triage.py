@@ -14,11 +14,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from weekwatch.store import vocab
-from weekwatch.store.model import KINDS, WeekwatchError
+from weekwatch.store.model import WeekwatchError
 from weekwatch.store.week import default_operator, new_batch
 
 from . import guards, recommending
 from .describe import column_name, record
+from .guards import kind_name, kind_names
 from .keys import localized
 from .messages import ScanDone
 from .screens.confirm import ConfirmScreen
@@ -458,9 +459,9 @@ class Triage:
                 Field(
                     "kind",
                     t("assign.kind"),
-                    placed.kind if placed else "",
+                    kind_name(placed.kind, t) if placed else "",
                     required=False,
-                    note=t("assign.kinds", kinds=", ".join(KINDS)),
+                    note=t("assign.kinds", kinds=kind_names(t)),
                 ),
                 Field("received", t("assign.received"), required=False, skip=True),
                 Field("reason", t("assign.reason"), required=False, skip=True),
@@ -474,8 +475,12 @@ class Triage:
                 except WeekwatchError as exc:
                     errors["cell"] = guards.say(exc, t)
                 kind = v["kind"].strip()
-                if kind and kind not in KINDS:
-                    errors["kind"] = t("input.kind", text=kind, kinds=", ".join(KINDS))
+                read["kind"] = None
+                if kind:
+                    try:
+                        read["kind"] = vocab.parse_kind(kind)
+                    except WeekwatchError:
+                        errors["kind"] = t("input.kind", text=kind, kinds=kind_names(t))
                 read["received"] = None
                 if v["received"].strip():
                     errors |= self._moment("received", v["received"], read)
@@ -484,8 +489,8 @@ class Triage:
                 return errors
 
             def then(v: dict[str, str]) -> None:
-                col, received = read["cell"], read["received"]
-                assert isinstance(col, str)
+                col, received, kind = read["cell"], read["received"], read["kind"]
+                assert isinstance(col, str) and (kind is None or isinstance(kind, str))
                 assert received is None or isinstance(received, dt.datetime)
 
                 def do() -> str:
@@ -493,7 +498,7 @@ class Triage:
                         path,
                         uid,
                         col,
-                        v["kind"].strip() or None,
+                        kind,
                         operator=operator,
                         received=received,
                         reason=v["reason"].strip() or None,
