@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .atomic import file_stamp
 from .config import load_config
@@ -278,6 +278,15 @@ class Week:
         times, kinds = arrivals(judged.placed)
         board_cache.write_cells(self.store.dbdir, key, times, kinds, latest)
         return True
+
+    def print_material_rows(self, out: BinaryIO, waiting_only: bool = False) -> None:
+        """`materials --json` on a binary stream: the kept records copied as they are on disk
+        when current (never all in memory), else placed afresh and kept (`material_rows`)."""
+        from . import board_cache
+
+        if not waiting_only and board_cache.copy_rows(self.store.dbdir, self.cache_key(), out):
+            return
+        board_cache.print_rows(out, self.material_rows(waiting_only))
 
     def material_rows(self, waiting_only: bool = False) -> bytes:
         """`materials --json`'s records (every material, every decision), one a line as

@@ -11,6 +11,7 @@ that is stale, damaged or foreign is never trusted.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import random
@@ -354,3 +355,25 @@ def test_a_killed_readers_leftover_is_swept_by_the_next_write(ws: Workspace) -> 
     Week(ws).material_rows()
     assert not old.exists()
     assert fresh.exists()  # another reader may be writing it now
+
+
+def test_the_kept_records_are_copied_checked_whole_first(ws: Workspace) -> None:
+    now = at(14, 9)
+    week = warm(ws, now)
+    expected = io.BytesIO()
+    board_cache.print_rows(expected, week.material_rows())
+    copied = io.BytesIO()
+    assert board_cache.copy_rows(ws.dbdir, week.cache_key(), copied)
+    assert copied.getvalue() == expected.getvalue()
+    assert json.loads(copied.getvalue()) == fresh_rows(week)
+    # Damaged past the first megabyte's worth: nothing is printed from it.
+    rows = ws.dbdir / board_cache.ROWS
+    data = rows.read_bytes()
+    rows.write_bytes(data[:-3] + b"X" + data[-2:])
+    damaged = io.BytesIO()
+    assert not board_cache.copy_rows(ws.dbdir, week.cache_key(), damaged)
+    assert damaged.getvalue() == b""
+    again = io.BytesIO()
+    Week(ws).print_material_rows(again)  # placed afresh, kept again
+    assert again.getvalue() == expected.getvalue()
+    assert board_cache.copy_rows(ws.dbdir, week.cache_key(), io.BytesIO())

@@ -13,7 +13,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
-from weekwatch.store.board_cache import print_rows
 from weekwatch.store.ingest import display_path, spelled
 from weekwatch.store.ledger import Ledger, assigned_cells, assigned_units
 from weekwatch.store.model import STATES, Action, Event, WeekwatchError
@@ -145,9 +144,8 @@ def _counts(counts: Counter[str], t: I18n) -> str:
 def print_materials(week: Week, args: argparse.Namespace) -> int:
     if args.json:
         # Kept between processes (store/board_cache.py); one record a line, as it was placed.
-        body = week.material_rows(waiting_only=args.quarantine)
         sys.stdout.flush()
-        print_rows(sys.stdout.buffer, body)
+        week.print_material_rows(sys.stdout.buffer, waiting_only=args.quarantine)
         sys.stdout.buffer.flush()
         return 0
     placed = week.placed()
