@@ -254,3 +254,13 @@ def test_a_unit_typed_exactly_as_the_roster_writes_it_wins():
     assert find_unit([a, b], "Pzy") is a  # neither exactly: the first, in roster order
     assert find_unit([a, b], "平職院") is b  # traditional: through OpenCC
     assert find_unit([a, b], " 平职院 ") is b
+
+
+@pytest.mark.parametrize("command", [["log"], ["units", "list"], ["log", "--lang", "zh"]])
+def test_the_log_and_the_roster_load_neither_the_cell_rules_nor_rich(week_ws: Workspace, command):
+    assert _run("-w", str(week_ws.root), "--operator", "tester", "note", "pzy", "x")["code"] == 0
+    out = _run("-w", str(week_ws.root), *command)
+    assert out["code"] == 0, out["stderr"]
+    assert "pzy" in out["stdout"] or "平顶山职业技术学院" in out["stdout"]
+    allowed = {"weekwatch.tui.headless", "weekwatch.tui.i18n"}  # their printers and words
+    assert [m for m in out["loaded"] if m not in allowed] == []

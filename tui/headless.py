@@ -12,20 +12,22 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from weekwatch.store.ingest import display_path, spelled
+from weekwatch.store.inbox_walk import display_path, spelled
 from weekwatch.store.ledger import Ledger, assigned_cells, assigned_units
 from weekwatch.store.model import STATES, Action, Event, WeekwatchError
 from weekwatch.store.report_actions import what
-from weekwatch.store.reports import materials_json, status_json
-from weekwatch.store.rules import Cells
 from weekwatch.store.week import Week
 from weekwatch.widgets.look import symbols
 from weekwatch.widgets.safe import safe_str
 
-from .describe import column_name
-from .i18n import I18n
-from .view import today_column
+# `log` and `units list` need neither the cell rules nor Rich: those are imported where a
+# board is printed.
+from .i18n import I18n, column_name
+
+if TYPE_CHECKING:
+    from weekwatch.store.rules import Cells
 
 #: The order a summary counts states in.
 SUMMARY_STATES = ("on_time", "late", "due", "missing", "excused")
@@ -67,6 +69,8 @@ def column_arg(text: str, event: Event, now_board: Cells) -> str:
     read by the one input vocabulary (store/vocab.py); `today` is the day of `--as-of`."""
     from weekwatch.store.vocab import parse_cell
 
+    from .view import today_column
+
     if text.strip().lower() in ("today", "今天") and today_column(event, now_board.now) is None:
         when = now_board.now.astimezone(event.tz)
         raise WeekwatchError(
@@ -83,6 +87,8 @@ def print_status(week: Week, board: Cells, args: argparse.Namespace) -> int:
     only = states(args.only)
     column = column_arg(args.column, board.event, board) if args.column else None
     if args.json:
+        from weekwatch.store.reports import status_json
+
         doc = status_json(board, None if column else only)
         if column:
             # Only the units whose cell in that column is in one of the states asked for.
@@ -117,6 +123,8 @@ def states(text: str | None) -> frozenset[str] | None:
 
 def summary_line(board: Cells, column: str | None, t: I18n) -> str:
     """One line: the column asked for (else today's) by state; outside the week, every cell."""
+    from .view import today_column
+
     ev = board.event
     column = column or today_column(ev, board.now)
     if column is not None:
@@ -151,6 +159,8 @@ def print_materials(week: Week, args: argparse.Namespace) -> int:
     placed = week.placed()
     if args.quarantine:
         placed = [p for p in placed if p.waiting]
+    from weekwatch.store.reports import materials_json
+
     rows = materials_json(placed, week.ledger().recommended)
     t = output_lang(week, args)
     names = {u.id: u.name for u in week.units()}
