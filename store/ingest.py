@@ -150,7 +150,7 @@ class Ingestor:
         todo: list[tuple[Found, Material | None]] = []
         composed: list[Found] = []
         if loaded is not None and len(loaded) < SHARDS:
-            found = [f for f in found if shard_name(f.relpath) in loaded]
+            found = [f for f in found if shard_name(f.relpath) in loaded] if loaded else []
         for f in found:
             old = known.get(f.relpath)
             if f.kind != "file":
@@ -240,11 +240,18 @@ class Ingestor:
             return None  # records still in the schema-2 file: the index does not cover them
         index, by_shard = self.stamps.entries()
         out: set[str] = set()
+        plain = stamp_index.FILE
         for f in found:
             entry = index.get(f.relpath)
-            stamp = (f.size, f.mtime_ns, f.ino, f.ctime_ns)
+            if entry is None:
+                out.add(shard_name(f.relpath))
+                continue
+            stamp = f[1:5]  # (size, mtime_ns, ino, ctime_ns)
+            if entry[0] == plain and entry[1:] == stamp and f.kind == "file":
+                if f.relpath not in holders:
+                    continue  # most of a scan: a plain file as it was read
             composed = f.kind == "file" and f.relpath in holders
-            if entry is None or not stamp_index.settled(entry, f.kind, composed, stamp):
+            if not stamp_index.settled(entry, f.kind, composed, stamp):
                 out.add(shard_name(f.relpath))
         if complete or removed:
             paths = {f.relpath for f in found}
