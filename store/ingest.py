@@ -214,6 +214,8 @@ class Ingestor:
                 at = min(at, old.received_at)
             writes.append(self._record(f.relpath, read, at, reading))
             batch.added.append(writes[-1])
+        # What the scan found is not needed for the write, the peak of a scan from scratch.
+        del found, todo, arrivals, readings, results
         if composed:
             self._composites(composed, arrived, known, seen, batch, writes)
         for path in self._gone(known, seen, complete, tuple(gone), unseen):
@@ -413,7 +415,10 @@ class Ingestor:
         found = list(walk(self.inbox, unreadable=unreadable))
         if "" in unreadable:
             raise WeekwatchError(f"{self.inbox}: cannot list the inbox folder")
-        batch = self.ingest(found, _mtime, complete=True, unseen=tuple(unreadable))
+        # Handed over whole: the entries are let go once ingest has looked at them.
+        entries = iter(found)
+        del found
+        batch = self.ingest(entries, _mtime, complete=True, unseen=tuple(unreadable))
         batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
         return batch
 
