@@ -87,9 +87,10 @@ class Rejudger:
         self.board: Board | None = None  # the last board judged: the one the index is of
         #: What the last judging replaced (`Change.units` None: the whole board).
         self.change = Change(None)
-        self._ids: dict[int, Material] = {}  # every record of the last materials, by id
+        self._ids: set[int] = set()  # the ids of the last materials (each held in _by_key)
         self._by_key: dict[str, Material] = {}
-        self._by_path: dict[str, list[Material]] = {}
+        #: A path's records: the one Material (nearly always), or a list of its versions.
+        self._by_path: dict[str, Material | list[Material]] = {}
         self._by_unit: dict[str | None, list[Material]] = {}
         self._held: dict[str, Material] = {}  # records an assignment may credit elsewhere
         self._assigned: Mapping[str, Action] = {}  # the assignments `_held` is for
@@ -176,7 +177,7 @@ class Rejudger:
 
     # --- the index ------------------------------------------------------------------------
     def _index(self, materials: Sequence[Material], ledger: Ledger, cut: dt.datetime) -> None:
-        self._ids = dict(zip(map(id, materials), materials, strict=True))
+        self._ids = set(map(id, materials))
         self._by_key, self._by_path, self._by_unit, self._held = {}, {}, {}, {}
         self._future = {}
         self._assigned = dict(ledger.assignments)
@@ -185,7 +186,13 @@ class Rejudger:
 
     def _add(self, m: Material, cut: dt.datetime) -> None:
         self._by_key[m.key] = m
-        self._by_path.setdefault(m.path, []).append(m)
+        had = self._by_path.get(m.path)
+        if had is None:
+            self._by_path[m.path] = m
+        elif isinstance(had, list):
+            had.append(m)
+        else:
+            self._by_path[m.path] = [had, m]
         self._by_unit.setdefault(m.unit, []).append(m)
         assigned = self._assigned
         if m.path in assigned or (m.within and any(w in assigned for w in m.within)):
@@ -198,8 +205,14 @@ class Rejudger:
             del self._by_key[m.key]
             self._held.pop(m.key, None)
             self._future.pop(m.key, None)
-        _drop(self._by_path, m.path, m)
-        _drop(self._by_unit, m.unit, m)
+        had = self._by_path.get(m.path)
+        if had is m:
+            del self._by_path[m.path]
+        elif isinstance(had, list):
+            _drop(had, m)
+            if len(had) == 1:
+                self._by_path[m.path] = had[0]
+        _drop_in(self._by_unit, m.unit, m)
 
     def _changes(
         self,
@@ -211,9 +224,13 @@ class Rejudger:
     ) -> list[Placed]:
         """The records that changed since the last board, found by identity: their paths
         and units marked. Returns the placings of records no longer on the board."""
-        ids = dict(zip(map(id, materials), materials, strict=True))
-        gone = [self._ids[i] for i in self._ids.keys() - ids.keys()]
-        came = [ids[i] for i in ids.keys() - self._ids.keys()]
+        ids = set(map(id, materials))
+        if ids == self._ids:
+            gone: list[Material] = []
+            came: list[Material] = []
+        else:  # a shard read again: its records are new objects, most of them equal
+            gone = [m for m in self._by_key.values() if id(m) not in ids]
+            came = [m for m in materials if id(m) not in self._ids]
         self._ids = ids
         keys = {m.key for m in gone}
         keys.update(m.key for m in came)
@@ -283,7 +300,7 @@ class Rejudger:
         part = board(event, [u for u in roster if u.id in touched], again, ledger, now)
         out = {id(p): p for p in dropped}
         for path in paths:
-            for m in self._by_path.get(path, ()):
+            for m in self._versions(path):
                 old = self._placed.get(m.key)
                 if old is not None:
                     out[id(old)] = old
@@ -301,13 +318,19 @@ class Rejudger:
         self.change = Change(frozenset(touched), tuple(out.values()), tuple(part.placed))
         return new
 
+    def _versions(self, path: str) -> Sequence[Material]:
+        had = self._by_path.get(path)
+        if had is None:
+            return ()
+        return had if isinstance(had, list) else (had,)
+
     def _widen(self, ledger: Ledger, touched: set[str], paths: set[str]) -> dict[str, Material]:
         """Everything that may credit a touched unit, and every version of those paths: until
         no joint file or other version brings in a unit not yet touched (both sets grow)."""
         while True:
             found: dict[str, Material] = {}
             for path in paths:
-                found.update((m.key, m) for m in self._by_path.get(path, ()))
+                found.update((m.key, m) for m in self._versions(path))
             for unit in touched:
                 found.update((m.key, m) for m in self._by_unit.get(unit, ()))
             found.update(
@@ -369,16 +392,19 @@ def _carry(prev: Board, new: Board, touched: set[str], out: Iterable[Placed], pa
         new.__dict__["counts"] = {c: +n for c, n in counts.items()}
 
 
-def _drop(index: dict[K, list[Material]], key: K, m: Material) -> None:
-    items = index.get(key)
-    if items is None:
-        return
+def _drop(items: list[Material], m: Material) -> None:
     for i, x in enumerate(items):
         if x is m:
             del items[i]
-            break
-    if not items:
-        del index[key]
+            return
+
+
+def _drop_in(index: dict[K, list[Material]], key: K, m: Material) -> None:
+    items = index.get(key)
+    if items is not None:
+        _drop(items, m)
+        if not items:
+            del index[key]
 
 
 def _cut(materials: Sequence[Material], now: dt.datetime) -> dt.datetime:
