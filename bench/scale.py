@@ -17,8 +17,9 @@ baseline in the same run, so the ratio means something on a shared machine:
 - ``note``: one operator action (``note``, by id and by name), whole process, against
   ``python -c pass``; ``SCALE_BEFORE=DIR`` (an older checkout as ``DIR/weekwatch``) times
   that code in the same rounds.
-- ``tui``: dashboard first paint, from the interpreter's start; then with its own watcher, a
-  file written → its cell changed on screen (10 drops).
+- ``tui``: dashboard first paint, from the interpreter's start, with no kept board and with
+  the one the previous dashboard kept; then with its own watcher, a file written → its cell
+  changed on screen (20 drops); ``SCALE_BEFORE=DIR`` measures that code too, in the same run.
 - ``watch``: ``weekwatch watch`` as its own process, a file written → its line printed
   (after the batch is recorded), 20 drops; p50/p95.
 """
@@ -26,8 +27,8 @@ baseline in the same run, so the ratio means something on a shared machine:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
+import json
 import os
 import shutil
 import statistics
@@ -294,70 +295,131 @@ from pathlib import Path
 from weekwatch.store.workspace import Workspace
 from weekwatch.tui.app import make_app
 now = dt.datetime.fromisoformat(sys.argv[2])
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 async def main():
     app = make_app(Workspace(Path(sys.argv[1])), clock=lambda: now, watch=False, lang="zh")
     async with app.run_test(size=(120, 40)) as pilot:
         while app.dashboard.first_paint is None:
             await pilot.pause(0.01)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(time.perf_counter() - t0, app.dashboard.first_paint, peak)
+        paint, at_paint = time.perf_counter() - t0, peak()
+        kept = int(getattr(app.dashboard, "provisional", False))
+        # The whole board in (its files placed), every row added.
+        while getattr(app.dashboard, "provisional", False) or app.dashboard.grid.filling:
+            await pilot.pause(0.01)
+        whole = time.perf_counter() - t0
+        await pilot.pause(1.5)  # the index for the next arrival, made after the board
+        print(paint, app.dashboard.first_paint, at_paint, whole, peak(), kept)
 asyncio.run(main())
 """
 
 
-def fig_tui(ws: Workspace, units: list[Unit]) -> None:
-    runs = []
-    for _ in range(3):
-        out = subprocess.run(
+def _paint(ws: Workspace, runs: int, cold: bool, code: str | None) -> list[tuple[float, ...]]:
+    out = []
+    for _ in range(runs):
+        if cold:  # no kept board: the week judged whole before the first paint
+            for f in ws.dbdir.glob("board.*"):
+                f.unlink()
+        env = dict(os.environ, PYTHONPATH=code) if code else None
+        res = subprocess.run(
             [PY, "-c", FIRST_PAINT, str(ws.root), NOW.isoformat()],
             capture_output=True,
             text=True,
             check=True,
-        ).stdout.split()
-        runs.append(tuple(float(x) for x in out))
-    print(
-        f"dashboard first paint from the interpreter's start: "
-        f"{statistics.median(r[0] for r in runs):.2f} s (app built → grid filled "
-        f"{statistics.median(r[1] for r in runs):.2f} s; peak {max(r[2] for r in runs):.0f} MB)",
-        flush=True,
-    )
-    e2e = asyncio.run(_arrivals(ws, units))
-    e2e.sort()
-    print(
-        f"dashboard, file written → cell changed: median {statistics.median(e2e):.2f} s,"
-        f" p95 {e2e[max(0, int(len(e2e) * 0.95) - 1)]:.2f} s, max {e2e[-1]:.2f} s",
-        flush=True,
-    )
+            env=env,
+            cwd=tempfile.gettempdir(),
+        )
+        out.append(tuple(float(x) for x in res.stdout.split()))
+    return out
 
 
-async def _arrivals(ws: Workspace, units: list[Unit], count: int = 10) -> list[float]:
-    from weekwatch.tui.app import make_app
+def fig_tui(ws: Workspace, units: list[Unit], before: str | None = None) -> None:
+    """First paint (kept board, then none) and arrivals; `before`: a folder holding another
+    checkout as `weekwatch/` (PYTHONPATH), measured in the same run for its first paint."""
+    med = statistics.median
+    later = [a for a in Store(ws.dbdir, read_only=True).actions() if a.at > NOW]
+    if later:  # fig_note's, say: a board as of NOW lacks them, so no kept board serves it
+        print(
+            f"({len(later)} actions recorded after {NOW:%Y-%m-%d %H:%M}: no kept board can serve)"
+        )
+    cases = [("after, no kept board", True, None), ("after, kept board", False, None)]
+    if before:
+        cases.insert(0, ("before", True, before))
+    for name, cold, code in cases:
+        if not cold:  # kept by the previous run's dashboard on leaving
+            _paint(ws, 1, False, code)
+        runs = _paint(ws, 3, cold, code)
+        print(
+            f"dashboard first paint ({name}), from the interpreter's start: "
+            f"{med(r[0] for r in runs):.2f} s (app built → painted {med(r[1] for r in runs):.2f} s,"
+            f" {max(r[2] for r in runs):.0f} MB; whole board in {med(r[3] for r in runs):.2f} s,"
+            f" peak {max(r[4] for r in runs):.0f} MB; from kept cells: "
+            f"{sum(int(r[5]) for r in runs)}/{len(runs)})",
+            flush=True,
+        )
+    for name, code in ([("before", before)] if before else []) + [("after", None)]:
+        e2e = _arrivals(ws, units, code)
+        print(
+            f"dashboard ({name}), file written → cell changed: median {med(e2e):.2f} s,"
+            f" p95 {e2e[max(0, int(len(e2e) * 0.95) - 1)]:.2f} s, max {e2e[-1]:.2f} s"
+            f" ({len(e2e)} drops)",
+            flush=True,
+        )
 
-    app = make_app(ws, clock=lambda: NOW, watch=True, lang="zh", operator="bench")
-    out = []
+
+ARRIVALS = """
+import asyncio, json, sys, time
+from pathlib import Path
+import datetime as dt
+import json
+from weekwatch.store.workspace import Workspace
+from weekwatch.tui.app import make_app
+root, today, units = sys.argv[1], sys.argv[3], json.loads(sys.argv[4])
+now = dt.datetime.fromisoformat(sys.argv[2])
+ws = Workspace(Path(root))
+async def main():
+    app = make_app(ws, clock=lambda: now, watch=True, lang="zh", operator="bench")
     async with app.run_test(size=(120, 40)) as pilot:
         while app.watcher is None or not app.watcher.ready.is_set() or app.dashboard.grid.filling:
             await pilot.pause(0.05)
         await pilot.pause(1.0)
-        for k in range(count):
-            u = units[(len(units) // 2 + k * 13) % len(units)]
-            before = app.dashboard.grid.get_cell(u.id, TODAY).plain
+        for k, (uid, name) in enumerate(units):
+            before = app.dashboard.grid.get_cell(uid, today).plain
             t1 = time.perf_counter()
-            p = ws.inbox / u.name / TODAY / f"新闻稿_live{k}_{time.time_ns()}.docx"
+            p = ws.inbox / name / today / f"新闻稿_live{k}_{time.time_ns()}.docx"
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(f"news {k} {time.time_ns()}".encode())
-            while app.dashboard.grid.get_cell(u.id, TODAY).plain == before:
+            while app.dashboard.grid.get_cell(uid, today).plain == before:
                 if time.perf_counter() - t1 > 60:
-                    raise SystemExit(f"{u.id}: cell did not change within 60 s ({before})")
+                    raise SystemExit(f"{uid}: cell did not change within 60 s ({before})")
                 await pilot.pause(0.01)
-            out.append(time.perf_counter() - t1)
-            print(
-                f"  {u.id}: {before} → {app.dashboard.grid.get_cell(u.id, TODAY).plain}"
-                f" in {out[-1]:.2f} s",
-                flush=True,
-            )
+            print(time.perf_counter() - t1, flush=True)
             await asyncio.sleep(0.2)
-    return out
+asyncio.run(main())
+"""
+
+
+def _arrivals(ws: Workspace, units: list[Unit], code: str | None, count: int = 20) -> list[float]:
+    """A file written → its cell changed, `count` times, with the dashboard's own watcher."""
+    picked = [units[(len(units) // 2 + k * 13) % len(units)] for k in range(count)]
+    env = dict(os.environ, PYTHONPATH=code) if code else None
+    res = subprocess.run(
+        [
+            PY,
+            "-c",
+            ARRIVALS,
+            str(ws.root),
+            NOW.isoformat(),
+            TODAY,
+            json.dumps([(u.id, u.name) for u in picked], ensure_ascii=False),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tempfile.gettempdir(),
+    )
+    return sorted(float(x) for x in res.stdout.split())
 
 
 def fig_watch(ws: Workspace, units: list[Unit], drops: int = 20) -> None:
@@ -439,7 +501,7 @@ def main() -> None:
         if "note" in only:
             fig_note(ws, units)
         if "tui" in only:
-            fig_tui(ws, units)
+            fig_tui(ws, units, os.environ.get("SCALE_BEFORE"))
         if "watch" in only:
             fig_watch(ws, units)
     finally:

@@ -469,11 +469,12 @@ def judge(
     now: dt.datetime,
 ) -> dict[tuple[str, str], CellState]:
     """Every unit's every cell at `now`, from the arrivals of its counted materials."""
-    needs = {col: requires(event, col) for col in event.columns}
+    columns = event.columns  # a property that builds its tuple: once, not once per unit
+    needs = {col: requires(event, col) for col in columns}
     owed: dict[tuple[str, str], bool] = {}  # by (unit type, column): types are few, units many
     cells: dict[tuple[str, str], CellState] = {}
     for u in units:
-        for col in event.columns:
+        for col in columns:
             key = (u.type, col)
             if key not in owed:
                 owed[key] = owes(event, u.type, col)

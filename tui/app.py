@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from weekwatch.store.watcher import Watcher
 
 THEMES = ("textual-dark", "textual-light", "ansi-dark", "ansi-light")
+PAINT_WAIT = 2.0  # seconds the whole judging waits at most for the first grid to be drawn
 
 
 class WeekwatchApp(App[None]):
@@ -105,7 +106,8 @@ class WeekwatchApp(App[None]):
         # The first board is judged while Textual starts up (not on construction: building
         # an app starts nothing), so the grid fills sooner; the dashboard's first job takes it.
         first: Future[tuple[object, Judged]] = Future()
-        judging = self.dashboard.judging  # the screen made here, on the UI thread
+        screen = self.dashboard  # made here, on the UI thread
+        judging = screen.judging
 
         def work() -> None:
             try:
@@ -113,7 +115,10 @@ class WeekwatchApp(App[None]):
                 now = self.clock()
                 kept = judging.kept(now)
                 if kept is not None:  # the grid first, from the cells another process kept
-                    self.dashboard.post_message(CellsReady(kept))
+                    screen.post_message(CellsReady(kept))
+                    # Judging the whole week now would slow the paint (one interpreter lock):
+                    # it waits for the grid to be drawn, a moment at most.
+                    screen.painted.wait(PAINT_WAIT)
                 first.set_result((stamp, judging.judge(now, index=False)))
             except BaseException as exc:  # handed to the first job, which reports it
                 first.set_exception(exc)

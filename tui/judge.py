@@ -10,11 +10,13 @@ from the previous board (store/rejudge.py). Anything else
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Collection
 
 from weekwatch.store import rules
 from weekwatch.store.ingest import Batch
 from weekwatch.store.ledger import Ledger, assigned_units
+from weekwatch.store.model import Material, WeekwatchError
 from weekwatch.store.rejudge import Change, Rejudger, rejudge
 from weekwatch.store.rules import Board, Placed
 from weekwatch.store.week import Week
@@ -67,6 +69,15 @@ class Judging:
         self.week = week
         self.rejudger = Rejudger()
         self._hours: tuple[dt.date, list[int]] | None = None  # the last board's, by day
+        #: The last board judged and what it was judged from, until it is kept for other
+        #: processes (`keep`): the key taken before the materials were read.
+        self._unkept: tuple[Board, str, list[Material], Ledger] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def unkept(self) -> bool:
+        """A board was judged since the last one kept for other processes."""
+        return self._unkept is not None
 
     @property
     def change(self) -> Change:
@@ -79,6 +90,7 @@ class Judging:
         """The board at `now`: whole, or (with `units`) re-judged from the last one for those
         units only. `index` False: the next arrival's index is made later (`index()`)."""
         week = self.week
+        key = week.cache_key()  # before the materials: a write after it makes it stale
         ledger = week.ledger_at(now)
         roster = week.units()
         materials = week.store.materials()
@@ -87,12 +99,30 @@ class Judging:
             board = self.rejudger.whole(week.event, roster, materials, ledger, now, index=index)
         else:
             board = self.rejudger.again(week.event, roster, materials, ledger, now, prev, units)
+        with self._lock:
+            self._unkept = (board, key, materials, ledger)
         return board, ledger, self._per_hour(board)
 
     def kept(self, now: dt.datetime) -> Board | None:
         """The cells kept by the last process that judged the week, if they are current for
-        `now`, as a board with no placed materials (the first paint's); else None."""
-        return None
+        `now` (`Week.kept_cells`), as a board with no placed materials: the first paint's."""
+        cells = self.week.kept_cells(now)
+        if cells is None:
+            return None
+        return Board(cells.event, cells.units, cells.now, cells.cells, ())
+
+    def keep(self) -> bool:
+        """Keep the last board judged for other processes' readers (`status`, the next
+        dashboard's first paint), if nothing was written since it was judged. Derived data:
+        a failure to write it costs the next reader a whole judging, nothing else."""
+        with self._lock:
+            unkept, self._unkept = self._unkept, None
+        if unkept is None or self.week.read_only:
+            return False
+        try:
+            return self.week.keep(*unkept)
+        except (OSError, WeekwatchError):
+            return False
 
     def index(self) -> None:
         """Make the index the next arrival needs (in a worker, after the first paint)."""

@@ -10,6 +10,7 @@ screen's bindings, so any screen on top (a form, the quarantine list) switches t
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 #: Three whole-inbox scans missed (at least three minutes) is news.
 STALE_SCAN = dt.timedelta(minutes=3)
 NARROW = 120  # below this width the side pane moves under the grid
+KEEP_EVERY = 5.0  # seconds between two boards kept for other processes while files arrive
 
 
 class DashboardScreen(Screen[None]):
@@ -114,6 +116,9 @@ class DashboardScreen(Screen[None]):
         #: The board shown is the kept cells only (no files yet): the whole one is judged.
         self.provisional = False
         self._whole_in = False  # the first whole board has been applied
+        self._kept_at = 0.0  # when the judged board was last handed to other processes
+        #: Set once the first grid is drawn (the whole week's judging waits for it).
+        self.painted = threading.Event()
         self._quiet: frozenset[str] = frozenset()
         #: The header says who takes in files (the app sets it; not when looking back).
         self.intake_shown = False
@@ -484,6 +489,7 @@ class DashboardScreen(Screen[None]):
             if self.board is not None and self.board.units and self.today_column:
                 keys = self.grid.row_keys
                 self.grid.goto(keys[0] if keys else "", self.today_column)
+            self.call_after_refresh(self.painted.set)  # drawn on the screen, not just set
 
     def on_board_ready(self, message: BoardReady) -> None:
         if not self.is_running:  # shutting down: the widgets are gone
@@ -526,6 +532,23 @@ class DashboardScreen(Screen[None]):
             units = message.board.units
             self.run_worker(lambda: warm(units), thread=True, group="search", exit_on_error=False)
 
+    def _keep_board(self) -> None:
+        """The board judged last, kept for other processes' readers (the next dashboard's
+        first paint, `status`): in a worker, at most every `KEEP_EVERY` seconds while boards
+        keep coming, so that arrivals do not wait on it."""
+        if not self.writable:
+            return  # read-only, or looking back: this dashboard writes nothing, not even this
+        mono = time.monotonic()
+        if self.judging.unkept and mono - self._kept_at >= KEEP_EVERY and not self.feed.busy:
+            if not any(w.group == "keep" and not w.is_finished for w in self.workers):
+                self._kept_at = mono
+                self.run_worker(self.judging.keep, thread=True, group="keep", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        # Leaving: what was judged since the last keep is kept (a fraction of a second).
+        if self.writable:
+            self.judging.keep()
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A judgement that failed still ends its job; every worker error is shown."""
         if event.worker.group == "board" and event.state in (
@@ -540,6 +563,7 @@ class DashboardScreen(Screen[None]):
     # --- the clock and other processes ----------------------------------------------------
     def tick(self) -> None:
         """Every second: the day may have turned, a deadline passed, the header's time moved."""
+        self._keep_board()
         now = self.week.clock()
         today = view.today_column(self.event, now)
         if today != self.today_column:
