@@ -94,6 +94,7 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
     from weekwatch.store.watcher import Watcher
 
     from . import mailcli, remindcli
+    from .keeper import start as start_keeper
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -115,13 +116,19 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
         print(f"watching {week.workspace.inbox} (Ctrl-C to stop)", flush=True)
         fetching = mailcli.start_fetcher(week, args, stop) if args.fetch else None
         remindcli.start_reminders(week, stop, args.operator)  # [remind] auto = true
-        Watcher(
-            week.ingestor(),
-            clock=week.clock,
-            poll=args.poll,
-            rescan_every=args.rescan,
-            on_batch=report,
-        ).run(stop)
+        # status and a dashboard's first paint read the judged week it keeps beside the database
+        keeper = start_keeper(week.workspace.root)
+        try:
+            Watcher(
+                week.ingestor(),
+                clock=week.clock,
+                poll=args.poll,
+                rescan_every=args.rescan,
+                on_batch=report,
+            ).run(stop)
+        finally:
+            keeper.terminate()
+            keeper.wait(10)
         if fetching is not None:
             fetching.join(timeout=5)
     return 0

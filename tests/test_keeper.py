@@ -1,0 +1,144 @@
+"""`weekwatch watch` keeps the judged week current for `status` (tui/keeper.py).
+
+Each step checks what another process would read: a fresh `Week` over the same workspace finds
+the kept board current (`kept_cells` is not None: it judges nothing) and equal, cell for cell,
+to the whole week judged afresh.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from weekwatch.fixtures.damage import RunningWatcher
+from weekwatch.fixtures.testweek import at, drop
+from weekwatch.store.week import Week
+from weekwatch.tui.keeper import BoardKeeper
+
+NOW = at(14, 9)
+
+
+def _wait(pred: Callable[[], bool], timeout: float, what: str) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"not seen in {timeout}s: {what}")
+
+
+def _kept_is_the_week(ws, now=NOW) -> bool:
+    """What `status` would read is kept, current, and the week judged afresh."""
+    other = Week(ws, clock=lambda: now)
+    kept = other.kept_cells(now)
+    return kept is not None and kept.cells == other.board(now).cells
+
+
+def _kept(ws, unit: str, state: str, count: int) -> bool:
+    """The kept cell of `unit` on 13 May, as `status` at NOW reads it, is so."""
+    kept = Week(ws, clock=lambda: NOW).kept_cells(NOW)
+    cell = kept.cell(unit, "2024-05-13") if kept is not None else None
+    return cell is not None and cell.state == state and cell.count == count
+
+
+def test_the_watcher_keeps_the_week_after_arrivals_and_anyones_decisions(ws) -> None:
+    week = Week(ws, clock=lambda: NOW)
+    stop = threading.Event()
+    keeper = BoardKeeper(week, every=0.1)
+    with RunningWatcher(week, rescan_every=3600):
+        thread = threading.Thread(target=keeper.run, args=(stop,), daemon=True)
+        thread.start()
+        try:
+            drop(ws, "舞钢市/5月13日/活动方案.docx", when=at(13, 9))
+            _wait(lambda: _kept_is_the_week(ws), 20, "the first drop kept")
+            # Another arrival: only its unit is placed again, and what is kept is still whole.
+            drop(ws, "宝丰县_5月13日_新闻稿.docx", when=at(13, 15))
+            _wait(
+                lambda: _kept_is_the_week(ws) and _kept(ws, "baofeng", "late", 1),
+                20,
+                "the second drop kept",
+            )
+            # A decision recorded by another process (a CLI excuse): the whole week again.
+            other = Week(ws, clock=lambda: at(13, 13))
+            other.excuse("pzy", "2024-05-13", "停电")
+            _wait(
+                lambda: _kept_is_the_week(ws) and _kept(ws, "pzy", "excused", 0),
+                20,
+                "the excuse kept",
+            )
+        finally:
+            stop.set()
+            thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_a_failed_judging_is_said_once_and_the_watcher_goes_on(ws, capsys) -> None:
+    week = Week(ws, clock=lambda: NOW)
+    keeper = BoardKeeper(week, every=0.05)
+    calls: list[int] = []
+
+    def broken(*_a, **_k):
+        calls.append(1)
+        raise OSError("No space left on device")
+
+    keeper.judging.judge = broken  # type: ignore[method-assign]
+    drop(ws, "舞钢市/5月13日/活动方案.docx", when=at(13, 9))
+    week.ingestor().scan()
+    stop = threading.Event()
+    thread = threading.Thread(target=keeper.run, args=(stop,), daemon=True)
+    thread.start()
+    _wait(lambda: len(calls) >= 3, 10, "judging tried again")
+    stop.set()
+    thread.join(10)
+    err = capsys.readouterr().err
+    assert err.count("could not be kept") == 1, err
+    assert "No space left on device" in err
+
+
+def test_a_real_watch_process_keeps_what_status_reads(week_ws) -> None:
+    ws = week_ws
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "weekwatch", "-w", str(ws.root), "watch", "--rescan", "3600"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline()]
+        while b"watching" not in lines[-1] and len(lines) < 5:  # first what it read again
+            lines.append(proc.stdout.readline())
+        assert b"watching" in lines[-1], lines
+        drop(ws, "平职院/5月14日/简报.pdf")
+        now = Week(ws).clock()  # the watch process's clock: the real one
+        # The keeper's turns are five seconds apart: the drop is kept within a few of them.
+        _wait(lambda: _kept_is_the_week(ws, Week(ws).clock()), 40, "the drop kept")
+        assert Week(ws).kept_cells(now) is not None
+        # The watcher killed outright: its keeper does not stay behind.
+        keepers = _children(proc.pid)
+        assert keepers, "no keeper process beside watch"
+        proc.kill()
+        proc.wait(10)
+        _wait(lambda: not any(_alive(pid) for pid in keepers), 30, "the keeper gone")
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+def _children(pid: int) -> list[int]:
+    path = f"/proc/{pid}/task/{pid}/children"
+    with open(path) as f:
+        return [int(p) for p in f.read().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][0] != "Z"  # a zombie has left
+    except FileNotFoundError:
+        return False

@@ -1,0 +1,103 @@
+"""`weekwatch watch` keeps the judged week current for other processes' readers. No Textual.
+
+`status`, `status --json` and a dashboard's first paint read the board kept beside the database
+(store/board_cache.py) when nothing changed since it was judged; any write makes it stale, and
+then each of them judges the whole week (seconds at 100,000 materials). A running dashboard
+keeps it from its judging worker; with only the headless watcher running, this does, in a
+process of its own beside `watch` (`start`): judging the whole week holds the interpreter for
+seconds, which in the watcher's process would hold back its recording of arrivals. After the
+start-up scan, whenever the database changed, at most every `KEEP_EVERY` seconds (a burst of
+arrivals is judged once), it places again only the units a batch touched (tui/judge.py,
+store/rejudge.py), and the whole week after a decision recorded by anyone. It leaves when the
+watcher does, killed or not. Derived data: a judging that fails costs the next reader a
+judging of its own, nothing else, so it is said once on stderr and tried again later.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from weekwatch.store.ledger import Ledger
+from weekwatch.store.week import Week
+
+from .judge import Judging
+
+KEEP_EVERY = 5.0  # seconds between two boards kept while files keep arriving
+
+
+class BoardKeeper:
+    """Keeps the board of `week` current beside its database while `run` runs."""
+
+    def __init__(self, week: Week, every: float = KEEP_EVERY) -> None:
+        self.week = week
+        self.every = every
+        self.judging = Judging(week)
+        self.kept = threading.Event()  # set each time a board was kept (tests wait on it)
+        self._ledger: Ledger | None = None  # the decisions of the last board judged
+        self._said = False
+
+    def run(self, stop: threading.Event, alive: Callable[[], bool] = lambda: True) -> None:
+        """Until `stop` (or `alive()` is false): every `every` seconds, if the database changed
+        (the watcher's batches, another process's decision), judge and keep; the first turn
+        leaves the start-up scan the processor."""
+        kept_key: str | None = None
+        while not stop.wait(self.every) and alive():
+            try:
+                key = self.week.cache_key()  # the stamps of the database's files: cheap
+                if key == kept_key:
+                    continue
+                if kept_key is None and self.week.kept_cells(self.week.clock()) is not None:
+                    kept_key = key  # what is kept is current already (a dashboard kept it)
+                    continue
+                if self._keep():
+                    kept_key = key
+                    self.kept.set()
+            except Exception as exc:  # derived data: never stop the watcher for it
+                self.judging.rejudger.reset()
+                self._ledger = None
+                if not self._said:
+                    print(f"! the judged week could not be kept for status: {exc}", file=sys.stderr)
+                    self._said = True
+
+    def _keep(self) -> bool:
+        """Judge the week (only what changed, when the decisions did not) and keep it."""
+        week = self.week
+        now = week.clock()
+        same = self._ledger is not None and week.ledger_at(now) == self._ledger
+        _board, self._ledger, _hours = self.judging.judge(now, () if same else None)
+        return self.judging.keep()
+
+
+def start(root: Path) -> subprocess.Popen[bytes]:
+    """The keeper of the workspace at `root`, in a process of its own, for as long as this one
+    lives: it stops when this process exits, however it ends."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "weekwatch.tui.keeper", os.fspath(root), str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # it has nothing to say but a failure, on stderr
+    )
+
+
+def main(argv: list[str]) -> int:
+    """`python -m weekwatch.tui.keeper ROOT PARENT_PID`: keep ROOT's board while PARENT lives."""
+    import signal
+
+    from weekwatch.store.workspace import Workspace
+
+    root, parent = Path(argv[0]), int(argv[1])
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the watcher's to take
+    # A parent gone (even by SIGKILL) leaves this one to another: the parent id changes.
+    week = Week(Workspace(root), read_only=True)  # it writes only the kept board
+    BoardKeeper(week).run(stop, alive=lambda: os.getppid() == parent)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
