@@ -41,6 +41,7 @@ from pathlib import Path
 from weekwatch.store.config import init_workspace
 from weekwatch.store.db import Store
 from weekwatch.store.model import Unit
+from weekwatch.store.week import Week
 from weekwatch.store.workspace import Workspace
 
 START = dt.date(2024, 5, 12)
@@ -459,6 +460,17 @@ def fig_watch(ws: Workspace, units: list[Unit], drops: int = 20) -> None:
             f"watch, file written → recorded: p50 {statistics.median(lat):.2f} s,"
             f" p95 {p95:.2f} s, max {lat[-1]:.2f} s ({drops} drops after the start-up scan);"
             f" a file written as it started: {first:.2f} s",
+            flush=True,
+        )
+        # What `status` reads meanwhile: the judged week the watcher's keeper keeps current.
+        t0 = time.perf_counter()
+        while Week(ws).kept_cells(Week(ws).clock()) is None:
+            time.sleep(0.1)
+        kept = time.perf_counter() - t0
+        wall, peak = best([*WW, "-w", str(ws.root), "status", "--json"])
+        print(
+            f"watch running: the last arrival kept for status {kept:.2f} s after it was"
+            f" recorded; status --json then {wall:.2f} s (peak {peak:.0f} MB)",
             flush=True,
         )
     finally:

@@ -68,9 +68,11 @@ class BoardKeeper:
         """Judge the week (only what changed, when the decisions did not) and keep it."""
         week = self.week
         now = week.clock()
+        key = week.cache_key()  # before the materials: a write after it makes the board stale
         same = self._ledger is not None and week.ledger_at(now) == self._ledger
-        _board, self._ledger, _hours = self.judging.judge(now, () if same else None)
-        return self.judging.keep()
+        board, self._ledger, _hours = self.judging.judge(now, () if same else None)
+        # The store hands the same records again until a write, which `keep` sees in the key.
+        return week.keep(board, key, week.store.materials(), self._ledger)
 
 
 def start(root: Path) -> subprocess.Popen[bytes]:
