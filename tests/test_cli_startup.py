@@ -61,15 +61,20 @@ NOT_FOR_AN_ACTION = (
     "weekwatch.tui.i18n",
 )
 
+# What the interpreter loads before any of ours (a site-packages .pth may import zipfile, say)
+# is not the command's doing.
 _RUN = """
-import json, sys
+import sys
+before = set(sys.modules)
+import json
 from weekwatch.tui.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit as e:
     code = e.code
 heavy = json.loads(sys.stdin.read())
-print(json.dumps({"code": code, "loaded": [m for m in heavy if m in sys.modules]}))
+loaded = [m for m in heavy if m in sys.modules and m not in before]
+print(json.dumps({"code": code, "loaded": loaded}))
 """
 
 
