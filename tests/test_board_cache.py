@@ -21,29 +21,12 @@ import time
 
 import pytest
 
-from weekwatch.fixtures.testweek import at, drop
+from weekwatch.fixtures.testweek import at, drop, drop_some
 from weekwatch.store import board_cache, rules
 from weekwatch.store.ingest import spelled
 from weekwatch.store.reports import materials_json
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import Workspace
-
-DAYS = range(12, 19)
-
-
-def a_name(rng: random.Random, i: int) -> str:
-    d = rng.choice(DAYS)
-    return rng.choice(
-        [
-            f"舞钢市/2024-05-{d}/典型案例{i}.docx",
-            f"宝丰县_5月{d}日_照片{i}.jpg",
-            f"平职院_第{d - 11}天_新闻稿{i}.docx",
-            f"谁也不是{i}.pdf",
-            f"宝丰县与舞钢市联合活动{i}.docx",
-            f"宝丰县/活动总结{i}.docx",
-            f"舞钢市/活动方案{i}.docx",
-        ]
-    )
 
 
 def fresh_cells(week: Week, now: dt.datetime, actions: str) -> dict:
@@ -72,16 +55,8 @@ def test_kept_board_equals_the_whole_week_judged_afresh(ws: Workspace, seed: int
     for step in range(14):
         now = at(12 + step // 2, 13 + step % 2, rng.randrange(60))
         clock[0] = now
-        for i in range(rng.randint(1, 4)):
-            if dropped and rng.random() < 0.25:
-                rel = rng.choice(dropped)  # rewritten in place: a new version
-            else:
-                rel = a_name(rng, step * 10 + i)
-                dropped.append(rel)
-            data = rng.choice(contents) if rng.random() < 0.4 else f"{rel} {step}".encode()
-            # Some are stamped after the moment: the kept board cannot serve a moment before them.
-            when = now + dt.timedelta(minutes=rng.randrange(-600, 120))
-            drop(ws, rel, when, data)
+        # Some are stamped after the moment: the kept board cannot serve a moment before them.
+        drop_some(ws, rng, dropped, contents, step, now, most=4, later=120)
         week.ingestor().scan()
         live = [m for m in week.store.materials() if not m.superseded]
         if step == 3:

@@ -14,27 +14,10 @@ import random
 
 import pytest
 
-from weekwatch.fixtures.testweek import at, drop
+from weekwatch.fixtures.testweek import at, drop, drop_some
 from weekwatch.store import rules
 from weekwatch.store.rejudge import Rejudger, rejudge
 from weekwatch.store.week import Week
-
-DAYS = range(12, 19)
-
-
-def a_name(rng: random.Random, i: int) -> str:
-    d = rng.choice(DAYS)
-    return rng.choice(
-        [
-            f"舞钢市/2024-05-{d}/典型案例{i}.docx",
-            f"宝丰县_5月{d}日_照片{i}.jpg",
-            f"平职院_第{d - 11}天_新闻稿{i}.docx",
-            f"谁也不是{i}.pdf",
-            f"宝丰县与舞钢市联合活动{i}.docx",
-            f"宝丰县/活动总结{i}.docx",
-            f"舞钢市/活动方案{i}.docx",
-        ]
-    )
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -49,16 +32,7 @@ def test_rejudged_board_equals_the_whole_board(ws, seed: int) -> None:
         # Mostly between two deadlines (then only the touched units are judged again); the
         # steps from one day to the next cross deadlines (then the whole board is).
         now = at(12 + step // 6, 13 + (step % 6) // 2, rng.randrange(60))
-        for i in range(rng.randint(1, 4)):
-            if dropped and rng.random() < 0.25:
-                rel = rng.choice(dropped)  # rewritten in place: a new version
-            else:
-                rel = a_name(rng, step * 10 + i)
-                dropped.append(rel)
-            data = rng.choice(contents) if rng.random() < 0.4 else f"{rel} {step}".encode()
-            # Some are stamped after the moment judged: not shown until the clock gets there.
-            when = now + dt.timedelta(minutes=rng.randrange(-600, 180))
-            drop(ws, rel, when, data)
+        drop_some(ws, rng, dropped, contents, step, now, most=4, later=180)
         batch = week.ingestor().scan()
         ledger = week.ledger()
         if prev is not None and step % 7 == 3:
@@ -92,14 +66,7 @@ def test_a_kept_rejudger_gives_the_whole_board_batch_after_batch(ws, seed: int) 
     carried = 0
     for step in range(30):
         now = at(12 + step // 8, 13 + (step % 8) // 3, rng.randrange(60))
-        for i in range(rng.randint(1, 3)):
-            if dropped and rng.random() < 0.25:
-                rel = rng.choice(dropped)
-            else:
-                rel = a_name(rng, step * 10 + i)
-                dropped.append(rel)
-            data = rng.choice(contents) if rng.random() < 0.4 else f"{rel} {step}".encode()
-            drop(ws, rel, now + dt.timedelta(minutes=rng.randrange(-600, 120)), data)
+        drop_some(ws, rng, dropped, contents, step, now, most=3, later=120)
         if dropped and rng.random() < 0.2:
             (ws.inbox / rng.choice(dropped)).unlink(missing_ok=True)  # gone from the inbox
         batch = week.ingestor().scan()

@@ -71,7 +71,9 @@ class BoardKeeper:
         key = week.cache_key()  # before the materials: a write after it makes the board stale
         same = self._ledger is not None and week.ledger_at(now) == self._ledger
         board, self._ledger, _hours = self.judging.judge(now, () if same else None)
-        # The store hands the same records again until a write, which `keep` sees in the key.
+        # Not `Judging.keep`: that one keeps nothing for a read-only week (a read-only dashboard
+        # writes nothing), and this process opens the week read-only, writing only the kept
+        # board. The store hands the same records again until a write, which the key shows.
         return week.keep(board, key, week.store.materials(), self._ledger)
 
 
