@@ -13,8 +13,9 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
+from . import kept_board, marks
 from .atomic import file_stamp
 from .config import load_config
 from .db import Store
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from .reading import Reader
     from .reread import Reread
     from .roster_merge import ImportResult
-    from .rules import Board, Cells, Placed
+    from .rules import Board, Placed
 
 Clock = Callable[[], dt.datetime]
 #: The meta key holding what the files were last read with (see `reread.read_with`).
@@ -214,102 +215,14 @@ class Week:
 
         return place(self.event, self.store.materials(), self.ledger(as_of), as_of)
 
-    # --- the kept board (store/board_cache.py) ----------------------------------------
-    # Imported where used, like the rules: an operator's one action needs neither.
-    def cache_key(self) -> str:
-        """What a board judged now is computed from: take it before reading the materials,
-        and hand it to `keep` with the board."""
-        from . import board_cache
-
-        return board_cache.key_of(self.store.stamp(), self._config_stamp)
-
-    def kept_cells(
-        self, now: dt.datetime, actions: str | None = None, key: str | None = None
-    ) -> Cells | None:
-        """Every cell at `now` from the kept board, or None when it cannot serve that moment
-        (stale, absent, damaged, or `now` before the newest arrival or a decision): then the
-        caller judges the week (`board`, `cells`)."""
-        from . import board_cache
-        from .rules import Cells, judge
-
-        kept = board_cache.read_cells(self.store.dbdir, key or self.cache_key())
-        if kept is None:
-            return None
-        every = (actions or self.actions) == "all"
-        acts = self.store.actions()
-        if not board_cache.usable(kept.newest, acts, now, every):
-            return None
-        ledger = fold(acts, None if every else now)
-        units = self.units()
-        cells = judge(self.event, units, kept.times, kept.kinds, ledger, now)
-        return Cells(self.event, units, now, cells)
-
-    def cells(self, now: dt.datetime | None = None, actions: str | None = None) -> Cells:
-        """Every cell at `now` (default: the clock), the same as `board(now, actions).cells`:
-        judged from the kept board when it is current for that moment, else from the whole
-        week (and kept for the next reader). No placed materials: for those, `board`."""
-        from .rules import board
-
-        now = now or self.clock()
-        key = self.cache_key()
-        kept = self.kept_cells(now, actions, key)
-        if kept is not None:
-            return kept
-        ledger = self.ledger_at(now, actions)
-        materials = self.store.materials()
-        b = board(self.event, self.units(), materials, ledger, now)
-        self.keep(b, key, materials, ledger)
-        return b
-
-    def keep(self, judged: Board, key: str, materials: Sequence[Material], ledger: Ledger) -> bool:
-        """Keep a board for other processes' readers (`cells`, `status`), if it can serve them:
-        `key` (from `cache_key`, taken before `materials` were read) is still the database's,
-        every material had arrived by the board's moment and `ledger` held every decision.
-        Returns whether it was kept. A board re-judged in part (store/rejudge.py) is as good."""
-        from . import board_cache
-        from .rules import arrivals
-
-        latest = board_cache.newest(materials)
-        acts = self.store.actions()
-        if latest is not None and latest > judged.now:
-            return False  # files stamped after the moment: this board is not the whole week's
-        if not board_cache.kept_ledger_matches(ledger, acts) or key != self.cache_key():
-            return False  # another decision, or another process wrote since the key was taken
-        times, kinds = arrivals(judged.placed)
-        board_cache.write_cells(self.store.dbdir, key, times, kinds, latest)
-        return True
-
-    def print_material_rows(self, out: BinaryIO, waiting_only: bool = False) -> None:
-        """`materials --json` on a binary stream: the kept records copied as they are on disk
-        when current (never all in memory), else placed afresh and kept (`material_rows`)."""
-        from . import board_cache
-
-        if not waiting_only and board_cache.copy_rows(self.store.dbdir, self.cache_key(), out):
-            return
-        board_cache.print_rows(out, self.material_rows(waiting_only))
-
-    def material_rows(self, waiting_only: bool = False) -> bytes:
-        """`materials --json`'s records (every material, every decision), one a line as
-        `board_cache.print_rows` prints them: kept between processes, placed afresh when the
-        kept ones are stale (and kept again, with the cells)."""
-        from . import board_cache
-        from .rules import arrivals, place
-
-        key = self.cache_key()
-        body = board_cache.read_rows(self.store.dbdir, key, waiting_only)
-        if body is not None:
-            return body
-        acts = self.store.actions()
-        ledger = fold(acts)
-        materials = self.store.materials()
-        placed = place(self.event, materials, ledger)
-        body, waiting = board_cache.encode_rows(placed, ledger.recommended)
-        if key == self.cache_key():
-            board_cache.write_rows(self.store.dbdir, key, body, waiting)
-            times, kinds = arrivals(placed)
-            latest = board_cache.newest(materials)
-            board_cache.write_cells(self.store.dbdir, key, times, kinds, latest)
-        return board_cache.select(body, waiting) if waiting_only else body
+    # --- the kept board: store/kept_board.py's functions, as this Week's methods ---------
+    cache_key = kept_board.cache_key
+    rows_key = kept_board.rows_key
+    kept_cells = kept_board.kept_cells
+    cells = kept_board.cells
+    keep = kept_board.keep
+    print_material_rows = kept_board.print_material_rows
+    material_rows = kept_board.material_rows
 
     # --- operator actions -------------------------------------------------------------
     def _check_cell(self, cell: str) -> str:
@@ -575,63 +488,9 @@ class Week:
             reason=reason.strip(),
         )
 
-    # --- marking the best (择优推荐) --------------------------------------------------------
-    def _files(self, paths: Sequence[str]) -> list[str]:
-        """Recorded material paths from what was typed; a whole e-mail or zip names its files."""
-        current = self.current()
-        out: list[str] = []
-        for typed in paths:
-            path = self.resolve_path(typed)
-            if path in current:
-                out.append(path)
-            else:
-                out += sorted(p for p, pl in current.items() if path in pl.material.within)
-        if not out:
-            raise WeekwatchError("name the file to mark (as `weekwatch materials` prints it)")
-        return list(dict.fromkeys(out))
-
-    def recommend(
-        self, paths: Sequence[str], note: str | None = None, operator: str | None = None
-    ) -> Action:
-        """Mark files as the best, to recommend to the level above, with an optional note
-        (marking a marked file again replaces its note). Undoable like every action."""
-        files = self._files(paths)
-        note = (note or "").strip() or None
-        with self.store.transaction():
-            ledger = self.ledger()
-            if note is None and all(p in ledger.recommended for p in files):
-                from .ingest import display_path
-
-                shown = ", ".join(display_path(p) for p in files[:3])
-                raise WeekwatchError(f"already recommended: {shown} (--undo takes the mark off)")
-            return self._mark("recommend", files, operator, note=note)
-
-    def unrecommend(self, paths: Sequence[str], operator: str | None = None) -> Action:
-        """Take the mark off recommended files (recorded, so `undo` puts it back)."""
-        files = self._files(paths)
-        with self.store.transaction():
-            ledger = self.ledger()
-            marked = [p for p in files if p in ledger.recommended]
-            if not marked:
-                from .ingest import display_path
-
-                shown = ", ".join(display_path(p) for p in files[:3])
-                raise WeekwatchError(f"not recommended: {shown}")
-            return self._mark("unrecommend", marked, operator)
-
-    def _mark(
-        self, type_: str, files: list[str], operator: str | None, note: str | None = None
-    ) -> Action:
-        first = self.current()[files[0]]
-        return self._record(
-            type_,
-            operator=operator,
-            unit=first.unit,
-            cell=first.cell,
-            path=files[0] if len(files) == 1 else None,
-            paths=files if len(files) > 1 else None,
-            note=note,
-        )
+    # --- marking the best (择优推荐): store/marks.py's functions, as this Week's methods --
+    recommend = marks.recommend
+    unrecommend = marks.unrecommend
 
     def undo(self, target: str | None = None, operator: str | None = None) -> Action:
         """Take back an action (default: the newest one still in force); `target` is its id or

@@ -180,14 +180,16 @@ def test_an_arrival_makes_the_kept_board_stale_and_the_next_reader_keeps_it_agai
     assert len(rows) == 3 and rows == fresh_rows(reader)
 
 
-@pytest.mark.parametrize(
-    "change",
-    ["config", "roster", "action"],
-)
+@pytest.mark.parametrize("change", ["config", "roster", "assign", "dismiss", "undo"])
 def test_what_the_board_was_judged_with_changing_makes_it_stale(ws: Workspace, change: str) -> None:
     now = at(14, 9)
     week = warm(ws, now)
+    if change == "undo":  # an assignment kept with the board, then taken back
+        week.assign("宝丰县_5月13日_照片.jpg", ["wugang"], "2024-05-14")
+        Week(ws).cells(now)
+        Week(ws).material_rows()
     tamper_cells(ws)
+    other = Week(ws, clock=lambda: now)  # another process: the CLI's
     if change == "config":
         text = ws.config.read_text(encoding="utf-8")
         ws.config.write_text(text.replace('daily_deadline = "12:00"', 'daily_deadline = "10:00"'))
@@ -195,11 +197,54 @@ def test_what_the_board_was_judged_with_changing_makes_it_stale(ws: Workspace, c
     elif change == "roster":
         from weekwatch.store.model import Unit
 
-        week.store.put_units([Unit("xinhua", "新华区教育局")])
+        other.store.put_units([Unit("xinhua", "新华区教育局")])
+    elif change == "assign":
+        other.assign("宝丰县_5月13日_照片.jpg", ["wugang"], "2024-05-14")
+    elif change == "dismiss":
+        other.dismiss("舞钢市/2024-05-13/新闻稿.docx", "模板")
     else:
-        week.note("wugang", "已电话提醒")
+        other.undo()
     reader = Week(ws)
+    assert reader.kept_cells(now) is None  # stale: the tampered cells are not believed
     assert reader.cells(now).cells == fresh_cells(reader, now, "until")
+    assert rows_of(Week(ws).material_rows()) == fresh_rows(reader)
+    assert Week(ws).kept_cells(now) is not None  # kept again
+
+
+@pytest.mark.parametrize("decision", ["note", "contact", "excuse", "extend", "recommend"])
+def test_a_decision_that_moves_no_file_leaves_the_kept_board_current(
+    ws: Workspace, decision: str
+) -> None:
+    # Only assignments and dismissals change where a file is credited: every reader judges
+    # excuses and extensions at its own moment from the kept arrivals.
+    now = at(14, 9)
+    warm(ws, now)
+    other = Week(ws, clock=lambda: at(14, 8))  # another terminal's `weekwatch note` …
+    rows_before = Week(ws).material_rows()
+    if decision == "note":
+        other.note("wugang", "已电话提醒")
+    elif decision == "contact":
+        other.contact("baofeng", "电话催报", "2024-05-14", promised_by=at(14, 17))
+    elif decision == "excuse":
+        other.excuse("wugang", "2024-05-14", "停电")
+    elif decision == "extend":
+        other.extend("baofeng", "2024-05-13", at(13, 16))  # its photo came at 15:00: on time
+    else:
+        other.recommend(["舞钢市/2024-05-13/新闻稿.docx"], "写得好")
+    for when in (now, at(15, 13), at(20, 9)):
+        assert Week(ws).kept_cells(when) is not None, when  # current: nothing judged
+        assert Week(ws).cells(when).cells == fresh_cells(Week(ws), when, "until"), when
+    # The kept records print lateness against an extended deadline and the marks: those two
+    # make them stale; the others leave them as they were.
+    moved = decision in ("extend", "recommend")
+    kept_rows = board_cache.read_rows(ws.dbdir, Week(ws).rows_key())
+    assert (kept_rows is None) == moved
+    assert rows_of(Week(ws).material_rows()) == fresh_rows(Week(ws))
+    assert (Week(ws).material_rows() != rows_before) == moved
+    # The fast path is real: a tampered board behind a note is believed, not judged again.
+    tamper_cells(ws)
+    other.note("wugang", "再次提醒")
+    assert Week(ws).cells(now).cell("wugang", "2024-05-13").state == "missing"
 
 
 @pytest.mark.parametrize(
@@ -219,13 +264,15 @@ def test_a_damaged_kept_board_is_never_trusted(ws: Workspace, damage: bytes | No
     assert rows_of(reader.material_rows()) == fresh_rows(reader)
     # Judged afresh, and kept again whole.
     assert board_cache.read_cells(ws.dbdir, reader.cache_key()) is not None
-    assert board_cache.read_rows(ws.dbdir, reader.cache_key()) is not None
+    assert board_cache.read_rows(ws.dbdir, reader.rows_key()) is not None
 
 
 def test_a_wrong_shape_behind_the_right_key_reads_as_absent(ws: Workspace) -> None:
     now = at(14, 9)
     week = warm(ws, now)
-    key = week.cache_key()
+    key, rows_key = week.cache_key(), week.rows_key()
+    assert board_cache.read_cells(ws.dbdir, key) is not None  # whole: the damage is what fails
+    assert board_cache.read_rows(ws.dbdir, rows_key) is not None
     path = ws.dbdir / board_cache.CELLS
     head = path.read_bytes().split(b"\n", 1)[0]
     for body in (b'{"cells":[[1,2,3,4]]}', b'{"cells":[["a","b",["x"],{}]]}', b"[]", b"{}"):
@@ -234,7 +281,7 @@ def test_a_wrong_shape_behind_the_right_key_reads_as_absent(ws: Workspace) -> No
     rows = ws.dbdir / board_cache.ROWS
     head, body = rows.read_bytes().split(b"\n", 1)
     rows.write_bytes(head + b"\n" + body.replace(b"report", b"photo"))  # same length, other crc
-    assert board_cache.read_rows(ws.dbdir, key) is None
+    assert board_cache.read_rows(ws.dbdir, rows_key) is None
 
 
 def test_deleting_the_kept_board_loses_nothing(ws: Workspace) -> None:
@@ -338,7 +385,7 @@ def test_the_kept_records_are_copied_checked_whole_first(ws: Workspace) -> None:
     expected = io.BytesIO()
     board_cache.print_rows(expected, week.material_rows())
     copied = io.BytesIO()
-    assert board_cache.copy_rows(ws.dbdir, week.cache_key(), copied)
+    assert board_cache.copy_rows(ws.dbdir, week.rows_key(), copied)
     assert copied.getvalue() == expected.getvalue()
     assert json.loads(copied.getvalue()) == fresh_rows(week)
     # Damaged past the first megabyte's worth: nothing is printed from it.
@@ -346,9 +393,9 @@ def test_the_kept_records_are_copied_checked_whole_first(ws: Workspace) -> None:
     data = rows.read_bytes()
     rows.write_bytes(data[:-3] + b"X" + data[-2:])
     damaged = io.BytesIO()
-    assert not board_cache.copy_rows(ws.dbdir, week.cache_key(), damaged)
+    assert not board_cache.copy_rows(ws.dbdir, week.rows_key(), damaged)
     assert damaged.getvalue() == b""
     again = io.BytesIO()
     Week(ws).print_material_rows(again)  # placed afresh, kept again
     assert again.getvalue() == expected.getvalue()
-    assert board_cache.copy_rows(ws.dbdir, week.cache_key(), io.BytesIO())
+    assert board_cache.copy_rows(ws.dbdir, week.rows_key(), io.BytesIO())

@@ -1,0 +1,187 @@
+"""The kept board's API for a `Week`: what `status`, `materials --json` and a first paint read.
+
+The files are store/board_cache.py's; this decides what they are valid for and when they are
+written. A kept board is keyed by what placing the week depends on, and nothing else:
+
+* the data files — the roster and every materials shard (not the action log, not meta);
+* weekwatch.toml and the code that decides (`board_cache.key_of`);
+* the decisions that change a placing: assignments and dismissals in force, by path and
+  action id (`placing_of`). The kept records (`board.rows`) also print each file's lateness
+  against its extended deadline and its recommend mark, so their key adds the extensions and
+  the marks (`rows_of`).
+
+Excuses, notes and contacts change no placing: a cell's state under them is judged by every
+reader at its own moment from the kept arrivals (`rules.judge`), so an operator's `note`,
+`excuse` or `contact` from another terminal leaves the kept board current, and `extend` or a
+recommend mark leaves the kept cells current. Any other write (an arrival, a version, an
+assignment, a dismissal, an undo of either, a roster or config change) makes it stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO
+
+from .atomic import Stamp, file_stamp
+from .db import FILES
+from .ledger import Ledger, fold
+from .model import Material
+
+# Imported where used (board_cache with the rules, hashlib): `Week` binds these functions as
+# its methods, and an operator's one action (`weekwatch note`) loads none of them.
+if TYPE_CHECKING:
+    from .rules import Board, Cells
+    from .week import Week
+
+#: The database files a placing is read from: everything but the action log (its decisions
+#: are keyed by what they decide, `placing_of`) and meta (bookkeeping no placing reads).
+DATA_FILES = tuple(name for name in FILES if name not in ("actions", "meta"))
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What kept cells and kept records are valid for, at one look at the database."""
+
+    cells: str
+    rows: str
+
+
+def data_stamp(week: Week) -> tuple[Stamp, ...]:
+    """The stamps of the data files (`DATA_FILES`): changed by any write of records or units."""
+    dbdir = week.store.dbdir
+    return tuple(file_stamp(dbdir / f"{name}.json") for name in DATA_FILES)
+
+
+def placing_of(ledger: Ledger) -> tuple[tuple[str, str, str], ...]:
+    """The decisions in force that change where a file is credited (an action's id names its
+    whole content: actions are never edited)."""
+    out = [("a", path, a.id) for path, a in ledger.assignments.items()]
+    out += [("d", path, a.id) for path, a in ledger.dismissals.items()]
+    return tuple(sorted(out))
+
+
+def rows_of(ledger: Ledger) -> tuple[object, ...]:
+    """What else `materials --json`'s records print of the decisions: each credit's lateness
+    against an extended deadline, and the recommend marks with their notes."""
+    ext = sorted((u, c, t.isoformat()) for (u, c), t in ledger.extensions.items())
+    marks = sorted((path, a.id) for path, a in ledger.recommended.items())
+    return (placing_of(ledger), tuple(ext), tuple(marks))
+
+
+def keys_of(week: Week, ledger: Ledger | None = None) -> Keys:
+    """The keys of a board judged now with `ledger` (default: every decision recorded)."""
+    from . import board_cache
+
+    ledger = fold(week.store.actions()) if ledger is None else ledger
+    base = board_cache.key_of(data_stamp(week), week._config_stamp)
+    return Keys(_sub(base, "cells", placing_of(ledger)), _sub(base, "rows", rows_of(ledger)))
+
+
+def _sub(base: str, part: str, decided: object) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr((base, part, decided)).encode()).hexdigest()
+
+
+def cache_key(week: Week) -> str:
+    """The kept cells' key now: take it before reading the materials, hand it to `keep`."""
+    return keys_of(week).cells
+
+
+def rows_key(week: Week) -> str:
+    """The kept records' key now (`board_cache.read_rows`, `copy_rows`)."""
+    return keys_of(week).rows
+
+
+def kept_cells(
+    week: Week, now: dt.datetime, actions: str | None = None, key: str | None = None
+) -> Cells | None:
+    """Every cell at `now` from the kept board, or None when it cannot serve that moment
+    (stale, absent, damaged, or `now` before the newest arrival or a decision): then the
+    caller judges the week (`Week.board`, `Week.cells`)."""
+    from . import board_cache
+    from .rules import Cells, judge
+
+    acts = week.store.actions()
+    every = (actions or week.actions) == "all"
+    if not board_cache.usable(None, acts, now, every):
+        return None  # a decision after the moment: the board as it was then, judged afresh
+    ledger = fold(acts)  # every decision: the same as those until `now`, as all came by then
+    kept = board_cache.read_cells(week.store.dbdir, key or keys_of(week, ledger).cells)
+    if kept is None or not board_cache.usable(kept.newest, acts, now, every):
+        return None
+    units = week.units()
+    cells = judge(week.event, units, kept.times, kept.kinds, ledger, now)
+    return Cells(week.event, units, now, cells)
+
+
+def cells(week: Week, now: dt.datetime | None = None, actions: str | None = None) -> Cells:
+    """Every cell at `now`, the same as `week.board(now, actions).cells`: from the kept board
+    when it is current for that moment, else from the whole week (and kept again)."""
+    from .rules import board
+
+    now = now or week.clock()
+    key = cache_key(week)
+    kept = kept_cells(week, now, actions, key)
+    if kept is not None:
+        return kept
+    ledger = week.ledger_at(now, actions)
+    materials = week.store.materials()
+    b = board(week.event, week.units(), materials, ledger, now)
+    keep(week, b, key, materials, ledger)
+    return b
+
+
+def keep(
+    week: Week, judged: Board, key: str, materials: Sequence[Material], ledger: Ledger
+) -> bool:
+    """Keep a board for other processes' readers if it can serve them: `key` (`cache_key`,
+    taken before `materials` were read) is still the database's, every material had arrived by
+    the board's moment and `ledger` held every decision. Returns whether it was kept."""
+    from . import board_cache
+    from .rules import arrivals
+
+    latest = board_cache.newest(materials)
+    acts = week.store.actions()
+    if latest is not None and latest > judged.now:
+        return False  # files stamped after the moment: this board is not the whole week's
+    if not board_cache.kept_ledger_matches(ledger, acts) or key != cache_key(week):
+        return False  # another decision, or another process wrote since the key was taken
+    times, kinds = arrivals(judged.placed)
+    board_cache.write_cells(week.store.dbdir, key, times, kinds, latest)
+    return True
+
+
+def print_material_rows(week: Week, out: BinaryIO, waiting_only: bool = False) -> None:
+    """`materials --json` on a binary stream: the kept records copied as they are on disk
+    when current (never all in memory), else placed afresh and kept (`material_rows`)."""
+    from . import board_cache
+
+    if not waiting_only and board_cache.copy_rows(week.store.dbdir, keys_of(week).rows, out):
+        return
+    board_cache.print_rows(out, material_rows(week, waiting_only))
+
+
+def material_rows(week: Week, waiting_only: bool = False) -> bytes:
+    """`materials --json`'s records (every material, every decision), one a line as
+    `board_cache.print_rows` prints them: kept between processes, placed afresh when the
+    kept ones are stale (and kept again, with the cells)."""
+    from . import board_cache
+    from .rules import arrivals, place
+
+    ledger = fold(week.store.actions())
+    keys = keys_of(week, ledger)
+    body = board_cache.read_rows(week.store.dbdir, keys.rows, waiting_only)
+    if body is not None:
+        return body
+    materials = week.store.materials()
+    placed = place(week.event, materials, ledger)
+    body, waiting = board_cache.encode_rows(placed, ledger.recommended)
+    if keys == keys_of(week):  # nothing written meanwhile
+        board_cache.write_rows(week.store.dbdir, keys.rows, body, waiting)
+        times, kinds = arrivals(placed)
+        latest = board_cache.newest(materials)
+        board_cache.write_cells(week.store.dbdir, keys.cells, times, kinds, latest)
+    return board_cache.select(body, waiting) if waiting_only else body
