@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,16 @@ from weekwatch.store.workspace import Workspace
 ALICE, BOB, STRANGER, SHARED = 41001, 41002, 41003, 41000
 
 
+#: Where the other accounts import weekwatch and its dependencies from, when they cannot reach
+#: this checkout's own (an interpreter or a clone under a home folder only root may enter).
+READABLE: dict[str, str] = {}
+
+
 def weekwatch(root: Path, *args: str, umask: int = 0o022, user: int | None = None):
     """`weekwatch ARGS` under `umask`, as `user` (a member of SHARED) if given."""
     env = {**os.environ, "WEEKWATCH_WORKSPACE": str(root), "HOME": str(root)}
+    if user is not None:
+        env.update(READABLE)
     prefix: list[str] = []
     if user is not None:
         groups = str(SHARED) if user != STRANGER else str(user)
@@ -86,10 +94,50 @@ def shared(tmp_path_factory):
     root.chmod(0o2775)
     probe = weekwatch(base, "--help", user=ALICE)
     if probe.returncode != 0:
+        READABLE["PYTHONPATH"] = str(readable_copy(base / "site"))
+        probe = weekwatch(base, "--help", user=ALICE)
+    if probe.returncode != 0:
+        READABLE.clear()
         shutil.rmtree(base)
         pytest.skip(f"another account cannot run this checkout's Python: {probe.stderr[-200:]}")
     yield root
+    READABLE.clear()
     shutil.rmtree(base, ignore_errors=True)
+
+
+def readable_copy(site: Path) -> Path:
+    """Copy weekwatch and every distribution it depends on into `site`, readable by all, for
+    accounts that cannot enter the folder this interpreter's packages are in."""
+    import weekwatch as package
+
+    shutil.copytree(
+        Path(package.__file__).parent,
+        site / "weekwatch",
+        ignore=shutil.ignore_patterns(".git", "tests", "bench", "docs", "__pycache__", "*.egg-*"),
+    )
+    todo, seen = ["weekwatch"], set()
+    while todo:
+        name = todo.pop().lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        for req in dist.requires or []:
+            if "extra ==" not in req:
+                todo.append(req.split(";")[0].split("[")[0].split()[0].rstrip("<>=!~,.0123456789"))
+        if name == "weekwatch":
+            continue
+        for file in dist.files or []:
+            src = Path(dist.locate_file(file))
+            if src.is_file() and not file.parts[0].endswith((".dist-info", "..")):
+                (site / file).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, site / file)
+    for folder in (site, *site.rglob("*")):
+        folder.chmod(0o755 if folder.is_dir() else 0o644)
+    return site
 
 
 def test_a_second_operator_of_the_group_can_ingest_watch_and_write(shared):
