@@ -8,7 +8,10 @@ judges them). Chinese has no spaces, so "whole" is judged from what stands next 
 * a place (…市, …县, …区) right before a school's short name makes another place's school
   (卫校 in 洛阳市卫校, and 市卫校 too);
 * an institution word right after a name makes a longer name (湛河 in 湛河北路小学,
-  卫校 in 护卫校园, 舞钢市 in 舞钢市第一中学).
+  卫校 in 护卫校园, 舞钢市 in 舞钢市第一中学);
+* an office word after a place's name makes another office of that place (新疆 in 新疆兵团,
+  河北省 in 河北省人社厅), where after an institution's name it is the unit's own department
+  (潍坊职业学院宣传部, 奎文区教体局办公室).
 
 Such a longer name still is the unit when every character of it appears, in order, in the
 unit's own name or an alias (第九中学 for 平顶山市第九中学, 叶县教体局 for 叶县教育体育局,
@@ -57,6 +60,29 @@ INSTITUTION_WORDS = (
     "村",
 )
 _INSTITUTION_RE = re.compile("|".join(INSTITUTION_WORDS))
+#: Words that end an office's name. After a place (河北, 新疆, 奎文区) they make another office
+#: of that place (河北省人社厅, 河北省总工会, 新疆兵团, 潍坊团委), unless the unit's own name holds
+#: its characters (河北教育厅 for 河北省教育厅). After an institution's own name they are its
+#: department (潍坊职业学院宣传部, 奎文区教体局办公室): the unit's still.
+OFFICE_WORDS = (
+    "厅",
+    "局",
+    "委",
+    "办",
+    "兵团",
+    "工会",
+    "政府",
+    "宣传部",
+    "组织部",
+    "统战部",
+    "职教社",
+    "法院",
+    "检察院",
+)
+_OFFICE_RE = re.compile("|".join(OFFICE_WORDS))
+# How the name of an institution or an office ends (九中, 卫校, 平职院, 兵团教育局, 交通运输行指委):
+# a key ending otherwise names a place, and an office word after it makes another office.
+_NAMED_ENDS = frozenset("厅局委办部处科室会团社所站馆司心院校学中园专高")
 #: Words that are no part of a unit's name: what a unit did, with whom, about what. Before or
 #: after one, a name ends; between two units, one of them (or a date) makes the second a partner.
 ACTIVITY_WORDS = (
@@ -228,6 +254,12 @@ class Judge:
         for w in _INSTITUTION_RE.finditer(text, j - 1, r):
             if w.end() > j:
                 end = w.end()
+        if end == j and key[-1] not in _NAMED_ENDS:
+            # A place's first office after it: 新疆 + 兵团, 河北省 + 人社厅; what follows that
+            # office (办公室 of 奎文区教体局办公室) is its own department, not a longer name.
+            office = _OFFICE_RE.search(text, j, r)
+            if office is not None:
+                end = office.end()
         return end
 
     def _shown_start(self, text: str, i: int, ends: set[int]) -> int:

@@ -331,7 +331,8 @@ def place(
                 due = dues.get(key)
                 if due is None:
                     due = dues[key] = _local(deadline(event, cell, extensions.get(key)), tz)
-                late = arrived > due
+                # A column the week asks nobody for has no deadline to be late for.
+                late = arrived > due and group_of(cell) not in event.not_owed
                 credits = (Credit(unit, cell, late, dup),)
         else:
             made: list[Credit] = []

@@ -33,9 +33,28 @@ TYPE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 TYPES = tuple(t for t, _ in TYPE_RULES)
 
-#: Endings that say only what kind of office a unit is: what is left names the place.
-GENERIC_ENDINGS = ("教育和体育局", "教育体育局", "教体局", "教育局", "社会事业局")
-_PLACE_SUFFIXES = ("区", "县", "市")
+#: Endings that say only what kind of office a unit is: what is left names the place. A
+#: county's or a city's bureau (局), a province's department (厅), a municipality's
+#: commission (委员会, 教委).
+GENERIC_ENDINGS = (
+    "教育和体育局",
+    "教育体育局",
+    "教体局",
+    "教育局",
+    "社会事业局",
+    "教育厅",
+    "教育委员会",
+    "教委",
+)
+_PLACE_SUFFIXES = ("区", "县", "市", "省")
+# The five autonomous regions are called by their place's name alone (广西壮族自治区 → 广西):
+# the people's name between the place and 自治区 goes with it.
+_REGION = re.compile(r"^(.{1,2}[^族])(?:壮族|回族|维吾尔)?自治区$")
+# The 兵团 is 新疆生产建设兵团 in full; everyone writes 新疆兵团 or 兵团.
+_CORPS = re.compile(r"^(.{2,3})生产建设兵团$")
+# A 行指委 (教指委) is named 全国XX(行业)职业教育教学指导委员会; the ministry's notices call
+# it XX行指委 (以下简称行指委(教指委)). Only that form: 交通 for 交通运输 would be a guess.
+_STEERING = re.compile(r"^全国(.{2,12}?)(?:行业)?职业教育教学指导委员会$")
 # A bracketed note after the name says which campus or what the unit used to be called.
 _BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
 
@@ -60,12 +79,17 @@ def infer_type(name: str) -> str:
 
 
 def alias_candidates(name: str) -> tuple[str, ...]:
-    """Short names that a generic ending leaves: 奎文区教育和体育局 → 奎文区, 奎文.
+    """Short names that a generic ending leaves: 奎文区教育和体育局 → 奎文区, 奎文; 河北省教育厅
+    → 河北省, 河北; 全国机械职业教育教学指导委员会 → 机械行指委, 机械教指委.
 
     Only generic endings are stripped: 潍坊职业学院 → 潍坊职院 is how people abbreviate, but
     guessing it would be a guess; a written 简称 column says it.
     """
     text = bare(name)
+    steering = _STEERING.match(text)
+    if steering:
+        field = steering.group(1)
+        return (f"{field}行指委", f"{field}教指委")
     for ending in GENERIC_ENDINGS:
         if text.endswith(ending) and len(text) > len(ending):
             place = text[: -len(ending)]
@@ -74,9 +98,15 @@ def alias_candidates(name: str) -> tuple[str, ...]:
         return ()
     # 潍坊市奎文区 → 奎文区 is not taken: the outer place may be needed to tell two apart.
     out = [place]
-    # 奎文区 → 奎文, 临朐县 → 临朐: a county's own name is two or three characters. A longer
-    # place (潍坊高新技术产业开发区) ends in a kind of zone, not in a county's suffix.
-    if place.endswith(_PLACE_SUFFIXES) and 3 <= len(place) <= 4:
+    region, corps = _REGION.match(place), _CORPS.match(place)
+    if region:
+        out.append(region.group(1))  # 内蒙古自治区 → 内蒙古, 新疆维吾尔自治区 → 新疆
+    elif corps:
+        out += [f"{corps.group(1)}兵团", "兵团"]
+    # 奎文区 → 奎文, 临朐县 → 临朐, 河北省 → 河北, 北京市 → 北京: a county's, a city's or a
+    # province's own name is two or three characters. A longer place (潍坊高新技术产业开发区)
+    # ends in a kind of zone, not in a county's suffix.
+    elif place.endswith(_PLACE_SUFFIXES) and 3 <= len(place) <= 4:
         out.append(place[:-1])
     return tuple(out)
 

@@ -261,6 +261,27 @@ def test_type_from_the_name(name: str, kind: str) -> None:
         ("某县教育局", ("某县",)),  # one character is no alias
         ("教育局", ()),
         ("潍坊高新技术产业开发区社会事业局", ("潍坊高新技术产业开发区",)),
+        # A province's department, a municipality's commission (seed 004's units).
+        ("河北省教育厅", ("河北省", "河北")),
+        ("浙江省教育厅", ("浙江省", "浙江")),
+        ("黑龙江省教育厅", ("黑龙江省", "黑龙江")),
+        ("北京市教育委员会", ("北京市", "北京")),
+        ("天津市教委", ("天津市", "天津")),
+        ("重庆市教育委员会", ("重庆市", "重庆")),
+        ("内蒙古自治区教育厅", ("内蒙古自治区", "内蒙古")),
+        ("广西壮族自治区教育厅", ("广西壮族自治区", "广西")),
+        ("新疆维吾尔自治区教育厅", ("新疆维吾尔自治区", "新疆")),
+        ("宁夏回族自治区教育厅", ("宁夏回族自治区", "宁夏")),
+        ("西藏自治区教育厅", ("西藏自治区", "西藏")),
+        ("（广西）壮族自治区教育厅", ("壮族自治区",)),  # no place left: nothing shorter
+        ("新疆生产建设兵团教育局", ("新疆生产建设兵团", "新疆兵团", "兵团")),
+        ("大连市教育局", ("大连市", "大连")),
+        ("教育厅", ()),
+        ("河北省人力资源和社会保障厅", ()),  # not an education office: not this rule's
+        # A 行指委: the form the ministry's notice abbreviates it to, nothing shorter.
+        ("全国交通运输职业教育教学指导委员会", ("交通运输行指委", "交通运输教指委")),
+        ("全国石油和化工行业职业教育教学指导委员会", ("石油和化工行指委", "石油和化工教指委")),
+        ("交通运输职业教育教学指导委员会", ()),
     ],
 )
 def test_alias_candidates(name: str, aliases: tuple[str, ...]) -> None:
@@ -285,6 +306,44 @@ def test_derived_aliases_only_where_they_name_one_unit(tmp_path: Path) -> None:
     assert units["潍坊市教育局"].aliases == ("潍坊市",)
     assert units["诸城市教体局"].aliases == ()
     assert units["潍坊职业学院"].aliases == ()
+
+
+NATIONAL = """序号,单位名称,简称,联络员
+1,北京市教育委员会,,王明
+2,河北省教育厅,,张伟
+3,浙江省教育厅,,陈静
+4,内蒙古自治区教育厅,,赵敏
+5,广西壮族自治区教育厅,,梁燕
+6,吉林省教育厅,,周杰
+7,新疆维吾尔自治区教育厅,,艾力
+8,新疆生产建设兵团教育局,,王强
+9,全国交通运输职业教育教学指导委员会,,高远
+10,山东省教育厅,鲁,马超
+"""
+
+
+def test_a_ministry_roster_without_short_names_gets_them(tmp_path: Path) -> None:
+    units = {u.name: u.aliases for u in plan_import((), roster_of(tmp_path, NATIONAL)).units}
+    assert units["河北省教育厅"] == ("河北省", "河北")
+    assert units["浙江省教育厅"] == ("浙江省", "浙江")
+    assert units["北京市教育委员会"] == ("北京市", "北京")
+    assert units["内蒙古自治区教育厅"] == ("内蒙古自治区", "内蒙古")
+    assert units["广西壮族自治区教育厅"] == ("广西壮族自治区", "广西")
+    assert units["吉林省教育厅"] == ("吉林省", "吉林")
+    # 新疆 sits inside 新疆生产建设兵团教育局: a file of the 兵团 must not go to the region.
+    assert units["新疆维吾尔自治区教育厅"] == ("新疆维吾尔自治区",)
+    assert units["新疆生产建设兵团教育局"] == ("新疆生产建设兵团", "新疆兵团", "兵团")
+    assert units["全国交通运输职业教育教学指导委员会"] == ("交通运输行指委", "交通运输教指委")
+    assert units["山东省教育厅"] == ("鲁",)  # written: nothing guessed beside it
+
+
+def test_a_province_and_its_city_of_one_name_lose_the_name(tmp_path: Path) -> None:
+    text = "单位名称\n吉林省教育厅\n吉林市教育局\n吉林职业技术学院\n河北省教育厅\n"
+    units = {u.name: u.aliases for u in plan_import((), roster_of(tmp_path, text)).units}
+    # Both would be 吉林 (and 吉林 is inside the college's name): neither is.
+    assert units["吉林省教育厅"] == ("吉林省",)
+    assert units["吉林市教育局"] == ("吉林市",)
+    assert units["河北省教育厅"] == ("河北省", "河北")
 
 
 def test_written_aliases_are_not_added_to(tmp_path: Path) -> None:

@@ -1,0 +1,129 @@
+"""The ministry's week (seed 004, 教职成函〔2023〕5号), set up as its notice states it: provincial
+education departments, the 兵团 and the 行指委 send the plan by 28 April, materials "及时"
+during 14–20 May with no daily deadline, the summary within a week after the end. A roster as
+a ministry office keeps it (简称 mostly empty), files named as provinces name them, read back
+through the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from weekwatch.fixtures.testweek import TZ, drop
+from weekwatch.store.workspace import Workspace
+from weekwatch.tui.cli import run
+
+ROSTER = """序号,单位名称,简称,联络员,联系电话
+1,北京市教育委员会,,王明,010-51992001
+2,天津市教育委员会,天津市教委,李华,022-23301234
+3,河北省教育厅,,张伟,0311-66005678
+4,内蒙古自治区教育厅,,赵敏,0471-6616002
+5,吉林省教育厅,,周杰,0431-82752004
+6,黑龙江省教育厅,,吴刚,0451-82643005
+7,浙江省教育厅,,陈静,0571-88008008
+8,广东省教育厅,,罗斌,020-37628016
+9,广西壮族自治区教育厅,,梁燕,0771-5815017
+10,新疆维吾尔自治区教育厅,新疆,艾力,0991-7601028
+11,新疆生产建设兵团教育局,兵团教育局,王强,0991-2890029
+12,深圳市教育局,,钟华,0755-25101034
+13,全国交通运输职业教育教学指导委员会,交通运输行指委,高远,010-65299035
+14,全国机械职业教育教学指导委员会,,田野,010-88379036
+"""
+
+
+def when(month: int, day: int, hh: int = 10) -> dt.datetime:
+    return dt.datetime(2023, month, day, hh, tzinfo=TZ)
+
+
+def call(ws: Workspace, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = run(["-w", str(ws.root), "--operator", "小王", *args])
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def week(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Workspace:
+    root = tmp_path / "national"
+    flags = ["--title", "2023年职业教育活动周", "--start", "2023-05-14", "--lang", "zh"]
+    flags += ["--daily-deadline", "none", "--plan-deadline", "2023-04-28"]
+    flags += ["--summary-deadline", "2023-05-27"]
+    assert run(["init", str(root), *flags]) == 0
+    roster = tmp_path / "全国联络员.csv"
+    roster.write_text(ROSTER, "utf-8")
+    ws = Workspace(root)
+    assert call(ws, capsys, "units", "import", str(roster))[0] == 0
+    return ws
+
+
+def materials(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> dict[str, dict]:
+    code, out = call(ws, capsys, "materials", "--json")
+    assert code == 0
+    return {m["path"]: m for m in (json.loads(line) for line in _json_lines(out))}
+
+
+def _json_lines(out: str) -> list[str]:
+    return [line.rstrip(",") for line in out.splitlines() if line.startswith("{")]
+
+
+def test_nothing_is_late_where_nothing_is_due(
+    week: Workspace, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Sent days after the day they report on: no daily deadline, so never late.
+    drop(week, "深圳市教育局/5月16日 深圳 稿件.docx", when(5, 19, 23))
+    drop(week, "广东省教育厅5月14日典型案例.docx", when(5, 20, 22))
+    drop(week, "广东省教育厅关于报送活动周方案的函.pdf", when(4, 30))  # after 28 April: late
+    assert call(week, capsys, "ingest")[0] == 0
+    got = materials(week, capsys)
+    day = got["深圳市教育局/5月16日 深圳 稿件.docx"]
+    assert (day["cell"], day["late"], day["credits"][0]["late"]) == ("2023-05-16", False, False)
+    assert got["广东省教育厅5月14日典型案例.docx"]["late"] is False
+    plan = got["广东省教育厅关于报送活动周方案的函.pdf"]
+    assert (plan["cell"], plan["late"]) == ("plan", True)  # the plan is owed, and was late
+
+    code, out = call(week, capsys, "materials")
+    assert code == 0
+    lines = {line.split("  ")[1]: line for line in out.splitlines() if "  " in line}
+    assert "迟交" not in lines["深圳市教育局/5月16日 深圳 稿件.docx"]
+    assert "迟交" in lines["广东省教育厅关于报送活动周方案的函.pdf"]
+
+    # A pack without late files keeps every day's file: none of them is late.
+    out_zip = tmp_path / "pack.zip"
+    code, _ = call(week, capsys, "report", "pack", "--exclude-late", "--output", str(out_zip))
+    assert code == 0
+    with zipfile.ZipFile(out_zip) as z:
+        names = [n for n in z.namelist() if not n.endswith("/")]
+    assert any("深圳" in n for n in names) and any("典型案例" in n for n in names)
+    assert not any(n.endswith(".pdf") for n in names)
+
+
+def test_provinces_files_find_their_units_without_a_written_short_name(
+    week: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sent = {
+        "河北 5.15 稿件.docx": ("hbsjyt", "2023-05-15"),
+        "浙江省5.15典型案例.docx": ("zjsjyt", "2023-05-15"),
+        "北京5.18照片.jpg": ("bjsjywyh", "2023-05-18"),
+        "内蒙古5.16视频.mp4": ("nmgzzqjyt", "2023-05-16"),
+        "广西5.17照片.jpg": ("gxzzzzqjyt", "2023-05-17"),
+        "吉林5.15稿件.docx": ("jlsjyt", "2023-05-15"),
+        "黑龙江5.15照片.jpg": ("hljsjyt", "2023-05-15"),
+        "机械行指委5.16稿件.docx": ("qgjxzyjyjxzdwyh", "2023-05-16"),
+        "广东省教育厅关于报送活动周方案的函.pdf": ("gdsjyt", "plan"),
+    }
+    for i, name in enumerate(sent):
+        drop(week, name, when(5, 14 + i % 7))
+    # Misplaced before: 新疆 matched and 兵团 after it was not read.
+    drop(week, "新疆兵团-活动周实施方案.docx", when(4, 27))
+    drop(week, "河北省人社厅5.16稿件.docx", when(5, 16))
+    drop(week, "交通行指委 活动周方案.doc", when(4, 26))
+    assert call(week, capsys, "ingest")[0] == 0
+    got = materials(week, capsys)
+    assert {name: (got[name]["unit"], got[name]["cell"]) for name in sent} == sent
+    corps = got["新疆兵团-活动周实施方案.docx"]
+    assert corps["unit"] is None and corps["quarantine_code"] == "only_inside"
+    assert got["河北省人社厅5.16稿件.docx"]["unit"] is None
+    assert got["交通行指委 活动周方案.doc"]["quarantine_code"] == "no_unit"
