@@ -11,6 +11,7 @@ import hashlib
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -19,6 +20,8 @@ from .inbox_walk import NotRegularFile, open_dir, open_regular
 from .model import Reading
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
     from .reading import Reader
 
 
@@ -35,6 +38,13 @@ def __getattr__(name: str) -> Any:
 CHUNK = 1 << 20
 #: Batches at least this big are hashed and read on every core.
 PARALLEL_MIN = 2000
+#: Files a worker is handed at a time: enough that shipping them costs little, few enough that
+#: the workers start while the walk is still young and the last chunk is not long alone.
+SLICE = 500
+
+#: (path relative to inbox/, size as listed, the arrival it is read as).
+Item = tuple[str, int, dt.datetime]
+Result = tuple["Hashed | OSError", Reading]
 
 
 class Hashed(NamedTuple):
@@ -130,13 +140,11 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _hash_and_read(
-    items: list[tuple[str, int, dt.datetime]], work: tuple[str, Reader] | None = None
-) -> list[tuple[Hashed | OSError, Reading]]:
+def _hash_and_read(items: list[Item], work: tuple[str, Reader] | None = None) -> list[Result]:
     work = work or _FORKED
     assert work is not None
     inbox, reader = work
-    out: list[tuple[Hashed | OSError, Reading]] = []
+    out: list[Result] = []
     folder, dir_fd = None, -1  # walk order groups files by folder: one open per folder
     try:
         for rel, _size, arrived in items:
@@ -163,26 +171,113 @@ def _hash_and_read(
     return out
 
 
-def hash_and_read(
-    items: list[tuple[str, int, dt.datetime]], inbox: str, reader: Reader
-) -> Iterator[tuple[Hashed | OSError, Reading]]:
-    """Hash and read every (path, size, arrival), in order; on every core when there are many."""
+def _pool(inbox: str, reader: Reader) -> Executor:
+    """Forked workers, one per core, that inherit the inbox and reader and die with us."""
     global _FORKED
-    if len(items) < PARALLEL_MIN or threading.active_count() > 1:
-        # A process with threads (the dashboard) must not fork; small batches need not.
-        yield from _hash_and_read(items, (inbox, reader))
-        return
     import multiprocessing
 
     pool_class = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
     _FORKED = (inbox, reader)  # inherited by the forked workers
-    slices = [items[i : i + 1000] for i in range(0, len(items), 1000)]
-    ctx = multiprocessing.get_context("fork")
-    with pool_class(
+    pool: Executor = pool_class(
         max_workers=os.cpu_count() or 2,
-        mp_context=ctx,
+        mp_context=multiprocessing.get_context("fork"),
         initializer=_worker_start,
         initargs=(os.getpid(),),
-    ) as pool:
+    )
+    return pool
+
+
+def _may_fork() -> bool:
+    # A process with threads (the dashboard) must not fork.
+    return threading.active_count() <= 1
+
+
+def hash_and_read(items: list[Item], inbox: str, reader: Reader) -> Iterator[Result]:
+    """Hash and read every (path, size, arrival), in order; on every core when there are many."""
+    if len(items) < PARALLEL_MIN or not _may_fork():
+        yield from _hash_and_read(items, (inbox, reader))
+        return
+    slices = [items[i : i + 1000] for i in range(0, len(items), 1000)]
+    with _pool(inbox, reader) as pool:
         for chunk in pool.map(_hash_and_read, slices):
             yield from chunk
+
+
+class Ahead:
+    """Files hashed and read by the workers while the walk is still listing the rest.
+
+    A scan offers each file it expects to need reading as the walk finds it (a new file, or
+    one whose stamp changed); once PARALLEL_MIN are offered the workers start, a slice at a
+    time, so listing, hashing and reading overlap instead of following one another. `take`
+    then answers `hash_and_read`'s question from what was computed ahead: the same function on
+    the same (path, arrival), only sooner. A file not offered, or offered as another arrival
+    than the one asked, is read then and there; nothing offered and not asked is recorded.
+    """
+
+    def __init__(self, inbox: str, reader: Reader) -> None:
+        self._inbox, self._reader = inbox, reader
+        self._offered: dict[str, dt.datetime] = {}
+        self._pending: list[Item] = []
+        self._sent: deque[tuple[list[Item], Future[list[Result]]]] = deque()
+        self._pool: Executor | None = None
+        self._off = not _may_fork()
+
+    def offer(self, relpath: str, size: int, at: dt.datetime) -> None:
+        if self._off:
+            return
+        self._offered[relpath] = at
+        self._pending.append((relpath, size, at))
+        if self._pool is None and len(self._offered) >= PARALLEL_MIN:
+            self._pool = _pool(self._inbox, self._reader)
+        if self._pool is not None and len(self._pending) >= SLICE:
+            self._send()
+
+    def arrival(self, relpath: str) -> dt.datetime | None:
+        """The arrival a file was offered as (found once, not computed twice)."""
+        return self._offered.get(relpath)
+
+    def _send(self) -> None:
+        assert self._pool is not None
+        for i in range(0, len(self._pending), SLICE):
+            part = self._pending[i : i + SLICE]
+            self._sent.append((part, self._pool.submit(_hash_and_read, part)))
+        self._pending = []
+
+    def _stream(self) -> Iterator[tuple[str, dt.datetime, Result]]:
+        if self._pool is None:
+            return  # too few to fork for: all read when asked
+        if self._pending:
+            self._send()
+        while self._sent:
+            part, future = self._sent.popleft()
+            for (rel, _, at), result in zip(part, future.result(), strict=True):
+                yield rel, at, result
+
+    def take(self, items: list[Item]) -> Iterator[Result]:
+        """hash_and_read(items): what was computed ahead, the rest read now; in order."""
+        if self._pool is None:
+            self._offered.clear()
+            yield from hash_and_read(items, self._inbox, self._reader)
+            return
+        stream = self._stream()
+        for item in items:
+            rel, _, at = item
+            if self._offered.get(rel) == at:
+                # Asked in the order offered: what lies between was offered but not asked.
+                for done, done_at, result in stream:
+                    if done == rel and done_at == at:
+                        yield result
+                        break
+                else:
+                    yield from _hash_and_read([item], (self._inbox, self._reader))
+            else:
+                yield from _hash_and_read([item], (self._inbox, self._reader))
+
+    def close(self) -> None:
+        """Stop the workers; anything not taken is dropped."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._sent.clear()
+        self._offered.clear()
+        self._pending = []

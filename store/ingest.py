@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from . import stamp_index
 from .db import FILE_MODE, LOCK_FDS, make_db_folder, share_with_group
-from .hashing import Hashed, StillChanging, hash_and_read, hash_file, sha256_of
+from .hashing import Ahead, Hashed, StillChanging, hash_and_read, hash_file, sha256_of
 from .inbox_walk import (
     _DENIED,
     Found,
@@ -115,6 +115,8 @@ class Ingestor:
 
         self.unpacker = composite.Unpacker(reader, units)
         self.stamps = stamp_index.StampIndex(store)
+        #: During a scan: the files hashed and read while the walk went on.
+        self._ahead: Ahead | None = None
 
     def current(self) -> dict[str, Material]:
         """The live record of every path (superseded versions left out)."""
@@ -175,13 +177,13 @@ class Ingestor:
         ]
         results = self._read_all(todo, readings)
         for (f, old), at, (read, reading) in zip(todo, arrivals, results, strict=True):
-            shown = display_path(f.relpath)
             if isinstance(read, NotRegularFile):  # swapped for a FIFO, a link... once listed
                 now = stat_one(self.inbox, f.relpath)
                 if now is not None and now.kind != "file":
                     self._unopened(now, old, arrived, writes, batch)
                 continue
             if isinstance(read, StillChanging):
+                shown = display_path(f.relpath)
                 batch.errors.append(f"{shown}: still being written; read again once it settles")
                 batch.unsettled.append(f.relpath)
                 continue
@@ -189,7 +191,7 @@ class Ingestor:
                 if read.errno == errno.ENOENT:
                     continue  # removed since it was listed: the next scan marks it gone
                 detail = read.strerror or str(read)
-                batch.errors.append(f"{shown}: {detail}")
+                batch.errors.append(f"{display_path(f.relpath)}: {detail}")
                 if read.errno in _DENIED:
                     q = Quarantine.of(Code.UNREADABLE, detail=detail)
                     self._keep(self._unread(f, old, at, q), old, writes, batch)
@@ -241,6 +243,10 @@ class Ingestor:
         if self.stamps.legacy():
             return None  # records still in the schema-2 file: the index does not cover them
         index, by_shard = self.stamps.entries()
+        if not index:
+            # Nothing recorded (a scan from scratch): no shard holds a record to look at, and
+            # naming each found file's shard would cost a hash per file for nothing.
+            return None
         out: set[str] = set()
         plain = stamp_index.FILE
         for f in found:
@@ -277,6 +283,8 @@ class Ingestor:
     ) -> Iterator[tuple[Hashed | OSError, Reading]]:
         """Hash and read every file, in order; on both cores when there are many."""
         items = [(f.relpath, f.size, at) for (f, _), at in zip(todo, arrivals, strict=True)]
+        if self._ahead is not None:
+            return self._ahead.take(items)
         return hash_and_read(items, str(self.inbox), self.reader)
 
     def _gone(
@@ -412,15 +420,63 @@ class Ingestor:
         if not self.inbox.is_dir():
             raise WeekwatchError(f"{self.inbox}: the inbox folder is missing or not a folder")
         unreadable: list[str] = []
-        found = list(walk(self.inbox, unreadable=unreadable))
-        if "" in unreadable:
-            raise WeekwatchError(f"{self.inbox}: cannot list the inbox folder")
-        # Handed over whole: the entries are let go once ingest has looked at them.
-        entries = iter(found)
-        del found
-        batch = self.ingest(entries, _mtime, complete=True, unseen=tuple(unreadable))
+        ahead = self._look_ahead()
+        try:
+            found = []
+            for f in walk(self.inbox, unreadable=unreadable):
+                found.append(f)
+                if ahead is not None:
+                    ahead.offer_found(f)
+            if "" in unreadable:
+                raise WeekwatchError(f"{self.inbox}: cannot list the inbox folder")
+            # Handed over whole: the entries are let go once ingest has looked at them.
+            entries = iter(found)
+            del found
+            self._ahead = ahead.hashed if ahead is not None else None
+            arrived = ahead.arrived if ahead is not None else _mtime
+            batch = self.ingest(entries, arrived, complete=True, unseen=tuple(unreadable))
+        finally:
+            self._ahead = None
+            if ahead is not None:
+                ahead.hashed.close()
         batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
         return batch
+
+    def _look_ahead(self) -> _Offers | None:
+        """What a scan hashes while it walks: the files the stamp index says are new or
+        changed (from scratch, all of them). None when the index cannot tell (records still
+        in the schema-2 file)."""
+        if self.stamps.legacy():
+            return None
+        index, _ = self.stamps.entries()
+        return _Offers(Ahead(str(self.inbox), self.reader), index, self.inbox, self.event.tz)
+
+
+class _Offers:
+    """Picks, as the walk finds them, the files ingest will read: a regular file, not a zip
+    or an e-mail, not as the stamp index has it. A guess made early, never trusted:
+    `Ahead.take` reads anything it got wrong."""
+
+    def __init__(
+        self, hashed: Ahead, index: dict[str, stamp_index.Entry], inbox: Path, tz: dt.tzinfo
+    ) -> None:
+        self.hashed, self._index, self._inbox, self._tz = hashed, index, inbox, tz
+
+    def offer_found(self, f: Found) -> None:
+        from . import composite
+
+        if f.kind != "file":
+            return
+        entry = self._index.get(f.relpath)
+        if entry is not None and entry[0] == stamp_index.FILE and entry[1:] == f[1:5]:
+            return  # as it was read: nothing to do
+        if composite.is_composite(self._inbox, f.relpath):
+            return
+        self.hashed.offer(f.relpath, f.size, _mtime(f).astimezone(self._tz))
+
+    def arrived(self, f: Found) -> dt.datetime:
+        """Each file's arrival, its modification time (as `_mtime`), found once."""
+        return self.hashed.arrival(f.relpath) or _mtime(f)
 
 
 class IngestLock:
