@@ -304,11 +304,19 @@ class Store:
 
     def units(self) -> list[Unit]:
         """All units, in roster order."""
+        return [Unit.from_dict({**doc, "id": key}) for key, doc in self.roster()]
+
+    def roster(self) -> list[tuple[str, dict[str, Any]]]:
+        """The units' records by id, in roster order, as stored (never change them): an
+        action naming one unit of 2,000 makes a `Unit` of that one alone."""
         with self._lock:
-            docs = sorted(
-                self._tables["units"].docs().items(), key=lambda kv: (kv[1].get("order", 0), kv[0])
-            )
-        return [Unit.from_dict({**doc, "id": key}) for key, doc in docs]
+            docs = self._tables["units"].docs()
+            return sorted(docs.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
+
+    def unit_record(self, unit_id: str) -> dict[str, Any] | None:
+        """One unit's record as stored (never change it), or None."""
+        with self._lock:
+            return self._tables["units"].docs().get(unit_id)
 
     def units_stamp(self) -> Stamp:
         """The roster file's stamp: changes whenever any process writes the units (an action
@@ -376,6 +384,11 @@ class Store:
             acts = [Action.from_dict(key, _detached(doc)) for key, doc in docs.items()]
         acts.sort(key=lambda a: (a.at, a.id))
         return acts
+
+    def action_ids(self) -> list[str]:
+        """The action log's ids, in no order (no Action made)."""
+        with self._lock:
+            return list(self._tables["actions"].docs())
 
     def add_action(self, action: Action) -> None:
         """Append an action; re-adding an identical one is a no-op, a different one an error."""

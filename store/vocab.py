@@ -300,6 +300,10 @@ def parse_when(text: str, event: Event, now: dt.datetime | None = None) -> dt.da
 # ---------------------------------------------------------------------------- units
 
 
+#: What a unit is typed by: its id, name and aliases (a `Unit`'s, or its record's on the roster).
+Named = tuple[str, str, Sequence[str]]
+
+
 def find_unit(units: Sequence[Unit], text: str) -> Unit:
     """The unit typed by id, name or alias (any width, case, traditional or simplified), else
     the one unit whose name or alias holds the text; several such is an error naming them.
@@ -308,25 +312,36 @@ def find_unit(units: Sequence[Unit], text: str) -> Unit:
     in another width or case, both without traditional → simplified: a script's
     `weekwatch note u0003 …` neither folds 2,000 names nor loads OpenCC.
     """
+    return units[find_named([(u.id, u.name, u.aliases) for u in units], text)]
+
+
+def find_named(units: Sequence[Named], text: str) -> int:
+    """`find_unit` over each unit's (id, name, aliases): the index of the one typed, so a
+    roster read as records makes a `Unit` of that one alone (`Week.find_unit`)."""
     typed = _plain(text)
     if not typed:
         raise InputError("empty", text)
     exact = text.strip()  # as a script or a copied name has it: no folding at all
-    for u in units:
-        if exact == u.id or exact == u.name or exact in u.aliases:
-            return u
-    for u in units:
-        if typed in (_plain(u.id), _plain(u.name), *(_plain(a) for a in u.aliases)):
-            return u
+    for i, (uid, name, aliases) in enumerate(units):
+        if exact == uid or exact == name or exact in aliases:
+            return i
+    for i, (uid, name, aliases) in enumerate(units):
+        if typed in (_plain(uid), _plain(name), *(_plain(a) for a in aliases)):
+            return i
     key = _fold(text)
-    for u in units:
-        if key in (_fold(u.id), _fold(u.name), *(_fold(a) for a in u.aliases)):
-            return u
-    inside = [u for u in units if any(key in _fold(f) for f in (u.name, *u.aliases))]
+    for i, (uid, name, aliases) in enumerate(units):
+        if key in (_fold(uid), _fold(name), *(_fold(a) for a in aliases)):
+            return i
+    inside = [
+        i
+        for i, (_, name, aliases) in enumerate(units)
+        if any(key in _fold(f) for f in (name, *aliases))
+    ]
     if len(inside) == 1:
         return inside[0]
     if inside:
-        raise InputError("ambiguous", text, candidates=tuple(u.name for u in inside[:5]))
+        names = tuple(units[i][1] for i in inside[:5])
+        raise InputError("ambiguous", text, candidates=names)
     raise InputError("unit", text)
 
 

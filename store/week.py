@@ -7,13 +7,12 @@ boards from it and send every operator action through it.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import kept_board, marks
 from .atomic import file_stamp
@@ -43,6 +42,8 @@ def system_clock() -> dt.datetime:
 
 
 def default_operator() -> str:
+    import getpass  # a terminal's module: only when no operator was named
+
     try:
         return getpass.getuser()
     except Exception:  # no login name (a container, a cron job without USER)
@@ -85,11 +86,52 @@ class Week:
             self._units_cache = (stamp, tuple(merged.values()))
         return self._units_cache[1]
 
+    def _kept_units(self) -> tuple[Unit, ...] | None:
+        """The roster as converted before, if no process has written it since."""
+        if self._units_cache is None or self._units_cache[0] != self.store.units_stamp():
+            return None
+        return self._units_cache[1]
+
     def unit(self, unit_id: str) -> Unit:
-        for u in self.units():
-            if u.id == unit_id:
-                return u
+        units = self._kept_units()
+        if units is not None:
+            for u in units:
+                if u.id == unit_id:
+                    return u
+        else:  # one record made into a Unit, not the whole roster
+            for u in reversed(self.config.units):  # weekwatch.toml's win by id, the last one
+                if u.id == unit_id:
+                    return u
+            doc = self.store.unit_record(unit_id)
+            if doc is not None:
+                return Unit.from_dict({**doc, "id": unit_id})
         raise WeekwatchError(f"no unit with id {unit_id!r} (see `weekwatch units list`)")
+
+    def find_unit(self, text: str) -> Unit:
+        """The unit typed by id, name or alias (`vocab.find_unit`). Before the roster is
+        needed whole, it is searched as records and only the unit found made into a `Unit`:
+        a script's `weekwatch note …` on a roster of 2,000 builds one."""
+        from .vocab import find_named, find_unit
+
+        units = self._kept_units()
+        if units is not None:
+            return find_unit(units, text)
+        toml = {u.id: u for u in self.config.units}  # they win by id, in the roster's place
+        entries: list[Unit | tuple[str, dict[str, Any]]] = []
+        named: list[tuple[str, str, Sequence[str]]] = []
+        for key, doc in self.store.roster():
+            u = toml.pop(key, None)
+            if u is None:
+                entries.append((key, doc))
+                named.append((key, doc["name"], doc.get("aliases") or ()))
+            else:
+                entries.append(u)
+                named.append((u.id, u.name, u.aliases))
+        for u in toml.values():
+            entries.append(u)
+            named.append((u.id, u.name, u.aliases))
+        found = entries[find_named(named, text)]
+        return found if isinstance(found, Unit) else Unit.from_dict({**found[1], "id": found[0]})
 
     def import_units(
         self,
@@ -125,6 +167,8 @@ class Week:
     def warnings(self) -> list[str]:
         """What in weekwatch.toml looks wrong against the roster but is no error: a [groups]
         type no unit has (likely misspelt, so those units owe everything)."""
+        if not self.config.groups:
+            return []  # nothing to check: the roster is not converted for it
         return unused_groups(self.config.groups, self.units())
 
     def reader(self) -> Reader:
@@ -252,7 +296,7 @@ class Week:
             # The log is ordered by (at, id): two actions of one moment (a frozen clock, two
             # operators in the same microsecond) keep the order they were recorded in, because
             # the id's tail starts with how many that moment already holds.
-            same = sum(1 for a in self.store.actions() if a.id.startswith(stamp + "-"))
+            same = sum(1 for key in self.store.action_ids() if key.startswith(stamp + "-"))
             action = Action(
                 id=f"{stamp}-{same:02x}{os.urandom(3).hex()}",
                 type=ActionType(type_),  # an unknown type fails here, not in a later reader

@@ -8,6 +8,7 @@ alone is checked against the whole grammar, so help and mistakes read as before.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from weekwatch.store.vocab import OWN_WORDS, find_unit
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import Workspace
 from weekwatch.tui.cli_args import GRAMMAR, build, parse
+from weekwatch.tui.cli_line import read_action
 
 #: What an action does not use: the dashboard's toolkit, the reading rules with OpenCC, the
 #: cell rules, ingestion, every report and reminder, the e-mail and zip libraries.
@@ -59,6 +61,11 @@ NOT_FOR_AN_ACTION = (
     "weekwatch.tui.undo_cli",
     "weekwatch.tui.recommend_cli",
     "weekwatch.tui.i18n",
+    # A plain action line is read without argparse (tui/cli_line.py), nor what argparse loads.
+    "argparse",
+    "gettext",
+    "shutil",
+    "getpass",
 )
 
 # What the interpreter loads before any of ours (a site-packages .pth may import zipfile, say)
@@ -268,4 +275,178 @@ def test_the_log_and_the_roster_load_neither_the_cell_rules_nor_rich(week_ws: Wo
     assert out["code"] == 0, out["stderr"]
     assert "pzy" in out["stdout"] or "平顶山职业技术学院" in out["stdout"]
     allowed = {"weekwatch.tui.headless", "weekwatch.tui.i18n"}  # their printers and words
+    allowed |= {"argparse", "gettext", "shutil", "getpass"}  # their lines, no --operator
     assert [m for m in out["loaded"] if m not in allowed] == []
+
+
+# ------------------------------------------------------------- an action line without argparse
+
+#: Lines a script writes: read without argparse, into what argparse reads them as.
+PLAIN_ACTIONS = [
+    ["note", "pzy", "已电话提醒"],
+    ["note", "平职院", "plan", "方案周五前补交"],
+    ["note", "pzy", "", "x"],
+    ["-w", "ws", "--operator", "张三", "note", "pzy", "05-14", "called"],
+    ["--workspace=ws", "--operator=", "--lang", "zh", "note", "pzy", "x"],
+    ["-w", "note", "note", "pzy", "x"],  # a workspace named like the command
+    ["--lang=en", "--read-only", "--as-of", "2024-05-14", "--actions", "all", "note", "a", "b"],
+    ["contact", "pzy", "电话未接"],
+    ["contact", "pzy", "plan", "答应明天交", "--promised-by", "明天 12:00"],
+    ["contact", "--promised-by=05-15", "pzy", "x"],
+    ["excuse", "pzy", "plan", "--reason", "停电"],
+    ["excuse", "--reason", "停电", "pzy", "plan"],
+    ["extend", "pzy", "05-14", "--until", "2024-05-15 18:00"],
+    ["undo"],
+    ["undo", "20240514"],
+    ["redo"],
+]
+
+#: Lines left to argparse: help, mistakes, abbreviations, options between positionals.
+ARGPARSE_LINES = [
+    ["note"],
+    ["note", "pzy"],
+    ["note", "pzy", "-x"],
+    ["note", "--help"],
+    ["-h", "note", "pzy", "x"],
+    ["--work", "ws", "note", "pzy", "x"],
+    ["-w=ws", "note", "pzy", "x"],
+    ["-w"],
+    ["--lang", "xx", "note", "a", "b"],
+    ["--actions", "some", "note", "a", "b"],
+    ["contact", "pzy", "--promised-by", "明天", "x"],
+    ["contact", "pzy", "x", "--promised", "明天"],
+    ["contact", "pzy", "x", "--promised-by"],
+    ["contact", "pzy", "x", "--promised-by", "a", "--promised-by", "b"],
+    ["excuse", "pzy", "plan"],
+    ["excuse", "pzy", "--reason", "停电", "plan"],
+    ["excuse", "pzy", "plan", "x", "--reason", "停电"],
+    ["extend", "pzy", "05-14", "--reason", "x"],
+    ["undo", "a", "b"],
+    ["undo", "--all"],
+    ["redo", "x"],
+    ["status", "--json"],
+    ["pzy", "note"],
+]
+
+
+def _vars(args: object) -> dict[str, object] | str:
+    return vars(args) if not isinstance(args, str) else args
+
+
+@pytest.mark.parametrize("argv", PLAIN_ACTIONS)
+def test_a_plain_action_line_is_read_as_argparse_reads_it(argv):
+    fast = read_action(argv)
+    assert fast is not None, "read by argparse: the plain line should not need it"
+    assert vars(fast) == vars(build().parse_args(argv))
+    assert _vars(_fast(argv)) == vars(build().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", ARGPARSE_LINES)
+def test_any_other_line_is_left_to_argparse(argv, capsys):
+    assert read_action(argv) is None
+    if "-h" in argv or "--help" in argv:
+        return  # help is argparse's (above)
+    assert _vars(_fast(argv)) == _vars(_whole(argv))
+
+
+def test_a_script_passing_options_first_records_its_note(week_ws: Workspace):
+    out = _run(
+        "--operator=tester",
+        "--workspace",
+        str(week_ws.root),
+        "contact",
+        "平职院",
+        "plan",
+        "答应周五前补交",
+        "--promised-by",
+        "2024-05-17 12:00",
+    )
+    assert out["code"] == 0, out["stderr"]
+    assert out["loaded"] == []
+    (c,) = [a for a in Week(week_ws).ledger().actions if a.type == "contact"]
+    assert (c.unit, c.cell, c.operator, c.data["text"]) == (
+        "pzy",
+        "plan",
+        "tester",
+        "答应周五前补交",
+    )
+    assert c.data["promised_by"].startswith("2024-05-17T12:00")
+
+
+# ------------------------------------------------------------------ the roster, one unit made
+
+
+def test_a_unit_found_by_an_action_is_the_one_the_whole_roster_gives(tmp_path, monkeypatch):
+    from weekwatch.store.config import init_workspace
+
+    ws = init_workspace(
+        tmp_path / "ws", title="2024年平顶山市职业教育活动周", start=dt.date(2024, 5, 12)
+    )
+    # weekwatch.toml declares one unit over a stored one (it wins by id) and one of its own.
+    with ws.config.open("a", encoding="utf-8") as f:
+        f.write(
+            '\n[[units]]\nid = "xh"\nname = "新华区教育体育局"\naliases = ["新华"]\n'
+            '\n[[units]]\nid = "wg"\nname = "舞钢市教育体育局"\naliases = ["舞钢"]\n'
+        )
+    stored = [
+        Unit("a", "甲学校", ("PZY",)),
+        Unit("pzy", "平顶山职业技术学院", ("平职院",)),
+        Unit("xh", "新华区教育局", ("新华区",)),
+        Unit("u3", "石龙区教育体育局", ("石龙",)),
+        Unit("u4", "石龙区职业中专", ("xh",)),  # an alias equal to another's id
+    ]
+    Week(ws).store.put_units(stored)
+    typed = [
+        "pzy",
+        "PZY",
+        "Pzy",
+        "平职院",
+        "平職院",
+        " 平职院 ",
+        "平顶山职业技术学院",
+        "xh",
+        "新华",
+        "新华区",
+        "新华区教育局",
+        "wg",
+        "舞钢",
+        "u4",
+        "石龙区职业中专",
+        "职业中专",
+        "u3",
+        "石龙",
+        "石龙区",
+        "nobody",
+        "",
+        "学",
+        "教育",
+    ]
+    whole = Week(ws).units()
+
+    def expected(text: str) -> str:
+        try:
+            return find_unit(whole, text).id
+        except WeekwatchError as e:
+            return f"{type(e).__name__}: {e}"
+
+    made: list[str] = []
+    from_dict = Unit.from_dict.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        Unit, "from_dict", classmethod(lambda cls, d: made.append(d["id"]) or from_dict(cls, d))
+    )
+    for text in typed:
+        week = Week(ws)  # a process of its own: nothing converted yet
+        made.clear()
+        try:
+            got = week.find_unit(text)
+        except WeekwatchError as e:
+            assert f"{type(e).__name__}: {e}" == expected(text), text
+            continue
+        assert got == next(u for u in whole if u.id == expected(text)), text
+        assert len(made) <= 1, (text, made)  # the one found, or none (weekwatch.toml's)
+        assert week.unit(got.id) == got
+    # Once the roster was converted (the dashboard), it is searched as before.
+    week = Week(ws)
+    week.units()
+    made.clear()
+    assert week.find_unit("平职院").id == "pzy" and made == []

@@ -5,7 +5,6 @@ Every problem the operator can fix ends as one message on stderr and exit status
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import re
@@ -17,9 +16,11 @@ from typing import TYPE_CHECKING
 from weekwatch.store.model import WeekwatchError
 from weekwatch.widgets.safe import safe_str
 
-from .cli_args import parse
+from .cli_line import read_action
 
 if TYPE_CHECKING:
+    import argparse
+
     from weekwatch.store.reread import Reread
     from weekwatch.store.week import Week
 
@@ -312,7 +313,12 @@ def _handler(cmd: str) -> tuple[Callable[[Week, argparse.Namespace], int], bool]
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    args = parse(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = read_action(words)  # a plain action line; any other is argparse's
+    if args is None:
+        from .cli_args import parse
+
+        args = parse(words)
     cmd = args.command or "tui"
     # A command's options have no defaults of their own where the top level has the same option
     # (`weekwatch --lang zh log` = `weekwatch log --lang zh`); theirs are filled in here.
@@ -365,9 +371,7 @@ def _warn(week: Week) -> None:
 
 def _unit(week: Week, text: str) -> str:
     """A unit by id, name or alias (store/vocab.py)."""
-    from weekwatch.store import vocab
-
-    return vocab.find_unit(week.units(), text).id
+    return week.find_unit(text).id
 
 
 def _cell(week: Week, text: str) -> str:

@@ -6,7 +6,7 @@ back only by its id, so nobody undoes a colleague's decision by accident.
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
 
 from weekwatch.store.inbox_walk import display_path
 from weekwatch.store.model import Action, WeekwatchError
@@ -15,6 +15,9 @@ from weekwatch.widgets.safe import safe_str
 
 from .guards import action_text, local, names
 from .i18n import I18n
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def undo(week: Week, args: argparse.Namespace) -> int:
