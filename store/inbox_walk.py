@@ -254,3 +254,42 @@ def stat_one(inbox: Path, relpath: str) -> Found | None:
 
 def _mtime(f: Found) -> dt.datetime:
     return f.mtime
+
+
+def inbox_relative(inbox: Path, given: str) -> str | None:
+    """The inbox-relative path of a path as a person or a script names it (relative to the
+    current folder, or absolute; the inbox reached through a link or not): "" for the inbox
+    itself, None for a path outside it. Only the spelling is looked at, nothing is opened."""
+    full = os.path.abspath(given)
+    for root in dict.fromkeys((os.path.abspath(inbox), os.path.realpath(inbox))):
+        rel = os.path.relpath(full, root)
+        if rel == ".":
+            return ""
+        if rel != ".." and not rel.startswith("../"):
+            return rel.replace(os.sep, "/")
+    return None
+
+
+def lstat_below(inbox: Path, relpath: str) -> os.stat_result | None:
+    """The entry inbox/relpath as a walk would find it, reached from the inbox down without
+    following any link on the way (nor the entry itself, if one); None if it is not there.
+
+    A path leading through a link or a file raises NotRegularFile: a walk lists the link and
+    never looks behind it, so neither does anything that names a path."""
+    folder, _, name = relpath.rpartition("/")
+    try:
+        fd = open_dir(inbox, folder)
+    except OSError as exc:
+        if exc.errno == errno.ENOENT:
+            return None
+        if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise NotRegularFile(
+                "symlink" if exc.errno == errno.ELOOP else "file", folder
+            ) from None
+        raise
+    try:
+        return os.stat(name, dir_fd=fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    finally:
+        os.close(fd)

@@ -13,6 +13,7 @@ import datetime as dt
 import errno
 import fcntl
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,6 +28,8 @@ from .inbox_walk import (
     NotRegularFile,
     _mtime,
     display_path,
+    lstat_below,
+    special_kind,
     spelled,
     stat_one,
     walk,
@@ -242,15 +245,20 @@ class Ingestor:
 
         if self.stamps.legacy():
             return None  # records still in the schema-2 file: the index does not cover them
-        index, by_shard = self.stamps.entries()
-        if not index:
-            # Nothing recorded (a scan from scratch): no shard holds a record to look at, and
-            # naming each found file's shard would cost a hash per file for nothing.
-            return None
+        by_shard: dict[str, dict[str, stamp_index.Entry]] = {}
+        look: Callable[[str], stamp_index.Entry | None] = self.stamps.entry
+        if complete or removed:
+            index, by_shard = self.stamps.entries()
+            if not index:
+                # Nothing recorded (a scan from scratch): no shard holds a record to look at,
+                # and naming each found file's shard would cost a hash per file for nothing.
+                return None
+            look = index.get
+        # else only what was named: the index of the shards it falls in
         out: set[str] = set()
         plain = stamp_index.FILE
         for f in found:
-            entry = index.get(f.relpath)
+            entry = look(f.relpath)
             if entry is None:
                 out.add(shard_name(f.relpath))
                 continue
@@ -273,8 +281,8 @@ class Ingestor:
                         if container not in paths and not _under(container, unseen):
                             out.add(name)  # not found: its records are marked gone
                             break
-                    elif _under(container, removed):
-                        out.add(name)
+                    elif _under(container, removed) and container not in paths:
+                        out.add(name)  # a found one was looked at above
                         break
         return out
 
@@ -441,6 +449,55 @@ class Ingestor:
                 ahead.hashed.close()
         batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
         return batch
+
+    def take(self, named: Sequence[str]) -> Batch:
+        """Only the named entries of the inbox (inbox-relative paths), for a caller that knows
+        what arrived: each file as a scan finds it, each folder walked whole, and what is named
+        but no longer there marked gone. Arrival is each file's mtime, as in a scan, so a path
+        taken in here and found by a scan makes the same record. Only what is named is stat'ed
+        and only the shards of its records are read (a folder named or removed: the index of
+        every shard, as its files' records may lie in any).
+
+        Every name is checked before anything is written: a path through a link, or one that
+        is neither there nor recorded, raises WeekwatchError and nothing is written."""
+        from .reading import is_ignored
+
+        found: dict[str, Found] = {}
+        removed: list[str] = []
+        unreadable: list[str] = []
+        for rel in dict.fromkeys(named):
+            shown = display_path(rel)
+            if not rel:
+                raise WeekwatchError("the inbox itself: scan it with `weekwatch ingest`")
+            if is_ignored(rel):
+                continue  # hidden, lock, partial or housekeeping: a scan skips it too
+            try:
+                st = lstat_below(self.inbox, rel)
+            except NotRegularFile as exc:
+                raise WeekwatchError(
+                    f"{shown}: the path goes through a {exc.kind} "
+                    f"({display_path(str(exc.filename))}), which weekwatch never follows"
+                ) from None
+            if st is None:
+                if not self._recorded_at(rel):
+                    raise WeekwatchError(f"{shown}: no such file or folder in the inbox")
+                removed.append(rel)  # recorded, now gone: marked gone as a scan would
+            elif stat.S_ISDIR(st.st_mode):
+                for f in walk(self.inbox, rel, unreadable=unreadable):
+                    found[f.relpath] = f
+                removed.append(rel)  # what it held and holds no more: gone
+            else:
+                found[rel] = Found.of(rel, st, special_kind(st.st_mode) or "file")
+        batch = self.ingest(found.values(), _mtime, gone=removed, unseen=tuple(unreadable))
+        batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
+        return batch
+
+    def _recorded_at(self, rel: str) -> bool:
+        """Whether the store holds records of the inbox file `rel` or of files under it."""
+        if self.stamps.legacy() or self.stamps.entry(rel) is not None:
+            return True
+        index, _ = self.stamps.entries()
+        return any(_under(container, (rel,)) for container in index)
 
     def _look_ahead(self) -> _Offers | None:
         """What a scan hashes while it walks: the files the stamp index says are new or

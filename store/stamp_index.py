@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .atomic import FILE_MODE, MISSING, Stamp, file_stamp, make_db_folder, share_with_group
 from .reasons import Code, Quarantine
-from .shards import MATERIAL_FILES
+from .shards import MATERIAL_FILES, shard_name
 
 if TYPE_CHECKING:
     from .db import Store
@@ -141,16 +141,21 @@ class StampIndex:
             merged.update(entries)
         return merged, by_shard
 
+    def entry(self, container: str) -> Entry | None:
+        """One inbox file's entry, reading only the index of the shard it falls in."""
+        return self._shard(shard_name(container)).get(container)
+
     def legacy(self) -> bool:
         """Whether the schema-2 materials file is still there (its records are not indexed)."""
         return file_stamp(self.store.dbdir / f"{MATERIAL_FILES[0]}.json")[1] >= 0
 
     def refresh(self) -> None:
-        """After a write: the entries of every shard written since they were made, made again
-        from what the store holds now (its cached data: no file parsed again)."""
-        for name in MATERIAL_FILES[1:]:
-            hit = self._shards.get(name)
-            if hit is None or hit[0] != file_stamp(self.store.dbdir / f"{name}.json"):
+        """After a write: the entries of every shard this process looked at and that was
+        written since, made again from what the store holds now (its cached data: no file
+        parsed again). A shard never looked at keeps its index file, which names the shard
+        stamp it was made from: the next reader finds it stale if it is."""
+        for name, (stamp, _) in list(self._shards.items()):
+            if stamp != file_stamp(self.store.dbdir / f"{name}.json"):
                 self._rebuild(name)
 
     def _shard(self, name: str) -> dict[str, Entry]:

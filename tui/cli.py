@@ -200,10 +200,18 @@ def _units(week: Week, args: argparse.Namespace) -> int:
 def _ingest(week: Week, args: argparse.Namespace) -> int:
     from weekwatch.store.ingest import IngestLock
 
+    named = _inbox_paths(week, args.paths)
     with IngestLock(week.workspace.dbdir):
         # What waits is read again first if the roster or the week changed since it was read.
         again = week.reread() if args.reread else week.reread_if_stale()
-        batch = week.ingestor().scan()
+        ingestor = week.ingestor()
+        if named is None:
+            batch = ingestor.scan()
+        else:
+            try:
+                batch = ingestor.take(named)
+            except WeekwatchError as e:  # a name as given: its controls spelled out
+                raise WeekwatchError(safe_str(e)) from None
         week.mark_read()
     for e in batch.errors:
         print(f"! {safe_str(e)}", file=sys.stderr)
@@ -212,6 +220,28 @@ def _ingest(week: Week, args: argparse.Namespace) -> int:
     if again is not None:
         _print_reread(week, again)
     return 0
+
+
+def _inbox_paths(week: Week, given: Sequence[str]) -> list[str] | None:
+    """The inbox-relative paths `ingest PATH…` names; None: the whole inbox (no PATH, or the
+    inbox itself named)."""
+    from weekwatch.store.inbox_walk import display_path, inbox_relative
+
+    inbox = week.workspace.inbox
+    out: list[str] = []
+    for path in given:
+        rel = inbox_relative(inbox, path)
+        if rel is None:
+            raise WeekwatchError(
+                safe_str(
+                    f"{display_path(path)}: not inside the inbox ({inbox}); "
+                    "weekwatch takes in only what lies there"
+                )
+            )
+        if rel == "":
+            return None
+        out.append(rel)
+    return out or None
 
 
 def _print_reread(week: Week, result: Reread) -> None:

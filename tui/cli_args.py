@@ -165,7 +165,13 @@ def _units(sub: Sub) -> None:
 
 
 def _ingest(sub: Sub) -> None:
-    s = sub.add_parser("ingest", help="scan the inbox once, then exit")
+    s = sub.add_parser("ingest", help="scan the inbox once (or take in only PATHs), then exit")
+    s.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="only these files or folders of the inbox (what a hook knows arrived or went)",
+    )
     s.add_argument(
         "--reread",
         action="store_true",
