@@ -210,8 +210,8 @@ def _ingest(week: Week, args: argparse.Namespace) -> int:
         else:
             try:
                 batch = ingestor.take(named)
-            except WeekwatchError as e:  # a name as given: its controls spelled out
-                raise WeekwatchError(safe_str(e)) from None
+            except WeekwatchError as exc:  # a name as given: its controls spelled out
+                raise WeekwatchError(safe_str(exc)) from None
         week.mark_read()
     for e in batch.errors:
         print(f"! {safe_str(e)}", file=sys.stderr)
