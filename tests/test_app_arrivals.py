@@ -14,7 +14,7 @@ import os
 
 from weekwatch.fixtures.testweek import NOW, TODAY, drop
 from weekwatch.store.week import Week
-from weekwatch.tui.screens.dashboard import _shown
+from weekwatch.tui.board_rows import shown as _shown
 from weekwatch.tui.view import arrivals_per_hour
 from weekwatch.widgets.grid import TOTAL_STATES, state_text
 

@@ -14,7 +14,7 @@ import threading
 from weekwatch.fixtures.testweek import NOW, TODAY, clock_at, drop
 from weekwatch.store.week import Week
 from weekwatch.tui import judge as judging
-from weekwatch.tui.screens.dashboard import _shown
+from weekwatch.tui.board_rows import shown as _shown
 from weekwatch.widgets.grid import TOTAL_STATES, state_text
 
 

@@ -3,7 +3,8 @@
 The screen holds the view's state as reactives — the current board, the filter, the sort,
 the marked rows, the time — and everything drawn follows them: the rows through the watch
 methods, the header and today's picture through `data_bind` of computed views. Boards are
-judged off the UI thread by a worker the `BoardFeed` schedules. The grid's keys are this
+judged off the UI thread by a worker the `BoardFeed` schedules (tui/board_flow.py) and drawn
+by tui/board_rows.py. The grid's keys are this
 screen's bindings, so any screen on top (a form, the quarantine list) switches them off.
 """
 
@@ -11,45 +12,39 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
-from weekwatch.store.fetch import mailbox_state
 from weekwatch.store.ledger import Ledger
-from weekwatch.store.rejudge import Change
-from weekwatch.store.rules import Board, CellState, Placed
-from weekwatch.store.traces import promise_times, recommended_cells, traces
-from weekwatch.store.unit_search import warm
+from weekwatch.store.rules import Board
 from weekwatch.store.week import Week
 from weekwatch.widgets.console import plain_scrollbars
-from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn, GridRow, Shown
+from weekwatch.widgets.grid import TOTAL_STATES, Grid, GridColumn
 from weekwatch.widgets.header import HeaderView, WeekHeader
 from weekwatch.widgets.look import ascii_only
 from weekwatch.widgets.today import TodayPicture, TodayView
 
 from .. import view
-from ..describe import column_name, detail
-from ..feed import BoardFeed, Job
+from ..board_flow import BoardFlow
+from ..board_rows import BoardRows
+from ..feed import BoardFeed
 from ..i18n import I18n
 from ..judge import Judging
 from ..keys import DASHBOARD_BINDINGS, WRITES, localized
 from ..messages import BoardReady, CellsReady
 from ..remind_flow import RemindFlow
-from ..toasts import Arrival
 from ..triage import Triage
-from .quarantine import QuarantineScreen
 
 if TYPE_CHECKING:
     from ..app import WeekwatchApp
@@ -57,7 +52,6 @@ if TYPE_CHECKING:
 #: Three whole-inbox scans missed (at least three minutes) is news.
 STALE_SCAN = dt.timedelta(minutes=3)
 NARROW = 120  # below this width the side pane moves under the grid
-KEEP_EVERY = 5.0  # seconds between two boards kept for other processes while files arrive
 
 
 class DashboardScreen(Screen[None]):
@@ -105,9 +99,10 @@ class DashboardScreen(Screen[None]):
         self.feed = BoardFeed()
         #: The judging kept between boards (what an arrival costs is what it touches).
         self.judging = Judging(week)
-        self._change: Change | None = None  # what the board being applied changed
         self.triage = Triage(self)
         self.reminding = RemindFlow(self)
+        self.rows = BoardRows(self)  # what is drawn of each board (tui/board_rows.py)
+        self.flow = BoardFlow(self)  # how boards are judged and applied (tui/board_flow.py)
         self.stamp: object = None  # the store's change stamp the current board reflects
         self.next_boundary: dt.datetime | None = None  # when a cell next changes by itself
         self.today_column = view.today_column(self.event, week.clock())
@@ -115,23 +110,17 @@ class DashboardScreen(Screen[None]):
         self.first_paint: float | None = None  # seconds from the app's start to the first board
         #: The board shown is the kept cells only (no files yet): the whole one is judged.
         self.provisional = False
-        self._whole_in = False  # the first whole board has been applied
-        self._kept_at = 0.0  # when the judged board was last handed to other processes
         #: Set once the first grid is drawn (the whole week's judging waits for it).
         self.painted = threading.Event()
-        self._quiet: frozenset[str] = frozenset()
+        #: Units whose changes the board being applied shows without announcing them.
+        self.quiet: frozenset[str] = frozenset()
         #: The header says who takes in files (the app sets it; not when looking back).
         self.intake_shown = False
-        self._traces: dict[tuple[str, str], str] = {}
-        self._stars: frozenset[tuple[str, str]] = frozenset()
-        self._stars_for: frozenset[str] | None = None  # the recommended paths they are for
         self._detail_chosen = False  # the operator toggled the pane: sizes no longer decide
-        self._unexplained: object = None  # a stamp seen once, not yet known to be ours
         #: How often the process that takes in files scans the inbox, seconds (if it said).
         self.scan_every: float | None = None
         #: Files of a start-up scan: shown, not announced (the app fills it).
         self.hushed_paths: set[str] = set()
-        self._job = Job(0, None)  # the judgement running (or the last one)
 
     @property
     def wapp(self) -> WeekwatchApp:
@@ -199,12 +188,12 @@ class DashboardScreen(Screen[None]):
         if (grid.name_width, grid.cell_padding, grid.header_height) != (name, pad, heading):
             grid.name_width, grid.cell_padding, grid.header_height = name, pad, heading
             unit, column = grid.focus_unit, grid.focus_column
-            self._set_columns()
+            self.set_columns()
             self.show_rows()
             if unit is not None:
                 grid.goto(unit, column)
         elif not grid.grid_columns:
-            self._set_columns()
+            self.set_columns()
         grid.keep_cursor_in_view()
 
     def _labels(self) -> list[tuple[str, str, int]]:
@@ -215,7 +204,7 @@ class DashboardScreen(Screen[None]):
             out.append((c, label, max(6, *(cell_len(line) for line in label.split("\n")))))
         return out
 
-    def _set_columns(self) -> None:
+    def set_columns(self) -> None:
         cols = [GridColumn(c, lab, w, c == self.today_column) for c, lab, w in self._labels()]
         self.grid.set_columns(cols, [self.t(f"state.{s}") for s in TOTAL_STATES])
 
@@ -297,32 +286,6 @@ class DashboardScreen(Screen[None]):
         return TodayView(tuple(self.per_hour), share)
 
     # --- the view's state -----------------------------------------------------------------
-    def watch_board(self, prev: Board | None, board: Board | None) -> None:
-        if board is None:
-            return
-        self._traces = traces(board, self.ledger)
-        change = self._change if prev is not None else None
-        self._stars = self._recommended(board, change)
-        self.show_rows(None if change is None else change.units)
-        if self.provisional:
-            pass  # the kept cells, or the whole board after them: nothing is news
-        elif prev is not None and prev.units == board.units:
-            self._announce(prev, board, self._quiet, change)
-        self.update_detail()
-        screen = self.app.screen
-        if isinstance(screen, QuarantineScreen):
-            screen.show(board.quarantined)
-
-    def _recommended(self, board: Board, change: Change | None) -> frozenset[tuple[str, str]]:
-        """The ★ cells: after an arrival only its units' cells are looked at again, while the
-        recommendations stay those the last ones were found for."""
-        marks = frozenset(self.ledger.recommended)
-        again = self._stars_for == marks and change is not None and change.units is not None
-        self._stars_for = marks
-        if again and change is not None:
-            return recommended_cells(board, self.ledger, self._stars, change.units)
-        return recommended_cells(board, self.ledger)
-
     def watch_filter(self) -> None:
         self.show_rows()
         self.update_detail()
@@ -346,251 +309,40 @@ class DashboardScreen(Screen[None]):
     def watch_marked(self) -> None:
         self.show_rows()
 
+    def watch_board(self, prev: Board | None, board: Board | None) -> None:
+        self.rows.changed(prev, board)
+
     def show_rows(self, units: Collection[str] | None = None) -> None:
-        """Put the board's rows in the grid; with `units` (an arrival's), only their rows are
-        drawn again where the view keeps the roster's order (no filter, sort or search)."""
-        board = self.board
-        if board is None:
-            return
-        cols = board.event.columns
-        marks, stars = self._traces, self._stars
-        names = {u.id: u.name for u in board.units} if units is None else None
-        in_place = self.filter == "all" and self.sort == "roster" and not self.search.strip()
-        if units is not None and in_place and self.grid.row_keys:
-            names = {u.id: u.name for u in board.units if u.id in units}
-            order = list(names)
-        else:
-            names = names or {u.id: u.name for u in board.units}
-            order = view.row_order(board, self.filter, self.sort, self.search)
-            units = None
-        rows = [
-            GridRow(
-                uid,
-                names[uid],
-                tuple(
-                    _shown(board.cells[(uid, c)], marks.get((uid, c), ""), (uid, c) in stars)
-                    for c in cols
-                ),
-                uid in self.marked,
-            )
-            for uid in order
-        ]
-        totals = [board.totals(c) for c in cols]
-        if units is None:
-            self.grid.show(rows, totals)
-        else:
-            self.grid.update_rows(rows, totals)
+        """Put the board's rows in the grid (only `units`' rows again, if given)."""
+        self.rows.show(units)
 
     def update_detail(self) -> None:
-        if self.board is None or not self.is_mounted:
-            return
-        uid, col = self.grid.focus_unit, self.grid.focus_column
-        unit = next((u for u in self.board.units if u.id == uid), None) if uid else None
-        text = detail(self.board, self.ledger, unit, col if unit else None, self.t, self.grid.look)
-        if not self.grid.row_keys and self.board.units and (self.filter != "all" or self.search):
-            # An empty grid says why: nothing passes the filter (or the search) now.
-            why = self.t(f"filter.{self.filter}") if self.filter != "all" else self.search
-            text = Text(self.t("detail.none_shown", why=why), style="bold") + Text("\n") + text
-        if not self.detail_open:
-            # One line: today's picture in words, then the first line of the detail.
-            line = Text(self.today.share if self.today else "", style="bold", no_wrap=True)
-            line.append("  │ ")
-            line.append_text(text.split("\n")[0])
-            text = line
-        self.query_one("#detail", Static).update(text)
+        self.rows.detail()
 
-    def _announce(
-        self, prev: Board, new: Board, quiet: frozenset[str], change: Change | None = None
-    ) -> None:
-        """Flash what changed; toast arrivals (placed or quarantined, a burst as one), files
-        gone from the inbox, and cells that just went missing. With `change` (an arrival's),
-        only the cells and placings it replaced are looked at: the rest were carried over."""
-        units = {u.id: u.name for u in new.units}
-        arrived: list[Arrival] = []
-        missing = 0
-        if change is None or change.units is None:
-            keys: Iterable[tuple[str, str]] = new.cells
-        else:
-            touched = change.units  # in the roster's order, as a whole board lists them
-            cols = new.event.columns
-            keys = [(u.id, c) for u in new.units if u.id in touched for c in cols]
-        for key in keys:
-            cell = new.cells[key]
-            old = prev.cells.get(key)
-            if old is None or old == cell or key[0] in quiet:
-                continue
-            self.grid.flash(*key)
-            if cell.count > old.count:
-                name = units.get(key[0], key[0])
-                col = column_name(key[1], self.t)
-                arrived.append(Arrival(name, col, cell.count - old.count))
-            if cell.state == "missing" and old.state != "missing":
-                missing += 1
-        # Files, not cells: what came in quarantine, what left the inbox (by any process).
-        hushed, self.hushed_paths = self.hushed_paths, set()
-        if change is None or change.units is None:
-            before = {p.material.path: p for p in prev.placed}
-            now_placed: Iterable[Placed] = new.placed
-        else:
-            before = {p.material.path: p for p in change.out}
-            now_placed = change.into
-        gone = []
-        for p in now_placed:
-            path = p.material.path
-            old_p = before.get(path)
-            if path in hushed:
-                continue
-            if p.waiting and not p.material.gone and (old_p is None or not old_p.waiting):
-                arrived.append(Arrival(path, quarantined=True))
-            if p.material.gone and old_p is not None and not old_p.material.gone:
-                gone.append(path)
-        self.wapp.toaster.arrived(arrived)
-        self.wapp.toaster.gone(new, gone)
-        if missing:
-            self.app.notify(self.t("msg.missing", n=missing), severity="warning", timeout=8)
-
-    # --- judging the board off the UI thread ----------------------------------------------
+    # --- boards: judged in a worker, applied here (tui/board_flow.py) ---------------------
     def refresh_board(self, units: Iterable[str] | None = None) -> None:
         """Judge the board again (only `units`' cells, if given), soon; requests coalesce."""
-        self._start(self.feed.request(units))
-
-    def _start(self, job: Job | None) -> None:
-        if job is not None:
-            self._job = job
-            self._judge(job)
-
-    @work(thread=True, group="board", exit_on_error=False)
-    def _judge(self, job: Job) -> None:
-        judging = self.judging
-        base = judging.rejudger.board
-        if job.seq == 1:
-            stamp, (board, ledger, per_hour) = self.wapp.first_board()
-        else:
-            stamp = None
-            board, ledger, per_hour = judging.judge(self.week.clock(), job.units, index=False)
-        change = judging.change
-        self.post_message(BoardReady(job.seq, board, ledger, per_hour, stamp, change, base))
-        # After the board is on its way: what the next arrival needs (the lock keeps the
-        # next judgement waiting for it).
-        judging.index()
+        self.flow.refresh(units)
 
     def on_cells_ready(self, message: CellsReady) -> None:
-        """The kept cells: the grid painted from them while the whole board is judged."""
-        if not self.is_running or self.board is not None:
-            return  # the whole board came first: nothing to paint ahead of it
-        self.provisional = True
-        with self.app.batch_update():
-            self.board = message.board
-        self._painted()
-
-    def _painted(self) -> None:
-        if self.first_paint is None:
-            self.first_paint = time.perf_counter() - self.wapp.started
-            if self.board is not None and self.board.units and self.today_column:
-                keys = self.grid.row_keys
-                self.grid.goto(keys[0] if keys else "", self.today_column)
-            self.call_after_refresh(self.painted.set)  # drawn on the screen, not just set
+        self.flow.cells_ready(message)
 
     def on_board_ready(self, message: BoardReady) -> None:
-        if not self.is_running:  # shutting down: the widgets are gone
-            return
-        outcome = self.feed.finished(message.seq)
-        self._start(outcome.next)
-        if not outcome.apply:
-            return
-        if message.stamp is not None:
-            self.stamp = message.stamp
-        t0 = time.perf_counter()
-        self.ledger, self.per_hour, self._quiet = message.ledger, message.per_hour, outcome.quiet
-        self.reminding.show_badge()
-        state = mailbox_state(self.week.store)
-        self.mail_down = state.get("error", "") or "?" if state and not state.get("ok") else ""
-        with self.app.batch_update():
-            same = self.board == message.board and not self.provisional
-            change = message.change
-            # Cells and placings carried over from the board shown: only the changed drawn.
-            incremental = change is not None and change.units is not None
-            self._change = change if incremental and message.base is self.board else None
-            self.board = message.board
-            self._change = None
-            self.provisional = False
-            if same:  # only the log moved (a ★, a note): the reactive does not fire for it
-                self.update_detail()
-        self.applied_at = time.perf_counter()
-        self.apply_seconds = self.applied_at - t0  # UI-thread time of this refresh
-        # A promise's time passing turns its cell's mark into a broken promise.
-        moments = [*self.ledger.extensions.values(), *promise_times(self.ledger)]
-        later = view.boundaries(message.board, moments)
-        self.next_boundary = later[0] if later else None
-        self._painted()
-        if not self._whole_in:
-            self._whole_in = True
-            # Only now: the watcher's start-up scan would compete with judging the whole
-            # board (and finds every file written meanwhile).
-            self.wapp.start_watching()
-            # The pinyin of every name, worked out ahead of the first `/` key.
-            units = message.board.units
-            self.run_worker(lambda: warm(units), thread=True, group="search", exit_on_error=False)
-
-    def _keep_board(self) -> None:
-        """The board judged last, kept for other processes' readers (the next dashboard's
-        first paint, `status`): in a worker, at most every `KEEP_EVERY` seconds while boards
-        keep coming, so that arrivals do not wait on it."""
-        if not self.writable:
-            return  # read-only, or looking back: this dashboard writes nothing, not even this
-        mono = time.monotonic()
-        if self.judging.unkept and mono - self._kept_at >= KEEP_EVERY and not self.feed.busy:
-            if not any(w.group == "keep" and not w.is_finished for w in self.workers):
-                self._kept_at = mono
-                self.run_worker(self.judging.keep, thread=True, group="keep", exit_on_error=False)
+        self.flow.board_ready(message)
 
     def on_unmount(self) -> None:
-        # Leaving: what was judged since the last keep is kept (a fraction of a second).
-        if self.writable:
-            self.judging.keep()
+        self.flow.leaving()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A judgement that failed still ends its job; every worker error is shown."""
-        if event.worker.group == "board" and event.state in (
-            WorkerState.ERROR,
-            WorkerState.CANCELLED,
-        ):
-            # One judgement runs at a time, so the one that failed is the last one started.
-            self._start(self.feed.finished(self._job.seq, ok=False).next)
-        if event.state == WorkerState.ERROR:
-            self.wapp.report_error(event.worker.error)
+        self.flow.worker_state_changed(event)
 
-    # --- the clock and other processes ----------------------------------------------------
     def tick(self) -> None:
         """Every second: the day may have turned, a deadline passed, the header's time moved."""
-        self._keep_board()
-        now = self.week.clock()
-        today = view.today_column(self.event, now)
-        if today != self.today_column:
-            self.today_column = today
-            self._set_columns()
-            self.refresh_board()
-        elif self.next_boundary is not None and now >= self.next_boundary:
-            self.next_boundary = None
-            self.refresh_board()
-        self.now = now
+        self.flow.tick()
 
     def poll_store(self, own_stamp: object, ingesting: bool = False) -> None:
         """Any process's write (another dashboard, an external watcher) changes the stamp."""
-        stamp = self.week.store.stamp()
-        if stamp == self.stamp:
-            return
-        if stamp == own_stamp:  # our watcher's writes arrive as BatchArrived
-            self.stamp = stamp
-            return
-        if ingesting and stamp != self._unexplained:
-            # Our watcher may be between its write and saying so (its files would then be
-            # announced though they came while nothing watched): a stamp not ours is another
-            # process's only if it is still not ours at the next poll.
-            self._unexplained = stamp
-            return
-        self.stamp, self._unexplained = stamp, None
-        self.refresh_board()
+        self.flow.poll_store(own_stamp, ingesting)
 
     # --- the grid's events ----------------------------------------------------------------
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
@@ -751,9 +503,3 @@ class DashboardScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_bindings()
-
-
-def _shown(cell: CellState, trace: str = "", star: bool = False) -> Shown:
-    """What the grid draws of a cell: its state, count, how many required kinds it has, the
-    mark of what was done about it, and whether it holds a recommended file."""
-    return (cell.state, cell.count, cell.have, cell.need, trace, star)
