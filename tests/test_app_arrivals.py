@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 
+from textual.geometry import Region
+
 from weekwatch.fixtures.testweek import NOW, TODAY, drop
 from weekwatch.store.week import Week
 from weekwatch.tui.board_rows import shown as _shown
@@ -39,6 +41,18 @@ def drawn_as_fresh(app, ws) -> None:
         for c in fresh.event.columns:
             want = str(fresh.totals(c).get(state, 0))
             assert grid.get_cell(f"__{state}__", c).plain == want, (state, c)
+    # What is on the screen: only the changed rows were drawn again (widgets/grid.py keeps
+    # every other line DataTable cached); the same lines as a grid drawn whole from its cells.
+    shown = drawn(grid)
+    grid._update_count += 1  # DataTable's own invalidation: every cell rendered again
+    grid.refresh()
+    assert shown == drawn(grid)
+
+
+def drawn(grid) -> list[list[tuple[str, object]]]:
+    """The grid's lines as the screen shows them: each segment's text and style."""
+    lines = grid.render_lines(Region(0, 0, grid.size.width, grid.size.height))
+    return [[(seg.text, seg.style) for seg in line] for line in lines]
 
 
 async def test_each_live_arrival_leaves_the_grid_as_a_whole_judging_draws_it(

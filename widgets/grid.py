@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist, RowKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 from .look import STYLE, ascii_only, cell_text, symbols
 from .safe import safe_str
@@ -23,6 +27,9 @@ NAME = "unit"
 FLASH_SECONDS = 1.5
 FIRST_CHUNK = 120  # rows added at once: more than a tall screen shows
 CHUNK = 400
+#: Past this many rows changed before the next frame, every cached line is dropped at once
+#: (DataTable's own way) rather than row by row.
+STALE_ROWS = 64
 
 
 def state_text(
@@ -116,6 +123,9 @@ class Grid(DataTable[Text]):
         self._texts: dict[tuple[Shown, bool], Text] = {}
         #: The state styles in force: the theme's, once mounted (see `restyle`).
         self.look: dict[str, Style | str] = dict(STYLE)
+        #: Rows with a cell changed since the last frame: only their cached lines are dropped.
+        self._stale: set[RowKey] = set()
+        self._totals_shown: list[list[str]] = []
 
     # --- structure ----------------------------------------------------------------------
     def set_columns(self, columns: Sequence[GridColumn], totals_labels: Sequence[str]) -> None:
@@ -125,6 +135,7 @@ class Grid(DataTable[Text]):
         self._pending.clear()
         self.grid_columns = tuple(columns)
         self.row_keys = []
+        self._totals_shown = []
         self._shown.clear()
         self._names.clear()
         self.add_column(Text(""), key=NAME, width=self.name_width)
@@ -154,6 +165,7 @@ class Grid(DataTable[Text]):
                 self._totals_label(i), *self._totals_cells(totals, state), key=_tkey(state)
             )
         self.fixed_rows = HEAD
+        self._totals_shown = [[str(t.get(state, 0)) for t in totals] for state in TOTAL_STATES]
         # Rows beyond the first screenful are added in chunks after the first paint.
         for r in rows[:FIRST_CHUNK]:
             self.add_row(self._name_cell(r), *self._cells(r), key=r.key)
@@ -199,9 +211,13 @@ class Grid(DataTable[Text]):
                     if (r.key, c.key) not in self._flashing:
                         self._set(r.key, c.key, self._state_text(shown, c.today))
                     changed += 1
-        for state in TOTAL_STATES:
-            for c, cell in zip(self.grid_columns, self._totals_cells(totals, state), strict=True):
-                self._set(_tkey(state), c.key, cell)
+        plain = [[str(t.get(state, 0)) for t in totals] for state in TOTAL_STATES]
+        if plain != self._totals_shown:
+            self._totals_shown = plain
+            for state in TOTAL_STATES:
+                cells = self._totals_cells(totals, state)
+                for c, cell in zip(self.grid_columns, cells, strict=True):
+                    self._set(_tkey(state), c.key, cell)
         return changed
 
     # --- cells --------------------------------------------------------------------------
@@ -259,10 +275,42 @@ class Grid(DataTable[Text]):
         return [Text(str(t.get(state, 0)), justify="center", style="bold") for t in totals]
 
     def _set(self, row: str, col: str, value: Text) -> None:
+        """One cell drawn anew. DataTable's `update_cell` counts an update that every cached
+        line and cell is keyed on, so one arrival's cell had every visible cell of the grid
+        rendered again through Rich (most of the UI thread's time for an arrival at 2,000
+        units); here only the changed rows' cached renderings are dropped (`_drop_stale`),
+        before the next frame draws them."""
+        rk, ck = RowKey(row), ColumnKey(col)
+        if rk not in self._row_locations or ck not in self._column_locations:
+            return  # filtered out since: nothing to draw
+        self._data[rk][ck] = value
+        self._stale.add(rk)
+        self.refresh()  # the lines not changed come from DataTable's line cache
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drop_stale()
+        return super().render_lines(crop)
+
+    def _drop_stale(self) -> None:
+        """Forget what DataTable cached of the rows changed since the last frame: each cache
+        is keyed by row (or by a line, a row's index), see textual/widgets/_data_table.py."""
+        stale, self._stale = self._stale, set()
+        if not stale:
+            return
+        if len(stale) > STALE_ROWS:
+            self._update_count += 1  # DataTable's own invalidation: everything drawn again
+            return
+        _discard(self._row_render_cache, lambda k: k[0] in stale)
+        _discard(self._cell_render_cache, lambda k: k[0] in stale)
+        at = {self._row_locations.get(k) for k in stale}
+        _discard(self._row_renderable_cache, lambda k: k[1] in at)
+        _discard(self._line_cache, lambda k: self._line_row(k[0]) in stale)
+
+    def _line_row(self, y: int) -> RowKey | None:
         try:
-            self.update_cell(row, col, value)
-        except (CellDoesNotExist, RowDoesNotExist):
-            pass  # filtered out since: nothing to draw
+            return self._get_offsets(y)[0]
+        except (LookupError, IndexError):
+            return None
 
     def flash(self, row: str, col: str) -> None:
         """Show a cell reversed for a moment (a new arrival, a state that just changed)."""
@@ -333,6 +381,11 @@ class Grid(DataTable[Text]):
         self._wish = None
         self.move_cursor(row=self.row_keys.index(unit) + HEAD, column=col, animate=False)
         return True
+
+
+def _discard(cache: LRUCache[Any, Any], stale: Callable[[Any], bool]) -> None:
+    for key in [k for k in cache.keys() if stale(k)]:
+        cache.discard(key)
 
 
 def _tkey(state: str) -> str:
