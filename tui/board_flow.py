@@ -172,10 +172,10 @@ class BoardFlow:
         if today != screen.today_column:
             screen.today_column = today
             screen.set_columns()
-            self.refresh()
+            screen.refresh_board()
         elif screen.next_boundary is not None and now >= screen.next_boundary:
             screen.next_boundary = None
-            self.refresh()
+            screen.refresh_board()
         screen.now = now
 
     def poll_store(self, own_stamp: object, ingesting: bool = False) -> None:
@@ -194,4 +194,4 @@ class BoardFlow:
             self._unexplained = stamp
             return
         screen.stamp, self._unexplained = stamp, None
-        self.refresh()
+        screen.refresh_board()
