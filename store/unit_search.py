@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .folding import normalize
 from .model import Unit
@@ -29,9 +29,22 @@ def _plain(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", text).casefold())
 
 
+#: Spellings worked out by another process (`learn`): the dashboard has a short-lived one
+#: read its 2,000 names, so that pypinyin's dictionaries (~50 MB) never load in it.
+_LEARNT: dict[str, tuple[str, str]] = {}
+
+
+def learn(known: Mapping[str, tuple[str, str]]) -> None:
+    """Take names' spellings as `spellings` gives them, worked out elsewhere."""
+    _LEARNT.update(known)
+
+
 @functools.lru_cache(maxsize=8192)
 def spellings(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name: 卫生学校 → ("weishengxuexiao", "wsxx")."""
+    learnt = _LEARNT.get(name)
+    if learnt is not None:
+        return learnt
     from pypinyin import Style, lazy_pinyin  # its dictionaries load in ~0.3 s: only when needed
 
     full: list[str] = []
@@ -92,6 +105,19 @@ def warm(units: Sequence[Unit]) -> None:
     """Work out every unit's forms ahead of the first key (pypinyin loads in ~0.3 s)."""
     for u in units:
         forms(u)
+
+
+def names_of(units: Sequence[Unit]) -> list[str]:
+    """Every name `forms` spells: each unit's name and aliases."""
+    return [n for u in units for n in (u.name, *u.aliases)]
+
+
+if __name__ == "__main__":
+    # `python -m weekwatch.store.unit_search`: names in (a JSON list), their spellings out.
+    import json
+    import sys
+
+    json.dump({n: spellings(n) for n in json.load(sys.stdin)}, sys.stdout)
 
 
 def rank(units: Sequence[Unit], query: str, limit: int | None = None) -> list[Unit]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
 from weekwatch.fixtures.testweek import NOW, TODAY, TZ, at, clock_at, dashboard_workspace, drop
+from weekwatch.store import unit_search
 from weekwatch.store.ingest import IngestLock
 from weekwatch.store.model import Unit
 from weekwatch.store.week import Week
@@ -92,6 +95,49 @@ async def test_find_by_alias_as_you_type(week_ws, app_for, settle):
         await pilot.press("slash", *"jx", "enter")
         await pilot.pause()
         assert app.dashboard.grid.focus_unit == "jxxx"
+
+
+SEARCH_BY_PINYIN = """
+import asyncio, sys
+from pathlib import Path
+from weekwatch.fixtures.testweek import clock_at
+from weekwatch.store.workspace import Workspace
+from weekwatch.tui.app import make_app
+async def main():
+    app = make_app(Workspace(Path(sys.argv[1])), clock=clock_at(), watch=False, lang="en",
+                   operator="tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.dashboard
+        for _ in range(1000):
+            search = [w for w in screen.workers if w.group == "search"]
+            if search and all(w.is_finished for w in search):
+                break
+            await pilot.pause(0.02)
+        await pilot.press("slash", *sys.argv[2])
+        await pilot.pause(0.2)
+        print(" ".join(screen.grid.row_keys))
+        print("pypinyin" in sys.modules)
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("query", ["pdszy", "weidong", "jsxy"])
+def test_search_by_pinyin_with_no_pinyin_dictionary_in_the_dashboard(week_ws, query):
+    # The names' pinyin is spelt by a short-lived process: pypinyin's dictionaries (~50 MB)
+    # never load in the dashboard, and `/` finds units by pinyin all the same.
+    week = Week(week_ws)
+    want = " ".join(u.id for u in unit_search.rank(week.units(), query))
+    assert want  # the query finds someone
+    done = subprocess.run(
+        [sys.executable, "-c", SEARCH_BY_PINYIN, str(week_ws.root), query],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    rows, loaded = done.stdout.split("\n")[:2]
+    assert rows == want
+    assert loaded == "False"
 
 
 async def test_filter_cycles_and_sort_moves_rows_only_when_asked(week_ws, app_for, settle):

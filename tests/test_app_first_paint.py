@@ -105,3 +105,34 @@ async def test_a_dashboard_keeps_its_board_for_the_next_one_unless_it_only_looks
         await settle(pilot)
     assert kept.exists()
     assert Week(week_ws, clock=clock_at()).kept_cells(NOW) is not None  # current: it serves
+
+
+async def test_the_week_is_judged_whole_once_at_start_however_long_it_takes(
+    week_ws, app_for, settle, monkeypatch
+):
+    # At 100,000 files the first whole judging takes seconds; the store's stamp is polled
+    # every 0.5 s meanwhile. The first board carries the stamp taken before its judging, so
+    # those polls must not ask for the week again (a second whole judging: its time, and a
+    # second board in memory beside the first).
+    wholes = []
+    real = judging.Judging.judge
+
+    def judge(self, now, units=None, *, index=True):
+        if units is None:
+            wholes.append(now)
+        return real(self, now, units, index=index)
+
+    monkeypatch.setattr(judging.Judging, "judge", judge)
+    go = held_whole(monkeypatch)
+    app = app_for(week_ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.dashboard
+        await pilot.pause(1.6)  # three polls of the store while the week is judged
+        assert screen.board is None
+        go.set()
+        await settle(pilot, lambda: screen.board is not None and not screen.feed.busy, 10)
+        await pilot.pause(0.6)  # another poll, the board in
+        await settle(pilot, lambda: not screen.feed.busy, 10)
+        assert len(wholes) == 1
+        assert screen.feed.applied == 1
+        grid_is(app, Week(week_ws, clock=clock_at()).board(NOW))

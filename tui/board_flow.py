@@ -6,16 +6,20 @@ day, a deadline passed) and other processes' writes (the store's stamp) asking f
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState
 
 from weekwatch.store.fetch import mailbox_state
+from weekwatch.store.model import Unit
 from weekwatch.store.traces import promise_times
-from weekwatch.store.unit_search import warm
+from weekwatch.store.unit_search import learn, names_of, warm
 
 from . import view
 from .feed import Job
@@ -25,6 +29,25 @@ if TYPE_CHECKING:
     from .screens.dashboard import DashboardScreen
 
 KEEP_EVERY = 5.0  # seconds between two boards kept for other processes while files arrive
+
+
+def warm_search(units: Sequence[Unit]) -> None:
+    """The names' pinyin for `/`, spelt by a short-lived process of its own: pypinyin's
+    dictionaries (~50 MB, most of what a dashboard holds beside the week) never load in the
+    dashboard. Should that process fail, they are spelt here."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "weekwatch.store.unit_search"],
+            input=json.dumps(names_of(units)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        learn({n: (full, first) for n, (full, first) in json.loads(done.stdout).items()})
+    except (OSError, subprocess.SubprocessError, ValueError, TypeError):
+        pass
+    warm(units)
 
 
 class BoardFlow:
@@ -129,7 +152,9 @@ class BoardFlow:
             screen.wapp.start_watching()
             # The pinyin of every name, worked out ahead of the first `/` key.
             units = message.board.units
-            screen.run_worker(lambda: warm(units), thread=True, group="search", exit_on_error=False)
+            screen.run_worker(
+                lambda: warm_search(units), thread=True, group="search", exit_on_error=False
+            )
 
     def keep_board(self) -> None:
         """The board judged last, kept for other processes' readers (the next dashboard's
@@ -181,6 +206,11 @@ class BoardFlow:
     def poll_store(self, own_stamp: object, ingesting: bool = False) -> None:
         """Any process's write (another dashboard, an external watcher) changes the stamp."""
         screen = self.screen
+        if screen.feed.applied == 0 and screen.feed.busy:
+            # The first board is being judged: it brings the stamp taken before its judging,
+            # so a write meanwhile is seen at the first poll after it. Asking now would judge
+            # the whole week twice at start (seconds at 100,000, and two boards in memory).
+            return
         stamp = screen.week.store.stamp()
         if stamp == screen.stamp:
             return
