@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -273,7 +274,8 @@ class Material:
     """One dropped file as the store records it (one version of it, if it was rewritten).
 
     Slotted: a week holds one per file and version (100,000 in a province's week); without a
-    `__dict__` of its own the 100,000 take 28.8 MB instead of 34.4 MB (bench: tracemalloc)."""
+    `__dict__` of its own the 100,000 take 28.8 MB instead of 34.4 MB (bench: tracemalloc).
+    Read back from the store (`from_dict`) the strings every record repeats are shared."""
 
     key: str  # the record's id: the path, or path + version for a superseded copy
     path: str  # relative to inbox/, '/'-separated, exactly as on disk
@@ -331,25 +333,35 @@ class Material:
 
     @classmethod
     def from_dict(cls, key: str, d: dict[str, Any]) -> Material:
+        path = d["path"]
+        unit, cell, kind = d.get("unit"), d.get("cell"), d.get("kind", "report")
         return cls(
-            key=key,
-            path=d["path"],
+            # A week holds one record per file: the strings every record repeats (a unit's
+            # id, its cell, its kind; the key, nearly always the path) held once, not once per
+            # record as the JSON decoder made them (~40 MB at 100,000).
+            key=path if key == path else key,
+            path=path,
             sha256=d["sha256"],
             size=d["size"],
             mtime_ns=d.get("mtime_ns", 0),
             received_at=moment(d["received_at"]),
-            unit=d.get("unit"),
-            kind=d.get("kind", "report"),
-            cell=d.get("cell"),
+            unit=None if unit is None else sys.intern(unit),
+            kind=sys.intern(kind),
+            cell=None if cell is None else sys.intern(cell),
             quarantine=Quarantine.from_json(d.get("quarantine")),
             superseded=d.get("superseded", False),
             gone=d.get("gone", False),
             within=tuple(d["within"]) if "within" in d else (),
-            origin=d.get("origin") or {},
+            origin=d.get("origin") or _NO_ORIGIN,
             until=d.get("until"),
             ino=d.get("ino", 0),
             ctime_ns=d.get("ctime_ns", 0),
         )
+
+
+#: The origin of every plain file's record, one dict shared by all of them (never changed:
+#: a Material is frozen, and nothing writes into its origin).
+_NO_ORIGIN: dict[str, Any] = {}
 
 
 #: Action types an operator can record.

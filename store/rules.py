@@ -295,6 +295,9 @@ def place(
 
     originals: dict[tuple[str, str], str] = {}
     dues: dict[tuple[str, str], dt.datetime] = {}
+    # A file's one credit, the same for every file on time (or late) in one cell and no copy:
+    # one tuple per cell and lateness shared by all of them, not one each (100,000 at scale).
+    alone: dict[tuple[tuple[str, str], bool], tuple[Credit, ...]] = {}
     extensions = ledger.extensions
     placed: list[Placed] = []
     assignments, dismissals = ledger.assignments, ledger.dismissals
@@ -333,7 +336,10 @@ def place(
                     due = dues[key] = _local(deadline(event, cell, extensions.get(key)), tz)
                 # A column the week asks nobody for has no deadline to be late for.
                 late = arrived > due and group_of(cell) not in event.not_owed
-                credits = (Credit(unit, cell, late, dup),)
+                if dup is not None:
+                    credits = (Credit(unit, cell, late, dup),)
+                elif (credits := alone.get((key, late), ())) == ():
+                    credits = alone[key, late] = (Credit(unit, cell, late, None),)
         else:
             made: list[Credit] = []
             for u in units:

@@ -11,7 +11,7 @@ from weekwatch.fixtures.testweek import at
 from weekwatch.store.ledger import fold
 from weekwatch.store.model import Action, Event, Material, Unit
 from weekwatch.store.reasons import Code, Quarantine
-from weekwatch.store.rules import board, cell_state, deadline, place
+from weekwatch.store.rules import Credit, board, cell_state, deadline, place
 
 TZ = ZoneInfo("Asia/Shanghai")
 EVENT = Event(
@@ -115,6 +115,23 @@ def test_duplicates_are_listed_not_counted_and_the_earliest_is_the_original():
     b = board(EVENT, UNITS, mats, fold([]), at(14, 14))
     assert b.cell("wg", "2024-05-14").count == 1
     assert b.cell("bf", "2024-05-14").count == 1
+
+
+def test_files_of_one_cell_on_time_share_their_credit_and_a_copy_has_its_own():
+    # One credit tuple per cell and lateness, not one per file (100,000 files at scale).
+    mats = [
+        mat("a.doc", "wg", "2024-05-14", at(14, 9), sha="a"),
+        mat("b.doc", "wg", "2024-05-14", at(14, 10), sha="b"),
+        mat("c.doc", "wg", "2024-05-14", at(14, 11), sha="a"),  # a copy of a.doc
+        mat("d.doc", "wg", "2024-05-14", at(15, 13), sha="d"),  # late
+        mat("e.doc", "wg", "2024-05-14", at(15, 14), sha="e"),  # late
+    ]
+    placed = {p.material.path: p for p in place(EVENT, mats, fold([]))}
+    assert placed["a.doc"].credits is placed["b.doc"].credits
+    assert placed["a.doc"].credits == (Credit("wg", "2024-05-14", False, None),)
+    assert placed["c.doc"].credits == (Credit("wg", "2024-05-14", False, "a.doc"),)
+    assert placed["d.doc"].credits is placed["e.doc"].credits
+    assert placed["d.doc"].credits == (Credit("wg", "2024-05-14", True, None),)
 
 
 def test_superseded_and_quarantined_materials_do_not_count():

@@ -166,3 +166,21 @@ def test_the_watchers_store_agrees_with_a_fresh_one_and_the_board_judged_afresh(
         agrees(week.store, ws.dbdir)
     again = Week(ws, clock=lambda: at(14, 9))
     assert week.board() == again.board()
+
+
+def test_records_read_back_share_what_every_record_repeats(tmp_path: Path) -> None:
+    # A province's week holds 100,000 records: the unit's id, the cell, the kind and the key
+    # (nearly always the path) are held once, not once per record as the JSON decoder made
+    # them; the records are equal to what was written all the same.
+    dbdir = tmp_path / "db"
+    written = [mat(f"舞钢市/5月13日/照片{i}.jpg", i) for i in range(200)]
+    written.append(mat("舞钢市/5月13日/照片0.jpg", 0, key="舞钢市/5月13日/照片0.jpg@1"))
+    Store(dbdir).put_materials(written)
+    got = Store(dbdir, read_only=True).materials()
+    assert sorted(got, key=lambda m: m.key) == sorted(written, key=lambda m: m.key)
+    plain = [m for m in got if "@" not in m.key]
+    assert all(m.key is m.path for m in plain)
+    for field in ("unit", "cell", "kind", "origin"):
+        assert len({id(getattr(m, field)) for m in got}) == 1, field
+    versioned = next(m for m in got if "@" in m.key)
+    assert versioned.key == "舞钢市/5月13日/照片0.jpg@1" and versioned.key is not versioned.path
