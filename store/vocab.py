@@ -98,7 +98,8 @@ def english(e: InputError) -> str:
         return f"{e.text!r} names several units: {'、'.join(e.candidates)}; type more of the name"
     if e.code == "empty":
         return "nothing typed"
-    return f"no unit {e.text!r} (by id, name or alias; see `weekwatch units list`)"
+    like = f"; did you mean {'、'.join(e.candidates)}?" if e.candidates else ""
+    return f"no unit {e.text!r} (by id, name or alias; see `weekwatch units list`){like}"
 
 
 #: The English words of the examples, as a Chinese message gives them (both are read).
@@ -342,7 +343,12 @@ def find_named(units: Sequence[Named], text: str) -> int:
     if inside:
         names = tuple(units[i][1] for i in inside[:5])
         raise InputError("ambiguous", text, candidates=names)
-    raise InputError("unit", text)
+    # 交通行指委 for 交通运输行指委, 新疆兵团 for 新疆生产建设兵团教育局: the units the search
+    # finds (letters in order), offered, never taken. Only on this error: pinyin loads late.
+    from .unit_search import rank
+
+    found = rank([Unit(uid, name, tuple(aliases)) for uid, name, aliases in units], text, 3)
+    raise InputError("unit", text, candidates=tuple(u.name for u in found))
 
 
 def find_units(units: Sequence[Unit], text: str) -> list[Unit]:

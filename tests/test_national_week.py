@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -127,3 +129,119 @@ def test_provinces_files_find_their_units_without_a_written_short_name(
     assert corps["unit"] is None and corps["quarantine_code"] == "only_inside"
     assert got["河北省人社厅5.16稿件.docx"]["unit"] is None
     assert got["交通行指委 活动周方案.doc"]["quarantine_code"] == "no_unit"
+
+
+def status_cells(out: str, name: str) -> list[str]:
+    row = next(line for line in out.splitlines() if line.startswith(f"│{name}"))
+    return [c.strip() for c in row.split("│")[2:-1]]
+
+
+@pytest.mark.parametrize(
+    ("env", "dash", "plan"),
+    [({"NO_COLOR": "1"}, "—", "✓1"), ({"TERM": "linux"}, "-", "v1")],
+    ids=["no-colour", "linux-console"],
+)
+def test_a_day_nobody_owes_shows_who_sent_something(
+    week: Workspace,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    dash: str,
+    plan: str,
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("COLUMNS", "120")
+    drop(week, "河北省教育厅活动周方案.docx", when(4, 27))
+    drop(week, "河北 5.15 稿件.docx", when(5, 15))
+    drop(week, "河北5.15照片.jpg", when(5, 15, 11))
+    drop(week, "河北5月17日典型案例.docx", when(5, 18))
+    assert call(week, capsys, "ingest")[0] == 0
+    code, out = call(week, capsys, "--as-of", "2023-05-20 12:00", "status")
+    assert code == 0
+    cells = status_cells(out, "河北省教育厅")
+    # plan, 14–20 May, summary: every day is owed by nobody, and shows what came.
+    assert cells == [plan, dash, f"{dash}2", dash, f"{dash}1", dash, dash, dash, cells[-1]]
+    assert status_cells(out, "浙江省教育厅")[1:8] == [dash] * 7  # nothing sent: a bare dash
+    legend = " ".join(out.split())
+    assert f"{dash} 无需报送" in legend and f"{dash}2 无需报送，仍收到 2 份" in legend
+
+
+async def test_the_dashboard_shows_what_came_where_nothing_is_due(
+    week: Workspace,
+    capsys: pytest.CaptureFixture[str],
+    app_for,
+    settle,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from weekwatch.fixtures.testweek import clock_at
+
+    drop(week, "河北 5.15 稿件.docx", when(5, 15))
+    drop(week, "河北5.15照片.jpg", when(5, 15, 11))
+    drop(week, "5月16日 深圳 稿件.docx", when(5, 16))
+    assert call(week, capsys, "ingest")[0] == 0
+    for term, dash in (("xterm-256color", "—"), ("linux", "-")):
+        monkeypatch.setenv("TERM", term)
+        app = app_for(week, clock=clock_at(when(5, 20, 12)), lang="zh")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            grid = app.dashboard.grid
+            assert grid.get_cell("hbsjyt", "2023-05-15").plain == f"{dash}2"
+            assert grid.get_cell("szsjyj", "2023-05-16").plain == f"{dash}1"
+            assert grid.get_cell("hbsjyt", "2023-05-16").plain == dash
+
+
+def test_assigning_to_a_name_not_on_the_roster_offers_the_unit_it_shortens(
+    week: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drop(week, "交通行指委 活动周方案.doc", when(4, 26))
+    assert call(week, capsys, "ingest")[0] == 0
+    for typed, meant in (
+        ("交通行指委", "全国交通运输职业教育教学指导委员会"),
+        ("新疆兵团", "新疆生产建设兵团教育局"),
+    ):
+        r = subprocess.run(
+            [sys.executable, "-m", "weekwatch", "-w", str(week.root), "assign"]
+            + ["交通行指委 活动周方案.doc", "--unit", typed],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        err = r.stderr
+        assert r.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err
+        assert f"no unit '{typed}'" in err and f"did you mean {meant}?" in err
+    assert materials(week, capsys)["交通行指委 活动周方案.doc"]["unit"] is None  # not taken
+
+
+async def test_the_assign_dialog_offers_the_unit_a_name_shortens_first(
+    week: Workspace, capsys: pytest.CaptureFixture[str], app_for, settle
+) -> None:
+    from textual.widgets import OptionList
+
+    from weekwatch.fixtures.testweek import clock_at
+    from weekwatch.tui.screens.picker import UnitPicker
+    from weekwatch.tui.screens.quarantine import QuarantineScreen
+
+    drop(week, "交通行指委 活动周方案.doc", when(4, 26))
+    drop(week, "新疆兵团-活动周实施方案.docx", when(4, 27))
+    assert call(week, capsys, "ingest")[0] == 0
+    app = app_for(week, clock=clock_at(when(5, 20, 12)), lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for path, meant in (
+            ("交通行指委 活动周方案.doc", "qgjtyszyjyjxzdwyh"),
+            ("新疆兵团-活动周实施方案.docx", "xjscjsbtjyj"),  # not 新疆's department
+        ):
+            await pilot.press("i")
+            await pilot.pause()
+            quarantine = app.screen
+            assert isinstance(quarantine, QuarantineScreen)
+            quarantine.query_one("DataTable").move_cursor(row=quarantine.paths.index(path))
+            await pilot.press("a")
+            await pilot.pause()
+            picker = app.screen
+            assert isinstance(picker, UnitPicker)
+            options = picker.query_one(OptionList)
+            assert options.get_option_at_index(0).id == meant and options.highlighted == 0
+            await pilot.press("escape", "escape")
+            await pilot.pause()

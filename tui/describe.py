@@ -12,7 +12,7 @@ from weekwatch.store.ledger import Ledger
 from weekwatch.store.model import Action, Unit
 from weekwatch.store.rules import Board, CellState, Placed, deadline, requires
 from weekwatch.store.traces import cell_trace
-from weekwatch.widgets.look import STYLE, TRACE_MARK, star_mark, symbols
+from weekwatch.widgets.look import STYLE, TRACE_MARK, cell_text, star_mark, symbols
 from weekwatch.widgets.safe import safe_str
 
 from .i18n import I18n
@@ -86,6 +86,8 @@ def detail(
         for state, sym in symbols().items():
             text.append(f" {sym} ", style=styles[state])
             text.append(t(f"state.{state}") + "\n")
+        text.append(f" {cell_text('not_required', 2)} ", style=styles["not_required"])
+        text.append(t("state.not_required_sent", n=2) + "\n")
         text.append(f"\n{t('totals')}\n")
         text.append(t("trace.title") + "\n", style="bold")
         for trace, mark in TRACE_MARK.items():

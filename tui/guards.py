@@ -35,12 +35,15 @@ def say(error: Exception, t: I18n) -> str:
     if not isinstance(error, InputError) or error.detail:
         return str(error)
     sep = "、" if t.lang == "zh" else ", "
-    return t(
+    said = t(
         f"input.{error.code}",
         text=error.text,
         examples=sep.join(in_lang(error.examples, t.lang)),
         candidates="、".join(error.candidates),
     )
+    if error.code == "unit" and error.candidates:
+        said += t("input.unit_like", candidates="、".join(error.candidates))
+    return said
 
 
 def kind_name(kind: str, t: I18n) -> str:
@@ -143,4 +146,23 @@ def suggested(placed: Placed | None, units: Sequence[Unit]) -> list[str]:
                 continue
             if uid not in out:
                 out.append(uid)
+    if not out and q is not None:
+        # No unit named: the units the search finds for the longer name a short one sat in
+        # (新疆兵团 → 新疆生产建设兵团教育局), or for the words the file's name begins with
+        # (交通行指委 → 全国交通运输职业教育教学指导委员会). Offered first, never taken.
+        from weekwatch.store.folding import normalize
+        from weekwatch.store.unit_search import rank
+
+        for r in q.reasons:
+            words = dict(r.args).get("inside") if r.code is Code.ONLY_INSIDE else None
+            if r.code is Code.NO_UNIT:
+                lead = _LEADING.match(normalize(placed.material.path.rpartition("/")[2]))
+                words = lead.group() if lead else None
+            for u in rank(units, str(words), limit=3) if words else ():
+                if u.id not in out:
+                    out.append(u.id)
     return out
+
+
+# The words a file's name begins with, before its date, its separators or its keywords.
+_LEADING = re.compile(r"[\u3400-\u9fff]{2,12}")

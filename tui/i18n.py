@@ -123,6 +123,8 @@ _T: dict[str, tuple[str, str]] = {
     "state.missing": ("未交", "missing"),
     "state.excused": ("已免", "excused"),
     "state.not_required": ("无需报送", "not required"),
+    # A column nobody owes that still received files: `—2` (widgets/look.py cell_text).
+    "state.not_required_sent": ("无需报送，仍收到 {n} 份", "not required, {n} files came anyway"),
     # today's picture
     "today.title": ("今日到达（每小时）", "Arrivals today (per hour)"),
     "today.share": (

@@ -25,6 +25,7 @@ TRIAGE: dict[str, tuple[str, str]] = {
         "名单中没有“{text}”（编号、名称或简称）",
         "no unit '{text}' (id, name or alias)",
     ),
+    "input.unit_like": ("；是否指：{candidates}", "; did you mean {candidates}?"),
     "input.ambiguous": (
         "“{text}”对应多个单位：{candidates}；请多输入几个字",
         "'{text}' names several units: {candidates}; type more of the name",

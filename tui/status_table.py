@@ -70,6 +70,7 @@ def _parts(
     when = board.now.astimezone(ev.tz)
     sym = symbols()  # ASCII on the Linux console
     legend = Text("  ".join(f"{sym[s]} {t(f'state.{s}')}" for s in sym))
+    legend.append(f"  {cell_text('not_required', 2)} {t('state.not_required_sent', n=2)}")
     title = safe_text(
         t(
             "cli.title",

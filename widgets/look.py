@@ -117,6 +117,9 @@ def cell_text(
 ) -> str:
     """`✓3`, `!1`, `✗`, `○`, `·`, `E`, `—`: the symbol, and the count where there is one.
 
+    A column nobody owes still shows what came (`—2`): in a week without a daily deadline every
+    day is `—`, and the operator must still see who sent something.
+
     A half-sent cell (`have` of `need` required kinds) says so: `✗1/2`, `○1/2`. `trace`
     (a `TRACE_MARK` key) appends its mark: `✗c` contacted, `✗#` a broken promise. `star`:
     the cell holds a recommended file, `✓3★` (where it fits in `CELL_ROOM`).
@@ -125,7 +128,8 @@ def cell_text(
     if 0 < have < need and state in ("due", "missing", "future"):
         text = f"{sym}{have}/{need}"
     else:
-        text = f"{sym}{count}" if count and state in ("on_time", "late", "excused") else sym
+        counted = ("on_time", "late", "excused", "not_required")
+        text = f"{sym}{count}" if count and state in counted else sym
     if trace:
         text += TRACE_MARK[trace]
     if star and len(text) < CELL_ROOM:

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from weekwatch.widgets.look import STYLE, TRACE_MARK, star_mark, symbols
+from weekwatch.widgets.look import STYLE, TRACE_MARK, cell_text, star_mark, symbols
 from weekwatch.widgets.themed import app_styles
 
 from ..i18n import I18n
@@ -42,6 +42,8 @@ def legend(t: I18n, styles: Mapping[str, Style | str] = STYLE) -> Text:
     for state, sym in symbols().items():
         text.append(f" {sym} ", style=styles[state])
         text.append(t(f"state.{state}") + "  ")
+    text.append(f" {cell_text('not_required', 2)} ", style=styles["not_required"])
+    text.append(t("state.not_required_sent", n=2) + "  ")
     return text
 
 
