@@ -9,7 +9,9 @@ folder), then times each figure of docs/benchmarks.md as a whole process, each b
 baseline in the same run, so the ratio means something on a shared machine:
 
 - ``ingest``: ``weekwatch ingest`` from scratch against ``find … | xargs sha256sum``; peak RSS.
-- ``one``: one new file, ``weekwatch ingest``, against ``python -c pass``; peak RSS.
+- ``one``: one new file, ``weekwatch ingest PATH`` and the full scan ``weekwatch ingest``,
+  against ``python -c pass``; peak RSS; with ``--before DIR`` that code's full scan too, on its
+  own copy of the workspace.
 - ``read``: ``status --json``, ``status``, ``materials --json`` against a ``json.load`` of a
   file as big as the materials table(s): with the judged board kept beside the database
   current, and the first read after an arrival (kept board stale); with ``--before DIR`` (a
@@ -98,10 +100,14 @@ def build(root: Path, units_n: int, files: int, layout: str) -> tuple[Workspace,
 # -- running a process and reading its own rusage ----------------------------------------------
 
 
-def run(cmd: list[str] | str, *, shell: bool = False) -> tuple[float, float]:
+def run(
+    cmd: list[str] | str, *, shell: bool = False, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """(wall seconds, peak RSS MB of the process tree's largest) of one run to its end."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, shell=shell, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
     _, status, ru = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -162,21 +168,60 @@ def fig_ingest(ws: Workspace, files: int) -> None:
     pair("rescan, nothing new", [*WW, "-w", str(ws.root), "ingest"], "bare sha256", bare)
 
 
-def fig_one(ws: Workspace, units: list[Unit]) -> None:
-    walls, peaks, base = [], [], []
-    for k in range(3):
-        p = ws.inbox / units[k * 11].name / TODAY / f"新闻稿_one{k}_{time.time_ns()}.docx"
+def fig_one(ws: Workspace, units: list[Unit], before: Path | None = None) -> None:
+    """One new file: `weekwatch ingest PATH` (only that file) and the full scan `weekwatch
+    ingest`, each beside `python -c pass`; with `--before DIR` also the full scan of that code,
+    on its own copy of the workspace (made once beside it), in the same rounds. Every command
+    runs once first with bytecode writing allowed: timed as an installed weekwatch runs."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    spaces = {"after": ws}
+    if before is not None:
+        copy = ws.root.with_name(f"{ws.root.name}-before")
+        if not (copy / "weekwatch.toml").exists():
+            subprocess.run(["cp", "-a", str(ws.root), str(copy)], check=True)
+        spaces["before"] = Workspace(copy)
+
+    def arrive(space: Workspace, k: int) -> Path:
+        p = (
+            space.inbox
+            / units[k * 11 % len(units)].name
+            / TODAY
+            / f"新闻稿_one{k}_{time.time_ns()}.docx"
+        )
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(f"one new file {k} {time.time_ns()}".encode())
-        w, pk = run([*WW, "-w", str(ws.root), "ingest"])
-        walls.append(w)
-        peaks.append(pk)
-        base.append(run([PY, "-c", "pass"])[0])
-    m, b = statistics.median(walls), statistics.median(base)
-    print(
-        f"one new file, ingest: {m:.2f} s (peak {max(peaks):.0f} MB) vs python -c pass {b:.2f} s",
-        flush=True,
-    )
+        return p
+
+    def ingest(space: Workspace, *paths: Path) -> list[str]:
+        code = ["env", f"PYTHONPATH={_importable(before)}"] if space is not ws and before else []
+        return [*code, *WW, "-w", str(space.root), "ingest", *map(str, paths)]
+
+    for space in spaces.values():  # compiled, and every index current
+        subprocess.run(ingest(space), env=env, stdout=subprocess.DEVNULL, check=True)
+    times: dict[str, list[float]] = {}
+    peaks: dict[str, float] = {}
+
+    def timed(label: str, cmd: list[str]) -> None:
+        w, pk = run(cmd, env=env)
+        times.setdefault(label, []).append(w)
+        peaks[label] = max(peaks.get(label, 0.0), pk)
+
+    for k in range(5):  # in turn, so the machine's load hits every variant alike
+        timed("ingest PATH", ingest(ws, arrive(ws, 2 * k)))
+        arrive(ws, 2 * k + 1)
+        timed("ingest (full scan)", ingest(ws))
+        if "before" in spaces:
+            arrive(spaces["before"], 2 * k + 1)
+            timed("ingest (full scan), before", ingest(spaces["before"]))
+        timed("python -c pass", [PY, "-c", "pass"])
+    base = statistics.median(times["python -c pass"])
+    for label, ts in times.items():
+        m = statistics.median(ts)
+        print(
+            f"one new file, {label}: median {m:.3f} s (min {min(ts):.3f}, max {max(ts):.3f};"
+            f" peak {peaks[label]:.0f} MB) = {m / base:.1f}x python -c pass",
+            flush=True,
+        )
 
 
 MERGE = """
@@ -485,7 +530,9 @@ def main() -> None:
     ap.add_argument("--layout", choices=("days", "flat"), default="days")
     ap.add_argument("--only", default="ingest,one,read,note,tui,watch")
     ap.add_argument("--keep", type=Path, help="build the workspace here and keep it (or reuse)")
-    ap.add_argument("--before", type=Path, help="a checkout of older code to time `read` beside")
+    ap.add_argument(
+        "--before", type=Path, help="a checkout of older code to time `read` and `one` beside"
+    )
     args = ap.parse_args()
     only = set(args.only.split(","))
     tmp = None
@@ -507,7 +554,7 @@ def main() -> None:
         elif not list(ws.dbdir.glob("materials*")):
             run([*WW, "-w", str(ws.root), "ingest"])
         if "one" in only:
-            fig_one(ws, units)
+            fig_one(ws, units, args.before)
         if "read" in only:
             fig_read(ws, units, args.before)
         if "note" in only:

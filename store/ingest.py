@@ -53,6 +53,7 @@ __all__ = [  # what callers have always taken from here
 ]
 
 if TYPE_CHECKING:
+    from . import folder_index
     from .db import Store
     from .reading import Reader
 
@@ -133,18 +134,21 @@ class Ingestor:
         complete: bool = False,
         gone: Iterable[str] = (),
         unseen: tuple[str, ...] = (),
+        missing: Sequence[str] = (),
     ) -> Batch:
         """Record new and rewritten files in one write.
 
         With `complete`, `found` is the whole inbox and records of files no longer there are
         marked gone, except under the `unseen` folders; `gone` names paths (or folders) that
-        were removed.
+        were removed; `missing` names files (never folders) that may have gone, each looked
+        up in its own shard of the stamp index only.
         """
         from . import composite
 
         found = list(found)
         holders = {f.relpath for f in found if composite.is_composite(self.inbox, f.relpath)}
-        loaded = self._shards_to_read(found, holders, complete, tuple(gone), unseen)
+        gone = tuple(gone)
+        loaded = self._shards_to_read(found, holders, complete, gone, unseen, missing)
         mats = self.store.materials() if loaded is None else self.store.materials_of(loaded)
         known = {m.path: m for m in mats if not m.superseded}
         batch = Batch()
@@ -223,7 +227,7 @@ class Ingestor:
         del found, todo, arrivals, readings, results
         if composed:
             self._composites(composed, arrived, known, seen, batch, writes)
-        for path in self._gone(known, seen, complete, tuple(gone), unseen):
+        for path in self._gone(known, seen, complete, (*gone, *missing), unseen):
             writes.append(replace(known[path], gone=True))
             batch.gone.append(writes[-1])
         if writes:
@@ -238,6 +242,7 @@ class Ingestor:
         complete: bool,
         removed: tuple[str, ...],
         unseen: tuple[str, ...],
+        missing: Sequence[str] = (),
     ) -> set[str] | None:
         """The shards holding the records of every found file that is not as the stamp index
         has it, and of every indexed file that may be gone; None: read them all. `holders`:
@@ -269,6 +274,10 @@ class Ingestor:
             composed = f.kind == "file" and f.relpath in holders
             if not stamp_index.settled(entry, f.kind, composed, stamp):
                 out.add(shard_name(f.relpath))
+        for path in missing:  # a file: its records are in its own shard, if anywhere
+            entry = look(path)
+            if entry is not None and entry[0] != stamp_index.GONE:
+                out.add(shard_name(path))
         if complete or removed:
             paths = {f.relpath for f in found}
             for name, entries in by_shard.items():
@@ -424,31 +433,85 @@ class Ingestor:
         )
 
     def scan(self) -> Batch:
-        """One full pass over the inbox; arrival is each file's modification time."""
+        """One full pass over the inbox; arrival is each file's modification time.
+
+        Every entry is stat'ed; the folder index (store/folder_index.py) spares the folders
+        listed exactly as they were when all their entries were last found recorded, and the
+        stamp index the shards of what did not change."""
+        from . import folder_index
+        from .reading import ignored_name
+
         if not self.inbox.is_dir():
             raise WeekwatchError(f"{self.inbox}: the inbox folder is missing or not a folder")
-        unreadable: list[str] = []
-        ahead = self._look_ahead()
+        dbdir = self.store.dbdir
+        legacy = self.stamps.legacy()
+        kept = None if legacy else folder_index.load(dbdir)
+        index: dict[str, stamp_index.Entry] = {}
+        if kept is None and not legacy:
+            index, _ = self.stamps.entries()  # every file looked at: the whole index
+        look = index.get if kept is None else self.stamps.entry
+        ahead = None if legacy else self._look_ahead(look)
         try:
-            found = []
-            for f in walk(self.inbox, unreadable=unreadable):
-                found.append(f)
-                if ahead is not None:
-                    ahead.offer_found(f)
+            listed = folder_index.scan(
+                self.inbox,
+                kept,
+                ignored_name,
+                ahead.offer_found if ahead is not None else None,
+                keep=not legacy and (kept is not None or bool(index)),
+            )
+            unreadable = listed.unreadable
             if "" in unreadable:
                 raise WeekwatchError(f"{self.inbox}: cannot list the inbox folder")
+            self._unsettled_folders(listed, look)
             # Handed over whole: the entries are let go once ingest has looked at them.
-            entries = iter(found)
-            del found
+            entries = iter(listed.found)
+            listed.found = []
             self._ahead = ahead.hashed if ahead is not None else None
             arrived = ahead.arrived if ahead is not None else _mtime
-            batch = self.ingest(entries, arrived, complete=True, unseen=tuple(unreadable))
+            if kept is None:
+                batch = self.ingest(entries, arrived, complete=True, unseen=tuple(unreadable))
+            else:  # what was not found: the files gone from a folder listed, vanished folders
+                batch = self.ingest(
+                    entries,
+                    arrived,
+                    gone=listed.unknown,
+                    unseen=tuple(unreadable),
+                    missing=listed.missing,
+                )
         finally:
             self._ahead = None
             if ahead is not None:
                 ahead.hashed.close()
         batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
+        if listed.folders and not self.store.read_only:
+            folder_index.save(dbdir, listed.folders)
         return batch
+
+    def _unsettled_folders(
+        self, listed: folder_index.Listed, look: Callable[[str], stamp_index.Entry | None]
+    ) -> None:
+        """Before the write: a folder listed entry by entry is kept as clean (its digest kept,
+        so the next scan spares it while its listing stays the same) only if every entry in it
+        is found as its records have it. The others are looked at entry by entry again."""
+        from . import composite
+
+        if not listed.folders:
+            return
+        settled = stamp_index.settled
+        for f in listed.found:
+            entry = look(f.relpath)
+            folder = f.relpath.rpartition("/")[0]
+            if entry is not None:
+                stamp = f[1:5]  # (size, mtime_ns, ino, ctime_ns)
+                if entry[0] == stamp_index.FILE and f.kind == "file" and entry[1:] == stamp:
+                    if not composite.is_composite(self.inbox, f.relpath):
+                        continue  # most of a scan: a plain file as it was read
+                composed = f.kind == "file" and composite.is_composite(self.inbox, f.relpath)
+                if settled(entry, f.kind, composed, stamp):
+                    continue
+            kept = listed.folders.get(folder)
+            if kept is not None and kept[0]:
+                listed.folders[folder] = ("", kept[1], kept[2])
 
     def take(self, named: Sequence[str]) -> Batch:
         """Only the named entries of the inbox (inbox-relative paths), for a caller that knows
@@ -499,14 +562,10 @@ class Ingestor:
         index, _ = self.stamps.entries()
         return any(_under(container, (rel,)) for container in index)
 
-    def _look_ahead(self) -> _Offers | None:
-        """What a scan hashes while it walks: the files the stamp index says are new or
-        changed (from scratch, all of them). None when the index cannot tell (records still
-        in the schema-2 file)."""
-        if self.stamps.legacy():
-            return None
-        index, _ = self.stamps.entries()
-        return _Offers(Ahead(str(self.inbox), self.reader), index, self.inbox, self.event.tz)
+    def _look_ahead(self, look: Callable[[str], stamp_index.Entry | None]) -> _Offers:
+        """What a scan hashes while it walks: the files the stamp index (`look`) says are new
+        or changed (from scratch, all of them)."""
+        return _Offers(Ahead(str(self.inbox), self.reader), look, self.inbox, self.event.tz)
 
 
 class _Offers:
@@ -515,16 +574,20 @@ class _Offers:
     `Ahead.take` reads anything it got wrong."""
 
     def __init__(
-        self, hashed: Ahead, index: dict[str, stamp_index.Entry], inbox: Path, tz: dt.tzinfo
+        self,
+        hashed: Ahead,
+        look: Callable[[str], stamp_index.Entry | None],
+        inbox: Path,
+        tz: dt.tzinfo,
     ) -> None:
-        self.hashed, self._index, self._inbox, self._tz = hashed, index, inbox, tz
+        self.hashed, self._look, self._inbox, self._tz = hashed, look, inbox, tz
 
     def offer_found(self, f: Found) -> None:
         from . import composite
 
         if f.kind != "file":
             return
-        entry = self._index.get(f.relpath)
+        entry = self._look(f.relpath)
         if entry is not None and entry[0] == stamp_index.FILE and entry[1:] == f[1:5]:
             return  # as it was read: nothing to do
         if composite.is_composite(self._inbox, f.relpath):
