@@ -26,7 +26,7 @@ import os
 import stat
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -233,6 +233,32 @@ def _vanished(kept: dict[str, Kept], rel: str, out: Listed) -> None:
             continue
         out.missing += [f"{folder}/{n}" for n in _names(old[2])]
         stack += [f"{folder}/{n}" for n in _names(old[1])]
+
+
+def touched(kept: dict[str, Kept], paths: Iterable[str], folders: Iterable[str]) -> None:
+    """After a write by path (`ingest PATH…`): the folders holding the named `paths` (files,
+    or paths gone) and `folders` (walked whole) are looked at entry by entry by the next scan,
+    every other one stays as kept. A name the index did not know is added, so that if it
+    goes the next scan looks for it; a folder walked whole is forgotten, so that the next scan
+    looks in the store for anything recorded under it."""
+    named = [(rel, False) for rel in paths] + [(rel, True) for rel in folders]
+    for rel, whole in named:
+        if whole:
+            for sub in [f for f in kept if f == rel or f.startswith(f"{rel}/")]:
+                del kept[sub]
+        child, up = rel, rel.rpartition("/")[0]
+        while child and up not in kept:  # a folder new to the index: its nearest known one
+            child, up = up, up.rpartition("/")[0]
+        if up not in kept:
+            continue
+        own = child.rpartition("/")[2]
+        _, subs, names = kept[up]
+        if child == rel and not whole:
+            if own not in _names(names):
+                names = f"{names}/{own}" if names else own
+        elif own not in _names(subs):
+            subs = f"{subs}/{own}" if subs else own
+        kept[up] = ("", subs, names)
 
 
 def _path(dbdir: Path) -> Path:

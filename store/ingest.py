@@ -36,7 +36,7 @@ from .inbox_walk import (
 )
 from .model import Event, Material, Reading, Unit, WeekwatchError
 from .reasons import Code, Quarantine
-from .shards import SHARDS, shard_name
+from .shards import SHARDS, materials_stamp, shard_name
 
 __all__ = [  # what callers have always taken from here
     "Batch",
@@ -523,10 +523,13 @@ class Ingestor:
 
         Every name is checked before anything is written: a path through a link, or one that
         is neither there nor recorded, raises WeekwatchError and nothing is written."""
+        from . import folder_index
         from .reading import is_ignored
 
         found: dict[str, Found] = {}
         removed: list[str] = []
+        missing: list[str] = []
+        walked: list[str] = []
         unreadable: list[str] = []
         for rel in dict.fromkeys(named):
             shown = display_path(rel)
@@ -542,25 +545,46 @@ class Ingestor:
                     f"({display_path(str(exc.filename))}), which weekwatch never follows"
                 ) from None
             if st is None:
-                if not self._recorded_at(rel):
+                recorded = self._recorded_at(rel)
+                if recorded is None:
                     raise WeekwatchError(f"{shown}: no such file or folder in the inbox")
-                removed.append(rel)  # recorded, now gone: marked gone as a scan would
+                # Recorded, now gone: marked gone as a scan would (a file's records are all
+                # in its own shard; a folder's may be in any).
+                (missing if recorded == "file" else removed).append(rel)
             elif stat.S_ISDIR(st.st_mode):
                 for f in walk(self.inbox, rel, unreadable=unreadable):
                     found[f.relpath] = f
                 removed.append(rel)  # what it held and holds no more: gone
+                walked.append(rel)
             else:
                 found[rel] = Found.of(rel, st, special_kind(st.st_mode) or "file")
-        batch = self.ingest(found.values(), _mtime, gone=removed, unseen=tuple(unreadable))
+        # The folder index, if current, is kept so: only the folders named are marked.
+        kept = None if self.stamps.legacy() else folder_index.load(self.store.dbdir)
+        before = materials_stamp(self.store.dbdir)
+        batch = self.ingest(
+            found.values(), _mtime, gone=removed, unseen=tuple(unreadable), missing=missing
+        )
         batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
+        if kept is not None and materials_stamp(self.store.dbdir) != before:
+            gone = set(removed) | set(missing)
+            files = [r for r in dict.fromkeys(named) if (r in found or r in gone)]
+            folder_index.touched(kept, [r for r in files if r not in walked], walked)
+            folder_index.save(self.store.dbdir, kept)
         return batch
 
-    def _recorded_at(self, rel: str) -> bool:
-        """Whether the store holds records of the inbox file `rel` or of files under it."""
-        if self.stamps.legacy() or self.stamps.entry(rel) is not None:
-            return True
+    def _recorded_at(self, rel: str) -> str | None:
+        """ "file" if the store holds records of the inbox file `rel`, "folder" if of files
+        under it, None if of neither."""
+        if self.stamps.legacy():
+            return "folder"  # the index does not cover the records: look everywhere
+        entry = self.stamps.entry(rel)
+        if entry is not None and entry[0] != stamp_index.GONE:
+            return "file"
+        # Gone already, or never a file: a folder's files may have been recorded since.
         index, _ = self.stamps.entries()
-        return any(_under(container, (rel,)) for container in index)
+        if any(container.startswith(f"{rel}/") for container in index):
+            return "folder"
+        return None if entry is None else "file"
 
     def _look_ahead(self, look: Callable[[str], stamp_index.Entry | None]) -> _Offers:
         """What a scan hashes while it walks: the files the stamp index (`look`) says are new

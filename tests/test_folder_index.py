@@ -249,3 +249,37 @@ def test_the_index_survives_names_no_line_format_could_hold(pair):
     assert kept is not None
     assert "照片\n第二张\t.jpg" in kept["舞钢市/2024-05-13"][2].split("/")
     assert "\udcb1\udca6照片.jpg" in kept["宝丰县"][2].split("/")
+
+
+def test_taken_in_by_path_the_folder_index_stays_current(pair):
+    fast, whole, looked = pair
+    scan_both(fast, whole)
+    settle(fast, whole, looked)
+    # A hook names what arrived: the next scan looks only at that folder, then nowhere.
+    drop(fast, "舞钢市/2024-05-12/新闻稿.docx", at(12, 17))
+    Week(fast).ingestor().take(["舞钢市/2024-05-12/新闻稿.docx"])
+    assert folder_index.load(fast.dbdir) is not None
+    looked.clear()
+    assert not Week(fast).ingestor().scan().changed
+    assert 0 < looked[0] <= 4
+    Week(whole).ingestor().scan()
+    assert records(fast) == records(whole)
+    settle(fast, whole, looked)
+    # A file in a folder new to the index, named, then gone before the next scan: the scan
+    # looks for what was recorded under that folder, and finds it gone.
+    drop(fast, "宝丰县/2024-05-16/新闻稿.docx", at(16, 9))
+    drop(fast, "宝丰县/2024-05-16/照片/1.jpg", at(16, 9))
+    Week(fast).ingestor().take(["宝丰县/2024-05-16/照片/1.jpg", "宝丰县/2024-05-16/新闻稿.docx"])
+    Week(whole).ingestor().scan()
+    (fast.inbox / "宝丰县/2024-05-16/照片/1.jpg").unlink()
+    (fast.inbox / "宝丰县/2024-05-16/新闻稿.docx").unlink()
+    assert len(scan_both(fast, whole).gone) == 2
+    settle(fast, whole, looked)
+    # A folder named whole, one of its files gone after: found gone by the next scan.
+    drop(fast, "宝丰县/2024-05-17/活动照片1.jpg", at(17, 9))
+    drop(fast, "宝丰县/2024-05-17/活动照片2.jpg", at(17, 9))
+    Week(fast).ingestor().take(["宝丰县/2024-05-17"])
+    Week(whole).ingestor().scan()
+    (fast.inbox / "宝丰县/2024-05-17/活动照片2.jpg").unlink()
+    assert [m.path for m in scan_both(fast, whole).gone] == ["宝丰县/2024-05-17/活动照片2.jpg"]
+    settle(fast, whole, looked)
