@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import errno
 import fcntl
+import functools
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,7 +54,7 @@ __all__ = [  # what callers have always taken from here
 ]
 
 if TYPE_CHECKING:
-    from . import folder_index
+    from . import composite, folder_index
     from .db import Store
     from .reading import Reader
 
@@ -114,13 +115,18 @@ class Ingestor:
         self.reader = reader
         self.store = store
         self.inbox = inbox
-        # Zip bundles and e-mails: their members are read in store/composite.py.
-        from . import composite
-
-        self.unpacker = composite.Unpacker(reader, units)
+        self._units = units
         self.stamps = stamp_index.StampIndex(store)
         #: During a scan: the files hashed and read while the walk went on.
         self._ahead: Ahead | None = None
+
+    @functools.cached_property
+    def unpacker(self) -> composite.Unpacker:
+        """Zip bundles and e-mails: their members are read in store/composite.py (made when
+        the first one is met: the e-mail modules cost a plain file's ingestion its start)."""
+        from . import composite
+
+        return composite.Unpacker(self.reader, self._units)
 
     def current(self) -> dict[str, Material]:
         """The live record of every path (superseded versions left out)."""
