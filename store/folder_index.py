@@ -32,6 +32,7 @@ from functools import partial
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from . import inbox_walk
 from .atomic import FILE_MODE, make_db_folder, share_with_group
@@ -40,6 +41,10 @@ from .shards import materials_stamp
 
 VERSION = 1
 NAME = "folders.idx"
+#: What `ingest PATH…` wrote since the index was made: one JSON line per write, naming the
+#: materials files' key before and after it and the paths it named (read by the next scan,
+#: which marks those folders; the index itself is not read nor rewritten by a write by path).
+JOURNAL = "folders.touched"
 
 #: What of an entry's lstat a digest covers: its kind and permissions, and the stamp a record
 #: is read with.
@@ -265,23 +270,106 @@ def _path(dbdir: Path) -> Path:
     return dbdir / "stamps" / NAME
 
 
+def _key(stamps: Any) -> str:
+    """The materials files' stamps as one short key."""
+    text = json.dumps([list(s) for s in stamps])
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _meta(head: bytes) -> dict[str, Any] | None:
+    try:
+        meta = json.loads(head)
+    except ValueError:
+        return None
+    if not isinstance(meta, dict) or meta.get("version") != VERSION:
+        return None
+    if not isinstance(meta.get("materials"), list):
+        return None
+    return meta
+
+
+def _journal(dbdir: Path) -> list[dict[str, Any]]:
+    """The writes by path since the index was made, in order (a torn last line left out)."""
+    try:
+        raw = (dbdir / "stamps" / JOURNAL).read_bytes()
+    except OSError:
+        return []
+    out = []
+    for line in raw.split(b"\n"):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # torn (or empty): the key chain breaks, so nothing is trusted
+        if isinstance(entry, dict):
+            out.append(entry)
+    return out
+
+
+def _chain(start: str | None, journal: list[dict[str, Any]]) -> str | None:
+    """The materials key after every write of the journal, if each followed the one before."""
+    key = start
+    for entry in journal:
+        if key is None or entry.get("before") != key:
+            return None
+        key = entry.get("after")
+    return key
+
+
+def current_for(dbdir: Path) -> str | None:
+    """Before a write by path: the materials key now, if the folder index (with the writes
+    journaled since) is current; None if it is not (then nothing need be journaled). Reads the
+    index's first line only."""
+    try:
+        with open(_path(dbdir), "rb") as f:
+            meta = _meta(f.readline(1 << 16))
+    except OSError:
+        return None
+    if meta is None:
+        return None
+    now = _key(materials_stamp(dbdir))
+    return now if _chain(_key(meta["materials"]), _journal(dbdir)) == now else None
+
+
+def journal(dbdir: Path, before: str, files: list[str], folders: list[str]) -> None:
+    """After a write by path that followed `before` (from `current_for`): its paths, for the
+    next scan. One append of one line; a failure only costs the next scan its index."""
+    after = _key(materials_stamp(dbdir))
+    line = json.dumps({"before": before, "after": after, "files": files, "folders": folders})
+    try:
+        fd = os.open(
+            dbdir / "stamps" / JOURNAL,
+            os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC,
+            FILE_MODE,
+        )
+    except OSError:
+        forget(dbdir)
+        return
+    try:
+        with contextlib.suppress(OSError):
+            share_with_group(fd)
+        os.write(fd, line.encode() + b"\n")
+    except OSError:
+        forget(dbdir)
+    finally:
+        os.close(fd)
+
+
 def load(dbdir: Path) -> dict[str, Kept] | None:
     """The kept folders, if the file is whole, of this version and made with the materials
-    files as they are now; None otherwise (then nothing of it is trusted)."""
+    files as they are now, or as they were before writes by path that the journal names (their
+    folders then marked); None otherwise (then nothing of it is trusted)."""
     try:
         raw = _path(dbdir).read_bytes()
     except OSError:
         return None
     head, _, body = raw.partition(b"\n")
+    meta = _meta(head)
+    if meta is None or meta.get("crc") != zlib.crc32(body):
+        return None
+    writes = _journal(dbdir)
+    if _chain(_key(meta["materials"]), writes) != _key(materials_stamp(dbdir)):
+        return None
     try:
-        meta = json.loads(head)
-        if (
-            not isinstance(meta, dict)
-            or meta.get("version") != VERSION
-            or meta.get("crc") != zlib.crc32(body)
-            or meta.get("materials") != [list(s) for s in materials_stamp(dbdir)]
-        ):
-            return None
         # Each folder: its path, digest, folders and other entries, each field ended by NUL
         # (which no name holds); split in C, no object per entry.
         parts = body.decode("utf-8", "surrogateescape").split("\0")
@@ -290,14 +378,24 @@ def load(dbdir: Path) -> dict[str, Kept] | None:
     if len(parts) % 4 != 1 or parts[-1]:
         return None
     fields = zip(parts[1::4], parts[2::4], parts[3::4], strict=True)
-    return dict(zip(parts[0:-1:4], fields, strict=True))
+    kept = dict(zip(parts[0:-1:4], fields, strict=True))
+    for entry in writes:
+        files, folders = entry.get("files"), entry.get("folders")
+        if not isinstance(files, list) or not isinstance(folders, list):
+            return None
+        touched(kept, [str(f) for f in files], [str(f) for f in folders])
+    return kept
 
 
 def save(dbdir: Path, folders: dict[str, Kept]) -> None:
     """Keep the folders for the next scan, naming the materials files as they are now (after
     this process's write). A failure only costs the next scan a look at every entry."""
     body = "".join(f"{rel}\0{d}\0{subs}\0{names}\0" for rel, (d, subs, names) in folders.items())
-    data = body.encode("utf-8", "surrogateescape")
+    try:
+        data = body.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a name no folder listing gives: nothing kept
+        forget(dbdir)
+        return
     meta = {
         "version": VERSION,
         "materials": [list(s) for s in materials_stamp(dbdir)],
@@ -317,11 +415,15 @@ def save(dbdir: Path, folders: dict[str, Kept]) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)  # not synced: a torn index is only made again
+        # The writes it journaled are in it now (a journal left by a kill between the two
+        # no longer follows the index's key: then the index is not trusted, never wrong).
+        os.unlink(path.with_name(JOURNAL))
     with contextlib.suppress(OSError):
         os.unlink(tmp)
 
 
 def forget(dbdir: Path) -> None:
     """No folder index: the next scan looks at every entry."""
-    with contextlib.suppress(OSError):
-        os.unlink(_path(dbdir))
+    for name in (NAME, JOURNAL):
+        with contextlib.suppress(OSError):
+            os.unlink(dbdir / "stamps" / name)

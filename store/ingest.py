@@ -564,18 +564,19 @@ class Ingestor:
                 walked.append(rel)
             else:
                 found[rel] = Found.of(rel, st, special_kind(st.st_mode) or "file")
-        # The folder index, if current, is kept so: only the folders named are marked.
-        kept = None if self.stamps.legacy() else folder_index.load(self.store.dbdir)
-        before = materials_stamp(self.store.dbdir)
+        # The folder index, if current, stays so: the folders named are journaled, for the
+        # next scan to look at again.
+        dbdir = self.store.dbdir
+        current = None if self.stamps.legacy() else folder_index.current_for(dbdir)
+        before = materials_stamp(dbdir)
         batch = self.ingest(
             found.values(), _mtime, gone=removed, unseen=tuple(unreadable), missing=missing
         )
         batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
-        if kept is not None and materials_stamp(self.store.dbdir) != before:
+        if current is not None and materials_stamp(dbdir) != before:
             gone = set(removed) | set(missing)
             files = [r for r in dict.fromkeys(named) if (r in found or r in gone)]
-            folder_index.touched(kept, [r for r in files if r not in walked], walked)
-            folder_index.save(self.store.dbdir, kept)
+            folder_index.journal(dbdir, current, [r for r in files if r not in walked], walked)
         return batch
 
     def _recorded_at(self, rel: str) -> str | None:

@@ -283,3 +283,31 @@ def test_taken_in_by_path_the_folder_index_stays_current(pair):
     (fast.inbox / "宝丰县/2024-05-17/活动照片2.jpg").unlink()
     assert [m.path for m in scan_both(fast, whole).gone] == ["宝丰县/2024-05-17/活动照片2.jpg"]
     settle(fast, whole, looked)
+
+
+@pytest.mark.parametrize("damage", ["lost", "torn", "out of order"])
+def test_a_damaged_journal_of_writes_by_path_makes_the_index_untrusted(pair, damage):
+    fast, whole, looked = pair
+    scan_both(fast, whole)
+    settle(fast, whole, looked)
+    # Two writes by path in a folder new to the index, both files gone before the next scan:
+    # trusting the index without what the journal says would miss both.
+    for name in ("宝丰县/2024-05-16/新闻稿.docx", "宝丰县/2024-05-16/照片/1.jpg"):
+        drop(fast, name, at(16, 9))
+        Week(fast).ingestor().take([name])
+    Week(whole).ingestor().scan()
+    journal = fast.dbdir / "stamps" / folder_index.JOURNAL
+    lines = journal.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 2
+    if damage == "lost":
+        journal.unlink()
+    elif damage == "torn":
+        journal.write_bytes(lines[0] + lines[1][: len(lines[1]) // 2])
+    else:
+        journal.write_bytes(lines[1] + lines[0])
+    assert folder_index.load(fast.dbdir) is None
+    (fast.inbox / "宝丰县/2024-05-16/照片/1.jpg").unlink()
+    (fast.inbox / "宝丰县/2024-05-16/新闻稿.docx").unlink()
+    assert len(scan_both(fast, whole).gone) == 2
+    assert not journal.exists()  # the scan's index holds it all now
+    settle(fast, whole, looked)
