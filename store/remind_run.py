@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .remind import Plan, Reminder, bureau_of, plan, send_all
 from .remind_config import REMINDABLE, SmtpConfig, load_remind_config, load_smtp_config
 from .remind_template import load_template
-from .report_cells import current_column
+from .report_calls import calls_column
 from .smtp_send import Sender
 from .week import Week, default_operator
 
@@ -27,7 +27,7 @@ def make_plan(
     """What a run would send now: the board judged by the rules, the template filled."""
     template = load_template(week.workspace.root)
     board = week.board()
-    col = cell or current_column(board)
+    col = cell or calls_column(board)  # the call list's column: what is owed
     cfg = load_smtp_config(week.workspace.config)
     bureau = bureau_of(cfg, load_remind_config(week.workspace.config).bureau)
     return plan(

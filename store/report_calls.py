@@ -10,7 +10,7 @@ from typing import Any
 from .ledger import Ledger
 from .model import Action, State
 from .report_cells import current_column, lateness, minutes
-from .rules import Board, deadline, requires
+from .rules import Board, deadline, owed_columns, requires
 
 #: The cell states that put a unit on the call list.
 CALLED = frozenset({State.MISSING, State.LATE})
@@ -64,11 +64,25 @@ def _contact(a: Action, now: dt.datetime, open_: bool) -> Contact:
     )
 
 
+def calls_column(board: Board) -> str:
+    """The column a call is about: the current one, or where the week asks nobody for it (a
+    ministry's week sends day materials "及时", with no deadline), the last column before it
+    that is owed — the plan during the week — else the first owed after it."""
+    ev = board.event
+    col = current_column(board)
+    owed = owed_columns(ev)
+    if col in owed or not owed:
+        return col
+    at = ev.columns.index(col)
+    before = [c for c in owed if ev.columns.index(c) < at]
+    return before[-1] if before else owed[0]
+
+
 def calls(board: Board, ledger: Ledger, cell: str | None = None) -> list[Call]:
-    """The units whose `cell` (default: the current column) is missing or late, worst first:
+    """The units whose `cell` (default: `calls_column`) is missing or late, worst first:
     most cells missing this week, then a missing cell before a late one, the later first."""
     ev = board.event
-    col = cell or current_column(board)
+    col = cell or calls_column(board)
     rows: list[tuple[tuple[Any, ...], Call]] = []
     for i, u in enumerate(board.units):
         s = board.cell(u.id, col)

@@ -245,3 +245,29 @@ async def test_the_assign_dialog_offers_the_unit_a_name_shortens_first(
             assert options.get_option_at_index(0).id == meant and options.highlighted == 0
             await pilot.press("escape", "escape")
             await pilot.pause()
+
+
+def test_the_call_list_during_the_week_is_of_the_plans_still_missing(
+    week: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drop(week, "河北省教育厅活动周方案.docx", when(4, 27))
+    drop(week, "北京市教委活动周方案.pdf", when(4, 29))  # late
+    drop(week, "河北 5.15 稿件.docx", when(5, 15))
+    assert call(week, capsys, "ingest")[0] == 0
+
+    def called(as_of: str) -> tuple[str, dict[str, str]]:
+        code, out = call(week, capsys, "report", "calls", "--format", "json", "--as-of", as_of)
+        assert code == 0
+        data = json.loads(out)
+        return data["cell"], {u["id"]: u["state"] for u in data["units"]}
+
+    # 18 May: the day is owed by nobody; what is owed and overdue is the plan.
+    cell, units = called("2023-05-18 12:00")
+    assert cell == "plan"
+    assert units["bjsjywyh"] == "late" and units["zjsjyt"] == "missing"
+    assert "hbsjyt" not in units and len(units) == 13  # all but 河北, on time
+    # Before the plan's deadline nobody is called about it yet.
+    assert called("2023-04-20 12:00") == ("plan", {})
+    # After the week, the summary (due 27 May).
+    cell, units = called("2023-05-28 09:00")
+    assert cell == "summary" and len(units) == 14

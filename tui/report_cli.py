@@ -13,7 +13,7 @@ from typing import Any
 
 from weekwatch.store.model import State, WeekwatchError
 from weekwatch.store.report_actions import actions_json
-from weekwatch.store.report_calls import Call, calls, calls_json
+from weekwatch.store.report_calls import Call, calls, calls_column, calls_json
 from weekwatch.store.report_day import day_digest, digest_json
 from weekwatch.store.report_stats import COUNTED_KINDS, DAY_STATES, stats, stats_json
 from weekwatch.store.vocab import parse_cell, parse_when
@@ -109,9 +109,7 @@ def _run_report(week: Week, args: argparse.Namespace) -> Path | int | None:
         col = parse_cell(args.cell, ev, week.clock()) if args.cell else None
         rows = calls(board, week.ledger_at(board.now, acts), col)
         col = col or (rows[0].cell if rows else None)
-        from weekwatch.store.report_cells import current_column
-
-        col = col or current_column(board)
+        col = col or calls_column(board)
         data = calls_json(board, col, rows) | {"actions": acts}
         out = _emit(args.format, data, *_calls_table(rows, t, ev.tz), head, when)
     elif args.report == "stats":

@@ -20,8 +20,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from weekwatch.store.report_calls import Call, calls
-from weekwatch.store.report_cells import current_column
+from weekwatch.store.report_calls import Call, calls, calls_column
 from weekwatch.store.rules import Board
 from weekwatch.widgets.look import SYMBOL
 from weekwatch.widgets.safe import safe_str
@@ -110,7 +109,7 @@ class CallsScreen(Screen[None]):
 
     # --- drawing --------------------------------------------------------------------------
     def shown_column(self, board: Board) -> str:
-        return self.column or current_column(board)
+        return self.column or calls_column(board)
 
     def _columns(self, width: int, cells: list[dict[str, Text]]) -> list[tuple[str, str, int]]:
         """The columns that fit `width`, each as wide as its widest cell (within a cap); the
