@@ -452,6 +452,7 @@ class Ingestor:
         dbdir = self.store.dbdir
         legacy = self.stamps.legacy()
         kept = None if legacy else folder_index.load(dbdir)
+        loaded = materials_stamp(dbdir)
         index: dict[str, stamp_index.Entry] = {}
         if kept is None and not legacy:
             index, _ = self.stamps.entries()  # every file looked at: the whole index
@@ -490,7 +491,10 @@ class Ingestor:
                 ahead.hashed.close()
         batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
         if listed.folders and not self.store.read_only:
-            folder_index.save(dbdir, listed.folders)
+            # A quiet rescan (nothing written, every folder as kept) leaves the index as it is:
+            # the watcher's rescan every minute need not rewrite it.
+            if not (listed.folders == kept and materials_stamp(dbdir) == loaded):
+                folder_index.save(dbdir, listed.folders)
         return batch
 
     def _unsettled_folders(

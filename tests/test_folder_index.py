@@ -311,3 +311,20 @@ def test_a_damaged_journal_of_writes_by_path_makes_the_index_untrusted(pair, dam
     assert len(scan_both(fast, whole).gone) == 2
     assert not journal.exists()  # the scan's index holds it all now
     settle(fast, whole, looked)
+
+
+def test_a_quiet_rescan_leaves_the_folder_index_as_it_is(pair):
+    fast, whole, looked = pair
+    scan_both(fast, whole)
+    settle(fast, whole, looked)
+    index = fast.dbdir / "stamps" / folder_index.NAME
+    before = index.stat()
+    assert not Week(fast).ingestor().scan().changed
+    assert index.stat().st_ino == before.st_ino  # not written again
+    # A file rewritten in place: seen, recorded, and the index kept again.
+    report = fast.inbox / NAMES[6]
+    report.write_bytes(b"rewritten")
+    set_mtime(report, at(14, 9))
+    assert [m.path for m in Week(fast).ingestor().scan().added] == [NAMES[6]]
+    assert index.stat().st_ino != before.st_ino
+    assert folder_index.load(fast.dbdir) is not None
