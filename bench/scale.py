@@ -8,7 +8,8 @@ units with Chinese names, and small files in unit/day folders (``--layout flat``
 folder), then times each figure of docs/benchmarks.md as a whole process, each beside its
 baseline in the same run, so the ratio means something on a shared machine:
 
-- ``ingest``: ``weekwatch ingest`` from scratch against ``find … | xargs sha256sum``; peak RSS.
+- ``ingest``: ``weekwatch ingest`` from scratch against ``find … | xargs sha256sum``, in
+  rounds (with ``--before DIR`` that code's ingest in each round too); peak RSS.
 - ``one``: one new file, ``weekwatch ingest PATH`` and the full scan ``weekwatch ingest``,
   against ``python -c pass``; peak RSS; with ``--before DIR`` that code's full scan too, on its
   own copy of the workspace.
@@ -145,8 +146,8 @@ def db_bytes(ws: Workspace) -> int:
 # -- the figures --------------------------------------------------------------------------------
 
 
-def fig_ingest(ws: Workspace, files: int) -> None:
-    # From scratch, even in a kept workspace: no records, no stamp index.
+def _from_scratch(ws: Workspace) -> None:
+    """No records and no stamp index, even in a kept workspace."""
     for old in [*ws.dbdir.glob("materials*"), ws.dbdir / "stamps"]:
         if not old.exists():
             continue
@@ -154,18 +155,38 @@ def fig_ingest(ws: Workspace, files: int) -> None:
             shutil.rmtree(old)
         else:
             old.unlink()
+
+
+def fig_ingest(ws: Workspace, files: int, before: Path | None = None, rounds: int = 3) -> None:
+    """From scratch against the bare pass, round by round (bare, ingest, and with `before`
+    that code's ingest), each ratio taken within its round; peak RSS of the largest process."""
     bare = f"find '{ws.inbox}' -type f -print0 | xargs -0 sha256sum > /dev/null"
-    run(bare, shell=True)  # the page cache warm for both
-    b1 = run(bare, shell=True)[0]
-    wall, peak = run([*WW, "-w", str(ws.root), "ingest"])
-    b2 = run(bare, shell=True)[0]
-    bare_s = statistics.median([b1, b2])
-    print(
-        f"ingest from scratch, {files} files: {wall:.2f} s (peak {peak:.0f} MB)"
-        f" vs bare sha256 {bare_s:.2f} s = {wall / bare_s:.1f}x",
-        flush=True,
-    )
-    pair("rescan, nothing new", [*WW, "-w", str(ws.root), "ingest"], "bare sha256", bare)
+    run(bare, shell=True)  # the page cache warm for all
+    cmd = [*WW, "-w", str(ws.root), "ingest"]
+    old = ["env", f"PYTHONPATH={_importable(before)}", *cmd] if before else None
+    rows: dict[str, list[tuple[float, float, float]]] = {"after": [], "before": []}
+    for _ in range(rounds):
+        b = run(bare, shell=True)[0]
+        for name, argv in (("before", old), ("after", cmd)):
+            if argv is None:
+                continue
+            _from_scratch(ws)
+            wall, peak = run(argv)
+            rows[name].append((wall, peak, wall / b))
+    for name, got in rows.items():
+        if not got:
+            continue
+        walls, peaks, ratios = zip(*got, strict=True)
+        print(
+            f"ingest from scratch ({name}), {files} files: median {statistics.median(walls):.2f} s"
+            f" (peak {max(peaks):.0f} MB), bare sha256 in the same rounds: "
+            f"{statistics.median(ratios):.1f}x (rounds {', '.join(f'{r:.1f}x' for r in ratios)})",
+            flush=True,
+        )
+    if old is not None:
+        paired = [a[0] / b[0] for a, b in zip(rows["after"], rows["before"], strict=True)]
+        print(f"  after / before, round by round: {', '.join(f'{r:.2f}' for r in paired)}")
+    pair("rescan, nothing new", cmd, "bare sha256", bare)
 
 
 def fig_one(ws: Workspace, units: list[Unit], before: Path | None = None) -> None:
@@ -550,7 +571,7 @@ def main() -> None:
             ws = Workspace(root)
         print(f"units: {args.units}, files: {args.files} ({args.layout})", flush=True)
         if "ingest" in only:
-            fig_ingest(ws, args.files)
+            fig_ingest(ws, args.files, args.before)
         elif not list(ws.dbdir.glob("materials*")):
             run([*WW, "-w", str(ws.root), "ingest"])
         if "one" in only:

@@ -11,12 +11,13 @@ import hashlib
 import os
 import signal
 import threading
+from array import array
 from collections import deque
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .db import LOCK_FDS
-from .inbox_walk import NotRegularFile, open_dir, open_regular
+from .inbox_walk import Found, NotRegularFile, open_dir, open_regular
 from .model import Reading
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ PARALLEL_MIN = 2000
 #: the workers start while the walk is still young and the last chunk is not long alone.
 SLICE = 500
 
+T = TypeVar("T")
 #: (path relative to inbox/, size as listed, the arrival it is read as).
 Item = tuple[str, int, dt.datetime]
 Result = tuple["Hashed | OSError", Reading]
@@ -70,6 +72,12 @@ class StillChanging(OSError):
 
 def hash_open(fd: int, st: os.stat_result) -> Hashed:
     """Hash an open regular file to its end; size and stamp come from the same descriptor."""
+    digest, size, mtime_ns, ino, ctime_ns = _digest_open(fd, st)
+    return Hashed(digest.hex(), size, mtime_ns, ino, ctime_ns)
+
+
+def _digest_open(fd: int, st: os.stat_result) -> tuple[bytes, int, int, int, int]:
+    """hash_open's work: the raw digest, size, mtime_ns, ino and ctime_ns."""
     size = 0
     if st.st_size <= CHUNK:
         # Most drops are small: one read (one system call, as a raw file's read), no buffer
@@ -90,7 +98,7 @@ def hash_open(fd: int, st: os.stat_result) -> Hashed:
     if (after.st_size, after.st_mtime_ns) != (size, st.st_mtime_ns):
         # Grown, shrunk or rewritten while read: the bytes hashed are no version of the file.
         raise StillChanging()
-    return Hashed(h.hexdigest(), size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns)
+    return h.digest(), size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns
 
 
 def hash_file(path: str | os.PathLike[str]) -> Hashed:
@@ -107,8 +115,8 @@ def sha256_of(path: str | os.PathLike[str], size_hint: int = -1) -> str:
     return hash_file(path).sha256
 
 
-#: The inbox and reader a forked hashing worker inherits from its parent.
-_FORKED: tuple[str, Reader] | None = None
+#: The inbox, reader and the week's time zone a forked hashing worker inherits from its parent.
+_FORKED: tuple[str, Reader, dt.tzinfo] | None = None
 
 _PR_SET_PDEATHSIG = 1
 
@@ -140,14 +148,14 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _hash_and_read(items: list[Item], work: tuple[str, Reader] | None = None) -> list[Result]:
-    work = work or _FORKED
-    assert work is not None
-    inbox, reader = work
-    out: list[Result] = []
-    folder, dir_fd = None, -1  # walk order groups files by folder: one open per folder
+def _hashed(
+    inbox: str, rels: Iterator[str], how: Callable[[int, os.stat_result], T]
+) -> Iterator[T | OSError]:
+    """Each file hashed by `how` (or why not), in order; one open per folder, as walk order
+    groups them."""
+    folder, dir_fd = None, -1
     try:
-        for rel, _size, arrived in items:
+        for rel in rels:
             parent, _, name = rel.rpartition("/")
             try:
                 if parent != folder:
@@ -157,27 +165,85 @@ def _hash_and_read(items: list[Item], work: tuple[str, Reader] | None = None) ->
                     dir_fd, folder = open_dir(inbox, parent), parent
                 fd, st = open_regular(name, dir_fd)
                 try:
-                    result: Hashed | OSError = hash_open(fd, st)
+                    result: T | OSError = how(fd, st)
                 finally:
                     os.close(fd)
             except (NotRegularFile, StillChanging) as exc:
                 result = exc
             except OSError as exc:
                 result = OSError(exc.errno, exc.strerror)  # picklable across the pool
-            out.append((result, reader.read(rel, arrived)))
+            yield result
     finally:
         if dir_fd >= 0:
             os.close(dir_fd)
-    return out
 
 
-def _pool(inbox: str, reader: Reader) -> Executor:
-    """Forked workers, one per core, that inherit the inbox and reader and die with us."""
+def _hash_and_read(items: list[Item], work: tuple[str, Reader] | None = None) -> list[Result]:
+    if work is None:
+        assert _FORKED is not None
+        work = _FORKED[:2]
+    inbox, reader = work
+    read = reader.read
+    hashed = _hashed(inbox, (rel for rel, _, _ in items), hash_open)
+    return [(result, read(rel, at)) for (rel, _, at), result in zip(items, hashed, strict=True)]
+
+
+#: One slice of files offered ahead, sent to a worker: (path, mtime_ns) each.
+Offered = list[tuple[str, int]]
+#: What a worker sends back for a slice, packed (a tuple per file cost the parent more to
+#: unpickle than the hashing did, and a slice's results wait while the walk goes on): the
+#: SHA-256 digests end to end, then size, mtime_ns, ino and ctime_ns of each file (zeros and
+#: no digest where it could not be hashed), why not by position, and each file's reading as an
+#: index into the slice's distinct readings.
+Packed = tuple[bytes, "array[int]", dict[int, OSError], list[int], list[Reading]]
+
+
+def _ahead_slice(items: Offered) -> Packed:
+    """A forked worker's part of a look-ahead: hash and read, each file as of its mtime."""
+    assert _FORKED is not None
+    inbox, reader, tz = _FORKED
+    digests = bytearray()
+    stamps: array[int] = array("q")
+    failed: dict[int, OSError] = {}
+    which: list[int] = []
+    distinct: list[Reading] = []
+    seen: dict[int, int] = {}  # id of a reading (the reader shares equal ones) -> its index
+    hashed = _hashed(inbox, (rel for rel, _ in items), _digest_open)
+    for i, ((rel, ns), result) in enumerate(zip(items, hashed, strict=True)):
+        if not isinstance(result, OSError):
+            digests += result[0]
+            stamps.extend(result[1:])
+        else:
+            failed[i] = result
+            digests += bytes(32)
+            stamps.extend((0, 0, 0, 0))
+        # The arrival a scan gives a file: its mtime (ingest's `_mtime`), in the week's zone.
+        reading = reader.read(rel, Found(rel, 0, ns).mtime.astimezone(tz))
+        k = seen.get(id(reading))
+        if k is None:
+            k = seen[id(reading)] = len(distinct)
+            distinct.append(reading)
+        which.append(k)
+    return bytes(digests), stamps, failed, which, distinct
+
+
+def _unpacked(packed: Packed) -> Iterator[Result]:
+    digests, stamps, failed, which, distinct = packed
+    for i, k in enumerate(which):
+        if failed and i in failed:
+            yield failed[i], distinct[k]
+            continue
+        size, mtime, ino, ctime = stamps[4 * i : 4 * i + 4]
+        yield Hashed(digests[32 * i : 32 * i + 32].hex(), size, mtime, ino, ctime), distinct[k]
+
+
+def _pool(inbox: str, reader: Reader, tz: dt.tzinfo = dt.UTC) -> Executor:
+    """Forked workers, one per core, that inherit the inbox, reader and zone and die with us."""
     global _FORKED
     import multiprocessing
 
     pool_class = globals().get("ProcessPoolExecutor") or __getattr__("ProcessPoolExecutor")
-    _FORKED = (inbox, reader)  # inherited by the forked workers
+    _FORKED = (inbox, reader, tz)  # inherited by the forked workers
     pool: Executor = pool_class(
         max_workers=os.cpu_count() or 2,
         mp_context=multiprocessing.get_context("fork"),
@@ -207,71 +273,76 @@ class Ahead:
     """Files hashed and read by the workers while the walk is still listing the rest.
 
     A scan offers each file it expects to need reading as the walk finds it (a new file, or
-    one whose stamp changed); once PARALLEL_MIN are offered the workers start, a slice at a
-    time, so listing, hashing and reading overlap instead of following one another. `take`
-    then answers `hash_and_read`'s question from what was computed ahead: the same function on
-    the same (path, arrival), only sooner. A file not offered, or offered as another arrival
-    than the one asked, is read then and there; nothing offered and not asked is recorded.
+    one whose stamp changed), with the arrival it gives it, its mtime in the week's zone; once
+    PARALLEL_MIN are offered the workers start, a slice at a time, so listing, hashing and
+    reading overlap instead of following one another. A worker reads each file as of that
+    same arrival, made from the same mtime by the same code (`Found.mtime`). `take` then
+    answers `hash_and_read`'s question from what was computed ahead: the same function on the
+    same (path, arrival), only sooner. A file not offered, or asked as another arrival than it
+    was offered with (a rewritten file is read as of its first version's), is read then and
+    there; what was offered and not asked is dropped.
     """
 
-    def __init__(self, inbox: str, reader: Reader) -> None:
-        self._inbox, self._reader = inbox, reader
+    def __init__(self, inbox: str, reader: Reader, tz: dt.tzinfo) -> None:
+        self._inbox, self._reader, self._tz = inbox, reader, tz
         self._offered: dict[str, dt.datetime] = {}
-        self._pending: list[Item] = []
-        self._sent: deque[tuple[list[Item], Future[list[Result]]]] = deque()
+        self._pending: Offered = []
+        self._sent: deque[tuple[list[str], Future[Packed]]] = deque()
         self._pool: Executor | None = None
         self._off = not _may_fork()
 
-    def offer(self, relpath: str, size: int, at: dt.datetime) -> None:
+    def offer(self, relpath: str, mtime_ns: int, at: dt.datetime) -> None:
+        """A file the scan will likely read, and its arrival (`Found.mtime` in the zone)."""
         if self._off:
             return
         self._offered[relpath] = at
-        self._pending.append((relpath, size, at))
+        self._pending.append((relpath, mtime_ns))
         if self._pool is None and len(self._offered) >= PARALLEL_MIN:
-            self._pool = _pool(self._inbox, self._reader)
+            self._pool = _pool(self._inbox, self._reader, self._tz)
         if self._pool is not None and len(self._pending) >= SLICE:
             self._send()
 
     def arrival(self, relpath: str) -> dt.datetime | None:
-        """The arrival a file was offered as (found once, not computed twice)."""
+        """The arrival a file was offered with (found once, not computed twice)."""
         return self._offered.get(relpath)
 
     def _send(self) -> None:
         assert self._pool is not None
         for i in range(0, len(self._pending), SLICE):
             part = self._pending[i : i + SLICE]
-            self._sent.append((part, self._pool.submit(_hash_and_read, part)))
+            # Only the paths are kept to pair the results with: the slice is on its way.
+            self._sent.append(([rel for rel, _ in part], self._pool.submit(_ahead_slice, part)))
         self._pending = []
 
-    def _stream(self) -> Iterator[tuple[str, dt.datetime, Result]]:
-        if self._pool is None:
-            return  # too few to fork for: all read when asked
+    def _stream(self) -> Iterator[tuple[str, Result]]:
         if self._pending:
             self._send()
         while self._sent:
-            part, future = self._sent.popleft()
-            for (rel, _, at), result in zip(part, future.result(), strict=True):
-                yield rel, at, result
+            rels, future = self._sent.popleft()
+            yield from zip(rels, _unpacked(future.result()), strict=True)
 
     def take(self, items: list[Item]) -> Iterator[Result]:
         """hash_and_read(items): what was computed ahead, the rest read now; in order."""
-        if self._pool is None:
-            self._offered.clear()
+        if self._pool is None:  # too few offered to fork for: all read when asked
             yield from hash_and_read(items, self._inbox, self._reader)
             return
         stream = self._stream()
+        here = (self._inbox, self._reader)
         for item in items:
             rel, _, at = item
             if self._offered.get(rel) == at:
                 # Asked in the order offered: what lies between was offered but not asked.
-                for done, done_at, result in stream:
-                    if done == rel and done_at == at:
+                for done, result in stream:
+                    if done == rel:
                         yield result
                         break
                 else:
-                    yield from _hash_and_read([item], (self._inbox, self._reader))
+                    yield from _hash_and_read([item], here)
             else:
-                yield from _hash_and_read([item], (self._inbox, self._reader))
+                yield from _hash_and_read([item], here)
+        # All asked: what is left is let go before the write, the peak of a scan from scratch.
+        self._offered.clear()
+        self._sent.clear()
 
     def close(self) -> None:
         """Stop the workers; anything not taken is dropped."""

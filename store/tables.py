@@ -33,17 +33,19 @@ class KeyedTable(Table):
 
         What ``remove(doc_ids=...)`` then ``insert_multiple`` of Documents leave, without them:
         TinyDB's two passes each copy the whole table, and a Document per record copies each
-        one more time (a scan from scratch writes 100,000). A replaced document moves to the
-        end, as TinyDB's remove and insert leave it. The table is a new dict: what readers were
-        served before (the file's cached data, ``docs()``) never changes under them.
+        one more time (a scan from scratch writes 100,000: two copies of every record alive at
+        once were the peak of its memory). A replaced document moves to the end, as TinyDB's
+        remove and insert leave it. The table is a new dict: what readers were served before
+        (the file's cached data, ``docs()``) never changes under them. The documents are kept
+        as given: the caller hands them over and never changes them afterwards (nothing in
+        the store changes a stored document in place; a change is a new document).
         """
         if not docs:
             return
         tables = self.storage.read() or {}
         raw = tables.get(self.name, {})
         table = {key: doc for key, doc in raw.items() if key not in docs} if raw else {}
-        for key, value in docs.items():
-            table[key] = dict(value)  # as TinyDB stores it: a copy the caller cannot reach
+        table.update(docs)
         tables[self.name] = table
         self.storage.write(tables)
         self.clear_cache()

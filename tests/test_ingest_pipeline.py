@@ -4,14 +4,19 @@ the early guess is wrong for some files (those are read again, as of their first
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from weekwatch.fixtures.testweek import at, drop, empty_workspace
+from weekwatch.store import folder_index
 from weekwatch.store.week import Week
 from weekwatch.store.workspace import Workspace
 
@@ -134,3 +139,30 @@ def test_a_rescan_reads_again_what_the_early_guess_got_wrong(tmp_path: Path) -> 
     versions = [m for m in Week(piped).store.materials() if m.path.endswith("13/典型案例1.docx")]
     assert sorted(m.superseded for m in versions) == [False, True]
     assert {m.cell for m in versions} == {"2024-05-13"}  # the corrected copy stays in its day
+
+
+def test_the_collector_is_back_on_after_a_scan_even_one_that_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = empty_workspace(tmp_path / "week")
+    fill(ws)
+    assert gc.isenabled()
+    assert len(Week(ws).ingestor().scan().added) > 50
+    assert gc.isenabled()
+
+    def broken(*args: object, **kwargs: object) -> Iterator[object]:
+        assert not gc.isenabled()  # off while the scan makes its records
+        raise OSError(5, "Input/output error")
+        yield
+
+    monkeypatch.setattr(folder_index, "scan", broken)
+    with pytest.raises(OSError):
+        Week(ws).ingestor().scan()
+    assert gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        with pytest.raises(OSError):
+            Week(ws).ingestor().scan()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
