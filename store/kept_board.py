@@ -177,7 +177,7 @@ def material_rows(week: Week, waiting_only: bool = False) -> bytes:
     if body is not None:
         return body
     materials = week.store.materials()
-    placed = place(week.event, materials, ledger)
+    placed = place(week.event, materials, ledger, roster=week.units())
     body, waiting = board_cache.encode_rows(placed, ledger.recommended)
     if keys == keys_of(week):  # nothing written meanwhile
         board_cache.write_rows(week.store.dbdir, keys.rows, body, waiting)

@@ -12,7 +12,7 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .ledger import Ledger, assigned_cells, assigned_received, assigned_units
 from .model import (
@@ -247,13 +247,20 @@ def _held_by(decisions: dict[str, Action], within: tuple[str, ...]) -> Action | 
     return next((decisions[w] for w in reversed(within) if w in decisions), None)
 
 
+_UNSET: Any = object()  # a due moment not yet worked out (None: not owed)
+
+
 def place(
     event: Event,
     materials: Iterable[Material],
     ledger: Ledger,
     as_of: dt.datetime | None = None,
+    roster: Sequence[Unit] | None = None,
 ) -> list[Placed]:
     """Every material known at `as_of` (default: all), placed and judged, oldest first.
+
+    A file in a cell its unit does not owe is never late: a column the week asks nobody for,
+    or (given the `roster`, whose types `owes` reads) one its unit's group leaves out.
 
     Versions of one path (a file rewritten in place) are judged by the first one's arrival;
     only the version in force counts. Assignments override the reading, a dismissal takes the
@@ -294,7 +301,18 @@ def place(
         rows = listed
 
     originals: dict[tuple[str, str], str] = {}
-    dues: dict[tuple[str, str], dt.datetime] = {}
+    # (unit, cell) → when it is due, or None where the unit does not owe it.
+    dues: dict[tuple[str, str], dt.datetime | None] = {}
+    types = {u.id: u.type for u in roster} if roster is not None else {}
+
+    def due_of(key: tuple[str, str]) -> dt.datetime | None:
+        unit, cell = key
+        if group_of(cell) in event.not_owed:
+            return None  # the week asks nobody for it: no deadline to be late for
+        if unit in types and not owes(event, types[unit], cell):
+            return None
+        return _local(deadline(event, cell, extensions.get(key)), tz)
+
     # A file's one credit, the same for every file on time (or late) in one cell and no copy:
     # one tuple per cell and lateness shared by all of them, not one each (100,000 at scale).
     alone: dict[tuple[tuple[str, str], bool], tuple[Credit, ...]] = {}
@@ -331,11 +349,10 @@ def place(
                 first_copy = originals.setdefault((unit, m.sha256), path)
                 dup = None if first_copy == path else first_copy
                 key = (unit, cell)
-                due = dues.get(key)
-                if due is None:
-                    due = dues[key] = _local(deadline(event, cell, extensions.get(key)), tz)
-                # A column the week asks nobody for has no deadline to be late for.
-                late = arrived > due and group_of(cell) not in event.not_owed
+                due = dues.get(key, _UNSET)
+                if due is _UNSET:
+                    due = dues[key] = due_of(key)
+                late = due is not None and arrived > due
                 if dup is not None:
                     credits = (Credit(unit, cell, late, dup),)
                 elif (credits := alone.get((key, late), ())) == ():
@@ -349,11 +366,10 @@ def place(
                     dup = copy_of
                 for c in cells:
                     key = (u, c)
-                    due = dues.get(key)
-                    if due is None:
-                        due = dues[key] = _local(deadline(event, c, extensions.get(key)), tz)
-                    # A column the week asks nobody for has no deadline to be late for.
-                    is_late = arrived > due and group_of(c) not in event.not_owed
+                    due = dues.get(key, _UNSET)
+                    if due is _UNSET:
+                        due = dues[key] = due_of(key)
+                    is_late = due is not None and arrived > due
                     late = late or is_late
                     made.append(Credit(u, c, is_late, copy_of))
             credits = tuple(made)
@@ -507,7 +523,7 @@ def board(
     now: dt.datetime,
 ) -> Board:
     """Judge every cell at `now`: only materials arrived by then count."""
-    placed = place(event, materials, ledger, as_of=now)
+    placed = place(event, materials, ledger, as_of=now, roster=units)
     times, kinds = arrivals(placed)
     cells = judge(event, units, times, kinds, ledger, now)
     return Board(event, tuple(units), now, cells, tuple(placed))

@@ -257,7 +257,7 @@ class Week:
     def placed(self, as_of: dt.datetime | None = None) -> list[Placed]:
         from .rules import place
 
-        return place(self.event, self.store.materials(), self.ledger(as_of), as_of)
+        return place(self.event, self.store.materials(), self.ledger(as_of), as_of, self.units())
 
     # --- the kept board: store/kept_board.py's functions, as this Week's methods ---------
     cache_key = kept_board.cache_key

@@ -255,3 +255,22 @@ def test_types_inferred_from_the_liaison_sheet_pick_the_group(tmp_path, capsys):
     _, out, _ = cli(capsys, "-w", str(root), "status", "--json", "--as-of", "2021-05-25 13:00")
     states = {u["name"]: u["cells"]["2021-05-24"]["state"] for u in json.loads(out)["units"]}
     assert states == {"舞钢市教育体育局": "missing", "平顶山市第十一初级中学": "not_required"}
+
+
+def test_a_file_in_a_column_its_group_does_not_owe_is_never_late(seed_001, capsys):
+    """九中 owes only the summary: its photo of 23 May sent two days later is not late (its
+    cell is `—`), where the county bureau's, owed, is."""
+    import datetime as dt
+
+    from weekwatch.fixtures.testweek import TZ
+
+    late = dt.datetime(2021, 5, 25, 10, tzinfo=TZ)
+    drop(seed_001, "九中5月23日照片.jpg", late)
+    drop(seed_001, "舞钢5月23日照片.jpg", late)
+    root = str(seed_001.root)
+    assert cli(capsys, "-w", root, "ingest")[0] == 0
+    code, out, _ = cli(capsys, "-w", root, "materials", "--json")
+    assert code == 0
+    rows = [json.loads(line.rstrip(",")) for line in out.splitlines() if line.startswith("{")]
+    late_of = {r["unit"]: (r["late"], [c["late"] for c in r["credits"]]) for r in rows}
+    assert late_of == {"jiuzhong": (False, [False]), "wugang": (True, [True])}
