@@ -1,19 +1,21 @@
 """A judged board kept between processes: what the rules decided, beside the database.
 
 Derived data only: deleting it loses nothing, and it is never trusted unless its key matches.
-Two files in the database folder, each written whole (temp file, rename):
+Files in the database folder, each written whole (temp file, rename):
 
-* ``board.cells`` — every cell's counted arrivals (the moments and kinds `rules.judge` needs),
-  from placing the whole week with every decision; and the newest arrival among the materials.
-  A reader judges the 2,000 × 9 cells at its own moment from it instead of placing the week.
+* ``board.cells`` and its parts (store/kept_parts.py) — every cell's counted arrivals (the
+  moments and kinds `rules.judge` needs), from placing the whole week with every decision;
+  and the newest arrival among the materials. A reader judges the 2,000 × 9 cells at its own
+  moment from them instead of placing the week.
 * ``board.rows`` — `materials --json`'s records, one a line, as printed, with a checksum.
 
-The key is exactly what they were computed from: every database file's stamp (each materials
-shard, units, actions, meta), weekwatch.toml's stamp, and the stamps of the code that decides
-(every module in store/). Placing does not depend on the moment except for files stamped
-after it (a file not yet arrived, a version not yet in force), so kept cells serve a moment
-only from the newest arrival on, and only when every decision was recorded by then (or all
-decisions are asked for): `usable`. Anything else is judged afresh by the caller.
+The key is what they were computed from (store/kept_board.py): the data files' stamps (each
+materials shard, units), weekwatch.toml's stamp, the stamps of the code that decides (every
+module in store/), and the decisions that move a file. Placing does not depend on the
+moment except for files stamped after it (a file not yet arrived, a version not yet in
+force), so kept cells serve a moment only from the newest arrival on, and only when every
+decision was recorded by then (or all decisions are asked for): `usable`. Anything else is
+judged afresh by the caller.
 
 A damaged, truncated or foreign file reads as absent. Writes are best-effort: a reader on a
 read-only disk or without the right to write there simply judges afresh next time.
@@ -31,16 +33,15 @@ import secrets
 import time
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .atomic import FILE_MODE, Stamp
 from .ingest import spelled
 from .ledger import Ledger
-from .model import Action, Material, moment
+from .model import Action, Material
 from .reports import material_json
-from .rules import Arrivals, KindArrivals, Placed
+from .rules import Placed
 
 #: Bump when what is kept changes shape; the code's own stamps catch any other change.
 CACHE_VERSION = 1
@@ -86,60 +87,6 @@ def usable(
     if kept_newest is not None and kept_newest > now:
         return False
     return every_action or all(a.at <= now for a in actions)
-
-
-@dataclass(frozen=True)
-class KeptCells:
-    """What `board.cells` holds: the arrivals `rules.judge` judges every cell from."""
-
-    newest: dt.datetime | None
-    times: Arrivals
-    kinds: KindArrivals
-
-
-def write_cells(
-    dbdir: Path, key: str, times: Arrivals, kinds: KindArrivals, latest: dt.datetime | None
-) -> None:
-    head = {"v": CACHE_VERSION, "key": key, "newest": latest.isoformat() if latest else None}
-    cells = [
-        [unit, col, _isos(ts), {k: _isos(v) for k, v in kinds.get((unit, col), {}).items()}]
-        for (unit, col), ts in times.items()
-    ]
-    body = json.dumps({"cells": cells}, ensure_ascii=False, separators=(",", ":"))
-    _write(dbdir / CELLS, _line(head) + _utf8(body) + b"\n")
-
-
-def _isos(times: Iterable[dt.datetime]) -> list[str]:
-    return [t.isoformat() for t in times]
-
-
-def read_cells(dbdir: Path, key: str) -> KeptCells | None:
-    """The kept cells if `board.cells` is whole and was computed from `key`; else None."""
-    try:
-        with open(dbdir / CELLS, "rb") as fh:
-            head = json.loads(fh.readline())
-            if not _current(head, key):
-                return None
-            doc = json.loads(fh.read())
-        latest = head["newest"]
-        seen: dict[str, dt.datetime] = {}  # one moment object per distinct text
-
-        def when(iso: str) -> dt.datetime:
-            t = seen.get(iso)
-            if t is None:
-                t = seen[iso] = moment(iso)
-            return t
-
-        times: Arrivals = {}
-        kinds: KindArrivals = {}
-        for unit, col, ts, by in doc["cells"]:
-            if not (isinstance(unit, str) and isinstance(col, str)):
-                return None
-            times[(unit, col)] = [when(t) for t in ts]
-            kinds[(unit, col)] = {k: [when(t) for t in v] for k, v in by.items()}
-        return KeptCells(None if latest is None else moment(latest), times, kinds)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None  # absent, damaged or of another shape: judged afresh
 
 
 def encode_rows(
@@ -249,8 +196,9 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _write(path: Path, payload: bytes) -> None:
-    """Replace `path` whole, or leave it: a reader sees the old file, the new, or none."""
+def _write(path: Path, payload: bytes) -> bool:
+    """Replace `path` whole, or leave it: a reader sees the old file, the new, or none.
+    Returns whether it was replaced."""
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
@@ -263,10 +211,12 @@ def _write(path: Path, payload: bytes) -> None:
             os.close(fd)
         os.replace(tmp, path)
         _sweep(path)
+        return True
     except OSError:
         # Kept data is an aid, never a requirement: a read-only disk judges afresh next time.
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        return False
 
 
 #: A temp file this old is a killed writer's: no kept board takes minutes to write.
@@ -286,9 +236,11 @@ def _sweep(path: Path) -> None:
 
 def discard(dbdir: Path) -> None:
     """Remove the kept board (nothing is lost: the next reader judges afresh)."""
-    for name in (CELLS, ROWS):
-        with contextlib.suppress(OSError):
-            os.unlink(dbdir / name)
+    from .kept_parts import discard as discard_parts
+
+    discard_parts(dbdir)
+    with contextlib.suppress(OSError):
+        os.unlink(dbdir / ROWS)
 
 
 def kept_ledger_matches(ledger: Ledger, actions: Sequence[Action]) -> bool:

@@ -20,19 +20,19 @@ assignment, a dismissal, an undo of either, a roster or config change) makes it 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
-from .atomic import Stamp, file_stamp
+from .atomic import MISSING, Stamp, file_stamp
 from .db import FILES
 from .ledger import Ledger, fold
-from .model import Material
+from .model import Material, WeekwatchError
 
 # Imported where used (board_cache with the rules, hashlib): `Week` binds these functions as
 # its methods, and an operator's one action (`weekwatch note`) loads none of them.
 if TYPE_CHECKING:
-    from .rules import Board, Cells
+    from .rules import Arrivals, Board, Cells, KindArrivals
     from .week import Week
 
 #: The database files a placing is read from: everything but the action log (its decisions
@@ -42,10 +42,12 @@ DATA_FILES = tuple(name for name in FILES if name not in ("actions", "meta"))
 
 @dataclass(frozen=True)
 class Keys:
-    """What kept cells and kept records are valid for, at one look at the database."""
+    """What kept cells and kept records are valid for, at one look at the database: `cells`
+    (made of `base` and each materials shard's stamp) and `rows`."""
 
     cells: str
     rows: str
+    base: str  # what the kept cells can be brought current from, shard by shard
 
 
 def data_stamp(week: Week) -> tuple[Stamp, ...]:
@@ -75,14 +77,28 @@ def keys_of(week: Week, ledger: Ledger | None = None) -> Keys:
     from . import board_cache
 
     ledger = fold(week.store.actions()) if ledger is None else ledger
-    base = board_cache.key_of(data_stamp(week), week._config_stamp)
-    return Keys(_sub(base, "cells", placing_of(ledger)), _sub(base, "rows", rows_of(ledger)))
+    stamps = data_stamp(week)
+    # The roster and the old unsharded file (DATA_FILES' first two), weekwatch.toml, the code.
+    base = _sub(board_cache.key_of(stamps[:2], week._config_stamp), "base", placing_of(ledger))
+    rows = _sub(board_cache.key_of(stamps, week._config_stamp), "rows", rows_of(ledger))
+    return Keys(cells_key(base, stamps[2:]), rows, base)
+
+
+def cells_key(base: str, shard_stamps: Sequence[Stamp]) -> str:
+    """The kept cells' key: their base and every materials shard's stamp, in shard order."""
+    return _sub(base, "cells", tuple(shard_stamps))
 
 
 def _sub(base: str, part: str, decided: object) -> str:
     import hashlib
 
     return hashlib.sha256(repr((base, part, decided)).encode()).hexdigest()
+
+
+def _key_for(base: str) -> Callable[[Mapping[str, Stamp]], str]:
+    from .kept_parts import SHARD_NAMES
+
+    return lambda stamps: cells_key(base, [stamps[n] for n in SHARD_NAMES])
 
 
 def cache_key(week: Week) -> str:
@@ -101,7 +117,7 @@ def kept_cells(
     """Every cell at `now` from the kept board, or None when it cannot serve that moment
     (stale, absent, damaged, or `now` before the newest arrival or a decision): then the
     caller judges the week (`Week.board`, `Week.cells`)."""
-    from . import board_cache
+    from . import board_cache, kept_parts
     from .rules import Cells, judge
 
     acts = week.store.actions()
@@ -109,12 +125,37 @@ def kept_cells(
     if not board_cache.usable(None, acts, now, every):
         return None  # a decision after the moment: the board as it was then, judged afresh
     ledger = fold(acts)  # every decision: the same as those until `now`, as all came by then
-    kept = board_cache.read_cells(week.store.dbdir, key or keys_of(week, ledger).cells)
+    keys = keys_of(week, ledger)
+    key = key or keys.cells
+    dbdir = week.store.dbdir
+    kept = kept_parts.read_cells(dbdir, key)
+    if kept is None and key == keys.cells and bring_current(week, keys, ledger):
+        kept = kept_parts.read_cells(dbdir, keys_of(week, ledger).cells)
     if kept is None or not board_cache.usable(kept.newest, acts, now, every):
         return None
     units = week.units()
     cells = judge(week.event, units, kept.times, kept.kinds, ledger, now)
     return Cells(week.event, units, now, cells)
+
+
+def bring_current(week: Week, keys: Keys, ledger: Ledger) -> bool:
+    """Bring stale kept cells current by placing again only the units that another process's
+    writes touched (store/kept_parts.py), under the keeping lock (a keeper already at it is
+    waited for, then finds them current). False: the whole week is to be judged."""
+    from . import kept_parts
+
+    if file_stamp(week.store.dbdir / f"{DATA_FILES[1]}.json") != MISSING:
+        return False  # records still in the old unsharded file: not kept in parts
+    with kept_parts.locked(week.store.dbdir) as ok:
+        if not ok:
+            return False
+        try:
+            done = kept_parts.update(
+                week.store.dbdir, week.event, keys.base, _key_for(keys.base), ledger
+            )
+        except (OSError, WeekwatchError):
+            return False  # a shard unreadable now: the caller's judging says why
+    return done is not None
 
 
 def cells(week: Week, now: dt.datetime | None = None, actions: str | None = None) -> Cells:
@@ -149,9 +190,47 @@ def keep(
         return False  # files stamped after the moment: this board is not the whole week's
     if not board_cache.kept_ledger_matches(ledger, acts) or key != cache_key(week):
         return False  # another decision, or another process wrote since the key was taken
-    times, kinds = arrivals(judged.placed)
-    board_cache.write_cells(week.store.dbdir, key, times, kinds, latest)
-    return True
+    return _keep_parts(week, key, materials, ledger, lambda: arrivals(judged.placed), latest)
+
+
+def _keep_parts(
+    week: Week,
+    key: str,
+    materials: Sequence[Material],
+    ledger: Ledger,
+    placed_arrivals: Callable[[], tuple[Arrivals, KindArrivals]],
+    latest: dt.datetime | None,
+) -> bool:
+    """Keep the cells of the whole week judged from `materials` (read after `key` was taken):
+    brought current shard by shard when the kept parts allow (cheaper than writing them all),
+    else written whole."""
+    from . import kept_parts
+
+    keys = keys_of(week, ledger)
+    if keys.cells != key:
+        return False
+    dbdir = week.store.dbdir
+    if file_stamp(dbdir / f"{DATA_FILES[1]}.json") != MISSING:
+        return False  # records still in the old unsharded file: not kept in parts
+    with kept_parts.locked(dbdir) as ok:
+        if not ok:
+            return False
+        try:
+            done = kept_parts.update(dbdir, week.event, keys.base, _key_for(keys.base), ledger)
+            if done is not None:
+                return True
+            return kept_parts.write_whole(
+                dbdir,
+                _key_for(keys.base),
+                key,
+                keys.base,
+                materials,
+                placed_arrivals(),
+                latest,
+                ledger,
+            )
+        except (OSError, WeekwatchError):
+            return False
 
 
 def print_material_rows(week: Week, out: BinaryIO, waiting_only: bool = False) -> None:
@@ -181,7 +260,6 @@ def material_rows(week: Week, waiting_only: bool = False) -> bytes:
     body, waiting = board_cache.encode_rows(placed, ledger.recommended)
     if keys == keys_of(week):  # nothing written meanwhile
         board_cache.write_rows(week.store.dbdir, keys.rows, body, waiting)
-        times, kinds = arrivals(placed)
         latest = board_cache.newest(materials)
-        board_cache.write_cells(week.store.dbdir, keys.cells, times, kinds, latest)
+        _keep_parts(week, keys.cells, materials, ledger, lambda: arrivals(placed), latest)
     return board_cache.select(body, waiting) if waiting_only else body

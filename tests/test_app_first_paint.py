@@ -73,13 +73,34 @@ async def test_the_grid_is_painted_from_kept_cells_and_filled_by_the_whole_board
         assert "quarantine 1" in app.query_one("#header").text.plain
 
 
-async def test_kept_cells_that_no_longer_match_the_database_are_not_painted(
+async def test_kept_cells_are_brought_current_after_another_process_wrote(
     week_ws, app_for, settle, monkeypatch
 ):
     week = Week(week_ws, clock=clock_at())
     week.cells(NOW)
     drop(week_ws, "技师学院_第4天_新闻稿.docx", NOW, b"news")
-    week.ingestor().scan()  # a write the kept cells do not know
+    week.ingestor().scan()  # a write the kept cells do not know: only its unit placed again
+    go = held_whole(monkeypatch)
+    app = app_for(week_ws)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.5)
+        assert app.dashboard.board is not None  # painted before the whole week is judged
+        assert app.dashboard.grid.get_cell("jxxx", TODAY).plain == "✓1"
+        go.set()
+        await settle(pilot)
+        grid_is(app, Week(week_ws, clock=clock_at()).board(NOW))
+
+
+async def test_kept_cells_that_no_longer_match_the_database_are_not_painted(
+    week_ws, app_for, settle, monkeypatch
+):
+    week = Week(week_ws, clock=clock_at())
+    week.cells(NOW)
+    text = week_ws.config.read_text(encoding="utf-8")
+    week_ws.config.write_text(text.replace("12:00", "10:00"), encoding="utf-8")
+    assert week_ws.config.read_text(encoding="utf-8") != text  # the deadline moved
+    drop(week_ws, "技师学院_第4天_新闻稿.docx", NOW, b"news")
+    Week(week_ws, clock=clock_at()).ingestor().scan()
     go = held_whole(monkeypatch)
     app = app_for(week_ws)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -87,7 +108,7 @@ async def test_kept_cells_that_no_longer_match_the_database_are_not_painted(
         assert app.dashboard.board is None  # nothing painted from the stale cells
         go.set()
         await settle(pilot)
-        assert app.dashboard.grid.get_cell("jxxx", TODAY).plain == "✓1"
+        assert app.dashboard.grid.get_cell("jxxx", TODAY).plain.endswith("1")
         grid_is(app, Week(week_ws, clock=clock_at()).board(NOW))
 
 

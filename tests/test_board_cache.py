@@ -18,11 +18,12 @@ import random
 import subprocess
 import sys
 import time
+import zlib
 
 import pytest
 
 from weekwatch.fixtures.testweek import at, drop, drop_some
-from weekwatch.store import board_cache, rules
+from weekwatch.store import board_cache, kept_parts, rules
 from weekwatch.store.ingest import spelled
 from weekwatch.store.reports import materials_json
 from weekwatch.store.week import Week
@@ -101,13 +102,21 @@ def warm(ws: Workspace, now: dt.datetime) -> Week:
     return week
 
 
+def rewrite_part(ws: Workspace, name: str, body: bytes) -> None:
+    """Replace a kept part's content, its token kept and its length and checksum made right:
+    what only a deliberate forgery could do."""
+    path = ws.dbdir / name
+    head = json.loads(path.read_bytes().split(b"\n", 1)[0])
+    head.update(len=len(body), crc=zlib.crc32(body))
+    path.write_bytes(json.dumps(head).encode() + b"\n" + body)
+
+
 def tamper_cells(ws: Workspace) -> None:
     """Rewrite the kept cells, key and all kept, as if the unit had sent nothing."""
-    path = ws.dbdir / board_cache.CELLS
-    head, body = path.read_bytes().split(b"\n", 1)
-    doc = json.loads(body)
+    name = kept_parts.part_name("c", kept_parts.bucket("wugang"))
+    doc = json.loads((ws.dbdir / name).read_bytes().split(b"\n", 1)[1])
     doc["cells"] = [c for c in doc["cells"] if c[0] != "wugang"]
-    path.write_bytes(head + b"\n" + json.dumps(doc).encode() + b"\n")
+    rewrite_part(ws, name, json.dumps(doc).encode())
 
 
 def test_a_moment_before_the_newest_arrival_is_judged_afresh(ws: Workspace) -> None:
@@ -163,21 +172,27 @@ def test_kept_cells_says_none_where_it_cannot_serve(ws: Workspace) -> None:
     assert not (ws.dbdir / board_cache.CELLS).exists()
 
 
-def test_an_arrival_makes_the_kept_board_stale_and_the_next_reader_keeps_it_again(
+def test_an_arrival_makes_the_kept_board_stale_and_the_next_reader_judges_what_it_touched(
     ws: Workspace,
 ) -> None:
     now = at(14, 9)
     week = warm(ws, now)
-    tamper_cells(ws)
+    tamper_cells(ws)  # wugang's kept cells forged (their checksum made right)
     stale = (ws.dbdir / board_cache.CELLS).read_bytes()
     drop(ws, "平职院_5月13日_新闻稿.docx", at(13, 11), b"new")
     week.ingestor().scan()
     reader = Week(ws)
-    assert reader.cells(now).cells == fresh_cells(reader, now, "until")
-    assert reader.cells(now).cell("wugang", "2024-05-13").state == "on_time"
+    # Only the unit the arrival touched is placed again: the forged unit is as it was kept.
+    assert reader.cells(now).cell("pzy", "2024-05-13").state == "on_time"
+    assert reader.cells(now).cell("wugang", "2024-05-13").state == "missing"
     assert (ws.dbdir / board_cache.CELLS).read_bytes() != stale
     rows = rows_of(reader.material_rows())
     assert len(rows) == 3 and rows == fresh_rows(reader)
+    # An arrival of that unit places it again, from its records as stored.
+    drop(ws, "舞钢市/2024-05-14/新闻稿.docx", at(14, 8), b"next")
+    week.ingestor().scan()
+    assert Week(ws).kept_cells(now) is not None
+    assert Week(ws).cells(now).cells == fresh_cells(Week(ws), now, "until")
 
 
 @pytest.mark.parametrize("change", ["config", "roster", "assign", "dismiss", "undo"])
@@ -263,7 +278,7 @@ def test_a_damaged_kept_board_is_never_trusted(ws: Workspace, damage: bytes | No
     assert reader.cells(now).cells == fresh_cells(reader, now, "until")
     assert rows_of(reader.material_rows()) == fresh_rows(reader)
     # Judged afresh, and kept again whole.
-    assert board_cache.read_cells(ws.dbdir, reader.cache_key()) is not None
+    assert kept_parts.read_cells(ws.dbdir, reader.cache_key()) is not None
     assert board_cache.read_rows(ws.dbdir, reader.rows_key()) is not None
 
 
@@ -271,13 +286,12 @@ def test_a_wrong_shape_behind_the_right_key_reads_as_absent(ws: Workspace) -> No
     now = at(14, 9)
     week = warm(ws, now)
     key, rows_key = week.cache_key(), week.rows_key()
-    assert board_cache.read_cells(ws.dbdir, key) is not None  # whole: the damage is what fails
+    assert kept_parts.read_cells(ws.dbdir, key) is not None  # whole: the damage is what fails
     assert board_cache.read_rows(ws.dbdir, rows_key) is not None
-    path = ws.dbdir / board_cache.CELLS
-    head = path.read_bytes().split(b"\n", 1)[0]
+    name = kept_parts.part_name("c", kept_parts.bucket("wugang"))
     for body in (b'{"cells":[[1,2,3,4]]}', b'{"cells":[["a","b",["x"],{}]]}', b"[]", b"{}"):
-        path.write_bytes(head + b"\n" + body + b"\n")
-        assert board_cache.read_cells(ws.dbdir, key) is None, body
+        rewrite_part(ws, name, body)
+        assert kept_parts.read_cells(ws.dbdir, key) is None, body
     rows = ws.dbdir / board_cache.ROWS
     head, body = rows.read_bytes().split(b"\n", 1)
     rows.write_bytes(head + b"\n" + body.replace(b"report", b"photo"))  # same length, other crc
