@@ -112,11 +112,18 @@ def rows_key(week: Week) -> str:
 
 
 def kept_cells(
-    week: Week, now: dt.datetime, actions: str | None = None, key: str | None = None
+    week: Week,
+    now: dt.datetime,
+    actions: str | None = None,
+    key: str | None = None,
+    *,
+    bring: bool = True,
 ) -> Cells | None:
     """Every cell at `now` from the kept board, or None when it cannot serve that moment
     (stale, absent, damaged, or `now` before the newest arrival or a decision): then the
-    caller judges the week (`Week.board`, `Week.cells`)."""
+    caller judges the week (`Week.board`, `Week.cells`). Kept cells another process's write
+    made stale are brought current first (`bring_current`), unless `bring` is False (a
+    read-only dashboard writes nothing, not even derived data)."""
     from . import board_cache, kept_parts
     from .rules import Cells, judge
 
@@ -129,7 +136,7 @@ def kept_cells(
     key = key or keys.cells
     dbdir = week.store.dbdir
     kept = kept_parts.read_cells(dbdir, key)
-    if kept is None and key == keys.cells and bring_current(week, keys, ledger):
+    if kept is None and bring and key == keys.cells and bring_current(week, keys, ledger):
         kept = kept_parts.read_cells(dbdir, keys_of(week, ledger).cells)
     if kept is None or not board_cache.usable(kept.newest, acts, now, every):
         return None
@@ -146,6 +153,9 @@ def bring_current(week: Week, keys: Keys, ledger: Ledger) -> bool:
 
     if file_stamp(week.store.dbdir / f"{DATA_FILES[1]}.json") != MISSING:
         return False  # records still in the old unsharded file: not kept in parts
+    head = kept_parts.read_head(week.store.dbdir)
+    if head is None or head.base != keys.base:
+        return False  # nothing it can be brought current from: the whole week is judged
     with kept_parts.locked(week.store.dbdir) as ok:
         if not ok:
             return False

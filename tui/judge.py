@@ -106,7 +106,8 @@ class Judging:
     def kept(self, now: dt.datetime) -> Board | None:
         """The cells kept by the last process that judged the week, if they are current for
         `now` (`Week.kept_cells`), as a board with no placed materials: the first paint's."""
-        cells = self.week.kept_cells(now)
+        # A read-only dashboard writes nothing: stale kept cells are not brought current.
+        cells = self.week.kept_cells(now, bring=not self.week.read_only)
         if cells is None:
             return None
         return Board(cells.event, cells.units, cells.now, cells.cells, ())
