@@ -40,6 +40,11 @@ if TYPE_CHECKING:
 DATA_FILES = tuple(name for name in FILES if name not in ("actions", "meta"))
 
 
+#: How long a reader waits for a keeper at work (tui/keeper.py) rather than judge the week
+#: beside it on the same cores: longer than judging the week takes at 100,000 materials.
+READER_WAIT_S = 60.0
+
+
 @dataclass(frozen=True)
 class Keys:
     """What kept cells and kept records are valid for, at one look at the database: `cells`
@@ -54,6 +59,12 @@ def data_stamp(week: Week) -> tuple[Stamp, ...]:
     """The stamps of the data files (`DATA_FILES`): changed by any write of records or units."""
     dbdir = week.store.dbdir
     return tuple(file_stamp(dbdir / f"{name}.json") for name in DATA_FILES)
+
+
+def written_stamp(week: Week) -> tuple[Stamp, ...]:
+    """The stamps of what a write can change that a kept week is judged from: the data files
+    and the action log (not meta: bookkeeping). A command that changed them hands on."""
+    return (*data_stamp(week), file_stamp(week.store.dbdir / "actions.json"))
 
 
 def placing_of(ledger: Ledger) -> tuple[tuple[str, str, str], ...]:
@@ -161,7 +172,7 @@ def bring_current(week: Week, keys: Keys, ledger: Ledger) -> bool:
             return False
         try:
             done = kept_parts.update(
-                week.store.dbdir, week.event, keys.base, _key_for(keys.base), ledger
+                week.store.dbdir, week.event, keys.base, _key_for(keys.base), ledger, verify=False
             )
         except (OSError, WeekwatchError):
             return False  # a shard unreadable now: the caller's judging says why
@@ -171,11 +182,15 @@ def bring_current(week: Week, keys: Keys, ledger: Ledger) -> bool:
 def cells(week: Week, now: dt.datetime | None = None, actions: str | None = None) -> Cells:
     """Every cell at `now`, the same as `week.board(now, actions).cells`: from the kept board
     when it is current for that moment, else from the whole week (and kept again)."""
+    from . import kept_parts
     from .rules import board
 
     now = now or week.clock()
     key = cache_key(week)
     kept = kept_cells(week, now, actions, key)
+    if kept is None and kept_parts.wait_for_keeper(week.store.dbdir, READER_WAIT_S):
+        key = cache_key(week)  # a keeper was judging the week: what it kept serves, likely
+        kept = kept_cells(week, now, actions, key)
     if kept is not None:
         return kept
     ledger = week.ledger_at(now, actions)
@@ -246,10 +261,14 @@ def _keep_parts(
 def print_material_rows(week: Week, out: BinaryIO, waiting_only: bool = False) -> None:
     """`materials --json` on a binary stream: the kept records copied as they are on disk
     when current (never all in memory), else placed afresh and kept (`material_rows`)."""
-    from . import board_cache
+    from . import board_cache, kept_parts
 
-    if not waiting_only and board_cache.copy_rows(week.store.dbdir, keys_of(week).rows, out):
+    dbdir = week.store.dbdir
+    if not waiting_only and board_cache.copy_rows(dbdir, keys_of(week).rows, out):
         return
+    if kept_parts.wait_for_keeper(dbdir, READER_WAIT_S):  # judging them now: wait, not judge too
+        if not waiting_only and board_cache.copy_rows(dbdir, keys_of(week).rows, out):
+            return
     board_cache.print_rows(out, material_rows(week, waiting_only))
 
 

@@ -181,6 +181,73 @@ def locked(dbdir: Path) -> Iterator[bool]:
         os.close(fd)  # the flock goes with it
 
 
+#: Held by a keeper process (tui/keeper.py `--once`) while it judges and keeps the week.
+KEEPER_LOCK = "keeper.lock"
+#: The workspaces this process is the keeper of now (it never waits for itself).
+_KEEPING: set[Path] = set()
+
+
+@contextlib.contextmanager
+def keeping(dbdir: Path, wait: float) -> Iterator[bool]:
+    """Be the one keeper of this workspace: True once the keeper before it has finished
+    (waited for up to `wait` seconds), False if it has not or the lock cannot be had."""
+    import time
+
+    try:
+        fd = os.open(dbdir / KEEPER_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    except OSError:
+        yield False
+        return
+    try:
+        with contextlib.suppress(OSError):
+            share_with_group(fd)
+        end = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > end:
+                    yield False
+                    return
+                time.sleep(0.05)
+        _KEEPING.add(dbdir)
+        try:
+            yield True
+        finally:
+            _KEEPING.discard(dbdir)
+    finally:
+        os.close(fd)
+
+
+def wait_for_keeper(dbdir: Path, wait: float) -> bool:
+    """Wait (up to `wait` seconds) for a keeper at work to finish; whether one was at work.
+    A reader that finds the kept week stale while a keeper judges it waits rather than judge
+    the week a second time beside it."""
+    import time
+
+    if dbdir in _KEEPING:
+        return False  # this process is the keeper
+    try:
+        fd = os.open(dbdir / KEEPER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        end = time.monotonic() + wait
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return waited
+            except BlockingIOError:
+                if time.monotonic() > end:
+                    return waited
+                waited = True
+                time.sleep(0.05)
+    finally:
+        os.close(fd)
+
+
 def _write_part(dbdir: Path, name: str, body: bytes) -> str:
     from .board_cache import _write
 
@@ -320,6 +387,8 @@ def update(
     base: str,
     key_for: Callable[[Mapping[str, Stamp]], str],
     ledger: Ledger,
+    *,
+    verify: bool = True,
 ) -> Updated | None:
     """Bring the kept parts current by placing again only the units the changed shards touch.
 
@@ -332,7 +401,7 @@ def update(
     stamps = dict(head.stamps)
     changed = [n for n in SHARD_NAMES if file_stamp(dbdir / f"{n}.json") != head.stamps[n]]
     if not changed and head.key == key_for(stamps):
-        if read_cells(dbdir, head.key) is None:
+        if verify and read_cells(dbdir, head.key) is None:
             return None  # a part damaged: kept again whole
         return Updated(frozenset(), ())  # current already (another process brought it so)
     touched: set[str] = set()

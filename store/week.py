@@ -262,6 +262,7 @@ class Week:
     # --- the kept board: store/kept_board.py's functions, as this Week's methods ---------
     cache_key = kept_board.cache_key
     rows_key = kept_board.rows_key
+    written_stamp = kept_board.written_stamp
     kept_cells = kept_board.kept_cells
     cells = kept_board.cells
     keep = kept_board.keep

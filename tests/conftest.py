@@ -7,6 +7,7 @@ Plain values and helpers of the test week (`at`, `drop`, `NOW`, `TODAY`, the ros
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ import pytest
 
 from weekwatch.fixtures.testweek import clock_at, dashboard_workspace, empty_workspace
 from weekwatch.store.workspace import Workspace
+
+# The one-off commands the tests run hand no keeping on to a detached keeper (tui/keeper.py
+# `hand_on`): it would outlive the test's folder. tests/test_keeper.py turns it on to test it.
+os.environ["WEEKWATCH_KEEPER"] = "0"
 
 
 @pytest.fixture

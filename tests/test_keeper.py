@@ -142,3 +142,73 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ")[-1][0] != "Z"  # a zombie has left
     except FileNotFoundError:
         return False
+
+
+def _keepers_of(root) -> list[int]:
+    """The `--once` keepers at work on the workspace at `root` (this machine's processes)."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"weekwatch.tui.keeper" in argv and os.fsencode(root) in argv and b"--once" in argv:
+            if _alive(int(entry)):
+                out.append(int(entry))
+    return out
+
+
+def test_a_one_off_ingest_hands_the_keeping_on_and_the_keeper_leaves(week_ws) -> None:
+    from weekwatch.store import board_cache, rules
+
+    ws = week_ws
+    env = {**os.environ, "WEEKWATCH_KEEPER": "1"}
+    cli = [sys.executable, "-m", "weekwatch", "-w", str(ws.root)]
+    subprocess.run([*cli, "ingest"], env=env, check=True, capture_output=True, timeout=60)
+    _wait(lambda: not _keepers_of(ws.root), 60, "the first keeper gone")
+    drop(ws, "平职院/5月14日/简报.pdf")
+    done = subprocess.run([*cli, "ingest"], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 0 and b"1 new" in done.stdout, done
+    # The keeper judges, keeps, and exits by itself; nothing is left running.
+    _wait(lambda: not _keepers_of(ws.root), 60, "the keeper gone")
+    week = Week(ws)
+    now = week.clock()
+    assert board_cache.read_rows(ws.dbdir, week.rows_key()) is not None  # kept, current
+    kept = week.kept_cells(now, bring=False)  # current as kept: nothing left to bring
+    assert kept is not None and kept.cells == week.board(now).cells
+    placed = rules.place(week.event, week.store.materials(), week.ledger())
+    assert len(board_cache.read_rows(ws.dbdir, week.rows_key()).splitlines()) == len(placed)
+
+
+def test_only_a_write_that_can_stale_the_kept_week_hands_it_on(week_ws, monkeypatch) -> None:
+    from weekwatch.tui import cli, keeper
+
+    handed: list[object] = []
+    monkeypatch.setattr(keeper, "hand_on", lambda root: handed.append(root))
+    w = ["-w", str(week_ws.root), "--operator", "tester"]
+    assert cli.run([*w, "ingest"]) == 0  # the week's files were ingested already: nothing new
+    assert cli.run([*w, "note", "pzy", "已电话提醒"]) == 0  # a note moves no file
+    assert handed == []
+    drop(week_ws, "平职院/5月14日/简报.pdf")
+    assert cli.run([*w, "ingest"]) == 0
+    assert handed == [week_ws.root]
+    assert cli.run([*w, "extend", "pzy", "2024-05-14", "--until", "2024-05-15 18:00"]) == 0
+    assert handed == [week_ws.root] * 2
+
+
+def test_one_keeper_at_a_time(week_ws) -> None:
+    from weekwatch.store import kept_parts
+    from weekwatch.tui.keeper import keep_once
+
+    drop(week_ws, "平职院/5月14日/简报.pdf")
+    Week(week_ws).ingestor().scan()
+    with kept_parts.keeping(week_ws.dbdir, 0) as mine:
+        assert mine
+        # Another keeper waits for this one, and gives up past its wait: it kept nothing.
+        assert not keep_once(Week(week_ws, read_only=True), wait=0.3)
+        assert Week(week_ws).kept_cells(Week(week_ws).clock(), bring=False) is None
+    assert keep_once(Week(week_ws, read_only=True), wait=0.3)
+    assert Week(week_ws).kept_cells(Week(week_ws).clock(), bring=False) is not None

@@ -389,7 +389,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     if cmd == "watch":  # runs until stopped: warn first
         _warn(week)
         return handler(week, args)
+    from .keeper import HANDS_ON
+
+    stamp = week.written_stamp() if cmd in HANDS_ON and not read_only else None
     code = handler(week, args)
+    if stamp is not None and code == 0 and week.written_stamp() != stamp:
+        # A one-off write: a keeper re-judges what it changed for the next reader.
+        from .keeper import hand_on
+
+        hand_on(week.workspace.root)
     _warn(week)  # after the command, so `units import` is warned against its new roster
     return code
 

@@ -11,6 +11,13 @@ arrivals is judged once), it places again only the units a batch touched (tui/ju
 store/rejudge.py), and the whole week after a decision recorded by anyone. It leaves when the
 watcher does, killed or not. Derived data: a judging that fails costs the next reader a
 judging of its own, nothing else, so it is said once on stderr and tried again later.
+
+A one-off write (`ingest` from cron, `fetch`, an assignment from another terminal) hands the
+keeping on too (`hand_on`): a keeper of its own, detached, that brings the kept week current
+(`--once`: the cells first, then `materials --json`'s records), and exits. One keeper at a
+time per workspace (`kept_parts.keeping`: the next waits, then finds little or nothing left);
+a reader that finds the kept week stale while one is at work waits for it rather than judge
+the week beside it.
 """
 
 from __future__ import annotations
@@ -21,11 +28,13 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from weekwatch.store.ledger import Ledger
 from weekwatch.store.week import Week
 
-from .judge import Judging
+if TYPE_CHECKING:
+    from .judge import Judging
 
 KEEP_EVERY = 5.0  # seconds between two boards kept while files keep arriving
 
@@ -35,8 +44,10 @@ class BoardKeeper:
 
     def __init__(self, week: Week, every: float = KEEP_EVERY) -> None:
         self.week = week
+        from .judge import Judging  # imported here: a one-off command's `hand_on` needs none
+
         self.every = every
-        self.judging = Judging(week)
+        self.judging: Judging = Judging(week)
         self.kept = threading.Event()  # set each time a board was kept (tests wait on it)
         self._ledger: Ledger | None = None  # the decisions of the last board judged
         self._said = False
@@ -87,12 +98,63 @@ def start(root: Path) -> subprocess.Popen[bytes]:
     )
 
 
+#: How long a keeper waits for the one before it to finish (it judges the week at most).
+WAIT_S = 300.0
+#: Commands whose write may leave the kept week stale (a note, a contact or an excuse never
+#: does: store/kept_board.py), and are handed on when they wrote.
+HANDS_ON = frozenset(
+    {"ingest", "fetch", "assign", "dismiss", "extend", "recommend", "undo", "redo", "units"}
+)
+
+
+def hand_on(root: Path) -> subprocess.Popen[bytes] | None:
+    """Start a keeper that brings the kept week of `root` current and exits (`--once`),
+    detached: the command that wrote returns at once, and the keeper outlives it. None when
+    it cannot start, or WEEKWATCH_KEEPER=0 says not to (a test suite's one-off commands)."""
+    if os.environ.get("WEEKWATCH_KEEPER") == "0":
+        return None
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "weekwatch.tui.keeper", os.fspath(root), "--once"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,  # derived data: a failure costs the next reader a judging
+            start_new_session=True,  # not in the terminal's group: Ctrl-C on the next spares it
+        )
+    except OSError:
+        return None
+
+
+def keep_once(week: Week, wait: float = WAIT_S) -> bool:
+    """Bring the kept cells current (only what changed, when it can), then the kept records;
+    again if another write came meanwhile (a few times at most). Returns whether it kept
+    (False: a keeper before it held the workspace past `wait`, or nothing can be written)."""
+    from weekwatch.store import kept_parts
+
+    with kept_parts.keeping(week.store.dbdir, wait) as mine:
+        if not mine:
+            return False
+        for _ in range(3):
+            keys = (week.cache_key(), week.rows_key())
+            now = week.clock()
+            if week.kept_cells(now) is None:  # first: status reads them
+                week.cells(now)
+            week.material_rows()
+            if (week.cache_key(), week.rows_key()) == keys:
+                break
+        return True
+
+
 def main(argv: list[str]) -> int:
-    """`python -m weekwatch.tui.keeper ROOT PARENT_PID`: keep ROOT's board while PARENT lives."""
+    """`python -m weekwatch.tui.keeper ROOT PARENT_PID`: keep ROOT's board while PARENT lives;
+    `python -m weekwatch.tui.keeper ROOT --once`: bring it current, then exit."""
     import signal
 
     from weekwatch.store.workspace import Workspace
 
+    if argv[1:] == ["--once"]:
+        keep_once(Week(Workspace(Path(argv[0])), read_only=True))
+        return 0
     root, parent = Path(argv[0]), int(argv[1])
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
