@@ -107,8 +107,15 @@ def read_head(dbdir: Path) -> Head | None:
         return None
 
 
+#: What an empty part holds: it has no file (a week of few units leaves most buckets empty,
+#: and 192 files of a page each would fill a small disk), its token in the head "".
+EMPTY = {"c": b'{"cells":[]}', "d": b'{"groups":{}}', "s": b'{"groups":{}}'}
+
+
 def read_part(dbdir: Path, name: str, token: str) -> Any:
     """A part's content if it is whole and the one the head names; else None."""
+    if token == "":
+        return json.loads(EMPTY[name.split(".")[1]])
     try:
         with open(dbdir / name, "rb") as fh:
             head = json.loads(fh.readline())
@@ -251,6 +258,10 @@ def wait_for_keeper(dbdir: Path, wait: float) -> bool:
 def _write_part(dbdir: Path, name: str, body: bytes) -> str:
     from .board_cache import _write
 
+    if body == EMPTY[name.split(".")[1]]:
+        with contextlib.suppress(OSError):
+            os.unlink(dbdir / name)  # no longer named by the head once it is written
+        return ""
     token = secrets.token_hex(8)
     head = {"v": PARTS_VERSION, "token": token, "len": len(body), "crc": zlib.crc32(body)}
     if not _write(dbdir / name, _line(head) + body):
@@ -333,44 +344,72 @@ def write_whole(
     ledger: Ledger,
 ) -> bool:
     """Keep the whole week in parts, from the arrivals of its whole placing and `materials`
-    (read when `key` was taken); each shard read again as stored, one at a time. False, and
-    nothing kept, when a shard changed since `key` (`key_for` its stamps)."""
+    (read when `key` was taken); each shard read again as stored, one at a time, its groups
+    written out to their buckets' parts as they are found (a whole week's records are never
+    held at once: they are the size of the store). False, and nothing kept, when a shard
+    changed since `key` (`key_for` its stamps)."""
+    from .board_cache import TMP_MARK
+
     by_key = {m.key: m for m in materials}
-    d_parts: list[list[bytes]] = [[] for _ in range(SHARDS)]  # encoded: held once, as bytes
-    s_bodies: list[bytes] = []
-    stamps: dict[str, Stamp] = {}
-    for name in SHARD_NAMES:
-        stamps[name], docs = load_shard(dbdir, name)
-        sums: dict[str, list[Any]] = {}
-        for hold, group in _groups_of(docs).items():
-            units: set[str] = set()
-            for k in group:
-                m = by_key.get(k)
-                if m is None:
-                    return False  # written since the materials were read
-                units |= units_of(m, ledger)
-            listed = sorted(units)
-            sums[hold] = [zlib.crc32(_dumps(group)), listed]
-            if listed:
-                entry = _dumps(hold) + b":" + _dumps([listed, group])
-                for n in {bucket(u) for u in listed}:
-                    d_parts[n].append(entry)
-        s_bodies.append(_dumps({"groups": sums}))
-        del docs
-    if key_for(stamps) != key:
-        return False  # another process wrote since the key was taken
-    times, kinds = placed_arrivals
-    c_units: list[list[tuple[str, str]]] = [[] for _ in range(SHARDS)]
-    for u, c in times:
-        c_units[bucket(u)].append((u, c))
-    tokens: dict[str, str] = {}
-    for n in range(SHARDS):
-        c, d, sn = part_name("c", n), part_name("d", n), part_name("s", n)
-        tokens[c] = _write_part(dbdir, c, _cells_body(times, kinds, c_units[n]))
-        tokens[d] = _write_part(dbdir, d, b'{"groups":{' + b",".join(d_parts[n]) + b"}}")
-        tokens[sn] = _write_part(dbdir, sn, s_bodies[n])
-    _write_head(dbdir, Head(key, base, newest, stamps, tokens))
-    return True
+    tag = f"{TMP_MARK}body-{os.getpid()}-{secrets.token_hex(4)}"
+    bodies = [dbdir / f".{part_name('d', n)}{tag}" for n in range(SHARDS)]
+    sums_of: list[int] = [0] * SHARDS  # each records part's checksum and length so far
+    sizes: list[int] = [0] * SHARDS
+    outs: list[Any] = []
+    try:
+        for path in bodies:
+            outs.append(open(path, "wb"))  # noqa: SIM115 - closed in the finally below
+        s_bodies: list[bytes] = []
+        stamps: dict[str, Stamp] = {}
+
+        def put(n: int, chunk: bytes) -> None:
+            outs[n].write(chunk)
+            sums_of[n] = zlib.crc32(chunk, sums_of[n])
+            sizes[n] += len(chunk)
+
+        for n in range(SHARDS):
+            put(n, b'{"groups":{')
+        for name in SHARD_NAMES:
+            stamps[name], docs = load_shard(dbdir, name)
+            sums: dict[str, list[Any]] = {}
+            for hold, group in _groups_of(docs).items():
+                units: set[str] = set()
+                for k in group:
+                    m = by_key.get(k)
+                    if m is None:
+                        return False  # written since the materials were read
+                    units |= units_of(m, ledger)
+                listed = sorted(units)
+                sums[hold] = [zlib.crc32(_dumps(group)), listed]
+                if listed:
+                    entry = _dumps(hold) + b":" + _dumps([listed, group])
+                    for n in {bucket(u) for u in listed}:
+                        put(n, entry if sizes[n] == len(EMPTY["d"]) - 2 else b"," + entry)
+            s_bodies.append(_dumps({"groups": sums}))
+            del docs
+        if key_for(stamps) != key:
+            return False  # another process wrote since the key was taken
+        for n in range(SHARDS):
+            put(n, b"}}")
+            outs[n].close()
+        times, kinds = placed_arrivals
+        c_units: list[list[tuple[str, str]]] = [[] for _ in range(SHARDS)]
+        for u, c in times:
+            c_units[bucket(u)].append((u, c))
+        tokens: dict[str, str] = {}
+        for n in range(SHARDS):
+            c, d, sn = part_name("c", n), part_name("d", n), part_name("s", n)
+            tokens[c] = _write_part(dbdir, c, _cells_body(times, kinds, c_units[n]))
+            tokens[d] = _write_part(dbdir, d, bodies[n].read_bytes())  # one part at a time
+            tokens[sn] = _write_part(dbdir, sn, s_bodies[n])
+        _write_head(dbdir, Head(key, base, newest, stamps, tokens))
+        return True
+    finally:
+        for out in outs:
+            out.close()
+        for path in bodies:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 @dataclass(frozen=True)

@@ -160,16 +160,18 @@ def test_a_decision_or_the_roster_is_judged_right(ws: Workspace, write: str) -> 
 def corrupt(ws: Workspace, kind: str, how: str) -> None:
     """Damage every part of one kind the way a full disk, a kill or a hand would."""
     names = [kept_parts.part_name(kind, n) for n in range(kept_parts.SHARDS)]
-    for i, name in enumerate(names):
+    for name in names:
         path = ws.dbdir / name
+        if not path.exists():
+            continue  # an empty part has no file
         data = path.read_bytes()
         if how == "torn":
             path.write_bytes(data[: len(data) // 2])
         elif how == "tampered":  # one byte changed, the head left as it was
             path.write_bytes(data[:-2] + (b"X" if data[-2:-1] != b"X" else b"Y") + data[-1:])
         elif how == "foreign":  # another part's file in its place: its token is not this one's
-            other = ws.dbdir / names[(i + 1) % len(names)]
-            path.write_bytes(other.read_bytes() if other != path else b"")
+            others = [ws.dbdir / n for n in names if n != name and (ws.dbdir / n).exists()]
+            path.write_bytes(others[0].read_bytes() if others else b"")
         else:
             path.unlink()
 
