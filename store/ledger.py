@@ -130,9 +130,17 @@ class Ledger:
         if len(hits) == 1:
             return hits[0]
         if not hits:
-            raise WeekwatchError(f"no action with id {text!r} (see `weekwatch log`)")
+            raise WeekwatchError(
+                f"no action with id {text!r} (see `weekwatch log`)", tag="no_action", text=text
+            )
         ids = ", ".join(a.id for a in hits[:5]) + (", …" if len(hits) > 5 else "")
-        raise WeekwatchError(f"{text!r} names {len(hits)} actions ({ids}): give more of the id")
+        raise WeekwatchError(
+            f"{text!r} names {len(hits)} actions ({ids}): give more of the id",
+            tag="several_actions",
+            text=text,
+            n=len(hits),
+            ids=ids,
+        )
 
 
 def fold(actions: Iterable[Action], as_of: dt.datetime | None = None) -> Ledger:

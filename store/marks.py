@@ -24,7 +24,9 @@ def _files(week: Week, paths: Sequence[str]) -> list[str]:
         else:
             out += sorted(p for p, pl in current.items() if path in pl.material.within)
     if not out:
-        raise WeekwatchError("name the file to mark (as `weekwatch materials` prints it)")
+        raise WeekwatchError(
+            "name the file to mark (as `weekwatch materials` prints it)", tag="name_file"
+        )
     return list(dict.fromkeys(out))
 
 
@@ -41,7 +43,11 @@ def recommend(
             from .ingest import display_path
 
             shown = ", ".join(display_path(p) for p in files[:3])
-            raise WeekwatchError(f"already recommended: {shown} (--undo takes the mark off)")
+            raise WeekwatchError(
+                f"already recommended: {shown} (--undo takes the mark off)",
+                tag="already_recommended",
+                shown=shown,
+            )
         return _mark(week, "recommend", files, operator, note=note)
 
 
@@ -55,7 +61,7 @@ def unrecommend(week: Week, paths: Sequence[str], operator: str | None = None) -
             from .ingest import display_path
 
             shown = ", ".join(display_path(p) for p in files[:3])
-            raise WeekwatchError(f"not recommended: {shown}")
+            raise WeekwatchError(f"not recommended: {shown}", tag="not_recommended", shown=shown)
         return _mark(week, "unrecommend", marked, operator)
 
 

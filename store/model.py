@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,7 +111,19 @@ _SEPARATORS = re.compile(r"[;；,，、\s]+")
 
 
 class WeekwatchError(Exception):
-    """A problem the operator can fix: shown as one clear message, never a traceback."""
+    """A problem the operator can fix: shown as one clear message, never a traceback.
+
+    `str()` is the English line. `tag` and `fields`, where the raiser gives them, name the
+    problem and its values, so the command line can say it in the workspace's language
+    (tui/i18n_cli.py, whose English line for the tag is this one)."""
+
+    tag: str = ""
+    fields: Mapping[str, object] = MappingProxyType({})
+
+    def __init__(self, *args: object, tag: str = "", **fields: object) -> None:
+        super().__init__(*args)
+        if tag:
+            self.tag, self.fields = tag, fields
 
 
 @dataclass(frozen=True)

@@ -146,8 +146,8 @@ def parse_kind(text: str) -> str:
     from .reading import kind_named  # the reading rules' words, loaded only when a kind is typed
 
     typed = text.strip()
-    if typed.lower() in KINDS:
-        return typed.lower()
+    if width_case(typed) in KINDS:  # photo, Photo, ｐｈｏｔｏ
+        return width_case(typed)
     kind = kind_named(normalize(typed)) if typed else None
     if kind is None:
         raise InputError("kind", text, tuple(KINDS))

@@ -105,7 +105,9 @@ class Week:
             doc = self.store.unit_record(unit_id)
             if doc is not None:
                 return Unit.from_dict({**doc, "id": unit_id})
-        raise WeekwatchError(f"no unit with id {unit_id!r} (see `weekwatch units list`)")
+        raise WeekwatchError(
+            f"no unit with id {unit_id!r} (see `weekwatch units list`)", tag="unit_id", id=unit_id
+        )
 
     def find_unit(self, text: str) -> Unit:
         """The unit typed by id, name or alias (`vocab.find_unit`). Before the roster is
@@ -151,7 +153,11 @@ class Week:
 
         roster = read_sheet(path, sheet=sheet, mapping=mapping)
         if not roster.entries:
-            raise WeekwatchError(f"{path}: no units in it (only a header?); nothing was imported")
+            raise WeekwatchError(
+                f"{path}: no units in it (only a header?); nothing was imported",
+                tag="no_units",
+                path=path,
+            )
         if dry_run:
             result = plan_import(self.units(), roster)
             check_known(result)
@@ -273,7 +279,9 @@ class Week:
     def _check_cell(self, cell: str) -> str:
         if cell not in self.event.columns:
             cols = ", ".join(self.event.columns)
-            raise WeekwatchError(f"no column {cell!r}; the columns are {cols}")
+            raise WeekwatchError(
+                f"no column {cell!r}; the columns are {cols}", tag="column", cell=cell, columns=cols
+            )
         return cell
 
     def _record(
@@ -286,7 +294,9 @@ class Week:
         **data: object,
     ) -> Action:
         if self.read_only:
-            raise WeekwatchError("this dashboard is read-only: nothing can be recorded")
+            raise WeekwatchError(
+                "this dashboard is read-only: nothing can be recorded", tag="read_only"
+            )
         if unit is not None:
             self.unit(unit)
         if cell is not None:
@@ -322,7 +332,7 @@ class Week:
         """`batch`: the tag (`new_batch()`) shared by the actions taken on several marked rows
         at once, which one undo takes back together."""
         if not reason.strip():
-            raise WeekwatchError("an excuse needs a reason")
+            raise WeekwatchError("an excuse needs a reason", tag="excuse_reason")
         return self._record(
             "excuse", operator=operator, unit=unit, cell=cell, reason=reason, batch=batch
         )
@@ -346,7 +356,7 @@ class Week:
         self, unit: str, text: str, cell: str | None = None, operator: str | None = None
     ) -> Action:
         if not text.strip():
-            raise WeekwatchError("a note needs some text")
+            raise WeekwatchError("a note needs some text", tag="note_text")
         return self._record("note", operator=operator, unit=unit, cell=cell, text=text)
 
     def contact(
@@ -404,8 +414,15 @@ class Week:
                 if len(hits) == 1:
                     return hits[0]
         if Path(typed).is_absolute() and not inside:
-            raise WeekwatchError(f"{typed!r} is not inside the inbox {self.workspace.inbox}")
-        raise WeekwatchError(f"no material at {typed!r} (see `weekwatch materials`)")
+            raise WeekwatchError(
+                f"{typed!r} is not inside the inbox {self.workspace.inbox}",
+                tag="outside_inbox",
+                typed=typed,
+                inbox=self.workspace.inbox,
+            )
+        raise WeekwatchError(
+            f"no material at {typed!r} (see `weekwatch materials`)", tag="no_material", typed=typed
+        )
 
     def assign(
         self,
@@ -430,19 +447,28 @@ class Week:
         units = _listed(unit)
         cells = _listed(cell)
         if kind is not None and kind not in KINDS:
-            raise WeekwatchError(f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}")
+            raise WeekwatchError(
+                f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}",
+                tag="unknown_kind",
+                kind=kind,
+                kinds=", ".join(KINDS),
+            )
         if received is not None:
             if received.tzinfo is None:
                 received = received.replace(tzinfo=self.event.tz)
             if not (reason or "").strip():
-                raise WeekwatchError("a corrected arrival time needs a reason (--reason)")
+                raise WeekwatchError(
+                    "a corrected arrival time needs a reason (--reason)", tag="received_reason"
+                )
             if not units:
                 # Only the time is corrected: the file stays where it is credited now.
                 units = list(dict.fromkeys(c.unit for c in p.credits))
         if not units:
-            raise WeekwatchError(f"{path}: say which unit it belongs to (--unit)")
+            raise WeekwatchError(
+                f"{path}: say which unit it belongs to (--unit)", tag="which_unit", path=path
+            )
         if len(set(units)) != len(units) or len(set(cells)) != len(cells):
-            raise WeekwatchError("a unit or a cell is named twice")
+            raise WeekwatchError("a unit or a cell is named twice", tag="named_twice")
         for u in units:
             self.unit(u)
         for c in cells:
@@ -456,7 +482,9 @@ class Week:
                 column = self.reader().read(path, received).cell
             column = column or p.cell
             if column is None:
-                raise WeekwatchError(f"{path}: say which column it belongs to (--cell)")
+                raise WeekwatchError(
+                    f"{path}: say which column it belongs to (--cell)", tag="which_cell", path=path
+                )
             cells = [column]
         return self._record(
             "assign",
@@ -486,11 +514,20 @@ class Week:
         units = _listed(unit)
         cells = _listed(cell)
         if kind is not None and kind not in KINDS:
-            raise WeekwatchError(f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}")
+            raise WeekwatchError(
+                f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}",
+                tag="unknown_kind",
+                kind=kind,
+                kinds=", ".join(KINDS),
+            )
         if not units:
-            raise WeekwatchError(f"{path}: say which unit its files belong to (--unit)")
+            raise WeekwatchError(
+                f"{path}: say which unit its files belong to (--unit)",
+                tag="which_unit_files",
+                path=path,
+            )
         if len(set(units)) != len(units) or len(set(cells)) != len(cells):
-            raise WeekwatchError("a unit or a cell is named twice")
+            raise WeekwatchError("a unit or a cell is named twice", tag="named_twice")
         for u in units:
             self.unit(u)
         for c in cells:
@@ -500,7 +537,11 @@ class Week:
         if not cells and kind is not None and (column := cell_for_kind(kind, None)):
             cells = [column]
         if not cells and any(q.cell is None for q in inside):
-            raise WeekwatchError(f"{path}: say which column its files belong to (--cell)")
+            raise WeekwatchError(
+                f"{path}: say which column its files belong to (--cell)",
+                tag="which_cell_files",
+                path=path,
+            )
         return self._record(
             "assign",
             operator=operator,
@@ -521,10 +562,10 @@ class Week:
         Undoable; the file itself stays in the inbox."""
         path = self.resolve_path(path)
         if not reason.strip():
-            raise WeekwatchError("a dismissal needs a reason (--reason)")
+            raise WeekwatchError("a dismissal needs a reason (--reason)", tag="dismiss_reason")
         p = self.current().get(path)  # None: a whole e-mail or zip, all its files go
         if p is not None and p.dismissed is not None:
-            raise WeekwatchError(f"{path} is already dismissed")
+            raise WeekwatchError(f"{path} is already dismissed", tag="already_dismissed", path=path)
         return self._record(
             "dismiss",
             operator=operator,
@@ -546,17 +587,21 @@ class Week:
         undoing at once take back two different actions, never the same one twice.
         """
         if self.read_only:
-            raise WeekwatchError("this dashboard is read-only: nothing can be recorded")
+            raise WeekwatchError(
+                "this dashboard is read-only: nothing can be recorded", tag="read_only"
+            )
         with self.store.transaction():
             ledger = self.ledger()
             if target is None:
                 last = ledger.last_undoable()
                 if last is None:
-                    raise WeekwatchError("nothing to undo")
+                    raise WeekwatchError("nothing to undo", tag="nothing_to_undo")
             else:
                 last = ledger.find(target)
                 if last.id in ledger.undone:
-                    raise WeekwatchError(f"action {last.id} is already undone")
+                    raise WeekwatchError(
+                        f"action {last.id} is already undone", tag="already_undone", id=last.id
+                    )
             batch = ledger.batch(last)
             targets = [a.id for a in batch] if len(batch) > 1 else None
             return self._record(
@@ -572,12 +617,14 @@ class Week:
         """Put back what the operator's newest undo took back (an undo of that undo), while
         they have recorded nothing new since."""
         if self.read_only:
-            raise WeekwatchError("this dashboard is read-only: nothing can be recorded")
+            raise WeekwatchError(
+                "this dashboard is read-only: nothing can be recorded", tag="read_only"
+            )
         who = operator or default_operator()
         with self.store.transaction():
             last = self.ledger().last_redoable(who)
             if last is None:
-                raise WeekwatchError("nothing to redo")
+                raise WeekwatchError("nothing to redo", tag="nothing_to_redo")
             return self._record(
                 "undo", operator=who, unit=last.unit, cell=last.cell, target=last.id, redo=True
             )

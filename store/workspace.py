@@ -56,7 +56,7 @@ def find_workspace(
     for folder in (here, *here.parents):
         if (folder / CONFIG_NAME).is_file():
             return Workspace(folder.resolve())
-    raise WeekwatchError(NOT_FOUND)
+    raise WeekwatchError(NOT_FOUND, tag="no_workspace", config=CONFIG_NAME)
 
 
 def _named(text: str, cwd: Path, source: str) -> Workspace:
@@ -67,12 +67,21 @@ def _named(text: str, cwd: Path, source: str) -> Workspace:
     if path.name == CONFIG_NAME and path.is_file():
         path = path.parent
     if not path.exists():
-        raise WeekwatchError(f"{path} (from {source}): no such folder")
+        raise WeekwatchError(
+            f"{path} (from {source}): no such folder", tag="no_folder", path=path, source=source
+        )
     if not path.is_dir():
-        raise WeekwatchError(f"{path} (from {source}): not a folder")
+        raise WeekwatchError(
+            f"{path} (from {source}): not a folder", tag="not_folder", path=path, source=source
+        )
     if not (path / CONFIG_NAME).is_file():
         raise WeekwatchError(
             f"{path} (from {source}): no {CONFIG_NAME} in this folder; "
-            f"run `weekwatch init {text}` to make it a workspace"
+            f"run `weekwatch init {text}` to make it a workspace",
+            tag="no_config",
+            path=path,
+            source=source,
+            config=CONFIG_NAME,
+            text=text,
         )
     return Workspace(path.resolve())

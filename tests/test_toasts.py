@@ -166,3 +166,16 @@ async def test_toasts_can_be_muted_from_the_palette(week_ws, app_for, settle):
         assert not shown(app)  # said in the log, not on screen
         app.notify("Intake stopped: x", severity="error")
         await until(pilot, lambda: bool(shown(app)), 5)  # errors still show
+
+
+async def test_a_toast_that_lands_as_the_dashboard_closes_is_dropped(week_ws, app_for, settle):
+    # A watcher's "Scan done" or a worker's error posted just before the operator quits is
+    # handled after the screens are gone: it must not end the app with a traceback.
+    from textual.notifications import Notification, Notify
+
+    app = app_for(week_ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    assert not app._screen_stack  # closed: no screen to show a toast on
+    app._on_notify(Notify(Notification("Scan done: 1 new, 0 gone", severity="information")))
+    assert "Scan done: 1 new, 0 gone" in [n.message for n in app._notifications]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import BindingType
 from textual.notifications import Notify
 from textual.screen import Screen
@@ -293,8 +293,13 @@ class WeekwatchApp(App[None]):
         # toast out of its holder but leaves the holder, which would push the newest off the
         # line: the holders go too.
         self._notifications.clear()
-        for holder in self.screen.query(ToastHolder):
-            holder.remove()
+        try:
+            screen = self.screen
+        except ScreenStackError:  # closing: the screens are gone, and the toast with them
+            pass
+        else:
+            for holder in screen.query(ToastHolder):
+                holder.remove()
         super()._on_notify(event)
 
     def action_toggle_toasts(self) -> None:

@@ -21,6 +21,7 @@ from .cli_line import read_action
 if TYPE_CHECKING:
     import argparse
 
+    from weekwatch.store.model import Material
     from weekwatch.store.reread import Reread
     from weekwatch.store.week import Week
 
@@ -101,12 +102,24 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
 
+    from .i18n import I18n, column_name
+
+    t = I18n(args.lang or week.event.lang or "en")
+
+    def placed(m: Material) -> str:
+        if m.quarantine:
+            return t("watch.quarantined", reason=t.reason(m.quarantine))
+        if t.lang == "en":
+            return f"{m.unit} {m.cell}"
+        name = next((u.name for u in week.units() if u.id == m.unit), m.unit)
+        return f"{name} {column_name(m.cell, t) if m.cell else ''}".rstrip()
+
     def report(batch) -> None:
         for m in batch.added:
-            where = f"quarantine: {m.quarantine.text()}" if m.quarantine else f"{m.unit} {m.cell}"
-            print(safe_str(f"+ {display_path(m.path)}  →  {where}"), flush=True)
+            where = placed(m)
+            print(safe_str(t("watch.added", path=display_path(m.path), where=where)), flush=True)
         for m in batch.gone:
-            print(safe_str(f"- {display_path(m.path)}  (gone)"), flush=True)
+            print(safe_str(t("watch.gone", path=display_path(m.path))), flush=True)
         for e in batch.errors:
             print(f"! {safe_str(e)}", file=sys.stderr, flush=True)
 
@@ -114,7 +127,7 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
         again = week.reread_if_stale()
         if again is not None:
             _print_reread(week, again)
-        print(f"watching {week.workspace.inbox} (Ctrl-C to stop)", flush=True)
+        print(safe_str(t("watch.watching", inbox=week.workspace.inbox)), flush=True)
         fetching = mailcli.start_fetcher(week, args, stop) if args.fetch else None
         remindcli.start_reminders(week, stop, args.operator)  # [remind] auto = true
         # status and a dashboard's first paint read the judged week it keeps beside the database
@@ -193,7 +206,9 @@ def _units(week: Week, args: argparse.Namespace) -> int:
         # A header line for a person at a terminal; none for a script reading the rows.
         return headless.print_units(week, args, header=sys.stdout.isatty())
     else:
-        raise WeekwatchError("weekwatch units: say `units import FILE` or `units list`")
+        raise WeekwatchError(
+            "weekwatch units: say `units import FILE` or `units list`", tag="units_say"
+        )
     return 0
 
 
@@ -274,7 +289,7 @@ def _act(week: Week, args: argparse.Namespace) -> int:
             week.resolve_path(args.path, _printed),
             [_unit(week, u) for u in args.unit or ()],
             [_cell(week, c) for c in args.cell or ()],
-            args.kind,
+            _kind(args.kind) if args.kind else None,
             operator=op,
             received=_moment(week, "--received", args.received) if args.received else None,
             reason=args.reason,
@@ -343,12 +358,32 @@ def _handler(cmd: str) -> tuple[Callable[[Week, argparse.Namespace], int], bool]
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    """The command a line names, run; a problem the operator can fix is raised as one
+    `WeekwatchError`, in the workspace's language (`--lang`, else its `lang`) once known."""
+    lang: list[str] = []  # filled as soon as the language is known
+    try:
+        return _run(argv, lang)
+    except WeekwatchError as e:
+        if not lang or lang[-1] == "en":
+            raise
+        from .i18n_cli import said
+
+        text = said(e, lang[-1])
+        if text == str(e):
+            raise  # no words of its own in that language yet: as the store says it
+        raise WeekwatchError(text) from e
+
+
+def _run(argv: Sequence[str] | None, lang: list[str]) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = read_action(words)  # a plain action line; any other is argparse's
     if args is None:
         from .cli_args import parse
 
         args = parse(words)
+    asked = getattr(args, "lang", None)  # --lang itself, not a report's Chinese default
+    if asked:
+        lang.append(asked)
     cmd = args.command or "tui"
     # A command's options have no defaults of their own where the top level has the same option
     # (`weekwatch --lang zh log` = `weekwatch log --lang zh`); theirs are filled in here.
@@ -381,6 +416,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         cmd == "units" and (args.units_command == "list" or getattr(args, "dry_run", False))
     )
     week = _open(args, read_only=read_only)
+    lang.append(asked or week.event.lang or "en")
     # Actions are recorded under a person's name: --operator, the one remembered, the
     # workspace's `operator`, else the login name (store/operators.py).
     from weekwatch.store.operators import resolve as resolve_operator
@@ -419,6 +455,17 @@ def _cell(week: Week, text: str) -> str:
     return vocab.parse_cell(text, week.event, week.clock())
 
 
+def _kind(text: str) -> str:
+    """`--kind`: its name (photo) or as the dashboard's form and the file names say it
+    (照片, 典型案例, 視頻 in traditional characters; store/vocab.py)."""
+    from weekwatch.store import vocab
+
+    try:
+        return vocab.parse_kind(text)
+    except WeekwatchError as e:
+        raise WeekwatchError(f"--kind: {e}", tag="flag", flag="--kind", error=e) from None
+
+
 def _moment(week: Week, flag: str, text: str) -> dt.datetime:
     """A moment typed after `flag`: today's HH:MM, `today 15:00`, every form a deadline takes;
     errors name the flag."""
@@ -427,14 +474,16 @@ def _moment(week: Week, flag: str, text: str) -> dt.datetime:
     try:
         return vocab.parse_when(text, week.event, week.clock())
     except WeekwatchError as e:
-        raise WeekwatchError(f"{flag}: {e}") from None
+        raise WeekwatchError(f"{flag}: {e}", tag="flag", flag=flag, error=e) from None
 
 
 def _date(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise WeekwatchError(f"--start {text!r}: expected a date as YYYY-MM-DD") from None
+        raise WeekwatchError(
+            f"--start {text!r}: expected a date as YYYY-MM-DD", tag="start_date", text=text
+        ) from None
     from weekwatch.store.config import check_year
 
     check_year(day, f"--start {text}")

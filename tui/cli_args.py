@@ -242,7 +242,10 @@ def _assign(sub: Sub) -> None:
         "--unit", action="append", help="id, name or alias; twice for a joint file (each credited)"
     )
     s.add_argument("--cell", action="append", help="twice for a file covering two days")
-    s.add_argument("--kind", choices=KINDS)
+    s.add_argument(
+        "--kind",
+        help=f"{', '.join(KINDS)}; or as the dashboard names it (照片, 典型案例, 总结 …)",
+    )
     s.add_argument("--received", help="when it really arrived (ISO; e.g. mail saved next morning)")
     s.add_argument("--reason", help="why (required with --received)")
 

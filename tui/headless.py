@@ -75,12 +75,17 @@ def column_arg(text: str, event: Event, now_board: Cells) -> str:
         when = now_board.now.astimezone(event.tz)
         raise WeekwatchError(
             f"--column {text}: {when:%Y-%m-%d} is not a day of the week "
-            f"({event.start:%Y-%m-%d} – {event.end:%Y-%m-%d})"
+            f"({event.start:%Y-%m-%d} – {event.end:%Y-%m-%d})",
+            tag="not_a_day",
+            text=text,
+            when=f"{when:%Y-%m-%d}",
+            start=f"{event.start:%Y-%m-%d}",
+            end=f"{event.end:%Y-%m-%d}",
         )
     try:
         return parse_cell(text, event, now_board.now)
     except WeekwatchError as e:
-        raise WeekwatchError(f"--column: {e}") from None
+        raise WeekwatchError(f"--column: {e}", tag="flag", flag="--column", error=e) from None
 
 
 def print_status(week: Week, board: Cells, args: argparse.Namespace) -> int:
@@ -117,7 +122,12 @@ def states(text: str | None) -> frozenset[str] | None:
     only = frozenset(s.strip() for s in text.split(",") if s.strip()) if text else None
     if only and not only <= set(STATES):
         bad = ", ".join(sorted(only - set(STATES)))
-        raise WeekwatchError(f"--only: unknown state {bad}; the states are {', '.join(STATES)}")
+        raise WeekwatchError(
+            f"--only: unknown state {bad}; the states are {', '.join(STATES)}",
+            tag="unknown_state",
+            bad=bad,
+            states=", ".join(STATES),
+        )
     return only
 
 

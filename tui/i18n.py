@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from weekwatch.store.reasons import Quarantine
 
+from .i18n_cli import CLI
 from .i18n_remind import REMIND
 from .i18n_triage import TRIAGE
 
@@ -540,6 +541,7 @@ _T: dict[str, tuple[str, str]] = {
 # The triage dialogs' words, kept in their own module.
 _T.update(TRIAGE)
 _T.update(REMIND)
+_T.update(CLI)
 
 
 def default_lang(workspace_lang: str = "", env: Mapping[str, str] | None = None) -> str:

@@ -45,12 +45,13 @@ def _list(text: str | None) -> list[str]:
 def choice_of(week: Week, args: argparse.Namespace) -> Choice:
     """The options as a `Choice`; units and cells read as everywhere else (store/vocab.py)."""
     kinds: set[str] = set()
-    by_label = {zh: k for k, (zh, _) in KIND_LABELS.items()}
     for k in _list(args.kinds):
-        kind = k if k in KINDS else by_label.get(k)
-        if kind is None:
-            raise WeekwatchError(f"--kinds: unknown kind {k!r}; the kinds are {', '.join(KINDS)}")
-        kinds.add(kind)
+        try:  # as `assign --kind` reads it: 照片, 視頻 in traditional characters, photo
+            kinds.add(vocab.parse_kind(k))
+        except WeekwatchError:
+            raise WeekwatchError(
+                f"--kinds: unknown kind {k!r}; the kinds are {', '.join(KINDS)}"
+            ) from None
     units = {u.id for u in vocab.find_units(week.units(), args.units)} if args.units else set()
     cells = set(vocab.parse_cells(args.cells, week.event, week.clock())) if args.cells else set()
     return Choice(

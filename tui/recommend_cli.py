@@ -21,7 +21,7 @@ def recommend(week: Week, args: argparse.Namespace) -> int:
     if args.undo and args.note:
         from weekwatch.store.model import WeekwatchError
 
-        raise WeekwatchError("recommend --undo takes no --note")
+        raise WeekwatchError("recommend --undo takes no --note", tag="undo_note")
     paths = [week.resolve_path(p, _printed) for p in args.path]
     if args.undo:
         a = week.unrecommend(paths, operator=args.operator)

@@ -90,12 +90,14 @@ def _moment(week: Week, flag: str, text: str) -> dt.datetime:
     try:
         return parse_when(text, week.event, week.clock())
     except WeekwatchError as e:
-        raise WeekwatchError(f"{flag}: {e}") from None
+        raise WeekwatchError(f"{flag}: {e}", tag="flag", flag=flag, error=e) from None
 
 
 def _run_report(week: Week, args: argparse.Namespace) -> Path | int | None:
     if not args.report:
-        raise WeekwatchError("weekwatch report: say calls, day, stats, actions or pack")
+        raise WeekwatchError(
+            "weekwatch report: say calls, day, stats, actions or pack", tag="report_say"
+        )
     ev = week.event
     as_of = _moment(week, "--as-of", args.as_of) if args.as_of else None
     t = I18n(args.lang)

@@ -30,11 +30,18 @@ def undo(week: Week, args: argparse.Namespace) -> int:
         if mine is None:
             other = ledger.last_undoable()
             if other is None:
-                raise WeekwatchError("nothing to undo")
+                raise WeekwatchError("nothing to undo", tag="nothing_to_undo")
+            what, at = _what(week, [other]), local(other.at, week.event.tz)
             raise WeekwatchError(
                 f"nothing of {me}'s to undo; the newest action is {other.operator}'s "
-                f"({_what(week, [other])}, {local(other.at, week.event.tz)}): "
-                f"`weekwatch undo {other.id}` takes it back"
+                f"({what}, {at}): `weekwatch undo {other.id}` takes it back",
+                tag="not_yours",
+                me=me,
+                other=other.operator,
+                what=what,
+                what_zh=_what(week, [other], "zh"),
+                at=at,
+                id=other.id,
             )
         a = week.undo(mine.id, operator=args.operator)
     _said(week, a)
@@ -47,9 +54,9 @@ def redo(week: Week, args: argparse.Namespace) -> int:
     return 0
 
 
-def _what(week: Week, actions: list[Action]) -> str:
+def _what(week: Week, actions: list[Action], lang: str = "en") -> str:
     # Paths off a non-UTF-8 disk carry lone surrogates: spelled as `materials` prints them.
-    return safe_str(display_path(action_text(actions, names(week.units()), I18n("en"))))
+    return safe_str(display_path(action_text(actions, names(week.units()), I18n(lang))))
 
 
 def _said(week: Week, a: Action, word: str = "undo") -> None:
