@@ -124,7 +124,7 @@ def remember(name: str, env: Mapping[str, str] | None = None) -> Path:
 
 
 def _toml(text: str) -> str:
-    from .config import toml_string  # config imports much: at call time
+    from .config_write import toml_string  # config imports much: at call time
 
     return toml_string(text)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -57,7 +56,8 @@ ROWS = [
         ["contact", "pzy", "答应补交", "--promised-by", "bogus"],
         "--promised-by: 'bogus' is not a date and time; write it like 15:00, today 17:30, "
         "05-12 12:00, 2024-05-12 下班前",
-        "--promised-by：“bogus”不是日期时间；可写成 15:00、今天 17:30、05-12 12:00、2024-05-12 下班前",
+        "--promised-by：“bogus”不是日期时间；可写成 15:00、今天 17:30、05-12 12:00、"
+        "2024-05-12 下班前",
     ),
     (
         None,
@@ -352,7 +352,8 @@ def test_no_workspace_and_a_day_outside_the_week(tmp_path, week_ws, capsys, monk
         ),
         (
             "zh",
-            "这里和上级文件夹都没有 weekwatch.toml；运行 `weekwatch init 文件夹` 或用 --workspace 指明",
+            "这里和上级文件夹都没有 weekwatch.toml；"
+            "运行 `weekwatch init 文件夹` 或用 --workspace 指明",
         ),
     ):
         assert _weekwatch(week_ws, ["--lang", lang, "log"], capsys)[::2] == (

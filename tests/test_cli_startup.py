@@ -54,6 +54,7 @@ NOT_FOR_AN_ACTION = (
     "weekwatch.store.remind",
     "weekwatch.store.remind_config",
     "weekwatch.store.pack",
+    "weekwatch.store.config_write",
     "weekwatch.tui.headless",
     "weekwatch.tui.report_cli",
     "weekwatch.tui.remindcli",

@@ -157,7 +157,7 @@ def _status_table(week: Week, args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from weekwatch.store.config import init_workspace
+    from weekwatch.store.config_write import init_workspace
 
     ws = init_workspace(
         Path(args.dir),

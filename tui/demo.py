@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from weekwatch.fixtures.drops import Drop, load_demo_event, plan_drops, write_drop, write_drops
-from weekwatch.store.config import init_workspace
+from weekwatch.store.config_write import init_workspace
 from weekwatch.store.db import Store
 from weekwatch.store.model import Event
 from weekwatch.store.week import Clock, system_clock
