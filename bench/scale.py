@@ -370,6 +370,8 @@ def fig_note(ws: Workspace, units: list[Unit]) -> None:
 
     Each command runs once first with bytecode writing allowed: every variant is timed as an
     installed weekwatch runs (its modules compiled once), not recompiling its sources."""
+    import resource
+
     w = ["-w", str(ws.root), "--operator", "bench"]
     cmds = {
         "note by id": [*WW, *w, "note", units[3].id, "已电话提醒"],
@@ -379,30 +381,44 @@ def fig_note(ws: Workspace, units: list[Unit]) -> None:
     if os.environ.get("SCALE_BEFORE"):
         envs[" (before)"] = {**os.environ, "PYTHONPATH": os.environ["SCALE_BEFORE"]}
 
-    def timed(cmd: list[str], env: dict[str, str]) -> float:
+    cpu: dict[str, list[float]] = {}
+
+    def timed(cmd: list[str], env: dict[str, str], label: str = "") -> float:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wall = time.perf_counter() - t0
         if done.returncode != 0:
             raise SystemExit(f"{cmd}: exit {done.returncode}: {done.stderr.decode()[-400:]}")
-        return time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        cpu.setdefault(label, []).append(used)  # the process's own CPU: what load cannot add
+        return wall
 
     for cmd in cmds.values():
         for env in envs.values():
             timed(cmd, {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"})
     runs: dict[str, list[float]] = {}
     for _ in range(9):  # in turn, so a change in the machine's load hits every variant alike
-        runs.setdefault("python -c pass", []).append(timed([PY, "-c", "pass"], envs[""]))
+        runs.setdefault("python -c pass", []).append(
+            timed([PY, "-c", "pass"], envs[""], "python -c pass")
+        )
         for label, cmd in cmds.items():
             for key, env in envs.items():
-                runs.setdefault(label + key, []).append(timed(cmd, env))
+                runs.setdefault(label + key, []).append(timed(cmd, env, label + key))
     base = statistics.median(runs["python -c pass"])
     for label, rs in runs.items():
         wall = statistics.median(rs)
         print(
             f"{label}: median {wall:.3f} s, min {min(rs):.3f} s"
-            f" = {wall / base:.1f}x python -c pass",
+            f" = {wall / base:.1f}x python -c pass;"
+            f" CPU median {statistics.median(cpu[label]):.3f} s",
             flush=True,
         )
+    for label in cmds:
+        if label + " (before)" in runs:  # pair by pair: each round's load hit both alike
+            pairs = [a / b for a, b in zip(runs[label], runs[label + " (before)"], strict=True)]
+            print(f"{label}: after / before, paired: median {statistics.median(pairs):.2f}")
 
 
 FIRST_PAINT = """
