@@ -201,7 +201,7 @@ def test_assigning_to_a_name_not_on_the_roster_offers_the_unit_it_shortens(
         ("新疆兵团", "新疆生产建设兵团教育局"),
     ):
         r = subprocess.run(
-            [sys.executable, "-m", "weekwatch", "-w", str(week.root), "assign"]
+            [sys.executable, "-m", "weekwatch", "-w", str(week.root), "--lang", "en", "assign"]
             + ["交通行指委 活动周方案.doc", "--unit", typed],
             capture_output=True,
             text=True,

@@ -82,7 +82,7 @@ CLI: dict[str, tuple[str, str]] = {
     # undo and redo
     "error.nothing_to_undo": ("没有可撤销的操作", "nothing to undo"),
     "error.not_yours": (
-        "{me} 没有可撤销的操作；最新的一条是 {other} 的（{what_zh}，{at}）："
+        "{me} 没有可撤销的操作；最新的一条是 {other} 的（{what}，{at}）："
         "`weekwatch undo {id}` 可撤销它",
         "nothing of {me}'s to undo; the newest action is {other}'s ({what}, {at}): "
         "`weekwatch undo {id}` takes it back",
@@ -162,4 +162,6 @@ def said(error: Exception, lang: str) -> str:
     if not error.tag or key not in CLI:
         return str(error)
     fields = {k: said(v, lang) if isinstance(v, Exception) else v for k, v in error.fields.items()}
+    # A field said differently in Chinese comes as `name_zh` beside `name`.
+    fields.update({k.removesuffix("_zh"): v for k, v in fields.items() if k.endswith("_zh")})
     return I18n(lang)(key, **fields)
