@@ -8,12 +8,9 @@ stat per file.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
-import fcntl
 import functools
-import gc
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import stamp_index
-from .db import FILE_MODE, LOCK_FDS, make_db_folder, share_with_group
 from .hashing import Ahead, Hashed, StillChanging, hash_and_read, hash_file, sha256_of
 from .inbox_walk import (
     _DENIED,
@@ -36,8 +32,10 @@ from .inbox_walk import (
     stat_one,
     walk,
 )
+from .ingest_lock import IngestLock
 from .model import Event, Material, Reading, Unit, WeekwatchError
 from .reasons import Code, Quarantine
+from .scan_ahead import Offers, collector_paused
 from .shards import SHARDS, materials_stamp, shard_name
 
 __all__ = [  # what callers have always taken from here
@@ -459,7 +457,7 @@ class Ingestor:
         look = index.get if kept is None else self.stamps.entry
         ahead = None if legacy else self._look_ahead(look)
         try:
-            with _collector_paused():
+            with collector_paused():
                 batch, listed, unreadable = self._scan(kept, index, look, ahead, legacy)
         finally:
             self._ahead = None
@@ -478,7 +476,7 @@ class Ingestor:
         kept: dict[str, folder_index.Kept] | None,
         index: dict[str, stamp_index.Entry],
         look: Callable[[str], stamp_index.Entry | None],
-        ahead: _Offers | None,
+        ahead: Offers | None,
         legacy: bool,
     ) -> tuple[Batch, folder_index.Listed, list[str]]:
         from . import folder_index
@@ -612,116 +610,8 @@ class Ingestor:
             return "folder"
         return None if entry is None else "file"
 
-    def _look_ahead(self, look: Callable[[str], stamp_index.Entry | None]) -> _Offers:
+    def _look_ahead(self, look: Callable[[str], stamp_index.Entry | None]) -> Offers:
         """What a scan hashes while it walks: the files the stamp index (`look`) says are new
         or changed (from scratch, all of them)."""
         tz = self.event.tz
-        return _Offers(Ahead(str(self.inbox), self.reader, tz), look, self.inbox, tz)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The cycle collector off while a scan makes its records (and the workers forked then,
-    theirs): a scan from scratch makes a few objects per file, none in a cycle, and each of
-    the collector's passes over everything alive cost a fifth of the scan's own time."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-class _Offers:
-    """Picks, as the walk finds them, the files ingest will read: a regular file, not a zip
-    or an e-mail, not as the stamp index has it. A guess made early, never trusted:
-    `Ahead.take` reads anything it got wrong."""
-
-    def __init__(
-        self,
-        hashed: Ahead,
-        look: Callable[[str], stamp_index.Entry | None],
-        inbox: Path,
-        tz: dt.tzinfo,
-    ) -> None:
-        self.hashed, self._look, self._inbox, self._tz = hashed, look, inbox, tz
-
-    def offer_found(self, f: Found) -> None:
-        from . import composite
-
-        if f.kind != "file":
-            return
-        entry = self._look(f.relpath)
-        if entry is not None and entry[0] == stamp_index.FILE and entry[1:] == f[1:5]:
-            return  # as it was read: nothing to do
-        if composite.is_composite(self._inbox, f.relpath):
-            return
-        self.hashed.offer(f.relpath, f.mtime_ns, _mtime(f).astimezone(self._tz))
-
-    def arrived(self, f: Found) -> dt.datetime:
-        """Each file's arrival, its modification time (as `_mtime`), found once."""
-        return self.hashed.arrival(f.relpath) or _mtime(f)
-
-
-class IngestLock:
-    """Only one process ingests a workspace; the lock dies with its holder."""
-
-    def __init__(self, dbdir: Path) -> None:
-        self.path = dbdir / "ingest.lock"
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        make_db_folder(self.path.parent)
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-        except PermissionError:
-            # A lock file another operator made (before it was group-writable): a flock
-            # needs only a descriptor, not the right to write the pid into it.
-            try:
-                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-            except OSError as e:
-                raise WeekwatchError(f"cannot open the lock file {self.path}: {e}") from e
-        with contextlib.suppress(OSError):
-            share_with_group(fd)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-            os.close(fd)
-            if exc.errno in (errno.EAGAIN, errno.EACCES):
-                raise WeekwatchError(
-                    f"another weekwatch process (pid {holder}) is already ingesting this "
-                    "workspace; only one may — dashboards follow it without ingesting"
-                ) from None
-            raise
-        LOCK_FDS.add(fd)
-        with contextlib.suppress(OSError):
-            # The pid only tells others who holds the lock: a full disk (or a lock file
-            # another operator made read-only) must not stop ingestion for it.
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, str(os.getpid()).encode(), 0)
-        self._fd = fd
-
-    def held_by_other(self) -> bool:
-        """Whether some other process ingests now (without taking the lock)."""
-        try:
-            self.acquire()
-        except WeekwatchError:
-            return True
-        self.release()
-        return False
-
-    def release(self) -> None:
-        if self._fd is not None:
-            LOCK_FDS.discard(self._fd)
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> IngestLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
+        return Offers(Ahead(str(self.inbox), self.reader, tz), look, self.inbox, tz)
