@@ -212,3 +212,34 @@ def test_one_keeper_at_a_time(week_ws) -> None:
         assert Week(week_ws).kept_cells(Week(week_ws).clock(), bring=False) is None
     assert keep_once(Week(week_ws, read_only=True), wait=0.3)
     assert Week(week_ws).kept_cells(Week(week_ws).clock(), bring=False) is not None
+
+
+def test_a_reader_waits_for_the_keepers_cells_not_for_its_records(week_ws, monkeypatch) -> None:
+    """`status` right after a one-off ingest waits for the keeper's cells (a fraction of a
+    second), never for the records it writes after them (the whole materials list)."""
+    import fcntl
+
+    from weekwatch.store import kept_parts
+    from weekwatch.tui.keeper import keep_once
+
+    drop(week_ws, "平职院/5月14日/简报.pdf")
+    Week(week_ws).ingestor().scan()
+    free: list[bool] = []
+    rows = Week.material_rows
+
+    def records(self: Week, waiting_only: bool = False) -> bytes:
+        # What a reader in another process would find: is the keeper's lock free now?
+        fd = os.open(week_ws.dbdir / kept_parts.KEEPER_LOCK, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            free.append(True)
+        except BlockingIOError:
+            free.append(False)
+        finally:
+            os.close(fd)
+        return rows(self, waiting_only)
+
+    monkeypatch.setattr(Week, "material_rows", records)
+    assert keep_once(Week(week_ws, read_only=True), wait=0.3)
+    assert free and all(free), free
+    assert Week(week_ws).kept_cells(Week(week_ws).clock(), bring=False) is not None
