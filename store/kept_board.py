@@ -266,7 +266,8 @@ def print_material_rows(week: Week, out: BinaryIO, waiting_only: bool = False) -
     dbdir = week.store.dbdir
     if not waiting_only and board_cache.copy_rows(dbdir, keys_of(week).rows, out):
         return
-    if kept_parts.wait_for_keeper(dbdir, READER_WAIT_S):  # judging them now: wait, not judge too
+    # A keeper placing them now: wait for it, not place them too.
+    if kept_parts.wait_for_keeper(dbdir, READER_WAIT_S, kept_parts.ROWS_LOCK):
         if not waiting_only and board_cache.copy_rows(dbdir, keys_of(week).rows, out):
             return
     board_cache.print_rows(out, material_rows(week, waiting_only))

@@ -188,20 +188,24 @@ def locked(dbdir: Path) -> Iterator[bool]:
         os.close(fd)  # the flock goes with it
 
 
-#: Held by a keeper process (tui/keeper.py `--once`) while it judges and keeps the week.
+#: Held by a keeper process (tui/keeper.py `--once`) while it brings the kept cells current
+#: (what `status` waits for) ...
 KEEPER_LOCK = "keeper.lock"
-#: The workspaces this process is the keeper of now (it never waits for itself).
-_KEEPING: set[Path] = set()
+#: ... and this one, taken first, until it has kept the records too (what `materials --json`
+#: waits for): a `status` is not kept waiting while the whole materials list is written.
+ROWS_LOCK = "keeper.rows.lock"
+#: The workspaces and locks this process is the keeper of now (it never waits for itself).
+_KEEPING: set[tuple[Path, str]] = set()
 
 
 @contextlib.contextmanager
-def keeping(dbdir: Path, wait: float) -> Iterator[bool]:
+def keeping(dbdir: Path, wait: float, lock: str = KEEPER_LOCK) -> Iterator[bool]:
     """Be the one keeper of this workspace: True once the keeper before it has finished
     (waited for up to `wait` seconds), False if it has not or the lock cannot be had."""
     import time
 
     try:
-        fd = os.open(dbdir / KEEPER_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        fd = os.open(dbdir / lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
     except OSError:
         yield False
         return
@@ -218,25 +222,25 @@ def keeping(dbdir: Path, wait: float) -> Iterator[bool]:
                     yield False
                     return
                 time.sleep(0.05)
-        _KEEPING.add(dbdir)
+        _KEEPING.add((dbdir, lock))
         try:
             yield True
         finally:
-            _KEEPING.discard(dbdir)
+            _KEEPING.discard((dbdir, lock))
     finally:
         os.close(fd)
 
 
-def wait_for_keeper(dbdir: Path, wait: float) -> bool:
+def wait_for_keeper(dbdir: Path, wait: float, lock: str = KEEPER_LOCK) -> bool:
     """Wait (up to `wait` seconds) for a keeper at work to finish; whether one was at work.
     A reader that finds the kept week stale while a keeper judges it waits rather than judge
     the week a second time beside it."""
     import time
 
-    if dbdir in _KEEPING:
+    if (dbdir, lock) in _KEEPING:
         return False  # this process is the keeper
     try:
-        fd = os.open(dbdir / KEEPER_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(dbdir / lock, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return False
     try:

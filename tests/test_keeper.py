@@ -216,7 +216,8 @@ def test_one_keeper_at_a_time(week_ws) -> None:
 
 def test_a_reader_waits_for_the_keepers_cells_not_for_its_records(week_ws, monkeypatch) -> None:
     """`status` right after a one-off ingest waits for the keeper's cells (a fraction of a
-    second), never for the records it writes after them (the whole materials list)."""
+    second), never for the records it writes after them (the whole materials list), which
+    `materials --json` waits for."""
     import fcntl
 
     from weekwatch.store import kept_parts
@@ -224,22 +225,26 @@ def test_a_reader_waits_for_the_keepers_cells_not_for_its_records(week_ws, monke
 
     drop(week_ws, "平职院/5月14日/简报.pdf")
     Week(week_ws).ingestor().scan()
-    free: list[bool] = []
+    free: list[tuple[bool, bool]] = []
     rows = Week.material_rows
 
-    def records(self: Week, waiting_only: bool = False) -> bytes:
-        # What a reader in another process would find: is the keeper's lock free now?
-        fd = os.open(week_ws.dbdir / kept_parts.KEEPER_LOCK, os.O_RDONLY)
+    def is_free(lock: str) -> bool:
+        # What a reader in another process would find: is this lock of the keeper's free?
+        fd = os.open(week_ws.dbdir / lock, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-            free.append(True)
+            return True
         except BlockingIOError:
-            free.append(False)
+            return False
         finally:
             os.close(fd)
+
+    def records(self: Week, waiting_only: bool = False) -> bytes:
+        free.append((is_free(kept_parts.KEEPER_LOCK), is_free(kept_parts.ROWS_LOCK)))
         return rows(self, waiting_only)
 
     monkeypatch.setattr(Week, "material_rows", records)
     assert keep_once(Week(week_ws, read_only=True), wait=0.3)
-    assert free and all(free), free
+    # status need not wait; materials --json waits for the records it would place too.
+    assert free and all(f == (True, False) for f in free), free
     assert Week(week_ws).kept_cells(Week(week_ws).clock(), bring=False) is not None

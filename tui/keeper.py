@@ -130,24 +130,28 @@ def keep_once(week: Week, wait: float = WAIT_S) -> bool:
     again if another write came meanwhile (a few times at most). Returns whether it kept
     (False: a keeper before it held the workspace past `wait`, or nothing can be written).
 
-    The keeper's lock is held for the cells only: a `status` waiting for them is not kept
-    waiting while the records (`materials --json`'s, rebuilt whole after an arrival, seconds
-    at 70,000) are written; those are derived and keyed, so a reader that finds them stale
-    meanwhile places them itself, as without a keeper."""
+    Two locks: the records' (taken first, held to the end: `materials --json` waits on it)
+    and the cells' (held while they are brought current: `status` waits on it), so a `status`
+    right after an ingest is not kept waiting while the records, rebuilt whole after an
+    arrival (seconds at 70,000), are written."""
     from weekwatch.store import kept_parts
 
-    for _ in range(3):
-        keys = (week.cache_key(), week.rows_key())
-        with kept_parts.keeping(week.store.dbdir, wait) as mine:
-            if not mine:
-                return False
-            now = week.clock()
-            if week.kept_cells(now) is None:  # first: status reads them
-                week.cells(now)
-        week.material_rows()
-        if (week.cache_key(), week.rows_key()) == keys:
-            break
-    return True
+    dbdir = week.store.dbdir
+    with kept_parts.keeping(dbdir, wait, kept_parts.ROWS_LOCK) as mine:
+        if not mine:
+            return False
+        for _ in range(3):
+            keys = (week.cache_key(), week.rows_key())
+            with kept_parts.keeping(dbdir, wait) as cells_mine:
+                if not cells_mine:
+                    return False
+                now = week.clock()
+                if week.kept_cells(now) is None:  # first: status reads them
+                    week.cells(now)
+            week.material_rows()
+            if (week.cache_key(), week.rows_key()) == keys:
+                break
+        return True
 
 
 def main(argv: list[str]) -> int:
