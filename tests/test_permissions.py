@@ -113,7 +113,8 @@ def readable_copy(site: Path) -> Path:
     shutil.copytree(
         Path(package.__file__).parent,
         site / "weekwatch",
-        ignore=shutil.ignore_patterns(".git", "tests", "bench", "docs", "__pycache__", "*.egg-*"),
+        ignore=shutil.ignore_patterns(".*", "tests", "bench", "docs", "__pycache__", "*.egg-*"),
+        symlinks=True,  # a link (scripts/check makes one under .mypy_cache) is copied as a link
     )
     todo, seen = ["weekwatch"], set()
     while todo:
@@ -135,8 +136,9 @@ def readable_copy(site: Path) -> Path:
             if src.is_file() and not file.parts[0].endswith((".dist-info", "..")):
                 (site / file).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, site / file)
-    for folder in (site, *site.rglob("*")):
-        folder.chmod(0o755 if folder.is_dir() else 0o644)
+    for path in (site, *site.rglob("*")):
+        if not path.is_symlink():  # a link's target is not ours to change
+            path.chmod(0o755 if path.is_dir() else 0o644)
     return site
 
 
