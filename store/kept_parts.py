@@ -170,18 +170,24 @@ def read_cells(dbdir: Path, key: str) -> KeptArrivals | None:
 
 
 # --- writing ----------------------------------------------------------------------------------
+def _open_lock(path: Path) -> int:
+    """A lock file's descriptor, the file made (shared with the operators' group) if need be."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    with contextlib.suppress(OSError):
+        share_with_group(fd)
+    return fd
+
+
 @contextlib.contextmanager
 def locked(dbdir: Path) -> Iterator[bool]:
     """Hold the keeping lock (one writer of the parts at a time); False if it cannot be had
     (a read-only disk): then nothing is written."""
     try:
-        fd = os.open(dbdir / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        fd = _open_lock(dbdir / LOCK)
     except OSError:
         yield False
         return
     try:
-        with contextlib.suppress(OSError):
-            share_with_group(fd)
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield True
     finally:
@@ -205,13 +211,11 @@ def keeping(dbdir: Path, wait: float, lock: str = KEEPER_LOCK) -> Iterator[bool]
     import time
 
     try:
-        fd = os.open(dbdir / lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+        fd = _open_lock(dbdir / lock)
     except OSError:
         yield False
         return
     try:
-        with contextlib.suppress(OSError):
-            share_with_group(fd)
         end = time.monotonic() + wait
         while True:
             try:
