@@ -12,7 +12,6 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +32,7 @@ from weekwatch.store.obligations import (
     moved_deadlines,
     parse_obligations,
 )
+from weekwatch.store.values import replace, value
 
 if TYPE_CHECKING:  # still importable from here (below), loaded only when first asked for
     from weekwatch.store.config_write import deadline_toml as deadline_toml
@@ -65,7 +65,7 @@ SUMMARY_TIME = dt.time(18, 0)
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
 
 
-@dataclass(frozen=True)
+@value
 class Config:
     """A loaded weekwatch.toml. The event's plan and summary deadlines are always filled in."""
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .model import WeekwatchError
+from .values import value
 
 if TYPE_CHECKING:
     from .model import Event
@@ -56,7 +56,7 @@ _NEXT_DAY = re.compile(
 _BY = re.compile(r"\s*(?:之前|以前|前|止)\s*$")
 
 
-@dataclass(frozen=True)
+@value
 class Daily:
     """A day's deadline: a time of day, on the day itself or `after_days` later."""
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from .atomic import MISSING, Stamp, file_stamp
 from .db import FILES
 from .ledger import Ledger, fold
 from .model import Material, WeekwatchError
+from .values import value
 
 # Imported where used (board_cache with the rules, hashlib): `Week` binds these functions as
 # its methods, and an operator's one action (`weekwatch note`) loads none of them.
@@ -45,7 +45,7 @@ DATA_FILES = tuple(name for name in FILES if name not in ("actions", "meta"))
 READER_WAIT_S = 60.0
 
 
-@dataclass(frozen=True)
+@value
 class Keys:
     """What kept cells and kept records are valid for, at one look at the database: `cells`
     (made of `base` and each materials shard's stamp) and `rows`."""

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .model import Action, WeekwatchError
+from .values import field, value
 
 #: Actions that decide where a file goes; one per path is in force.
 PLACING = frozenset({"assign", "dismiss"})
@@ -49,7 +49,7 @@ def assigned_received(a: Action) -> dt.datetime | None:
     return dt.datetime.fromisoformat(received) if received else None
 
 
-@dataclass
+@value(frozen=False)
 class Ledger:
     """What the operators' decisions amount to at one moment."""
 

@@ -6,13 +6,13 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .reasons import Quarantine
+from .values import field, replace, value
 
 PLAN = "plan"
 SUMMARY = "summary"
@@ -66,7 +66,7 @@ COLUMN_GROUPS = ("plan", "days", "summary")
 DAY_KINDS = frozenset({Kind.CASE, Kind.STORY, Kind.REPORT, Kind.PHOTO, Kind.VIDEO})
 
 
-@dataclass(frozen=True)
+@value
 class Obligations:
     """What the units owe: weekwatch.toml's [columns.*] `requires` / `days` and [groups].
 
@@ -126,7 +126,7 @@ class WeekwatchError(Exception):
             self.tag, self.fields = tag, fields
 
 
-@dataclass(frozen=True)
+@value
 class Event:
     """The week: its dates, deadlines and time zone. Deadlines are aware datetimes.
 
@@ -191,7 +191,7 @@ class Event:
         )
 
 
-@dataclass(frozen=True)
+@value
 class Unit:
     """One participating unit (参与单位) and its liaison."""
 
@@ -252,7 +252,7 @@ class Unit:
         )
 
 
-@dataclass(frozen=True)
+@value
 class Reading:
     """What the reading rules made of a path: where it goes, or why it could not be placed."""
 
@@ -283,7 +283,7 @@ def moment(iso: str) -> dt.datetime:
     return d if shared is tz else d.replace(tzinfo=shared)
 
 
-@dataclass(frozen=True, slots=True)
+@value(slots=True)
 class Material:
     """One dropped file as the store records it (one version of it, if it was rewritten).
 
@@ -396,7 +396,7 @@ class ActionType(StrEnum):
 ACTION_TYPES: tuple[ActionType, ...] = tuple(ActionType)
 
 
-@dataclass(frozen=True)
+@value
 class Action:
     """One operator decision, kept forever in the action log."""
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +35,7 @@ from .model import (
     Unit,
     WeekwatchError,
 )
+from .values import value
 
 
 def type_key(unit_type: str) -> str:
@@ -73,7 +73,7 @@ class Locator(Protocol):
     ) -> WeekwatchError: ...
 
 
-@dataclass(frozen=True)
+@value
 class GroupLine:
     """A [groups] entry and where it is written, for the warning about types nobody has."""
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from .model import WeekwatchError
+from .values import value
 
 #: Login names that say nothing about the person behind them.
 SHARED_LOGINS = frozenset(
@@ -28,7 +28,7 @@ SHARED_LOGINS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@value
 class Operator:
     """The name to record under, where it came from, and whether the person should be asked."""
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from .values import value
 
 #: An argument: a word, a number, or a list of words (joined as the language joins lists).
 Arg = str | int | tuple[str, ...]
@@ -148,7 +149,7 @@ def _say(value: Arg, lang: str) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@value
 class Reason:
     """One reason: a code and its arguments (kept as sorted pairs so a Reason is hashable)."""
 
@@ -181,7 +182,7 @@ def reason(code: Code, **args: Any) -> Reason:
     )
 
 
-@dataclass(frozen=True)
+@value
 class Quarantine:
     """Why a file could not be placed: one or more reasons, the deciding one first."""
 

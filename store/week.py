@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +167,8 @@ class Week:
             result = plan_import(self.units(), roster)
             check_known(result)
             self.store.put_units(result.to_write)
+        from dataclasses import replace  # an import's value; an action needs no dataclasses
+
         return replace(result, written=True)
 
     def warnings(self) -> list[str]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from weekwatch.store.model import WeekwatchError
+from weekwatch.store.values import value
 
 CONFIG_NAME = "weekwatch.toml"
 ENV_VAR = "WEEKWATCH_WORKSPACE"
@@ -17,7 +17,7 @@ NOT_FOUND = (
 )
 
 
-@dataclass(frozen=True)
+@value
 class Workspace:
     """A workspace folder. `root` is absolute, so the paths below do not move with the cwd."""
 

@@ -67,6 +67,11 @@ NOT_FOR_AN_ACTION = (
     "gettext",
     "shutil",
     "getpass",
+    # Its values are built without the dataclasses module (store/values.py), which loads
+    # inspect, ast and dis; a keeper is started only by a command that hands on (subprocess).
+    "dataclasses",
+    "inspect",
+    "subprocess",
 )
 
 # What the interpreter loads before any of ours (a site-packages .pth may import zipfile, say)

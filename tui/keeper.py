@@ -23,7 +23,6 @@ the week beside it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
@@ -34,6 +33,8 @@ from weekwatch.store.ledger import Ledger
 from weekwatch.store.week import Week
 
 if TYPE_CHECKING:
+    import subprocess  # loaded when a keeper starts: the CLI asks `HANDS_ON` of every command
+
     from .judge import Judging
 
 KEEP_EVERY = 5.0  # seconds between two boards kept while files keep arriving
@@ -91,6 +92,8 @@ class BoardKeeper:
 def start(root: Path) -> subprocess.Popen[bytes]:
     """The keeper of the workspace at `root`, in a process of its own, for as long as this one
     lives: it stops when this process exits, however it ends."""
+    import subprocess
+
     return subprocess.Popen(
         [sys.executable, "-m", "weekwatch.tui.keeper", os.fspath(root), str(os.getpid())],
         stdin=subprocess.DEVNULL,
@@ -113,6 +116,8 @@ def hand_on(root: Path) -> subprocess.Popen[bytes] | None:
     it cannot start, or WEEKWATCH_KEEPER=0 says not to (a test suite's one-off commands)."""
     if os.environ.get("WEEKWATCH_KEEPER") == "0":
         return None
+    import subprocess
+
     try:
         return subprocess.Popen(
             [sys.executable, "-m", "weekwatch.tui.keeper", os.fspath(root), "--once"],
