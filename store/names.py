@@ -241,9 +241,20 @@ class Judge:
 
     def _right(self, text: str, j: int, key: str, starts: set[int]) -> int:
         """Where a longer name holding the match ends: j if nothing extends it."""
+        return self._longer(text, j, key, starts)[0]
+
+    def another_office(self, text: str, i: int, j: int) -> bool:
+        """Whether the place's name at text[i:j] runs on into another office of that place
+        (新疆 in 新疆生产建设兵团教育局, 河北省 in 河北省人社厅), not into an institution's name
+        (潍坊 in 潍坊职业学院) nor into nothing: a file naming that office never reads as the
+        place's own unit, so the place's short name may stay the unit's."""
+        return self._longer(text, j, text[i:j], set())[1]
+
+    def _longer(self, text: str, j: int, key: str, starts: set[int]) -> tuple[int, bool]:
+        # Where a longer name holding the match ends, and whether an office word ends it.
         n = len(text)
         if j == n or not is_cjk(text[j]) or j in starts or self._stop.match(text, j):
-            return j
+            return j, False
         r = j
         while r < n and r - j < _LONGEST_RUN and is_cjk(text[r]) and r not in starts:
             if r > j and self._stop.match(text, r):
@@ -259,8 +270,8 @@ class Judge:
             # office (办公室 of 奎文区教体局办公室) is its own department, not a longer name.
             office = _OFFICE_RE.search(text, j, r)
             if office is not None:
-                end = office.end()
-        return end
+                return office.end(), True
+        return end, False
 
     def _shown_start(self, text: str, i: int, ends: set[int]) -> int:
         # For the reason: the longer name from where its characters begin.

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .model import Unit, WeekwatchError
+from .names import Judge
 from .roster import Entry, Roster, fold, validate_units
 from .unit_names import alias_candidates, infer_type, initials
 
@@ -26,6 +27,8 @@ UNIT_FIELDS = (
     "liaison_phone",
     "liaison_email",
 )
+# Judges whether a place's name inside another unit's name is another office of that place.
+_OFFICES = Judge({}, ())
 #: Fields the reading rules match file names against: a change re-reads the quarantine.
 READING_FIELDS = frozenset({"id", "name", "aliases"})
 
@@ -253,7 +256,10 @@ def _with_aliases(units: list[Unit], eligible: set[str]) -> list[Unit]:
 
     A derived alias is dropped when another unit's id, name or alias is it, or holds it
     (潍坊 from 潍坊市教育局 sits inside 潍坊职业学院: a file of the college would be placed
-    with the bureau), or when two units would derive it.
+    with the bureau), or when two units would derive it. A place's name that runs on into
+    another office of the place there does not count (新疆 in 新疆生产建设兵团教育局): the
+    reading rules never read that office as the place (`names.Judge.another_office`), and the
+    region is 新疆 to everyone.
     """
     candidates: dict[str, tuple[str, ...]] = {}
     owners: dict[str, set[str]] = {}
@@ -276,7 +282,7 @@ def _with_aliases(units: list[Unit], eligible: set[str]) -> list[Unit]:
             for n in lengths:
                 for i in range(len(label) - n + 1):
                     sub = label[i : i + n]
-                    if sub in owners:
+                    if sub in owners and not _OFFICES.another_office(label, i, i + n):
                         holders.setdefault(sub, set()).add(u.id)
     out: list[Unit] = []
     for u in units:

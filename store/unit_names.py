@@ -9,7 +9,13 @@ from collections.abc import Collection
 
 #: Unit types weekwatch infers from a name; `[groups]` in weekwatch.toml can name them.
 TYPE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # Most specific first: 技师学院 before 学院, 职业技术学院 before 技术学院.
+    # Most specific first: 技师学院 before 学院, 职业技术学院 before 技术学院, the 兵团's
+    # 教育局 before a county's.
+    ("steering-committee", ("职业教育教学指导委员会", "行指委", "教指委")),
+    ("corps", ("兵团教育局",)),
+    # A province's (an autonomous region's) department; a municipality's commission is
+    # `_MUNICIPALITY`'s, below: 海淀区教育委员会 is a district's.
+    ("province", ("教育厅",)),
     ("county-bureau", ("教育和体育局", "教育体育局", "教体局", "教育局")),
     ("dev-zone-bureau", ("社会事业局", "农社局", "文教局", "社会事业管理局")),
     ("technician-college", ("技师学院", "技工学校", "技工学院")),
@@ -32,6 +38,8 @@ TYPE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("junior-school", ("初级中学", "初中")),
 )
 TYPES = tuple(t for t, _ in TYPE_RULES)
+# The four municipalities stand level with the provinces; their 教育委员会 (教委) is theirs.
+_MUNICIPALITY = re.compile(r"^(?:北京|天津|上海|重庆)市?(?:教育委员会|教委)$")
 
 #: Endings that say only what kind of office a unit is: what is left names the place. A
 #: county's or a city's bureau (局), a province's department (厅), a municipality's
@@ -66,8 +74,11 @@ def bare(name: str) -> str:
 
 
 def infer_type(name: str) -> str:
-    """The unit type its name says (潍坊职业学院 → higher-vocational), or ""."""
+    """The unit type its name says (潍坊职业学院 → higher-vocational, 河北省教育厅 → province,
+    新疆生产建设兵团教育局 → corps, 全国机械职业教育教学指导委员会 → steering-committee), or ""."""
     text = bare(name)
+    if _MUNICIPALITY.match(text):
+        return "province"
     for kind, endings in TYPE_RULES:
         if text.endswith(endings):
             return kind

@@ -9,7 +9,8 @@ from weekwatch.widgets.safe import safe_str, safe_text
 
 HOSTILE_UNITS = [
     Unit("red", "[bold]红[/]", ("红色",), liaison_name="[@click=app.quit]x"),
-    Unit("evil", "\x1b[31m恶意\u202e单位\r\x07", ("恶意",)),
+    # Too long for the name column: its short name is shown instead, spelled out as well.
+    Unit("evil", "\x1b[31m恶意\u202e单位\r\x07", ("恶意", "\u202e恶\x1b")),
 ]
 HOSTILE_FILES = [
     ("red/report[/].pdf", at(15, 9)),
@@ -32,6 +33,12 @@ def test_names_truncate_by_display_width():
     text = name_text("平顶山职业技术学院", 10)
     assert text.cell_len <= 10 and text.plain.endswith("…")
     assert name_text("abc", 10).plain == " abc"
+    # A name that does not fit: the longest short name that does, else the name cut.
+    aliases = ("平职院", "平顶山职院", "平顶山职业技术学院本部")
+    assert name_text("平顶山职业技术学院", 12, aliases=aliases).plain == " 平顶山职院"
+    assert name_text("平顶山职业技术学院", 7, aliases=aliases).plain == " 平职院"
+    assert name_text("平顶山职业技术学院", 4, aliases=aliases).plain.endswith("…")
+    assert name_text("平顶山职业技术学院", 20, aliases=aliases).plain == " 平顶山职业技术学院"
 
 
 async def test_hostile_names_neither_crash_nor_style(tmp_path, app_for, settle):
@@ -42,6 +49,7 @@ async def test_hostile_names_neither_crash_nor_style(tmp_path, app_for, settle):
         assert app.dashboard.grid.get_cell("red", "unit").plain == " [bold]红[/]"
         evil = app.dashboard.grid.get_cell("evil", "unit").plain
         assert "\x1b" not in evil and "\u202e" not in evil and "\\x1b" in evil
+        assert evil == " \\u202e恶\\x1b"
         assert app.dashboard.grid.get_cell("red", TODAY).plain == "✓3"
         assert app.dashboard.grid.goto("red", TODAY)
         await pilot.pause()

@@ -7,7 +7,9 @@ through the command line."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -271,3 +273,123 @@ def test_the_call_list_during_the_week_is_of_the_plans_still_missing(
     # After the week, the summary (due 27 May).
     cell, units = called("2023-05-28 09:00")
     assert cell == "summary" and len(units) == 14
+
+
+def liaison_sheet(path: Path) -> Path:
+    """The ministry's liaison sheet as the provinces sent it back and an office merged it: a
+    title row, a merged heading, no 简称 column, two e-mails in one cell, 合计 and 填表人."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.append(["附件1"])
+    sheet.append(["2023年职业教育活动周联络员信息表"])
+    sheet.merge_cells("A2:G2")
+    sheet.append(["序号", "单位名称", "联络员", "职务", "办公电话", "手机", "电子邮箱"])
+    names = [
+        "河北省教育厅",
+        "北京市教育委员会",
+        "新疆维吾尔自治区教育厅",
+        "新疆生产建设兵团教育局",
+        "全国机械职业教育教学指导委员会",
+        "大连市教育局",
+    ]
+    for i, name in enumerate(names, 1):
+        mail = f"u{i}@moe.example.cn；u{i}b@163.com" if i == 1 else f"u{i}@moe.example.cn"
+        sheet.append([i, name, f"联络员{i}", "科长", f"010-6609{i:04d}", f"1380000{i:04d}", mail])
+    sheet.append(["合计", f"{len(names)}个单位"])
+    sheet.append(["填表人：白维    联系电话：010-66096513"])
+    wb.save(path)
+    return path
+
+
+def test_the_region_is_xinjiang_and_the_corps_its_own_from_the_liaison_sheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "moe"
+    flags = ["--title", "2023年职业教育活动周", "--start", "2023-05-14", "--lang", "zh"]
+    flags += ["--daily-deadline", "none", "--plan-deadline", "2023-04-28"]
+    assert run(["init", str(root), *flags, "--summary-deadline", "{ days_after_end = 7 }"]) == 0
+    ws = Workspace(root)
+    sheet = liaison_sheet(tmp_path / "联络员信息表.xlsx")
+    assert call(ws, capsys, "units", "import", str(sheet))[0] == 0
+    code, out = call(ws, capsys, "units", "list", "--json")
+    assert code == 0
+    units = {u["name"]: u for u in json.loads(out)}
+    # Before, the region lost 新疆 to the 兵团's name, and no province had a type.
+    assert units["新疆维吾尔自治区教育厅"]["aliases"] == ["新疆维吾尔自治区", "新疆"]
+    assert {name: u["type"] for name, u in units.items()} == {
+        "河北省教育厅": "province",
+        "北京市教育委员会": "province",
+        "新疆维吾尔自治区教育厅": "province",
+        "新疆生产建设兵团教育局": "corps",
+        "全国机械职业教育教学指导委员会": "steering-committee",
+        "大连市教育局": "county-bureau",
+    }
+    region, corps = "xjwwezzqjyt", "xjscjsbtjyj"
+    sent = {
+        "新疆5.15稿件.docx": (region, "2023-05-15"),
+        "新疆维吾尔自治区5月18日视频.mp4": (region, "2023-05-18"),
+        "新疆教育厅活动周方案.docx": (region, "plan"),
+        "新疆兵团5月16日稿件.docx": (corps, "2023-05-16"),
+        "兵团5月16日照片.jpg": (corps, "2023-05-16"),
+        "新疆生产建设兵团5.17典型案例.docx": (corps, "2023-05-17"),
+    }
+    for i, name in enumerate(sent):
+        drop(ws, name, when(5, 14 + i))
+    drop(ws, "新疆建设兵团5.18照片.jpg", when(5, 18))  # 兵团 and 新疆 apart: in doubt
+    assert call(ws, capsys, "ingest")[0] == 0
+    got = materials(ws, capsys)
+    assert {name: (got[name]["unit"], got[name]["cell"]) for name in sent} == sent
+    assert got["新疆建设兵团5.18照片.jpg"]["unit"] is None
+
+
+async def test_the_dashboard_says_what_is_true_of_a_day_nobody_owes(
+    week: Workspace, capsys: pytest.CaptureFixture[str], app_for, settle
+) -> None:
+    from weekwatch.fixtures.testweek import clock_at
+
+    drop(week, "河北 5.16 稿件.docx", when(5, 16, 9))
+    drop(week, "河北5.16照片.jpg", when(5, 16, 10))
+    drop(week, "5月16日 深圳 稿件.docx", when(5, 16, 11))
+    assert call(week, capsys, "ingest")[0] == 0
+    for size in ((80, 24), (100, 30)):
+        app = app_for(week, clock=clock_at(when(5, 16, 12)), lang="zh")
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = app.dashboard
+            # Before: 今日按时 0/0（0%）· 待交 0, as if the day had gone wrong.
+            assert screen.today is not None
+            assert screen.today.share == "今日无需报送 · 已收到 3 份（2 个单位）"
+            svg = app.export_screenshot()
+            shown = html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
+            assert "今日无需报送" in shown and "0/0" not in shown
+            grid = screen.grid
+            names = {
+                uid: grid.get_cell(uid, "unit").plain.strip()
+                for uid in ("qgjtyszyjyjxzdwyh", "qgjxzyjyjxzdwyh", "hbsjyt", "xjwwezzqjyt")
+            }
+            # Cut, each 行指委 read 全国交通运输职… / 全国机械职业教…: their short names instead.
+            assert names["qgjtyszyjyjxzdwyh"] == "交通运输行指委"
+            assert names["qgjxzyjyjxzdwyh"] == "机械行指委"
+            assert names["hbsjyt"] == "河北省教育厅"  # fits: the name itself
+            assert names["xjwwezzqjyt"] == "新疆"  # 新疆维吾尔自治区教育厅 as the bureau wrote it
+
+
+async def test_a_day_someone_owes_keeps_its_share(
+    week: Workspace, capsys: pytest.CaptureFixture[str], app_for, settle
+) -> None:
+    from weekwatch.fixtures.testweek import clock_at
+
+    text = (week.root / "weekwatch.toml").read_text("utf-8")
+    (week.root / "weekwatch.toml").write_text(
+        text.replace('daily_deadline = "none"', 'daily_deadline = "24:00"'), "utf-8"
+    )
+    drop(week, "河北 5.16 稿件.docx", when(5, 16, 9))
+    assert call(week, capsys, "ingest")[0] == 0
+    app = app_for(week, clock=clock_at(when(5, 16, 12)), lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.dashboard.today is not None
+        assert app.dashboard.today.share == "今日按时 1/14（7%）· 待交 13"

@@ -242,6 +242,22 @@ def test_initials(name: str, expected: str) -> None:
         ("潍坊市经济职业学校", "secondary-vocational"),
         ("叶县第九初级中学", "junior-school"),
         ("平顶山市第十九中学初中部", ""),
+        # Seed 004's units: provinces' departments, the municipalities' commissions, the
+        # 兵团's bureau (not a county's), the 行指委 — none inferred before.
+        ("河北省教育厅", "province"),
+        ("新疆维吾尔自治区教育厅", "province"),
+        ("广西壮族自治区教育厅", "province"),
+        ("北京市教育委员会", "province"),
+        ("重庆市教委", "province"),
+        ("上海市教育委员会", "province"),
+        ("北京市海淀区教育委员会", ""),  # a district's commission: not a province
+        ("河北省人力资源和社会保障厅", ""),
+        ("新疆生产建设兵团教育局", "corps"),
+        ("兵团教育局", "corps"),
+        ("全国交通运输职业教育教学指导委员会", "steering-committee"),
+        ("全国石油和化工行业职业教育教学指导委员会", "steering-committee"),
+        ("机械行指委", "steering-committee"),
+        ("大连市教育局", "county-bureau"),
         ("潍坊学院", ""),
         ("潍坊科技学院", ""),
     ],
@@ -330,11 +346,21 @@ def test_a_ministry_roster_without_short_names_gets_them(tmp_path: Path) -> None
     assert units["内蒙古自治区教育厅"] == ("内蒙古自治区", "内蒙古")
     assert units["广西壮族自治区教育厅"] == ("广西壮族自治区", "广西")
     assert units["吉林省教育厅"] == ("吉林省", "吉林")
-    # 新疆 sits inside 新疆生产建设兵团教育局: a file of the 兵团 must not go to the region.
-    assert units["新疆维吾尔自治区教育厅"] == ("新疆维吾尔自治区",)
+    # 新疆 runs on into another office in 新疆生产建设兵团教育局 (its 兵团): the reading
+    # rules never read that office as the region, so the region keeps the name all call it.
+    assert units["新疆维吾尔自治区教育厅"] == ("新疆维吾尔自治区", "新疆")
     assert units["新疆生产建设兵团教育局"] == ("新疆生产建设兵团", "新疆兵团", "兵团")
     assert units["全国交通运输职业教育教学指导委员会"] == ("交通运输行指委", "交通运输教指委")
     assert units["山东省教育厅"] == ("鲁",)  # written: nothing guessed beside it
+
+
+def test_a_place_inside_another_office_keeps_its_name_inside_an_institution_not(
+    tmp_path: Path,
+) -> None:
+    text = "单位名称\n河北省教育厅\n河北省总工会\n潍坊市教育局\n潍坊职业学院\n"
+    units = {u.name: u.aliases for u in plan_import((), roster_of(tmp_path, text)).units}
+    assert units["河北省教育厅"] == ("河北省", "河北")  # 总工会: another office of 河北省
+    assert units["潍坊市教育局"] == ("潍坊市",)  # 潍坊 runs on into a college's name
 
 
 def test_a_province_and_its_city_of_one_name_lose_the_name(tmp_path: Path) -> None:

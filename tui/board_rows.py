@@ -89,6 +89,7 @@ class BoardRows:
             names = names or {u.id: u.name for u in board.units}
             order = view.row_order(board, screen.filter, screen.sort, screen.search)
             units = None
+        aliases = {u.id: u.aliases for u in board.units if u.id in names}
         rows = [
             GridRow(
                 uid,
@@ -98,6 +99,7 @@ class BoardRows:
                     for c in cols
                 ),
                 uid in screen.marked,
+                aliases[uid],
             )
             for uid in order
         ]

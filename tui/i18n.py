@@ -132,6 +132,10 @@ _T: dict[str, tuple[str, str]] = {
         "今日按时 {on}/{all}（{pct}%）· 待交 {due}",
         "On time today {on}/{all} ({pct}%) · due {due}",
     ),
+    "today.not_owed": (
+        "今日无需报送 · 已收到 {n} 份（{units} 个单位）",
+        "Nothing due today · {n} files came ({units} units)",
+    ),
     "today.none": ("今天不在活动周内", "Today is not a day of the week"),
     # detail
     "detail.title": ("详情", "Detail"),

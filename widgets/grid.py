@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -52,11 +53,18 @@ def state_text(
     return Text(cell_text(state, count, have, need, trace, star), style=style, justify="center")
 
 
-def name_text(name: str, width: int, marked: bool = False) -> Text:
-    """A unit's name, made safe and truncated by display width (CJK counts two cells)."""
+def name_text(name: str, width: int, marked: bool = False, aliases: Sequence[str] = ()) -> Text:
+    """A unit's name, made safe; where it does not fit, the longest of its short names that
+    does (全国交通运输职业教育教学指导委员会 → 交通运输行指委: cut, every 行指委 would read
+    全国…), else the name truncated by display width (CJK counts two cells)."""
     plain = ascii_only()  # the Linux console draws neither ● nor …
     mark = ("*" if plain else "●") if marked else " "
-    text = Text(mark + safe_str(name), no_wrap=True)
+    shown = safe_str(name)
+    if cell_len(shown) + 1 > width:
+        fitting = [a for a in map(safe_str, aliases) if a and cell_len(a) + 1 <= width]
+        if fitting:
+            shown = max(fitting, key=cell_len)  # the first of equal widths: as written
+    text = Text(mark + shown, no_wrap=True)
     text.truncate(width, overflow="crop" if plain else "ellipsis")
     if marked:
         text.stylize("bold", 0, 1)
@@ -84,6 +92,7 @@ class GridRow:
     # whether it holds a recommended file
     cells: tuple[Shown, ...]
     marked: bool = False
+    aliases: tuple[str, ...] = ()  # shown instead of a name too long for the column
 
 
 class Grid(DataTable[Text]):
@@ -256,7 +265,7 @@ class Grid(DataTable[Text]):
 
     def _name_cell(self, r: GridRow) -> Text:
         self._names[r.key] = (r.name, r.marked)
-        return name_text(r.name, self.name_width, r.marked)
+        return name_text(r.name, self.name_width, r.marked, r.aliases)
 
     def _cells(self, r: GridRow) -> list[Text]:
         out = []

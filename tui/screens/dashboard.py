@@ -278,6 +278,12 @@ class DashboardScreen(Screen[None]):
         today = view.today_column(board.event, board.now)
         if today is None:
             share = self.t("today.none")
+        elif not board.owing(today):
+            # Nobody owes today (seed 004: materials 及时, no daily deadline): a share of 0/0
+            # would read as a day gone wrong; say what came instead.
+            counts = [board.cell(u.id, today).count for u in board.units]
+            sent = sum(1 for n in counts if n)
+            share = self.t("today.not_owed", n=sum(counts), units=sent)
         else:
             on, total = view.on_time_share(board, today)
             pct = round(100 * on / total) if total else 0
