@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from .ingest import display_path, first_arrivals
+from .ingest import first_arrivals
 from .ledger import Ledger
 from .model import Event, Material, Reading, Unit
 from .reasons import Code
@@ -147,48 +147,3 @@ def read_with(event: Event, units: Sequence[Unit]) -> str:
     roster = sorted((u.id, u.name, sorted(u.aliases)) for u in units)
     text = json.dumps([repr(event), roster], ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def summary(result: Reread, names: Mapping[str, str]) -> list[str]:
-    """What changed, for the operator: one line in sum, then one line per file.
-
-    `3 files now placed, 1 moved from 潍坊职业学院 to 潍坊技师学院`.
-    """
-
-    def name(uid: str | None) -> str:
-        return names.get(uid, uid) if uid else "—"
-
-    def files(n: int) -> str:
-        return f"{n} file{'s' * (n != 1)}"
-
-    by: dict[str, list[Change]] = {}
-    for c in result.changes:
-        by.setdefault(c.what, []).append(c)
-    parts = []
-    if by.get("placed"):
-        parts.append(f"{files(len(by['placed']))} now placed")
-    moved = by.get("moved", [])
-    if len(moved) == 1:
-        b, a = moved[0].before, moved[0].after
-        parts.append(f"1 moved from {name(b.unit)} to {name(a.unit)}")
-    elif moved:
-        parts.append(f"{len(moved)} moved to another unit")
-    if by.get("recelled"):
-        parts.append(f"{len(by['recelled'])} read with another column, kind or days")
-    if by.get("quarantined"):
-        parts.append(f"{len(by['quarantined'])} now in quarantine")
-    if by.get("reason"):
-        parts.append(f"{len(by['reason'])} still in quarantine for another reason")
-    head = ", ".join(parts) if parts else "nothing changed"
-    head += f" ({files(result.read)} read again"
-    if result.kept_assigned:
-        head += f"; {result.kept_assigned} assigned by an operator, left as assigned"
-    head += ")"
-    lines = [head]
-    for c in result.changes:
-        b, a = c.before, c.after
-        was = f"quarantine: {b.quarantine}" if b.quarantine else f"{name(b.unit)} {b.cell}"
-        now = f"quarantine: {a.quarantine}" if a.quarantine else f"{name(a.unit)} {a.cell}"
-        note = "  (dismissed: stays dismissed)" if c.dismissed else ""
-        lines.append(f"  {display_path(b.path)}: {was}  →  {now}{note}")
-    return lines

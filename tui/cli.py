@@ -21,7 +21,7 @@ from .cli_line import read_action
 if TYPE_CHECKING:
     import argparse
 
-    from weekwatch.store.model import Material
+    from weekwatch.store.model import Action, Material
     from weekwatch.store.reread import Reread
     from weekwatch.store.week import Week
 
@@ -126,7 +126,7 @@ def _watch(week: Week, args: argparse.Namespace) -> int:
     with IngestLock(week.workspace.dbdir):
         again = week.reread_if_stale()
         if again is not None:
-            _print_reread(week, again)
+            _print_reread(week, again, t.lang)
         print(safe_str(t("watch.watching", inbox=week.workspace.inbox)), flush=True)
         fetching = mailcli.start_fetcher(week, args, stop) if args.fetch else None
         remindcli.start_reminders(week, stop, args.operator)  # [remind] auto = true
@@ -173,7 +173,9 @@ def _init(args: argparse.Namespace) -> int:
         theme=args.theme,
         lang=args.lang,
     )
-    print(f"created {ws.config}; drop files into {ws.inbox}")
+    from .i18n_done import done
+
+    print(done("done.init", args.lang, config=ws.config, inbox=ws.inbox))
     return 0
 
 
@@ -201,7 +203,7 @@ def _units(week: Week, args: argparse.Namespace) -> int:
             )
         if result.written:
             # A new unit or alias may place what waits, or move what was placed in its name.
-            _print_reread(week, week.reread())
+            _print_reread(week, week.reread(), getattr(args, "lang", None))
     elif args.units_command == "list":
         # A header line for a person at a terminal; none for a script reading the rows.
         return headless.print_units(week, args, header=sys.stdout.isatty())
@@ -231,9 +233,12 @@ def _ingest(week: Week, args: argparse.Namespace) -> int:
     for e in batch.errors:
         print(f"! {safe_str(e)}", file=sys.stderr)
     q = sum(1 for m in batch.added if m.quarantine)
-    print(f"{len(batch.added)} new ({q} quarantined), {len(batch.gone)} gone")
+    from .i18n_done import done
+
+    lang = getattr(args, "lang", None) or week.event.lang
+    print(done("done.ingest", lang, n=len(batch.added), q=q, gone=len(batch.gone)))
     if again is not None:
-        _print_reread(week, again)
+        _print_reread(week, again, lang)
     return 0
 
 
@@ -259,13 +264,13 @@ def _inbox_paths(week: Week, given: Sequence[str]) -> list[str] | None:
     return out or None
 
 
-def _print_reread(week: Week, result: Reread) -> None:
-    from weekwatch.store.reread import summary as reread_summary
+def _print_reread(week: Week, result: Reread, lang: str | None = None) -> None:
+    from .reread_text import summary as reread_summary
 
     if not (result.changes or result.read or result.kept_assigned):
         return  # nothing recorded yet: nothing to say
     names = {u.id: u.name for u in week.units()}
-    for line in reread_summary(result, names):
+    for line in reread_summary(result, names, lang or week.event.lang):
         print(safe_str(line))
 
 
@@ -317,8 +322,41 @@ def _act(week: Week, args: argparse.Namespace) -> int:
         where = " ".join(("+".join(assigned_units(a)), "+".join(assigned_cells(a))))
     if a.data.get("path"):
         where = f"{_printed(a.data['path'])} → {where}" if where else _printed(a.data["path"])
+    lang = getattr(args, "lang", None) or week.event.lang
+    if lang == "zh":  # names and columns as the grid shows them
+        where = _where_zh(week, a)
+        from .i18n_done import done
+
+        what = done(f"done.{a.type}", lang)
+        print(safe_str(done("done.action", lang, what=what, where=where, id=a.id)))
+        return 0
     print(safe_str(f"recorded {a.type} {where} [{a.id}]"))
     return 0
+
+
+def _where_zh(week: Week, a: Action) -> str:
+    """An action's units by name and its columns as the grid labels them (方案, 05-14)."""
+    from weekwatch.store.ledger import assigned_cells, assigned_units
+
+    from .i18n_done import grid_column
+
+    if a.type == "assign":
+        units, cells = assigned_units(a), assigned_cells(a)
+    else:
+        units, cells = ((a.unit,) if a.unit else ()), ((a.cell,) if a.cell else ())
+    names = "+".join(_unit_name(week, u) for u in units)
+    where = " ".join(x for x in (names, "+".join(grid_column(c, "zh") for c in cells)) if x)
+    if a.data.get("path"):
+        path = _printed(a.data["path"])
+        where = f"{path} → {where}" if where else path
+    return where
+
+
+def _unit_name(week: Week, unit_id: str) -> str:
+    try:
+        return week.unit(unit_id).name
+    except WeekwatchError:  # gone from the roster since: its id
+        return unit_id
 
 
 def _printed(path: str) -> str:
@@ -364,7 +402,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(argv, lang)
     except WeekwatchError as e:
-        if not lang or lang[-1] == "en":
+        if not lang:  # before the workspace was open (a weekwatch.toml that does not load)
+            from .i18n_args import line_lang
+
+            lang.append(line_lang(list(sys.argv[1:] if argv is None else argv)))
+        if lang[-1] == "en":
             raise
         from .i18n_cli import said
 
@@ -378,9 +420,7 @@ def _run(argv: Sequence[str] | None, lang: list[str]) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     args = read_action(words)  # a plain action line; any other is argparse's
     if args is None:
-        from .cli_args import parse
-
-        args = parse(words)
+        args = _parse(words, lang)
     asked = getattr(args, "lang", None)  # --lang itself, not a report's Chinese default
     if asked:
         lang.append(asked)
@@ -436,6 +476,23 @@ def _run(argv: Sequence[str] | None, lang: list[str]) -> int:
         hand_on(week.workspace.root)
     _warn(week)  # after the command, so `units import` is warned against its new roster
     return code
+
+
+def _parse(words: list[str], lang: list[str]) -> argparse.Namespace:
+    """The line as argparse reads it; its help and its mistakes in the line's language."""
+    from .cli_args import parse
+
+    helps = any(w == "-h" or (w.startswith("--h") and "--help".startswith(w)) for w in words)
+    if not helps:
+        try:
+            return parse(words)
+        except WeekwatchError:
+            pass  # read again below, to be said in the line's language
+    from .i18n_args import line_lang, speaking
+
+    lang.append(line_lang(words))
+    with speaking(lang[-1]):
+        return parse(words)
 
 
 def _warn(week: Week) -> None:

@@ -42,7 +42,9 @@ FORMATS = ("text", "md", "csv", "json", "xlsx")
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
-        raise WeekwatchError(f"{message} (see `{self.prog} --help`)")
+        raise WeekwatchError(
+            f"{message} (see `{self.prog} --help`)", tag="usage", message=message, prog=self.prog
+        )
 
 
 class _Version(argparse.Action):
@@ -75,9 +77,11 @@ def seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+        said = argparse._("%r is not a number of seconds")  # type: ignore[attr-defined]
+        raise argparse.ArgumentTypeError(said % text) from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
+        said = argparse._("%r: give a number of seconds above 0")  # type: ignore[attr-defined]
+        raise argparse.ArgumentTypeError(said % text)
     return value
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from weekwatch.store.reasons import Quarantine
 
 from .i18n_cli import CLI
+from .i18n_done import DONE, grid_column
 from .i18n_remind import REMIND
 from .i18n_triage import TRIAGE
 
@@ -16,8 +17,6 @@ LANGS = ("zh", "en")
 _T: dict[str, tuple[str, str]] = {
     # grid
     "col.unit": ("单位", "Unit"),
-    "col.plan": ("方案", "Plan"),
-    "col.summary": ("总结", "Summary"),
     "today": ("今天", "today"),
     "totals": (
         "顶部四行：每列按时 / 迟交 / 未交 / 待交（截止前还没交）的单位数",
@@ -521,6 +520,8 @@ _T: dict[str, tuple[str, str]] = {
     "log.assign": ("分配 {what}", "assigned {what}"),
     "log.dismiss": ("排除 {what}", "dismissed {what}"),
     "log.undo": ("撤销 {what}", "took back {what}"),
+    "log.recommend": ("推荐 {what}", "recommended {what}"),
+    "log.unrecommend": ("取消推荐 {what}", "took the mark off {what}"),
     "log.promised": ("承诺 {when} 前", "promised by {when}"),
     "log.undone": ("（已撤销）", "(undone)"),
     "log.replaced": ("（已被 {id} 取代）", "(replaced by {id})"),
@@ -531,6 +532,8 @@ _T: dict[str, tuple[str, str]] = {
     "log.assign.name": ("分配", "the assignment to"),
     "log.dismiss.name": ("排除", "the dismissal of"),
     "log.undo.name": ("撤销", "the undo of"),
+    "log.recommend.name": ("推荐", "the recommendation of"),
+    "log.unrecommend.name": ("取消推荐", "the unmarking of"),
     # palette
     "palette.filter": ("筛选：{name}", "Filter: {name}"),
     "palette.mute": ("提示静音", "Mute toasts"),
@@ -546,6 +549,7 @@ _T: dict[str, tuple[str, str]] = {
 _T.update(TRIAGE)
 _T.update(REMIND)
 _T.update(CLI)
+_T.update(DONE)
 
 
 def default_lang(workspace_lang: str = "", env: Mapping[str, str] | None = None) -> str:
@@ -585,5 +589,4 @@ def keys() -> frozenset[str]:
 
 def column_name(column: str, t: I18n) -> str:
     """方案 / Plan, 总结 / Summary, or a day as MM-DD."""
-    named = {"plan": t("col.plan"), "summary": t("col.summary")}
-    return named.get(column) or f"{column[5:7]}-{column[8:10]}"
+    return grid_column(column, t.lang)

@@ -117,6 +117,7 @@ CLI: dict[str, tuple[str, str]] = {
         "run `weekwatch init {text}` to make it a workspace",
     ),
     # the command line
+    "error.usage": ("{message}（见 `{prog} --help`）", "{message} (see `{prog} --help`)"),
     "error.flag": ("{flag}：{error}", "{flag}: {error}"),
     "error.units_say": (
         "weekwatch units：请写 `units import 文件` 或 `units list`",

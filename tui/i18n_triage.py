@@ -69,6 +69,7 @@ TRIAGE: dict[str, tuple[str, str]] = {
     "act.dismiss": ("排除", "dismissal"),
     "act.undo": ("撤销", "undo"),
     "act.recommend": ("推荐", "recommendation"),
+    "act.unrecommend": ("取消推荐", "unmarking"),
     "act.n_units": ("（{n} 个单位）", " ({n} units)"),
     "key.redo": ("重做", "Redo"),
     "key.redo.tip": ("重做刚撤销的操作", "Put back what the last undo took back"),

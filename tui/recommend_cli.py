@@ -30,6 +30,10 @@ def recommend(week: Week, args: argparse.Namespace) -> int:
     files = marked_paths(a)
     for path in files:
         print(f"{'☆' if args.undo else '★'} {_printed(path)}")
-    note = f" ({safe_str(a.data['note'])})" if a.data.get("note") else ""
-    print(safe_str(f"recorded {a.type} of {len(files)} file(s){note} [{a.id}]"))
+    from .i18n_done import done
+
+    lang = getattr(args, "lang", None) or week.event.lang
+    note = a.data.get("note")
+    note = done("done.recommend_note", lang, note=safe_str(note)) if note else ""
+    print(safe_str(done(f"done.{a.type}", lang, n=len(files), note=note, id=a.id)))
     return 0

@@ -15,6 +15,7 @@ from weekwatch.widgets.safe import safe_str
 
 from .guards import action_text, local, names
 from .i18n import I18n
+from .i18n_done import done
 
 if TYPE_CHECKING:
     import argparse
@@ -44,14 +45,18 @@ def undo(week: Week, args: argparse.Namespace) -> int:
                 id=other.id,
             )
         a = week.undo(mine.id, operator=args.operator)
-    _said(week, a)
+    _said(week, a, _lang(week, args))
     return 0
 
 
 def redo(week: Week, args: argparse.Namespace) -> int:
     a = week.redo(operator=args.operator)
-    _said(week, a, "redo")
+    _said(week, a, _lang(week, args), "redo")
     return 0
+
+
+def _lang(week: Week, args: argparse.Namespace) -> str:
+    return getattr(args, "lang", None) or week.event.lang or "en"
 
 
 def _what(week: Week, actions: list[Action], lang: str = "en") -> str:
@@ -59,12 +64,12 @@ def _what(week: Week, actions: list[Action], lang: str = "en") -> str:
     return safe_str(display_path(action_text(actions, names(week.units()), I18n(lang))))
 
 
-def _said(week: Week, a: Action, word: str = "undo") -> None:
+def _said(week: Week, a: Action, lang: str, word: str = "undo") -> None:
     taken = week.taken_back(a)
     if word == "redo" and taken:
         taken = week.taken_back(taken[0]) or taken  # what the redo puts back
-    what = _what(week, taken) if taken else ""
+    what = _what(week, taken, lang) if taken else ""
     ids = " ".join(f"[{x.id}]" for x in taken)
-    print(safe_str(f"recorded {word} of {what} {ids} [{a.id}]"))
+    print(safe_str(done(f"done.{word}", lang, what=what, ids=ids, id=a.id)))
     if any(x.data.get("via") == "email" for x in taken):  # the log forgets it; the liaison not
-        print("the e-mail was sent and stays sent; `remind` still counts it (--again)")
+        print(done("done.email_stays", lang))
