@@ -7,7 +7,8 @@ Files in the database folder, each written whole (temp file, rename):
   moments and kinds `rules.judge` needs), from placing the whole week with every decision;
   and the newest arrival among the materials. A reader judges the 2,000 × 9 cells at its own
   moment from them instead of placing the week.
-* ``board.rows`` — `materials --json`'s records, one a line, as printed, with a checksum.
+  With them, `materials --json`'s records as printed, in parts merged as they are printed
+  (store/kept_rows.py).
 
 The key is what they were computed from (store/kept_board.py): the data files' stamps (each
 materials shard, units), weekwatch.toml's stamp, the stamps of the code that decides (every
@@ -31,21 +32,18 @@ import json
 import os
 import secrets
 import time
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .atomic import FILE_MODE, Stamp
-from .ingest import spelled
 from .ledger import Ledger
 from .model import Action, Material
-from .reports import material_json
-from .rules import Placed
 
 #: Bump when what is kept changes shape; the code's own stamps catch any other change.
 CACHE_VERSION = 1
 CELLS = "board.cells"
+#: The records as one file, kept by weekwatch before they were kept in parts: removed.
 ROWS = "board.rows"
 TMP_MARK = ".tmp-"
 
@@ -87,105 +85,6 @@ def usable(
     if kept_newest is not None and kept_newest > now:
         return False
     return every_action or all(a.at <= now for a in actions)
-
-
-def encode_rows(
-    placed: Iterable[Placed], recommended: Mapping[str, Action] | None = None
-) -> tuple[bytes, list[int]]:
-    """`materials --json`'s records, one a line, each followed by `,` but the last; and the
-    indices of those waiting in quarantine (`--quarantine`)."""
-    lines: list[bytes] = []
-    waiting: list[int] = []
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    for i, p in enumerate(placed):
-        row = material_json(p, recommended)
-        try:
-            lines.append(dumps(row).encode("utf-8"))
-        except UnicodeEncodeError:
-            # A lone surrogate (an undecodable byte in a name or a reason): spelled \\xNN.
-            lines.append(dumps(spelled(row)).encode("utf-8", "backslashreplace"))
-        if p.waiting:
-            waiting.append(i)
-    return _join(lines), waiting
-
-
-def write_rows(dbdir: Path, key: str, body: bytes, waiting: list[int]) -> None:
-    head = {"v": CACHE_VERSION, "key": key, "crc": zlib.crc32(body), "len": len(body)}
-    head["waiting"] = waiting
-    _write(dbdir / ROWS, _line(head) + body)
-
-
-def read_rows(dbdir: Path, key: str, waiting_only: bool = False) -> bytes | None:
-    """The kept records (as `encode_rows` gives them) if `board.rows` is whole and current."""
-    try:
-        with open(dbdir / ROWS, "rb") as fh:
-            head = json.loads(fh.readline())
-            if not _current(head, key):
-                return None
-            body = fh.read()
-        if len(body) != head["len"] or zlib.crc32(body) != head["crc"]:
-            return None  # cut short or damaged
-        if not waiting_only:
-            return body
-        return select(body, head["waiting"])
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-        return None
-
-
-#: How much of the kept records is held at once while they are checked and copied.
-CHUNK = 1 << 20
-
-
-def copy_rows(dbdir: Path, key: str, out: Any) -> bool:
-    """Print every kept record (as `print_rows` would) straight from `board.rows` if it is whole
-    and current, a megabyte at a time: checked whole first (length and checksum), so a damaged
-    file prints nothing. Returns whether it printed."""
-    try:
-        with open(dbdir / ROWS, "rb") as fh:
-            head = json.loads(fh.readline())
-            if not _current(head, key):
-                return False
-            start, crc, size = fh.tell(), 0, 0
-            while chunk := fh.read(CHUNK):
-                crc, size = zlib.crc32(chunk, crc), size + len(chunk)
-            if size != head["len"] or crc != head["crc"]:
-                return False  # cut short or damaged
-            fh.seek(start)
-            if not size:
-                out.write(b"[]\n")
-                return True
-            out.write(b"[\n")
-            while chunk := fh.read(CHUNK):
-                out.write(chunk)
-            out.write(b"]\n")
-            return True
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return False
-
-
-def print_rows(out: Any, body: bytes) -> None:
-    """A JSON array of the records on a binary stream: one record a line."""
-    if not body:
-        out.write(b"[]\n")
-        return
-    for part in (b"[\n", body, b"]\n"):  # not joined: the records are tens of megabytes
-        out.write(part)
-
-
-def select(body: bytes, indices: Iterable[int]) -> bytes:
-    """Some of the records `encode_rows` gave, by index, joined the same way."""
-    lines = body.splitlines()
-    return _join([lines[i].removesuffix(b",") for i in indices])
-
-
-def _join(lines: list[bytes]) -> bytes:
-    if not lines:
-        return b""
-    return b",\n".join(lines) + b"\n"
-
-
-def _current(head: object, key: str) -> bool:
-    return isinstance(head, dict) and head.get("v") == CACHE_VERSION and head.get("key") == key
 
 
 def _line(obj: Mapping[str, Any]) -> bytes:

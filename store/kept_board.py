@@ -6,9 +6,9 @@ written. A kept board is keyed by what placing the week depends on, and nothing 
 * the data files — the roster and every materials shard (not the action log, not meta);
 * weekwatch.toml and the code that decides (`board_cache.key_of`);
 * the decisions that change a placing: assignments and dismissals in force, by path and
-  action id (`placing_of`). The kept records (`board.rows`) also print each file's lateness
-  against its extended deadline and its recommend mark, so their key adds the extensions and
-  the marks (`rows_of`).
+  action id (`placing_of`). The kept records (`board.r.NN`, store/kept_rows.py) also print
+  each file's lateness against its extended deadline and its recommend mark, so they are
+  kept with the extensions and the marks too (`rows_of`, `Keys.extra`).
 
 Excuses, notes and contacts change no placing: a cell's state under them is judged by every
 reader at its own moment from the kept arrivals (`rules.judge`), so an operator's `note`,
@@ -32,7 +32,7 @@ from .values import value
 # Imported where used (board_cache with the rules, hashlib): `Week` binds these functions as
 # its methods, and an operator's one action (`weekwatch note`) loads none of them.
 if TYPE_CHECKING:
-    from .rules import Arrivals, Board, Cells, KindArrivals
+    from .rules import Arrivals, Board, Cells, KindArrivals, Placed
     from .week import Week
 
 #: The database files a placing is read from: everything but the action log (its decisions
@@ -53,6 +53,8 @@ class Keys:
     cells: str
     rows: str
     base: str  # what the kept cells can be brought current from, shard by shard
+    #: What the printed records depend on beyond the kept cells: the extensions and marks.
+    extra: str = ""
 
 
 def data_stamp(week: Week) -> tuple[Stamp, ...]:
@@ -92,7 +94,7 @@ def keys_of(week: Week, ledger: Ledger | None = None) -> Keys:
     # The roster and the old unsharded file (DATA_FILES' first two), weekwatch.toml, the code.
     base = _sub(board_cache.key_of(stamps[:2], week._config_stamp), "base", placing_of(ledger))
     rows = _sub(board_cache.key_of(stamps, week._config_stamp), "rows", rows_of(ledger))
-    return Keys(cells_key(base, stamps[2:]), rows, base)
+    return Keys(cells_key(base, stamps[2:]), rows, base, _sub(base, "extra", rows_of(ledger)))
 
 
 def cells_key(base: str, shard_stamps: Sequence[Stamp]) -> str:
@@ -118,7 +120,8 @@ def cache_key(week: Week) -> str:
 
 
 def rows_key(week: Week) -> str:
-    """The kept records' key now (`board_cache.read_rows`, `copy_rows`)."""
+    """What `materials --json`'s records are made of now (any write that may change them
+    changes it): the data files, weekwatch.toml, the code, the decisions they print."""
     return keys_of(week).rows
 
 
@@ -172,7 +175,14 @@ def bring_current(week: Week, keys: Keys, ledger: Ledger) -> bool:
             return False
         try:
             done = kept_parts.update(
-                week.store.dbdir, week.event, keys.base, _key_for(keys.base), ledger, verify=False
+                week.store.dbdir,
+                week.event,
+                keys.base,
+                _key_for(keys.base),
+                ledger,
+                verify=False,
+                roster=week.units(),
+                extra=keys.extra,
             )
         except (OSError, WeekwatchError):
             return False  # a shard unreadable now: the caller's judging says why
@@ -225,11 +235,13 @@ def _keep_parts(
     ledger: Ledger,
     placed_arrivals: Callable[[], tuple[Arrivals, KindArrivals]],
     latest: dt.datetime | None,
+    lines: tuple[list[bytes], list[int]] | None = None,
 ) -> bool:
     """Keep the cells of the whole week judged from `materials` (read after `key` was taken):
     brought current shard by shard when the kept parts allow (cheaper than writing them all),
-    else written whole."""
-    from . import kept_parts
+    else written whole; and, given the whole week's printed records (`kept_rows.encoded`:
+    every material, every decision), those."""
+    from . import kept_parts, kept_rows
 
     keys = keys_of(week, ledger)
     if keys.cells != key:
@@ -241,10 +253,15 @@ def _keep_parts(
         if not ok:
             return False
         try:
-            done = kept_parts.update(dbdir, week.event, keys.base, _key_for(keys.base), ledger)
-            if done is not None:
-                return True
-            return kept_parts.write_whole(
+            done = kept_parts.update(
+                dbdir,
+                week.event,
+                keys.base,
+                _key_for(keys.base),
+                ledger,
+                roster=week.units(),
+                extra=keys.extra,
+            ) is not None or kept_parts.write_whole(
                 dbdir,
                 _key_for(keys.base),
                 key,
@@ -254,42 +271,109 @@ def _keep_parts(
                 latest,
                 ledger,
             )
+            if done and lines is not None:
+                bodies = kept_rows.bodies(*lines)
+                return kept_parts.write_rows(dbdir, key, keys.extra, bodies)
+            return done
         except (OSError, WeekwatchError):
             return False
 
 
 def print_material_rows(week: Week, out: BinaryIO, waiting_only: bool = False) -> None:
-    """`materials --json` on a binary stream: the kept records copied as they are on disk
-    when current (never all in memory), else placed afresh and kept (`material_rows`)."""
-    from . import board_cache, kept_parts
+    """`materials --json` on a binary stream: the kept records merged from their parts as they
+    are on disk when current (never all in memory), else placed afresh, printed and kept."""
+    from . import kept_parts, kept_rows
+    from .rules import place
 
     dbdir = week.store.dbdir
-    if not waiting_only and board_cache.copy_rows(dbdir, keys_of(week).rows, out):
+    if print_kept_rows(week, out, waiting_only):
         return
-    # A keeper placing them now: wait for it, not place them too.
+    # Another process's arrival: brought current with the cells, only where it touched.
+    ledger = fold(week.store.actions())
+    if bring_current(week, keys_of(week, ledger), ledger) and print_kept_rows(
+        week, out, waiting_only
+    ):
+        return
+    # A keeper placing them now (a decision, a first keep): wait for it, not place them too.
     if kept_parts.wait_for_keeper(dbdir, READER_WAIT_S, kept_parts.ROWS_LOCK):
-        if not waiting_only and board_cache.copy_rows(dbdir, keys_of(week).rows, out):
+        if print_kept_rows(week, out, waiting_only):
             return
-    board_cache.print_rows(out, material_rows(week, waiting_only))
+    ledger = fold(week.store.actions())
+    keys = keys_of(week, ledger)
+    materials = week.store.materials()
+    placed = place(week.event, materials, ledger, roster=week.units())
+    lines, homes = kept_rows.encoded(placed, ledger)
+    kept_rows.print_lines(out, lines, waiting_only)
+    out.flush()
+    _keep_placed(week, keys, materials, ledger, placed, (lines, homes))
 
 
-def material_rows(week: Week, waiting_only: bool = False) -> bytes:
-    """`materials --json`'s records (every material, every decision), one a line as
-    `board_cache.print_rows` prints them: kept between processes, placed afresh when the
-    kept ones are stale (and kept again, with the cells)."""
-    from . import board_cache
-    from .rules import arrivals, place
+def print_kept_rows(week: Week, out: BinaryIO, waiting_only: bool = False) -> bool:
+    """Print the kept records, merged from their parts, if they are current and whole
+    (checked before anything is printed); whether it printed."""
+    from . import kept_parts, kept_rows
+
+    dbdir = week.store.dbdir
+    head = kept_parts.read_head(dbdir)
+    if head is None or head.rows is None:
+        return False
+    keys = keys_of(week)
+    if head.key != keys.cells or head.rows != keys.extra:
+        return False
+    names = [kept_parts.part_name(kept_rows.KIND, n) for n in range(len(kept_parts.SHARD_NAMES))]
+    return kept_rows.print_kept(dbdir, names, head.parts, out, waiting_only)
+
+
+def _keep_placed(
+    week: Week,
+    keys: Keys,
+    materials: Sequence[Material],
+    ledger: Ledger,
+    placed: list[Placed],
+    lines: tuple[list[bytes], list[int]] | None = None,
+) -> bool:
+    """Keep the cells and the records of the whole week placed (`placed`, from `materials`
+    read after `keys` were taken; `lines`, if already encoded), unless another process wrote
+    meanwhile."""
+    from . import board_cache, kept_rows
+    from .rules import arrivals
+
+    if keys != keys_of(week):
+        return False
+    latest = board_cache.newest(materials)
+    encoded = lines or kept_rows.encoded(placed, ledger)
+    return _keep_parts(
+        week, keys.cells, materials, ledger, lambda: arrivals(placed), latest, encoded
+    )
+
+
+def keep_rows(week: Week) -> bool:
+    """Bring the kept records current (with the cells, only where another process's write
+    touched, when it can; else the whole week placed): what a keeper does after the cells."""
+    from . import kept_parts
+    from .rules import place
 
     ledger = fold(week.store.actions())
     keys = keys_of(week, ledger)
-    body = board_cache.read_rows(week.store.dbdir, keys.rows, waiting_only)
-    if body is not None:
-        return body
+    head = kept_parts.read_head(week.store.dbdir)
+    if head is not None and (head.key, head.rows) == (keys.cells, keys.extra):
+        return True
+    if bring_current(week, keys, ledger):
+        head = kept_parts.read_head(week.store.dbdir)
+        keys = keys_of(week, ledger)
+        if head is not None and (head.key, head.rows) == (keys.cells, keys.extra):
+            return True
     materials = week.store.materials()
     placed = place(week.event, materials, ledger, roster=week.units())
-    body, waiting = board_cache.encode_rows(placed, ledger.recommended)
-    if keys == keys_of(week):  # nothing written meanwhile
-        board_cache.write_rows(week.store.dbdir, keys.rows, body, waiting)
-        latest = board_cache.newest(materials)
-        _keep_parts(week, keys.cells, materials, ledger, lambda: arrivals(placed), latest)
-    return board_cache.select(body, waiting) if waiting_only else body
+    return _keep_placed(week, keys, materials, ledger, placed)
+
+
+def material_rows(week: Week, waiting_only: bool = False) -> bytes:
+    """`materials --json`'s records (every material, every decision), one a line, each but the
+    last followed by `,`: what `print_material_rows` prints inside its brackets."""
+    import io
+
+    buf = io.BytesIO()
+    print_material_rows(week, buf, waiting_only)
+    printed = buf.getvalue()
+    return b"" if printed == b"[]\n" else printed[2:-2]

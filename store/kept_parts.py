@@ -14,14 +14,18 @@ week:
   bucket: a hash of its id), what `rules.judge` judges a cell from;
 * ``board.d.NN`` — every group of records (one inbox file: its versions, or a zip's or an
   e-mail's members) that may credit a unit of bucket NN, as stored, with the units it may credit;
-* ``board.s.NN`` — for materials shard NN: each group's checksum and its units, as kept.
+* ``board.s.NN`` — for materials shard NN: each group's checksum and its units, as kept;
+* ``board.r.NN`` — `materials --json`'s records of the groups homed in bucket NN, in store
+  order (store/kept_rows.py), kept only while the head names the extensions and marks they
+  were printed with (`rows`; None: not kept).
 
 Bringing it current (`update`): the shards whose stamp changed are read and their groups
 compared by checksum with ``board.s``; the units the changed groups credited or may credit now
 are touched; every group that may credit a touched unit is taken from the ``board.d`` parts of
 their buckets (more units, more buckets, until none is added: a joint file, a zip for two
 units); those records are placed through `rules.place` and the touched units' arrivals replace
-theirs. Only the parts that changed are written, then the head. Anything else — the roster,
+theirs, and their records' lines (and those of a changed group nobody's) replace theirs.
+Only the parts that changed are written, then the head. Anything else — the roster,
 weekwatch.toml, the code, an assignment or a dismissal — needs the whole week (`write_whole`).
 
 Every part names a token the head must name, with its length and checksum: a part torn, cut
@@ -33,28 +37,44 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import os
 import secrets
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .atomic import FILE_MODE, Stamp, file_stamp, load, share_with_group
+from . import kept_rows
+from .atomic import Stamp, file_stamp, load
+from .kept_locks import (  # re-exported: the keeper and the tests name them here
+    KEEPER_LOCK as KEEPER_LOCK,
+)
+from .kept_locks import LOCK as LOCK
+from .kept_locks import (
+    ROWS_LOCK as ROWS_LOCK,
+)
+from .kept_locks import (
+    keeping as keeping,
+)
+from .kept_locks import (
+    locked as locked,
+)
+from .kept_locks import (
+    wait_for_keeper as wait_for_keeper,
+)
 from .ledger import Ledger
-from .model import Event, Material, moment
+from .model import Event, Material, Unit, moment
 from .rejudge import units_of
 from .rules import Arrivals, KindArrivals, arrivals, place
 from .shards import SHARDS
 
-PARTS_VERSION = 2
+PARTS_VERSION = 3
 HEAD = "board.cells"
-LOCK = "board.lock"
-#: The kept parts: cells by unit bucket, records by unit bucket, checksums by materials shard.
-KINDS = ("c", "d", "s")
+#: The kept parts: cells by unit bucket, records by unit bucket, checksums by materials shard,
+#: printed records by unit bucket.
+KINDS = ("c", "d", "s", "r")
 SHARD_NAMES = tuple(f"materials.{i:02d}" for i in range(SHARDS))
 #: Past this many unit buckets touched, placing them again costs what the whole week does.
 WHOLE_PAST = SHARDS // 2
@@ -82,6 +102,9 @@ class Head:
     newest: dt.datetime | None
     stamps: dict[str, Stamp]  # each materials shard's, as the parts were made from it
     parts: dict[str, str]  # part name → the token it must hold
+    #: What the printed records (``board.r``) were printed with (`kept_board.Keys.extra`:
+    #: the extensions and marks), None when they are not kept for this head.
+    rows: str | None = None
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -95,13 +118,14 @@ def read_head(dbdir: Path) -> Head | None:
         parts = {str(k): str(v) for k, v in doc["parts"].items()}
         if set(stamps) != set(SHARD_NAMES) or len(parts) != len(KINDS) * SHARDS:
             return None
-        newest = doc["newest"]
+        newest, rows = doc["newest"], doc.get("rows")
         return Head(
             str(doc["key"]),
             str(doc["base"]),
             None if newest is None else moment(newest),
             stamps,
             parts,
+            None if rows is None else str(rows),
         )
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
@@ -109,13 +133,13 @@ def read_head(dbdir: Path) -> Head | None:
 
 #: What an empty part holds: it has no file (a week of few units leaves most buckets empty,
 #: and 192 files of a page each would fill a small disk), its token in the head "".
-EMPTY = {"c": b'{"cells":[]}', "d": b'{"groups":{}}', "s": b'{"groups":{}}'}
+EMPTY = {"c": b'{"cells":[]}', "d": b'{"groups":{}}', "s": b'{"groups":{}}', "r": b""}
 
 
-def read_part(dbdir: Path, name: str, token: str) -> Any:
-    """A part's content if it is whole and the one the head names; else None."""
+def read_raw(dbdir: Path, name: str, token: str) -> bytes | None:
+    """A part's body if it is whole and the one the head names; else None."""
     if token == "":
-        return json.loads(EMPTY[name.split(".")[1]])
+        return EMPTY[name.split(".")[1]]
     try:
         with open(dbdir / name, "rb") as fh:
             head = json.loads(fh.readline())
@@ -124,8 +148,17 @@ def read_part(dbdir: Path, name: str, token: str) -> Any:
             return None
         if head.get("len") != len(body) or head.get("crc") != zlib.crc32(body):
             return None
-        return json.loads(body)
+        return body
     except (OSError, ValueError, TypeError):
+        return None
+
+
+def read_part(dbdir: Path, name: str, token: str) -> Any:
+    """A part's content if it is whole and the one the head names; else None."""
+    body = read_raw(dbdir, name, token)
+    try:
+        return None if body is None else json.loads(body)
+    except ValueError:
         return None
 
 
@@ -170,97 +203,6 @@ def read_cells(dbdir: Path, key: str) -> KeptArrivals | None:
 
 
 # --- writing ----------------------------------------------------------------------------------
-def _open_lock(path: Path) -> int:
-    """A lock file's descriptor, the file made (shared with the operators' group) if need be."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-    with contextlib.suppress(OSError):
-        share_with_group(fd)
-    return fd
-
-
-@contextlib.contextmanager
-def locked(dbdir: Path) -> Iterator[bool]:
-    """Hold the keeping lock (one writer of the parts at a time); False if it cannot be had
-    (a read-only disk): then nothing is written."""
-    try:
-        fd = _open_lock(dbdir / LOCK)
-    except OSError:
-        yield False
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield True
-    finally:
-        os.close(fd)  # the flock goes with it
-
-
-#: Held by a keeper process (tui/keeper.py `--once`) while it brings the kept cells current
-#: (what `status` waits for) ...
-KEEPER_LOCK = "keeper.lock"
-#: ... and this one, taken first, until it has kept the records too (what `materials --json`
-#: waits for): a `status` is not kept waiting while the whole materials list is written.
-ROWS_LOCK = "keeper.rows.lock"
-#: The workspaces and locks this process is the keeper of now (it never waits for itself).
-_KEEPING: set[tuple[Path, str]] = set()
-
-
-@contextlib.contextmanager
-def keeping(dbdir: Path, wait: float, lock: str = KEEPER_LOCK) -> Iterator[bool]:
-    """Be the one keeper of this workspace: True once the keeper before it has finished
-    (waited for up to `wait` seconds), False if it has not or the lock cannot be had."""
-    import time
-
-    try:
-        fd = _open_lock(dbdir / lock)
-    except OSError:
-        yield False
-        return
-    try:
-        end = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > end:
-                    yield False
-                    return
-                time.sleep(0.05)
-        _KEEPING.add((dbdir, lock))
-        try:
-            yield True
-        finally:
-            _KEEPING.discard((dbdir, lock))
-    finally:
-        os.close(fd)
-
-
-def wait_for_keeper(dbdir: Path, wait: float, lock: str = KEEPER_LOCK) -> bool:
-    """Wait (up to `wait` seconds) for a keeper at work to finish; whether one was at work.
-    A reader that finds the kept week stale while a keeper judges it waits rather than judge
-    the week a second time beside it."""
-    import time
-
-    if (dbdir, lock) in _KEEPING:
-        return False  # this process is the keeper
-    try:
-        fd = os.open(dbdir / lock, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        end = time.monotonic() + wait
-        waited = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return waited
-            except BlockingIOError:
-                if time.monotonic() > end:
-                    return waited
-                waited = True
-                time.sleep(0.05)
-    finally:
-        os.close(fd)
 
 
 def _write_part(dbdir: Path, name: str, body: bytes) -> str:
@@ -287,6 +229,7 @@ def _write_head(dbdir: Path, head: Head) -> None:
         "newest": head.newest.isoformat() if head.newest else None,
         "stamps": head.stamps,
         "parts": head.parts,
+        "rows": head.rows,
     }
     if not _write(dbdir / HEAD, _line(doc)):
         raise OSError(f"{HEAD}: not written")
@@ -410,7 +353,11 @@ def write_whole(
             tokens[c] = _write_part(dbdir, c, _cells_body(times, kinds, c_units[n]))
             tokens[d] = _write_part(dbdir, d, bodies[n].read_bytes())  # one part at a time
             tokens[sn] = _write_part(dbdir, sn, s_bodies[n])
+            tokens[part_name("r", n)] = ""  # the records are kept apart (`write_rows`)
         _write_head(dbdir, Head(key, base, newest, stamps, tokens))
+        for n in range(SHARDS):
+            with contextlib.suppress(OSError):
+                os.unlink(dbdir / part_name("r", n))  # no longer named by the head
         return True
     finally:
         for out in outs:
@@ -418,6 +365,23 @@ def write_whole(
         for path in bodies:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+
+
+def write_rows(dbdir: Path, key: str, extra: str, bodies: Sequence[bytes]) -> bool:
+    """Keep the printed records of the whole week (`kept_rows.whole_bodies`, placed from the
+    materials the kept cells `key` were made of) with the head, printed with `extra`. False,
+    and nothing kept, when the kept cells are not `key`'s. Call with the keeping lock held."""
+    head = read_head(dbdir)
+    if head is None or head.key != key:
+        return False
+    parts = dict(head.parts)
+    for n, body in enumerate(bodies):
+        name = part_name(kept_rows.KIND, n)
+        parts[name] = _write_part(dbdir, name, body)
+    _write_head(dbdir, Head(head.key, head.base, head.newest, head.stamps, parts, extra))
+    with contextlib.suppress(OSError):
+        os.unlink(dbdir / "board.rows")  # the records as one file, as kept before the parts
+    return True
 
 
 @dataclass(frozen=True)
@@ -436,11 +400,15 @@ def update(
     ledger: Ledger,
     *,
     verify: bool = True,
+    roster: Sequence[Unit] | None = None,
+    extra: str | None = None,
 ) -> Updated | None:
     """Bring the kept parts current by placing again only the units the changed shards touch.
 
     `key_for(stamps)` gives the key of the whole made from those shard stamps. Returns None when the
     parts cannot be brought current so (absent, damaged, another base): judge the whole week.
+    The printed records are brought current with the cells when they were kept with `extra`
+    (the extensions and marks now) and the `roster` is given; else they are no longer kept.
     Call with the keeping lock held (`locked`)."""
     head = read_head(dbdir)
     if head is None or head.base != base:
@@ -451,6 +419,8 @@ def update(
         if verify and read_cells(dbdir, head.key) is None:
             return None  # a part damaged: kept again whole
         return Updated(frozenset(), ())  # current already (another process brought it so)
+    rows = extra is not None and head.rows == extra and roster is not None
+    was_units: dict[str, list[str]] = {}  # a changed or gone group's units, as kept
     touched: set[str] = set()
     new_groups: dict[str, Group] = {}  # held_in → its records now (absent: gone)
     gone: set[str] = set()
@@ -476,10 +446,12 @@ def update(
             touched.update(units)
             if was is not None:
                 touched.update(was[1])
+                was_units[hold] = list(was[1])
         for hold, was in old_sums.items():
             if hold not in sums:
                 gone.add(hold)
                 touched.update(was[1])
+                was_units[hold] = list(was[1])
         s_parts[name] = sums
     # Every group that may credit a touched unit, from the records parts of their buckets.
     loaded: dict[int, dict[str, Group]] = {}
@@ -513,11 +485,25 @@ def update(
         return None
     if len({bucket(u) for u in touched}) > WHOLE_PAST:
         return None  # most of the week touched (a reading of every file again): judged whole
-    records = [Material.from_dict(k, d) for _, group in found.values() for k, d in group.items()]
+    # A changed group nobody's credits no cell, but its records are printed.
+    nobodys = {h: g for h, g in new_groups.items() if not g[0]} if rows else {}
+    again = [*found.values(), *nobodys.values()]
+    records = [Material.from_dict(k, d) for _, group in again for k, d in group.items()]
     records.sort(key=lambda m: (m.received_at, m.path, m.key))
-    times, kinds = arrivals(place(event, records, ledger))
+    placed = place(event, records, ledger, roster=roster)
+    times, kinds = arrivals(placed)
     written: list[str] = []
     parts = dict(head.parts)
+    if rows:
+        now_units = {h: g[0] for h, g in (*found.items(), *nobodys.items())}
+        mends = kept_rows.mends(placed, now_units, was_units, ledger)
+        for n, (drop, add) in sorted(mends.items()):
+            name = part_name(kept_rows.KIND, n)
+            body = read_raw(dbdir, name, head.parts[name])
+            if body is None:
+                return None
+            parts[name] = _write_part(dbdir, name, kept_rows.mended(body, drop, add))
+            written.append(name)
     for n in sorted({bucket(u) for u in touched}):
         name = part_name("c", n)
         doc = read_part(dbdir, name, head.parts[name])
@@ -543,7 +529,7 @@ def update(
         Material.from_dict(k, d).received_at for _, g in new_groups.values() for k, d in g.items()
     ]
     newest = max((t for t in (head.newest, *arrived) if t is not None), default=None)
-    _write_head(dbdir, Head(key_for(stamps), base, newest, stamps, parts))
+    _write_head(dbdir, Head(key_for(stamps), base, newest, stamps, parts, extra if rows else None))
     return Updated(frozenset(touched), tuple(written))
 
 

@@ -275,6 +275,7 @@ class Week:
     keep = kept_board.keep
     print_material_rows = kept_board.print_material_rows
     material_rows = kept_board.material_rows
+    keep_rows = kept_board.keep_rows
 
     # --- operator actions -------------------------------------------------------------
     def _check_cell(self, cell: str) -> str:

@@ -23,7 +23,7 @@ import zlib
 import pytest
 
 from weekwatch.fixtures.testweek import at, drop, drop_some
-from weekwatch.store import board_cache, kept_parts, rules
+from weekwatch.store import board_cache, kept_board, kept_parts, kept_rows, rules
 from weekwatch.store.ingest import spelled
 from weekwatch.store.reports import materials_json
 from weekwatch.store.week import Week
@@ -43,6 +43,18 @@ def fresh_rows(week: Week) -> list[dict]:
 
 def rows_of(body: bytes) -> list[dict]:
     return json.loads(b"[" + body + b"]")
+
+
+def kept_print(week: Week) -> bytes | None:
+    """What `materials --json` prints from the kept records, if they are current and whole."""
+    out = io.BytesIO()
+    return out.getvalue() if kept_board.print_kept_rows(week, out) else None
+
+
+def row_parts(ws: Workspace) -> list:
+    """The kept records' parts on disk (an empty part has no file)."""
+    names = [kept_parts.part_name("r", n) for n in range(kept_parts.SHARDS)]
+    return [ws.dbdir / name for name in names if (ws.dbdir / name).exists()]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -88,7 +100,8 @@ def test_kept_board_equals_the_whole_week_judged_afresh(ws: Workspace, seed: int
         waiting = [r for r in waiting if not r.get("superseded")]
         assert rows_of(Week(ws, read_only=True).material_rows(waiting_only=True)) == waiting
         served += 1
-    assert (ws.dbdir / board_cache.CELLS).exists() and (ws.dbdir / board_cache.ROWS).exists()
+    assert (ws.dbdir / board_cache.CELLS).exists() and row_parts(ws)
+    assert kept_print(Week(ws)) is not None
     assert served == 14
 
 
@@ -252,8 +265,7 @@ def test_a_decision_that_moves_no_file_leaves_the_kept_board_current(
     # The kept records print lateness against an extended deadline and the marks: those two
     # make them stale; the others leave them as they were.
     moved = decision in ("extend", "recommend")
-    kept_rows = board_cache.read_rows(ws.dbdir, Week(ws).rows_key())
-    assert (kept_rows is None) == moved
+    assert (kept_print(Week(ws)) is None) == moved
     assert rows_of(Week(ws).material_rows()) == fresh_rows(Week(ws))
     assert (Week(ws).material_rows() != rows_before) == moved
     # The fast path is real: a tampered board behind a note is believed, not judged again.
@@ -269,8 +281,7 @@ def test_a_decision_that_moves_no_file_leaves_the_kept_board_current(
 def test_a_damaged_kept_board_is_never_trusted(ws: Workspace, damage: bytes | None) -> None:
     now = at(14, 9)
     warm(ws, now)
-    cells, rows = ws.dbdir / board_cache.CELLS, ws.dbdir / board_cache.ROWS
-    for path in (cells, rows):
+    for path in (ws.dbdir / board_cache.CELLS, *row_parts(ws)):
         data = path.read_bytes()
         # None: cut short halfway, the key line whole (as a full disk or a kill could leave it).
         path.write_bytes(data[: len(data) // 2] if damage is None else damage)
@@ -279,23 +290,24 @@ def test_a_damaged_kept_board_is_never_trusted(ws: Workspace, damage: bytes | No
     assert rows_of(reader.material_rows()) == fresh_rows(reader)
     # Judged afresh, and kept again whole.
     assert kept_parts.read_cells(ws.dbdir, reader.cache_key()) is not None
-    assert board_cache.read_rows(ws.dbdir, reader.rows_key()) is not None
+    assert kept_print(Week(ws)) is not None
 
 
 def test_a_wrong_shape_behind_the_right_key_reads_as_absent(ws: Workspace) -> None:
     now = at(14, 9)
     week = warm(ws, now)
-    key, rows_key = week.cache_key(), week.rows_key()
+    key = week.cache_key()
     assert kept_parts.read_cells(ws.dbdir, key) is not None  # whole: the damage is what fails
-    assert board_cache.read_rows(ws.dbdir, rows_key) is not None
+    assert kept_print(week) is not None
     name = kept_parts.part_name("c", kept_parts.bucket("wugang"))
     for body in (b'{"cells":[[1,2,3,4]]}', b'{"cells":[["a","b",["x"],{}]]}', b"[]", b"{}"):
         rewrite_part(ws, name, body)
         assert kept_parts.read_cells(ws.dbdir, key) is None, body
-    rows = ws.dbdir / board_cache.ROWS
+    rows = ws.dbdir / kept_parts.part_name("r", kept_parts.bucket("wugang"))
     head, body = rows.read_bytes().split(b"\n", 1)
+    assert b"report" in body
     rows.write_bytes(head + b"\n" + body.replace(b"report", b"photo"))  # same length, other crc
-    assert board_cache.read_rows(ws.dbdir, rows_key) is None
+    assert kept_print(week) is None
 
 
 def test_deleting_the_kept_board_loses_nothing(ws: Workspace) -> None:
@@ -334,7 +346,7 @@ def test_a_reader_that_cannot_keep_the_board_still_judges(ws: Workspace) -> None
     now = at(14, 9)
     warm(ws, now)
     board_cache.discard(ws.dbdir)
-    for name in (board_cache.CELLS, board_cache.ROWS):
+    for name in (board_cache.CELLS, kept_parts.part_name("r", kept_parts.bucket("wugang"))):
         (ws.dbdir / name).mkdir()  # nothing can be renamed over a folder: every write fails
     reader = Week(ws, read_only=True)
     assert reader.cells(now).cells == fresh_cells(reader, now, "until")
@@ -366,22 +378,22 @@ def test_status_and_materials_print_the_same_from_the_kept_board(ws: Workspace) 
         assert warm_run.returncode == 0 and warm_run.stdout == cold.stdout, args
         if "--json" in args:
             json.loads(cold.stdout)  # one record a line, and still one JSON document
-    assert (ws.dbdir / board_cache.ROWS).exists()
+    assert row_parts(ws) and kept_print(Week(ws)) is not None
     rows = json.loads(weekwatch(ws, "materials", "--json").stdout)
     assert [r["path"] for r in rows] == ["舞钢市/2024-05-13/新闻稿.docx", "宝丰县_5月13日_照片.jpg"]
 
 
 def test_kept_files_are_owner_and_group_only(ws: Workspace) -> None:
     warm(ws, at(14, 9))
-    for name in (board_cache.CELLS, board_cache.ROWS):
-        assert (ws.dbdir / name).stat().st_mode & 0o777 == 0o660, name
+    for path in (ws.dbdir / board_cache.CELLS, *row_parts(ws)):
+        assert path.stat().st_mode & 0o777 == 0o660, path.name
 
 
 def test_a_killed_readers_leftover_is_swept_by_the_next_write(ws: Workspace) -> None:
     now = at(14, 9)
     warm(ws, now)
     old = ws.dbdir / f".{board_cache.CELLS}{board_cache.TMP_MARK}999999-dead"
-    fresh = ws.dbdir / f".{board_cache.ROWS}{board_cache.TMP_MARK}999998-busy"
+    fresh = ws.dbdir / f".{board_cache.CELLS}{board_cache.TMP_MARK}999998-busy"
     for p in (old, fresh):
         p.write_bytes(b"half")
     hour_ago = time.time() - 3600
@@ -393,23 +405,23 @@ def test_a_killed_readers_leftover_is_swept_by_the_next_write(ws: Workspace) -> 
     assert fresh.exists()  # another reader may be writing it now
 
 
-def test_the_kept_records_are_copied_checked_whole_first(ws: Workspace) -> None:
+def test_the_kept_records_are_printed_checked_whole_first(ws: Workspace) -> None:
     now = at(14, 9)
     week = warm(ws, now)
     expected = io.BytesIO()
-    board_cache.print_rows(expected, week.material_rows())
-    copied = io.BytesIO()
-    assert board_cache.copy_rows(ws.dbdir, week.rows_key(), copied)
-    assert copied.getvalue() == expected.getvalue()
-    assert json.loads(copied.getvalue()) == fresh_rows(week)
-    # Damaged past the first megabyte's worth: nothing is printed from it.
-    rows = ws.dbdir / board_cache.ROWS
-    data = rows.read_bytes()
-    rows.write_bytes(data[:-3] + b"X" + data[-2:])
+    placed = rules.place(week.event, week.store.materials(), week.ledger(), roster=week.units())
+    kept_rows.print_lines(expected, kept_rows.encoded(placed, week.ledger())[0])
+    printed = kept_print(week)
+    assert printed == expected.getvalue()
+    assert json.loads(printed) == fresh_rows(week)
+    # One byte of the last part changed: nothing is printed from any of them.
+    last = row_parts(ws)[-1]
+    data = last.read_bytes()
+    last.write_bytes(data[:-3] + (b"X" if data[-3:-2] != b"X" else b"Y") + data[-2:])
     damaged = io.BytesIO()
-    assert not board_cache.copy_rows(ws.dbdir, week.rows_key(), damaged)
+    assert not kept_board.print_kept_rows(Week(ws), damaged)
     assert damaged.getvalue() == b""
     again = io.BytesIO()
     Week(ws).print_material_rows(again)  # placed afresh, kept again
     assert again.getvalue() == expected.getvalue()
-    assert board_cache.copy_rows(ws.dbdir, week.rows_key(), io.BytesIO())
+    assert kept_print(Week(ws)) == expected.getvalue()

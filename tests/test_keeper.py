@@ -7,6 +7,8 @@ to the whole week judged afresh.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
 import sys
@@ -162,7 +164,7 @@ def _keepers_of(root) -> list[int]:
 
 
 def test_a_one_off_ingest_hands_the_keeping_on_and_the_keeper_leaves(week_ws) -> None:
-    from weekwatch.store import board_cache, rules
+    from weekwatch.store import kept_board, rules
 
     ws = week_ws
     env = {**os.environ, "WEEKWATCH_KEEPER": "1"}
@@ -176,11 +178,12 @@ def test_a_one_off_ingest_hands_the_keeping_on_and_the_keeper_leaves(week_ws) ->
     _wait(lambda: not _keepers_of(ws.root), 60, "the keeper gone")
     week = Week(ws)
     now = week.clock()
-    assert board_cache.read_rows(ws.dbdir, week.rows_key()) is not None  # kept, current
+    printed = io.BytesIO()
+    assert kept_board.print_kept_rows(week, printed)  # kept, current
     kept = week.kept_cells(now, bring=False)  # current as kept: nothing left to bring
     assert kept is not None and kept.cells == week.board(now).cells
     placed = rules.place(week.event, week.store.materials(), week.ledger())
-    assert len(board_cache.read_rows(ws.dbdir, week.rows_key()).splitlines()) == len(placed)
+    assert len(json.loads(printed.getvalue())) == len(placed)
 
 
 def test_only_a_write_that_can_stale_the_kept_week_hands_it_on(week_ws, monkeypatch) -> None:
@@ -226,7 +229,7 @@ def test_a_reader_waits_for_the_keepers_cells_not_for_its_records(week_ws, monke
     drop(week_ws, "平职院/5月14日/简报.pdf")
     Week(week_ws).ingestor().scan()
     free: list[tuple[bool, bool]] = []
-    rows = Week.material_rows
+    rows = Week.keep_rows
 
     def is_free(lock: str) -> bool:
         # What a reader in another process would find: is this lock of the keeper's free?
@@ -239,11 +242,11 @@ def test_a_reader_waits_for_the_keepers_cells_not_for_its_records(week_ws, monke
         finally:
             os.close(fd)
 
-    def records(self: Week, waiting_only: bool = False) -> bytes:
+    def records(self: Week) -> bool:
         free.append((is_free(kept_parts.KEEPER_LOCK), is_free(kept_parts.ROWS_LOCK)))
-        return rows(self, waiting_only)
+        return rows(self)
 
-    monkeypatch.setattr(Week, "material_rows", records)
+    monkeypatch.setattr(Week, "keep_rows", records)
     assert keep_once(Week(week_ws, read_only=True), wait=0.3)
     # status need not wait; materials --json waits for the records it would place too.
     assert free and all(f == (True, False) for f in free), free

@@ -14,7 +14,8 @@ judging of its own, nothing else, so it is said once on stderr and tried again l
 
 A one-off write (`ingest` from cron, `fetch`, an assignment from another terminal) hands the
 keeping on too (`hand_on`): a keeper of its own, detached, that brings the kept week current
-(`--once`: the cells first, then `materials --json`'s records), and exits. One keeper at a
+(`--once`: the cells first, then `materials --json`'s records — with the cells, after an
+arrival), and exits. One keeper at a
 time per workspace (`kept_parts.keeping`: the next waits, then finds little or nothing left);
 a reader that finds the kept week stale while one is at work waits for it rather than judge
 the week beside it.
@@ -137,8 +138,9 @@ def keep_once(week: Week, wait: float = WAIT_S) -> bool:
 
     Two locks: the records' (taken first, held to the end: `materials --json` waits on it)
     and the cells' (held while they are brought current: `status` waits on it), so a `status`
-    right after an ingest is not kept waiting while the records, rebuilt whole after an
-    arrival (seconds at 70,000), are written."""
+    is not kept waiting while the records, placed whole after a decision or a first keep
+    (seconds at 70,000), are written. After an arrival both are brought current together,
+    only where it touched."""
     from weekwatch.store import kept_parts
 
     dbdir = week.store.dbdir
@@ -153,7 +155,7 @@ def keep_once(week: Week, wait: float = WAIT_S) -> bool:
                 now = week.clock()
                 if week.kept_cells(now) is None:  # first: status reads them
                     week.cells(now)
-            week.material_rows()
+            week.keep_rows()
             if (week.cache_key(), week.rows_key()) == keys:
                 break
         return True
