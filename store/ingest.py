@@ -108,8 +108,15 @@ class Ingestor:
     """Turns found files into material records and writes them in one batch."""
 
     def __init__(
-        self, event: Event, reader: Reader, store: Store, inbox: Path, units: Sequence[Unit] = ()
+        self,
+        event: Event,
+        reader: Reader,
+        store: Store,
+        inbox: Path,
+        units: Sequence[Unit] | Callable[[], Sequence[Unit]] = (),
     ) -> None:
+        """`units` (or what gives them, asked only when a zip or an e-mail is met): the roster
+        the composites' senders and names are matched with."""
         self.event = event
         self.reader = reader
         self.store = store
@@ -125,7 +132,8 @@ class Ingestor:
         the first one is met: the e-mail modules cost a plain file's ingestion its start)."""
         from . import composite
 
-        return composite.Unpacker(self.reader, self._units)
+        units = self._units() if callable(self._units) else self._units
+        return composite.Unpacker(self.reader, units)
 
     def current(self) -> dict[str, Material]:
         """The live record of every path (superseded versions left out)."""

@@ -29,7 +29,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from .dates import NO_DATE, Dated, DateReader
@@ -354,15 +354,24 @@ def _sender(text: str, kept: Sequence[Match]) -> frozenset[str]:
 class Reader:
     """Reads paths for one event and one list of units; reuse it, it caches what it reads."""
 
-    def __init__(self, event: Event, units: Sequence[Unit]) -> None:
+    def __init__(
+        self,
+        event: Event,
+        units: Sequence[Unit],
+        *,
+        index: UnitIndex | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
+        """`index` and `names` (unit id → name), when given, stand for `units`: the index
+        kept beside the roster (store/reading_index.py) saves folding every name again."""
         self._event = event
         self._tz = event.tz
         self._start = event.start
         self._end = event.end
-        self._index = UnitIndex(units)
+        self._index = UnitIndex(units) if index is None else index
         self._judge = Judge(self._index.keys_of, _KEYWORDS)
         self._dates = DateReader(event)
-        self._unit_names = {u.id: u.name for u in units}
+        self._unit_names = {u.id: u.name for u in units} if names is None else dict(names)
         self._names: dict[str, _Segment] = {}
         self._folders: dict[str, _Folders] = {"": _NO_FOLDERS}
         self._segments: dict[str, _Segment] = {}  # one folder name, wherever it appears

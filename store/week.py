@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import assigning, kept_board, marks
-from .atomic import file_stamp
+from .atomic import Stamp, file_stamp
 from .config import load_config
 from .db import Store
 from .ledger import Ledger, fold
@@ -73,7 +73,12 @@ class Week:
         self.clock = clock
         self.store = Store(workspace.dbdir, read_only=read_only)
         self._units_cache: tuple[object, tuple[Unit, ...]] | None = None
-        self._reader: tuple[tuple[Unit, ...], Reader] | None = None
+        self._reader: tuple[Stamp, Reader, str] | None = None
+
+    @property
+    def config_stamp(self) -> Stamp:
+        """weekwatch.toml's stamp, taken before it was read: what derived data is keyed by."""
+        return self._config_stamp
 
     # --- the roster -------------------------------------------------------------------
     def units(self) -> tuple[Unit, ...]:
@@ -179,30 +184,40 @@ class Week:
         return unused_groups(self.config.groups, self.units())
 
     def reader(self) -> Reader:
-        from .reading import Reader
+        """The reading rules for this roster and week (from the index kept beside the roster
+        when it is current: no `Unit` is built, no name folded again)."""
+        return self._reading()[0]
 
-        units = self.units()
-        if self._reader is None or self._reader[0] != units:
-            self._reader = (units, Reader(self.event, units))
-        return self._reader[1]
+    def read_with(self) -> str:
+        """`reread.read_with` of this week and roster, kept with the reading index."""
+        return self._reading()[1]
+
+    def _reading(self) -> tuple[Reader, str]:
+        from .reading_index import reader
+
+        stamp = self.store.units_stamp()
+        if self._reader is None or self._reader[0] != stamp:
+            self._reader = (stamp, *reader(self))
+        return self._reader[1], self._reader[2]
 
     def ingestor(self) -> Ingestor:
         from .ingest import Ingestor
 
+        # The roster's Units only if a zip or an e-mail is met (its senders, its names).
         return Ingestor(
-            self.event, self.reader(), self.store, self.workspace.inbox, units=self.units()
+            self.event, self.reader(), self.store, self.workspace.inbox, units=self.units
         )
 
     # --- reading again what waits -----------------------------------------------------
     def reread(self) -> Reread:
         """Read again every file the reading rules decided (quarantined or placed by them),
         as of its first arrival, and record what reads differently. Assignments stay."""
-        from .reread import read_with, reread
+        from .reread import reread
 
         with self.store.transaction():  # nobody writes a record between our read and write
             result = reread(self.store.materials(), self._read_again, self.ledger())
             self.store.put_materials(result.records)
-            self.store.set_meta(READ_WITH, read_with(self.event, self.units()))
+            self.store.set_meta(READ_WITH, self.read_with())
         return result
 
     def _read_again(self, m: Material, arrived: dt.datetime) -> Reading | None:
@@ -221,11 +236,10 @@ class Week:
     def reread_if_stale(self) -> Reread | None:
         """Re-read when the roster or the week changed since the files were last read
         (a roster edited in weekwatch.toml, the week's dates moved)."""
-        from .reread import read_with
 
         if self.read_only:
             return None
-        current = read_with(self.event, self.units())
+        current = self.read_with()
         stored = self.store.get_meta(READ_WITH)
         if stored == current:
             return None
@@ -236,9 +250,7 @@ class Week:
 
     def mark_read(self) -> None:
         """Files were just read with the current roster and week (after an ingest)."""
-        from .reread import read_with
-
-        current = read_with(self.event, self.units())
+        current = self.read_with()
         if not self.read_only and self.store.get_meta(READ_WITH) != current:
             self.store.set_meta(READ_WITH, current)
 
