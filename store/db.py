@@ -375,6 +375,46 @@ class Store:
             with self.transaction():
                 self._put_material_docs(docs)
 
+    def put_encoded(
+        self,
+        records: Mapping[str, Sequence[bytes]],
+        docs: Mapping[str, Mapping[str, dict[str, Any]]] = {},
+    ) -> dict[str, Stamp]:
+        """A scan from scratch's write: each shard's records already encoded (`records`, by
+        shard name, each piece ``"key":{…}`` in UTF-8 JSON, as `model.plain_record_text`
+        makes them), with more records as documents (`docs`, by shard), in one transaction.
+
+        A shard found empty under the lock is written from the texts as they are (nothing
+        parsed or encoded again); one that holds records by then (another writer came first)
+        gets these merged in, as `put_materials` would. Returns the stamp of each shard
+        written from the texts, for the stamp index (store/stamp_index.py `put_encoded`)."""
+        names = [name for name in MATERIAL_FILES[1:] if name in records or name in docs]
+        if not names:
+            return {}
+        staged: list[str] = []
+        with self._txn_lock:  # the stamps below are this transaction's, not a later one's
+            with self.transaction():
+                for name in names:
+                    texts = list(records.get(name, ()))
+                    more = docs.get(name)
+                    if self._tables[name].docs():
+                        merged: dict[str, dict[str, Any]] = {}
+                        for text in texts:
+                            merged.update(json.loads(b"{" + text + b"}"))
+                        merged.update(more or {})
+                        self._tables[name].put_many(merged)
+                        continue
+                    if more:
+                        texts.append(encode(dict(more))[1:-2])  # ``{…}\n``: its inside
+                    self._files[name].stage(texts)
+                    staged.append(name)
+            out: dict[str, Stamp] = {}
+            for name in staged:
+                stamp = self._files[name].staged_stamp
+                if stamp is not None:
+                    out[name] = stamp
+            return out
+
     # -- actions ----------------------------------------------------------------------------
 
     def actions(self) -> list[Action]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import functools
+import json
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import stamp_index
 from .hashing import Ahead, Hashed, StillChanging, hash_and_read, hash_file, sha256_of
@@ -92,16 +93,46 @@ _RETRIED = frozenset({Code.UNREADABLE, Code.FOLDER_UNREADABLE})
 class Batch:
     """What one ingestion pass wrote."""
 
-    added: list[Material] = field(default_factory=list)  # new files and new content
     gone: list[Material] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # files that could not be read this time
     #: Files written to while they were read: not recorded, read again once they hold still.
     unsettled: list[str] = field(default_factory=list)
     startup: bool = False  # the watcher's first scan: what came while nothing watched
+    _made: list[Material] = field(default_factory=list, repr=False)
+    #: Records written as encoded text by a scan from scratch (store/fresh_scan.py), made into
+    #: Materials only when `added` is asked for; how many, and how many of them quarantined.
+    _texts: list[bytes] = field(default_factory=list, repr=False)
+    _counted: tuple[int, int] = (0, 0)
+
+    @property
+    def added(self) -> list[Material]:
+        """New files and new content (a list to add to)."""
+        if self._texts:
+            texts, self._texts, self._counted = self._texts, [], (0, 0)
+            for text in texts:
+                for key, doc in json.loads(b"{" + text + b"}").items():
+                    self._made.append(Material.from_dict(key, doc))
+        return self._made
+
+    def encoded(self, texts: Iterable[bytes], count: int, quarantined: int) -> None:
+        """Records written from their text (`count` of them, `quarantined` of those)."""
+        self._texts += texts
+        n, q = self._counted
+        self._counted = (n + count, q + quarantined)
+
+    @property
+    def recorded(self) -> int:
+        """How many records `added` holds (none made to count them)."""
+        return len(self._made) + self._counted[0]
+
+    @property
+    def quarantined(self) -> int:
+        """How many of them wait in quarantine."""
+        return self._counted[1] + sum(1 for m in self._made if m.quarantine)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.gone)
+        return bool(self.recorded or self.gone)
 
 
 class Ingestor:
@@ -125,6 +156,8 @@ class Ingestor:
         self.stamps = stamp_index.StampIndex(store)
         #: During a scan: the files hashed and read while the walk went on.
         self._ahead: Ahead | None = None
+        #: Whether a scan with nothing recorded yet goes the from-scratch way (fresh_scan.py).
+        self.fresh = True
 
     @functools.cached_property
     def unpacker(self) -> composite.Unpacker:
@@ -156,6 +189,25 @@ class Ingestor:
         were removed; `missing` names files (never folders) that may have gone, each looked
         up in its own shard of the stamp index only.
         """
+        batch, writes = self._gather(
+            found, arrived, complete=complete, gone=gone, unseen=unseen, missing=missing
+        )
+        if writes:
+            self.store.put_materials(writes)
+            self.stamps.refresh()
+        return batch
+
+    def _gather(
+        self,
+        found: Iterable[Found],
+        arrived: Callable[[Found], dt.datetime],
+        *,
+        complete: bool = False,
+        gone: Iterable[str] = (),
+        unseen: tuple[str, ...] = (),
+        missing: Sequence[str] = (),
+    ) -> tuple[Batch, list[Material]]:
+        """`ingest`'s work but the write: the batch, and the records to write."""
         from . import composite
 
         found = list(found)
@@ -243,10 +295,7 @@ class Ingestor:
         for path in self._gone(known, seen, complete, (*gone, *missing), unseen):
             writes.append(replace(known[path], gone=True))
             batch.gone.append(writes[-1])
-        if writes:
-            self.store.put_materials(writes)
-            self.stamps.refresh()
-        return batch
+        return batch, writes
 
     def _shards_to_read(
         self,
@@ -368,7 +417,7 @@ class Ingestor:
             batch.errors,
         )
         writes += w
-        batch.added += added
+        batch.added.extend(added)
         batch.gone += gone
 
     def _unopened(
@@ -463,6 +512,12 @@ class Ingestor:
         if kept is None and not legacy:
             index, _ = self.stamps.entries()  # every file looked at: the whole index
         look = index.get if kept is None else self.stamps.entry
+        if kept is None and not legacy and not index and self.fresh:
+            # Nothing recorded yet: the workers walk, hash, read and encode (fresh_scan.py).
+            with collector_paused():
+                batch, unreadable = self._scan_fresh()
+            batch.errors += [f"{display_path(u)}/: cannot list this folder" for u in unreadable]
+            return batch
         ahead = None if legacy else self._look_ahead(look)
         try:
             with collector_paused():
@@ -478,6 +533,29 @@ class Ingestor:
             if not (listed.folders == kept and materials_stamp(dbdir) == loaded):
                 folder_index.save(dbdir, listed.folders)
         return batch
+
+    def _scan_fresh(self) -> tuple[Batch, list[str]]:
+        """A scan of an inbox none of whose files has a record yet: the plain files recorded
+        from the texts the workers encode (store/fresh_scan.py), what they left over (zips,
+        e-mails, links, failures) through `_gather`, all in one write."""
+        from . import fresh_scan
+
+        part = fresh_scan.record(self.inbox, self.reader, self.event.tz)
+        unreadable = part.unreadable
+        if "" in unreadable:
+            raise WeekwatchError(f"{self.inbox}: cannot list the inbox folder")
+        leftover, part.leftover = part.leftover, []
+        batch, writes = self._gather(leftover, _mtime, complete=True, unseen=tuple(unreadable))
+        docs: dict[str, dict[str, dict[str, Any]]] = {}
+        for m in writes:
+            docs.setdefault(shard_name(m.container), {})[m.key] = m.to_dict()
+        if part.count or docs:
+            written = self.store.put_encoded(part.records, docs)
+            self.stamps.put_encoded(written, part.entries, docs)
+        batch.encoded(
+            (t for texts in part.records.values() for t in texts), part.count, part.quarantined
+        )
+        return batch, unreadable
 
     def _scan(
         self,

@@ -7,6 +7,7 @@ import re
 import sys
 from collections.abc import Mapping
 from enum import StrEnum
+from json.encoder import encode_basestring
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -376,6 +377,39 @@ class Material:
 #: The origin of every plain file's record, one dict shared by all of them (never changed:
 #: a Material is frozen, and nothing writes into its origin).
 _NO_ORIGIN: dict[str, Any] = {}
+
+
+def placing_text(unit: str | None, kind: str, cell: str | None, quarantine: str) -> str:
+    """The middle of a plain file's record as `plain_record_text` writes it: unit, kind, cell
+    and the quarantine (given as its JSON text, "null" for none). Shared by every file read
+    alike, so a scan makes it once per distinct reading."""
+    u = "null" if unit is None else encode_basestring(unit)
+    c = "null" if cell is None else encode_basestring(cell)
+    return f'"unit":{u},"kind":{encode_basestring(kind)},"cell":{c},"quarantine":{quarantine}'
+
+
+def plain_record_text(
+    key: str,
+    sha256: str,
+    size: int,
+    mtime_ns: int,
+    received_at: str,
+    placing: str,
+    ino: int,
+    ctime_ns: int,
+    until: str | None = None,
+) -> str:
+    """One plain file's newest record as a shard file holds it, ``"key":{…}``: the very text
+    `Material(key=path, …).to_dict()` encodes to (store/atomic.py's `encode`, keys in the same
+    order; `tests/test_fresh_scan.py` compares them), made without a `Material` or a dict —
+    a scan from scratch writes 100,000. `key` is the path already as JSON text (the key and
+    the path are one), `received_at` its ISO text, `placing` from `placing_text`."""
+    tail = "" if not until else f',"until":{encode_basestring(until)}'
+    return (
+        f'{key}:{{"path":{key},"sha256":"{sha256}","size":{size},"mtime_ns":{mtime_ns},'
+        f'"received_at":"{received_at}",{placing},"superseded":false,"gone":false,'
+        f'"ino":{ino},"ctime_ns":{ctime_ns}{tail}}}'
+    )
 
 
 #: Action types an operator can record.

@@ -110,6 +110,13 @@ def entries_of(docs: Mapping[str, Mapping[str, Any]]) -> dict[str, Entry]:
     return out
 
 
+def file_entry_text(key: str, size: int, mtime_ns: int, ino: int, ctime_ns: int) -> str:
+    """A plain file's entry as an index file holds it, ``"key":["f",…]``: the text the JSON of
+    `entries_of`'s (FILE, size, mtime_ns, ino, ctime_ns) is, for `key` already as JSON text
+    (a scan from scratch writes one per file without making the entry)."""
+    return f'{key}:["{FILE}",{size},{mtime_ns},{ino},{ctime_ns}]'
+
+
 def settled(entry: Entry | None, kind: str, composite: bool, stamp: tuple[int, ...]) -> bool:
     """Whether a file found with this kind and (size, mtime_ns, ino, ctime_ns) needs nothing
     done: its records were read from exactly this file as it is now."""
@@ -202,14 +209,35 @@ class StampIndex:
             return None
         return {k: tuple(v) for k, v in data.items() if isinstance(v, list) and v}
 
+    def put_encoded(
+        self,
+        written: Mapping[str, Stamp],
+        texts: Mapping[str, list[bytes]],
+        docs: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    ) -> None:
+        """After a scan from scratch's write (`Store.put_encoded`): each shard written from
+        encoded records, with the stamp it was written with, gets its index from the entries
+        encoded beside them (`file_entry_text`, by shard) and those of its other records
+        (`docs`, by shard), without parsing the shard; the others are made again from the
+        store (`refresh`)."""
+        for name, stamp in written.items():
+            parts = list(texts.get(name, ()))
+            more = docs.get(name)
+            if more:
+                extra = entries_of(more)
+                if extra:
+                    parts.append(_encoded(extra)[1:-1])
+            self._write_body(name, stamp, b"{" + b",".join(parts) + b"}")
+            self._shards.pop(name, None)  # read from the file when next asked
+        self.refresh()
+
     def _write(self, name: str, stamp: Stamp, entries: dict[str, Entry]) -> None:
         """Keep the entries for the next process; a failure only costs that process a rebuild."""
+        self._write_body(name, stamp, _encoded(entries))
+
+    def _write_body(self, name: str, stamp: Stamp, body: bytes) -> None:
         if self.store.read_only or stamp == MISSING:
             return  # nothing to keep: a shard not written yet is indexed for free
-        try:
-            body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
-        except UnicodeEncodeError:  # an undecodable name (a lone surrogate): escaped
-            body = json.dumps(entries, separators=(",", ":")).encode()
         meta = {"version": VERSION, "shard": list(stamp), "crc": zlib.crc32(body)}
         payload = json.dumps(meta).encode() + b"\n" + body
         path = self._path(name)
@@ -227,3 +255,10 @@ class StampIndex:
             os.replace(tmp, path)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def _encoded(entries: Mapping[str, Entry]) -> bytes:
+    try:
+        return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:  # an undecodable name (a lone surrogate): escaped
+        return json.dumps(entries, separators=(",", ":")).encode()

@@ -3,6 +3,7 @@ transaction that commits them (store/db.py), and ids are our own string ids."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -74,12 +75,20 @@ class JsonFileStorage(Storage):
         self._work_stamp: Stamp = MISSING
         self._dirty = False  # TinyDB wrote to the working copy
         self._written = False  # commit() replaced the file with it
+        #: The table's records already encoded (`stage`), written as the file instead.
+        self._staged: list[bytes] | None = None
+        #: The stamp of the file the last transaction wrote from staged records (else None).
+        self.staged_stamp: Stamp | None = None
 
     # -- tinydb.storages.Storage -------------------------------------------------------------
 
     def read(self) -> JsonData:
         if not self._in_txn:
             return self.current()[1]
+        if self._staged is not None:
+            # Read after staging (nothing does so today): the staged records become the
+            # working copy, so what is read is what will be written.
+            self._work, self._staged = json.loads(self.payload()), None
         if self._work is None:
             # Under the lock nobody else writes, so the cached data is the file as it is now
             # whenever the stamp still matches; otherwise current() re-reads it.
@@ -130,17 +139,34 @@ class JsonFileStorage(Storage):
 
     def begin(self) -> None:
         self._in_txn, self._work, self._dirty, self._written = True, None, False, False
+        self._staged, self.staged_stamp = None, None
+
+    def stage(self, records: list[bytes]) -> None:
+        """Write the table as these records, each ``"key":{…}`` already encoded as UTF-8
+        JSON (a scan from scratch: `Store.put_encoded`), in place of whatever it held. The
+        file is the one TinyDB reads; it is not parsed here (a reader parses it when asked)."""
+        assert self._in_txn
+        self._staged, self._work, self._dirty = records, None, True
 
     def pending(self) -> bool:
         """Whether the transaction changed this file and it is not written yet."""
-        return self._dirty and self._work is not None and not self._written
+        if self._written:
+            return False
+        return self._staged is not None or (self._dirty and self._work is not None)
 
     def payload(self) -> bytes:
+        if self._staged is not None:
+            head = b"{" + json.dumps(self.table).encode() + b":{"
+            return head + b",".join(self._staged) + b"}}\n"
         assert self._work is not None
         return encode(self._work)
 
     def committed(self, stamp: Stamp) -> None:
         """The file was replaced by the transaction's data, now on disk with this stamp."""
+        if self._staged is not None:
+            # Not parsed: the next read parses the file (it is what was staged).
+            self._cache, self._written, self.staged_stamp = None, True, stamp
+            return
         assert self._work is not None
         self._cache, self._written = (stamp, self._work), True
 
@@ -150,3 +176,4 @@ class JsonFileStorage(Storage):
             # Read but not replaced: after a failure TinyDB may have mutated it half-way.
             self._cache = (self._work_stamp, self._work) if ok and not self._dirty else None
         self._in_txn, self._work, self._dirty, self._written = False, None, False, False
+        self._staged = None

@@ -232,11 +232,11 @@ def _ingest(week: Week, args: argparse.Namespace) -> int:
         week.mark_read()
     for e in batch.errors:
         print(f"! {safe_str(e)}", file=sys.stderr)
-    q = sum(1 for m in batch.added if m.quarantine)
+    q = batch.quarantined  # counted without making a record of each file
     from .i18n_done import done
 
     lang = getattr(args, "lang", None) or week.event.lang
-    print(done("done.ingest", lang, n=len(batch.added), q=q, gone=len(batch.gone)))
+    print(done("done.ingest", lang, n=batch.recorded, q=q, gone=len(batch.gone)))
     if again is not None:
         _print_reread(week, again, lang)
     return 0
