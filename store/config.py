@@ -78,14 +78,35 @@ class Config:
 class ConfigError(WeekwatchError):
     """A bad value of one key, with the key and the problem alone (`init` names its flag)."""
 
-    def __init__(self, message: str, key: str | None = None, problem: str = "") -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        message: str,
+        key: str | None = None,
+        problem: str = "",
+        tag: str = "",
+        **fields: object,
+    ) -> None:
+        super().__init__(message, tag=tag, **fields)
         self.key = key
         self.problem = problem
 
 
-class _Problem(Exception):
+class _Problem(WeekwatchError):
     """A bad value found while checking one key; the caller adds the file, line and key."""
+
+
+#: A value's type as a message names it, in English and in Chinese.
+_TYPE_NAMES: dict[type, tuple[str, str]] = {
+    str: ("a string", "字符串"),
+    int: ("a number", "数字"),
+    float: ("a number", "数字"),
+    bool: ("true/false", "true/false"),
+    list: ("a list", "列表"),
+    dict: ("a table", "表"),
+    dt.datetime: ("a date-time", "日期时间"),
+    dt.date: ("a date", "日期"),
+    dt.time: ("a time", "时间"),
+}
 
 
 # ---------------------------------------------------------------------------- parsing helpers
@@ -113,23 +134,36 @@ def check_year(moment: dt.date, what: str) -> None:
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
         raise WeekwatchError(
             f"{what} is in the year {moment.year}; weekwatch keeps weeks between "
-            f"{FIRST_YEAR} and {LAST_YEAR}"
+            f"{FIRST_YEAR} and {LAST_YEAR}",
+            tag="year",
+            what=what,
+            year=moment.year,
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
         )
 
 
 def parse_zone(name: str) -> ZoneInfo:
     """A time zone by its tz database name (Asia/Shanghai), refusing anything path-like."""
     if not _ZONE_NAME.fullmatch(name) or ".." in name:
-        raise WeekwatchError(f"'{name}' is not a time zone name; use one like Asia/Shanghai")
+        raise WeekwatchError(
+            f"'{name}' is not a time zone name; use one like Asia/Shanghai",
+            tag="zone_name",
+            name=name,
+        )
     if name.lower() in _NOT_ZONES:
         raise WeekwatchError(
             f"'{name}' is not a place's time zone (it depends on the machine, or on nothing); "
-            "name the week's zone, like Asia/Shanghai"
+            "name the week's zone, like Asia/Shanghai",
+            tag="zone_machine",
+            name=name,
         )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as e:
-        raise WeekwatchError(f"unknown time zone '{name}'; use one like Asia/Shanghai") from e
+        raise WeekwatchError(
+            f"unknown time zone '{name}'; use one like Asia/Shanghai", tag="zone_unknown", name=name
+        ) from e
 
 
 # ---------------------------------------------------------------------------- loading
@@ -148,7 +182,12 @@ def load_config(path: Path) -> Config:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise WeekwatchError(f"{path}, line {line}: not UTF-8 text; save the file as UTF-8") from e
+        raise WeekwatchError(
+            f"{path}, line {line}: not UTF-8 text; save the file as UTF-8",
+            tag="not_utf8",
+            path=path,
+            line=line,
+        ) from e
     return _parse(text, path)
 
 
@@ -157,21 +196,53 @@ def _parse(text: str, path: Path) -> Config:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         # The message already says "(at line L, column C)".
-        raise WeekwatchError(f"{path}: not valid TOML: {e}") from e
+        raise WeekwatchError(
+            f"{path}: not valid TOML: {e}", tag="not_toml", path=path, **_toml_detail(str(e))
+        ) from e
     except RecursionError:  # arrays in arrays in arrays… past the parser's depth
-        raise WeekwatchError(f"{path}: not valid TOML: nested too deeply") from None
+        raise WeekwatchError(
+            f"{path}: not valid TOML: nested too deeply",
+            tag="not_toml",
+            path=path,
+            detail="nested too deeply",
+            at="",
+            at_zh="",
+        ) from None
     where = _Locator(path, text)
     table = doc.get("event")
     if table is None:
-        raise WeekwatchError(f"{path}: no [event] table; it needs at least a title and a start")
+        raise WeekwatchError(
+            f"{path}: no [event] table; it needs at least a title and a start",
+            tag="no_event",
+            path=path,
+        )
     if not isinstance(table, dict):
-        raise where.error("event", None, "must be a table: [event] on a line of its own")
+        raise where.error(
+            "event",
+            None,
+            _Problem("must be a table: [event] on a line of its own", tag="event_not_table"),
+        )
     columns = column_tables(doc.get("columns"), where)
     event = _event(table, where, moved_deadlines(columns))
     obligations, groups = parse_obligations(columns, doc.get("groups"), event, where)
     event = replace(event, obligations=obligations)
     units = _units(doc.get("units"), where)
     return Config(event=event, units=units, path=path, groups=groups)
+
+
+_TOML_AT = (
+    r"(?P<detail>.*?)\s*\((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)"
+)
+
+
+def _toml_detail(message: str) -> dict[str, str]:
+    """tomllib's message parted: what is wrong, and where (` (at line 3, column 9)`)."""
+    m = re.fullmatch(_TOML_AT, message)
+    if m is None:
+        return {"detail": message, "at": "", "at_zh": ""}
+    at = message[len(m["detail"]) :]
+    where = f"第 {m['line']} 行第 {m['col']} 列" if m["line"] else "文件末尾"
+    return {"detail": m["detail"], "at": at, "at_zh": f"（{where}）"}
 
 
 class _Locator:
@@ -213,15 +284,23 @@ class _Locator:
         return None
 
     def error(
-        self, table: str, key: str | None, problem: str, index: int | None = None
+        self, table: str, key: str | None, problem: str | Exception, index: int | None = None
     ) -> ConfigError:
+        """The problem (a tagged error is said in the operator's language too) at its line."""
         line = self.line(table, index, key) or (self.line(table, index, None) if key else None)
         at = f"{self.path}, line {line}" if line else str(self.path)
         name = f"[[{table}]] #{index + 1}" if index is not None else f"[{table}]"
+        text = str(problem)
         return ConfigError(
-            f"{at}: {name} {key}: {problem}" if key else f"{at}: {name} {problem}",
+            f"{at}: {name} {key}: {text}" if key else f"{at}: {name} {text}",
             key=key if index is None else None,
-            problem=problem,
+            problem=text,
+            tag="config_key" if key else "config_table",
+            at=at,
+            at_zh=f"{self.path} 第 {line} 行" if line else str(self.path),
+            name=name,
+            what=key or "",
+            why=problem,
         )
 
 
@@ -237,9 +316,14 @@ def _check_keys(
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise where.error(
-                name, key, f"unknown key{hint}; known keys: {', '.join(known)}", index
+            problem = _Problem(
+                f"unknown key{hint}; known keys: {', '.join(known)}",
+                tag="unknown_key",
+                hint=hint,
+                hint_zh=f"（是不是“{close[0]}”？）" if close else "",
+                known=", ".join(known),
             )
+            raise where.error(name, key, problem, index)
 
 
 def _event(
@@ -250,9 +334,12 @@ def _event(
     moved = moved or {}
     for key, (name, _) in moved.items():
         if key in table:
-            raise where.error(
-                name, "deadline", f"is set twice: here and as [event] {key}; keep one of them"
+            problem = _Problem(
+                f"is set twice: here and as [event] {key}; keep one of them",
+                tag="set_twice",
+                event_key=key,
             )
+            raise where.error(name, "deadline", problem)
 
     def source(key: str) -> tuple[str, str]:
         """Where a key's value is written: the table and the key, for messages."""
@@ -267,12 +354,17 @@ def _event(
             return default
         try:
             return check(value)
-        except (_Problem, WeekwatchError) as e:
-            raise where.error(*source(key), str(e)) from e
+        except WeekwatchError as e:
+            raise where.error(*source(key), e) from e
 
     for required in ("title", "start"):
         if required not in table:
-            raise WeekwatchError(f"{where.path}: [event] has no '{required}'")
+            raise WeekwatchError(
+                f"{where.path}: [event] has no '{required}'",
+                tag="no_required",
+                path=where.path,
+                required=required,
+            )
     title = get("title", _nonblank)
     start = get("start", _date)
     days = get("days", _days, 7)
@@ -303,11 +395,14 @@ def _event(
         event.at(event.end + dt.timedelta(days=SUMMARY_AFTER_DAYS), SUMMARY_TIME),
     )
     if summary is not None and summary < last_begins:
-        raise where.error(
-            *source("summary_deadline"),
+        problem = _Problem(
             f"{summary:%Y-%m-%d %H:%M} is before the last day of the week begins "
             f"({last_begins:%Y-%m-%d %H:%M}); check the date",
+            tag="summary_early",
+            summary=f"{summary:%Y-%m-%d %H:%M}",
+            begins=f"{last_begins:%Y-%m-%d %H:%M}",
         )
+        raise where.error(*source("summary_deadline"), problem)
     # A column nobody owes keeps its default deadline, so the code that sorts and counts
     # deadlines needs no special case; the rules never judge it.
     if plan is None:
@@ -331,7 +426,8 @@ def _units(value: Any, where: _Locator) -> tuple[Unit, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(u, dict) for u in value):
-        raise where.error("units", None, "must be tables written as [[units]]")
+        problem = _Problem("must be tables written as [[units]]", tag="units_not_tables")
+        raise where.error("units", None, problem)
     units: list[Unit] = []
     locations: list[str] = []
     for i, table in enumerate(value):
@@ -355,7 +451,7 @@ def _unit(table: dict[str, Any], index: int, where: _Locator) -> Unit:
         try:
             return check(table[key])
         except _Problem as e:
-            raise where.error("units", key, str(e), index) from e
+            raise where.error("units", key, e, index) from e
 
     return Unit(
         id=get("id", _id_text),
@@ -375,30 +471,28 @@ def _unit(table: dict[str, Any], index: int, where: _Locator) -> Unit:
 
 
 def _type_name(value: Any) -> str:
-    names = {
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true/false",
-        list: "a list",
-        dict: "a table",
-        dt.datetime: "a date-time",
-        dt.date: "a date",
-        dt.time: "a time",
-    }
-    return names.get(type(value), type(value).__name__)
+    return _TYPE_NAMES.get(type(value), (type(value).__name__,))[0]
+
+
+def _type_zh(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), ("", type(value).__name__))[1]
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise _Problem(f"must be a string in quotes, not {_type_name(value)}")
+        raise _Problem(
+            f"must be a string in quotes, not {_type_name(value)}",
+            tag="must_string",
+            type=_type_name(value),
+            type_zh=_type_zh(value),
+        )
     return value.strip()
 
 
 def _nonblank(value: Any) -> str:
     text = _text(value)
     if not text:
-        raise _Problem("must not be empty")
+        raise _Problem("must not be empty", tag="must_nonempty")
     return text
 
 
@@ -411,7 +505,7 @@ def _id_text(value: Any) -> str:
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
-        raise _Problem("must be a date without a time, like 2024-05-12")
+        raise _Problem("must be a date without a time, like 2024-05-12", tag="date_no_time")
     if isinstance(value, dt.date):
         check_year(value, str(value))
         return value
@@ -423,14 +517,26 @@ def _date(value: Any) -> dt.date:
         else:
             check_year(day, value.strip())
             return day
-    raise _Problem(f"must be a date like 2024-05-12, not {value!r}")
+    raise _Problem(
+        f"must be a date like 2024-05-12, not {value!r}", tag="must_date", value=repr(value)
+    )
 
 
 def _days(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _Problem(f"must be a whole number, not {_type_name(value)}")
+        raise _Problem(
+            f"must be a whole number, not {_type_name(value)}",
+            tag="must_whole",
+            type=_type_name(value),
+            type_zh=_type_zh(value),
+        )
     if not 1 <= value <= MAX_DAYS:
-        raise _Problem(f"must be between 1 and {MAX_DAYS}, not {value}")
+        raise _Problem(
+            f"must be between 1 and {MAX_DAYS}, not {value}",
+            tag="days_range",
+            most=MAX_DAYS,
+            value=value,
+        )
     return value
 
 
@@ -445,21 +551,36 @@ def _workday_end(value: Any) -> dt.time:
         return value.replace(second=0, microsecond=0, tzinfo=None)
     if isinstance(value, str):
         return parse_hhmm(value)
-    raise _Problem(f'must be a time like "12:00", not {_type_name(value)}')
+    raise _Problem(
+        f'must be a time like "12:00", not {_type_name(value)}',
+        tag="must_time",
+        type=_type_name(value),
+        type_zh=_type_zh(value),
+    )
 
 
 def _day_themes(value: Any, days: int) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _Problem('must be a list of strings, like ["学校日", "学生日"]')
+        raise _Problem('must be a list of strings, like ["学校日", "学生日"]', tag="themes_list")
     if len(value) > days:
-        raise _Problem(f"has {len(value)} entries but the week has {days} days")
+        raise _Problem(
+            f"has {len(value)} entries but the week has {days} days",
+            tag="themes_count",
+            n=len(value),
+            days=days,
+        )
     return tuple(v.strip() for v in value)
 
 
 def _lang(value: Any) -> str:
     lang = _text(value).lower()
     if lang and lang not in LANGS:
-        raise _Problem(f"unknown language '{value}'; use one of {', '.join(LANGS)}")
+        raise _Problem(
+            f"unknown language '{value}'; use one of {', '.join(LANGS)}",
+            tag="unknown_lang",
+            value=value,
+            langs=", ".join(LANGS),
+        )
     return lang
 
 
@@ -470,7 +591,10 @@ def _aliases(value: Any) -> tuple[str, ...]:
         return split_aliases(value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return split_aliases("|".join(value))
-    raise _Problem('must be a list of strings (["平职院", "平职"]) or one string ("平职院；平职")')
+    raise _Problem(
+        'must be a list of strings (["平职院", "平职"]) or one string ("平职院；平职")',
+        tag="aliases_list",
+    )
 
 
 #: What store/config_write.py holds, importable from here as it was before the two parted.

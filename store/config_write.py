@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from weekwatch.store.config import SUMMARY_AFTER_DAYS, ConfigError, _parse, check_year
-from weekwatch.store.deadlines import parse_daily
+from weekwatch.store.deadlines import parse_daily, relative_words
 from weekwatch.store.model import WeekwatchError
 from weekwatch.store.obligations import example_lines
 from weekwatch.store.workspace import Workspace
@@ -53,7 +53,10 @@ def init_workspace(root: Path, flags: dict[str, str] | None = None, **fields: An
         _parse(text, ws.config)
     except ConfigError as e:
         if flags and e.key in flags:
-            raise WeekwatchError(f"{flags[e.key]}: {e.problem}") from e
+            flag, why = flags[e.key], e.__cause__ if isinstance(e.__cause__, Exception) else e
+            raise WeekwatchError(
+                f"{flag}: {e.problem}", tag="flag", flag=flag, error=why or e.problem
+            ) from e
         raise
     ws.root.mkdir(parents=True, exist_ok=True)
     try:
@@ -73,8 +76,9 @@ def init_workspace(root: Path, flags: dict[str, str] | None = None, **fields: An
 
 
 def deadline_toml(text: str, key: str = "") -> str:
-    """A deadline typed on the command line, as TOML: a string, or an inline table such as
-    `{ days_after_end = 7, at = "18:00" }` written as typed (checked to be exactly one table)."""
+    """A deadline typed on the command line, as TOML: a string, an inline table such as
+    `{ days_after_end = 7, at = "18:00" }` written as typed (checked to be exactly one table),
+    or the table words mean (`活动周结束后一周内` → `{ days_after_end = 7 }`)."""
     t = text.strip()
     if t.startswith("{"):
         try:
@@ -85,6 +89,13 @@ def deadline_toml(text: str, key: str = "") -> str:
             problem = f"'{text}' is not a table like {{ days_after_end = 7, at = \"18:00\" }}"
             raise ConfigError(problem, key=key, problem=problem)
         return t
+    try:
+        table = relative_words(t)  # 活动周结束后一周内: the table it means
+    except WeekwatchError as e:
+        raise ConfigError(str(e), key=key, problem=str(e)) from e
+    if table is not None:
+        parts = [f"{k} = {toml_string(v) if isinstance(v, str) else v}" for k, v in table.items()]
+        return "{ " + ", ".join(parts) + " }"
     return toml_string(t)
 
 

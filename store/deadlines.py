@@ -77,7 +77,9 @@ def parse_hhmm(text: str) -> dt.time:
     if m is None or int(m[1]) > 23 or int(m[2]) > 59:
         raise WeekwatchError(
             f"'{text}' is not a time of day; write it as HH:MM, like 12:00 (24:00 is the end "
-            "of the day)"
+            "of the day)",
+            tag="not_hhmm",
+            text=text,
         )
     return dt.time(int(m[1]), int(m[2]))
 
@@ -97,7 +99,9 @@ def parse_time(text: str, workday_end: dt.time = DEFAULT_WORKDAY_END) -> dt.time
     except WeekwatchError:
         raise WeekwatchError(
             f"'{text}' is not a time of day; write it as HH:MM, like 12:00 (24:00 is the end "
-            "of the day, 下班前 the end of the working day)"
+            "of the day, 下班前 the end of the working day)",
+            tag="not_time",
+            text=text,
         ) from None
     if afternoon and clock.hour < 12:
         clock = clock.replace(hour=clock.hour + 12)
@@ -111,24 +115,35 @@ def parse_daily(value: Any, workday_end: dt.time = DEFAULT_WORKDAY_END) -> Daily
     """
     if isinstance(value, dt.time):
         if value.tzinfo is not None:
-            raise WeekwatchError("must be a wall-clock time like 12:00, without an offset")
+            raise WeekwatchError(
+                "must be a wall-clock time like 12:00, without an offset", tag="daily_offset"
+            )
         return Daily(value.replace(microsecond=0))
     if not isinstance(value, str):
         what = "a number" if isinstance(value, int | float) else type(value).__name__
-        raise WeekwatchError(f'must be a time like "12:00" (or "+1d 12:00", "none"), not {what}')
+        raise WeekwatchError(
+            f'must be a time like "12:00" (or "+1d 12:00", "none"), not {what}',
+            tag="daily_type",
+            what=what,
+            what_zh="数字" if isinstance(value, int | float) else what,
+        )
     text = _norm(value)
     if text.lower() == NONE:
         return None
     if not text:
         raise WeekwatchError(
-            'is empty; write a time like 12:00, or "none" if the week asks for no daily materials'
+            'is empty; write a time like 12:00, or "none" if the week asks for no daily materials',
+            tag="daily_empty",
         )
     after = 0
     if m := _NEXT_DAY.fullmatch(text):
         after, text = (1 if m["zh"] else int(m["n"])), m["rest"]
         if not 1 <= after <= 7:
             raise WeekwatchError(
-                f"'{value}': the materials can be due 1 to 7 days later, not {after}"
+                f"'{value}': the materials can be due 1 to 7 days later, not {after}",
+                tag="daily_after",
+                value=value,
+                after=after,
             )
     elif m := re.fullmatch(r"(?:当日|当天|同日)\s*(?P<rest>.*)", text):
         text = m["rest"]
@@ -137,7 +152,9 @@ def parse_daily(value: Any, workday_end: dt.time = DEFAULT_WORKDAY_END) -> Daily
     except WeekwatchError:
         raise WeekwatchError(
             f"'{value}' is not a time of day; write it as HH:MM like 12:00, or 24:00, "
-            '"+1d 12:00" (次日12:00: the next day), "none"'
+            '"+1d 12:00" (次日12:00: the next day), "none"',
+            tag="daily_not_time",
+            value=value,
         ) from None
 
 
@@ -156,12 +173,16 @@ def parse_moment(
     if m is None:
         raise WeekwatchError(
             f"'{text}' is not a date and time; write it like 2024-05-13 12:00, 2024-05-13 (the "
-            "end of that day) or 2024-05-13T12:00+08:00"
+            "end of that day) or 2024-05-13T12:00+08:00",
+            tag="not_moment",
+            text=text,
         )
     try:
         day = dt.date(int(m["y"]), int(m["mo"] or m["mo2"]), int(m["d"] or m["d2"]))
     except ValueError as e:
-        raise WeekwatchError(f"'{text}' is not a real date ({e})") from e
+        raise WeekwatchError(
+            f"'{text}' is not a real date ({e})", tag="not_real_date", text=text, error=str(e)
+        ) from e
     from .config import check_year  # config reads its deadlines here: import at call time
 
     check_year(day, f"'{text}'")
@@ -175,7 +196,9 @@ def parse_moment(
         except WeekwatchError:
             raise WeekwatchError(
                 f"'{text}' is not a date and time; write it like 2024-05-13 12:00, 2024-05-13 "
-                "(the end of that day), 2024-05-19 下班前 or 2024-05-13T12:00+08:00"
+                "(the end of that day), 2024-05-19 下班前 or 2024-05-13T12:00+08:00",
+                tag="not_moment_time",
+                text=text,
             ) from None
     h, mi, s = int(c["h"]), int(c["mi"]), int(c["s"] or 0)
     if (h, mi, s) == (24, 0, 0):
@@ -183,7 +206,12 @@ def parse_moment(
     try:
         moment = dt.datetime(day.year, day.month, day.day, h, mi, s)
     except ValueError as e:
-        raise WeekwatchError(f"'{text}' is not a real date and time ({e})") from e
+        raise WeekwatchError(
+            f"'{text}' is not a real date and time ({e})",
+            tag="not_real_moment",
+            text=text,
+            error=str(e),
+        ) from e
     off = c["off"]
     if off is None:
         return moment.replace(tzinfo=tz)
@@ -195,8 +223,103 @@ def parse_moment(
         if off[0] == "-":
             offset = -offset
     if offset >= dt.timedelta(hours=24):
-        raise WeekwatchError(f"'{text}': the offset {off} is not a real time zone offset")
+        raise WeekwatchError(
+            f"'{text}': the offset {off} is not a real time zone offset",
+            tag="bad_offset",
+            text=text,
+            off=off,
+        )
     return moment.replace(tzinfo=dt.timezone(offset)).astimezone(tz)
+
+
+# A deadline stated from the week, as notices write it: 活动周前一天, 活动周开始前10天 17:00,
+# 活动周结束后一周内, 活动周结束后3个工作日内下班前. The anchor says which end of the week; the
+# count, its unit and an optional time of day follow. Patterns compiled at their first use
+# (re's cache): every command reads weekwatch.toml, few deadlines are words.
+_WEEK_WORDS = (
+    r"(?P<anchor>(?:本次)?(?:活动周|活动)(?:(?:开始|启动)?(?:之|以)?(?P<before>前)"
+    r"|(?:结束)?(?:之|以)?后))(?P<rest>.*)"
+)
+_COUNT = (
+    r"(?P<n>\d+|[零一二两三四五六七八九十]+)\s*个?\s*(?P<unit>工作日|天|日|周|星期|礼拜)"
+    r"\s*(?:之内|以内|内)?\s*(?:之前|以前|前)?\s*(?P<at>.*)"
+)
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+#: How the words are written, for a message about words that could not be read.
+WORDS_EXAMPLES = "活动周前一天, 活动周结束后一周内, 活动周结束后3个工作日内"
+
+
+def _count(text: str) -> int | None:
+    """3, 三, 十, 十五, 二十: a count of days as written (None if it is not one)."""
+    if text.isdigit():
+        return int(text)
+    tens, ten, ones = text.partition("十")
+    if not ten:
+        return _DIGITS.get(text) if len(text) == 1 else None
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    t = _DIGITS.get(tens, -1) if tens else 1
+    o = _DIGITS.get(ones, -1) if ones else 0
+    return None if t < 0 or o < 0 else t * 10 + o
+
+
+def relative_words(text: str) -> dict[str, int | str] | None:
+    """A deadline written from the week in words, as the table weekwatch.toml writes it:
+    活动周前一天 → { days_before_start = 1 }, 活动周结束后一周内 → { days_after_end = 7 },
+    活动周结束后3个工作日内下班前 → { workdays_after_end = 3, at = "下班前" }.
+
+    None: the text does not begin with the week (a date, a time: read as before). Words that
+    begin with the week but do not go on as a count of days raise one message saying what was
+    read and what was not.
+    """
+    norm = _norm(text)
+    m = re.fullmatch(_WEEK_WORDS, norm) if norm.startswith(("活动", "本次")) else None
+    if m is None:
+        return None
+    before = m["before"] is not None
+    side, side_zh = (
+        ("before the week begins", "活动周开始之前")
+        if before
+        else ("after the week ends", "活动周结束之后")
+    )
+    rest = m["rest"].strip()
+    c = re.fullmatch(_COUNT, rest)
+    n = _count(c["n"]) if c else None
+    if c is None or n is None:
+        raise WeekwatchError(
+            f"'{text}': read {m['anchor']} ({side}) but not '{rest}'; write how many days, "
+            f"like {WORDS_EXAMPLES}",
+            tag="deadline_words",
+            text=text,
+            read=m["anchor"],
+            side=side,
+            side_zh=side_zh,
+            rest=rest,
+        )
+    if c["unit"] == "工作日":
+        key = "workdays_before_start" if before else "workdays_after_end"
+    else:
+        key = "days_before_start" if before else "days_after_end"
+        n *= 7 if c["unit"] in ("周", "星期", "礼拜") else 1
+    table: dict[str, int | str] = {key: n}
+    at = c["at"].strip()
+    if at:
+        try:
+            parse_time(at)
+        except WeekwatchError:
+            read = norm[: len(norm) - len(at)].strip()
+            raise WeekwatchError(
+                f"'{text}': read {read} ({key} = {n}) but not the time of day '{at}'; write "
+                "it like 17:00 or 下班前",
+                tag="deadline_words_at",
+                text=text,
+                read=read,
+                count=key,
+                n=n,
+                at=at,
+            ) from None
+        table["at"] = at
+    return table
 
 
 def deadline_at(value: Any, event: Event) -> dt.datetime | None:
@@ -220,12 +343,17 @@ def deadline_at(value: Any, event: Event) -> dt.datetime | None:
     if isinstance(value, str):
         if _norm(value).lower() == NONE:
             return None
+        table = relative_words(value)  # 活动周结束后一周内, as the notice wrote it
+        if table is not None:
+            return _relative(table, event)
         return parse_moment(value, tz, event.workday_end)
     if isinstance(value, dict):
         return _relative(value, event)
     raise WeekwatchError(
         'must be a date and time like "2024-05-12 12:00", a date, "none", or a table like '
-        f'{{ days_after_end = 7, at = "18:00" }}, not {type(value).__name__}'
+        f'{{ days_after_end = 7, at = "18:00" }}, not {type(value).__name__}',
+        tag="deadline_type",
+        type=type(value).__name__,
     )
 
 
@@ -236,21 +364,34 @@ def _relative(table: dict[str, Any], event: Event) -> dt.datetime:
         what = f"unknown key '{unknown[0]}'" if unknown else "needs exactly one count"
         raise WeekwatchError(
             f"{what}; write one of {', '.join(RELATIVE_KEYS)}, and optionally at, like "
-            '{ days_after_end = 7, at = "18:00" }'
+            '{ days_after_end = 7, at = "18:00" }',
+            tag="relative_keys",
+            what=what,
+            what_zh=f"没有“{unknown[0]}”这个键" if unknown else "只能写一个天数",
+            keys=", ".join(RELATIVE_KEYS),
         )
     key = counts[0]
     n = table[key]
     if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= 366:
-        raise WeekwatchError(f"{key} must be a whole number of days from 0 to 366, not {n!r}")
+        raise WeekwatchError(
+            f"{key} must be a whole number of days from 0 to 366, not {n!r}",
+            tag="relative_count",
+            count=key,
+            n=repr(n),
+        )
     at = table.get("at", "24:00")
     if isinstance(at, dt.time):
         at = at.strftime("%H:%M")
     if not isinstance(at, str):
-        raise WeekwatchError(f'at must be a time like "18:00" or "下班前", not {at!r}')
+        raise WeekwatchError(
+            f'at must be a time like "18:00" or "下班前", not {at!r}',
+            tag="relative_at",
+            at=repr(at),
+        )
     try:
         clock = parse_time(at, event.workday_end)
     except WeekwatchError as e:
-        raise WeekwatchError(f"at: {e}") from None
+        raise WeekwatchError(f"at: {e}", tag="flag", flag="at", error=e) from None
     if key == "days_before_start":
         day = event.start - dt.timedelta(days=n)
     elif key == "days_after_end":

@@ -26,12 +26,15 @@ deadlines, written as the notices say them (every flag that takes a moment reads
   24:00                 daily, 每天 with no hour: by the end of each day
   none                  not asked for: nobody owes that column (seed 001 asks only for
                         the summary: --plan-deadline none --daily-deadline none)
+  活动周前一天          the day before the week: { days_before_start = 1 }
+  活动周结束后一周内    { days_after_end = 7 }; also 活动周结束后3天内,
+                        活动周结束后三个工作日内 下班前, 活动周开始前10天 17:00
   '{ days_before_start = 10, at = "17:00" }'    ten days before the week begins
   '{ days_after_end = 7 }'                      活动周结束后一周内: within a week after it
   '{ workdays_after_end = 3, at = "下班前" }'    三个工作日内: China's holidays and 调休
 examples:
   weekwatch init 潍坊2020 --title 2020年潍坊市职业教育活动周 --start 2020-11-08 \\
-      --daily-deadline 24:00 --plan-deadline 2020-11-07 --summary-deadline 2020-11-17
+      --daily-deadline 24:00 --plan-deadline 活动周前一天 --summary-deadline 2020-11-17
   weekwatch init 平顶山2021 --title 平顶山市2021年职业教育活动周 --start 2021-05-22 \\
       --plan-deadline none --daily-deadline none --summary-deadline 2021-06-02
 """
@@ -123,12 +126,13 @@ def _init(sub: Sub) -> None:
     )
     s.add_argument(
         "--plan-deadline",
-        help="a moment, a date alone, a {…} table, or none (default: day 1 at the daily deadline)",
+        help="a moment, a date alone, a {…} table, words (活动周前一天), or none (default: day 1 "
+        "at the daily deadline)",
     )
     s.add_argument(
         "--summary-deadline",
-        help="a moment, a date alone, a {…} table, or none (default: 7 days after the last "
-        "day, 18:00)",
+        help="a moment, a date alone, a {…} table, words (活动周结束后一周内), or none (default: "
+        "7 days after the last day, 18:00)",
     )
     s.add_argument("--workday-end", help="what 下班前 means, HH:MM (default: 17:30)")
     s.add_argument("--theme", default="", help="the week's theme, 主题 (default: none)")

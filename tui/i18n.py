@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from weekwatch.store.reasons import Quarantine
 
 from .i18n_cli import CLI
+from .i18n_config import CONFIG
 from .i18n_done import DONE, grid_column
 from .i18n_remind import REMIND
 from .i18n_triage import TRIAGE
@@ -550,6 +551,7 @@ _T.update(TRIAGE)
 _T.update(REMIND)
 _T.update(CLI)
 _T.update(DONE)
+_T.update(CONFIG)
 
 
 def default_lang(workspace_lang: str = "", env: Mapping[str, str] | None = None) -> str:

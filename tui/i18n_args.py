@@ -131,12 +131,15 @@ HELP: dict[str, tuple[str, str]] = {
         "  24:00                 每天，不写钟点：每天结束前\n"
         "  none                  不要求：没有单位需要报送这一栏（通知 001 只要总结：\n"
         "                        --plan-deadline none --daily-deadline none）\n"
+        "  活动周前一天          活动周开始的前一天：{ days_before_start = 1 }\n"
+        "  活动周结束后一周内    { days_after_end = 7 }；也可写 活动周结束后3天内、\n"
+        "                        活动周结束后三个工作日内 下班前、活动周开始前10天 17:00\n"
         "  '{ days_before_start = 10, at = \"17:00\" }'    活动周开始前十天\n"
         "  '{ days_after_end = 7 }'                      活动周结束后一周内\n"
         "  '{ workdays_after_end = 3, at = \"下班前\" }'    三个工作日内：按国家节假日和调休\n"
         "示例：\n"
         "  weekwatch init 潍坊2020 --title 2020年潍坊市职业教育活动周 --start 2020-11-08 \\\n"
-        "      --daily-deadline 24:00 --plan-deadline 2020-11-07 --summary-deadline 2020-11-17\n"
+        "      --daily-deadline 24:00 --plan-deadline 活动周前一天 --summary-deadline 2020-11-17\n"
         "  weekwatch init 平顶山2021 --title 平顶山市2021年职业教育活动周 --start 2021-05-22 \\\n"
         "      --plan-deadline none --daily-deadline none --summary-deadline 2021-06-02\n",
         INIT_EPILOG,
@@ -159,12 +162,14 @@ HELP: dict[str, tuple[str, str]] = {
     "help.init.plan": (
         "一个时刻、只写日期、{…} 表、通知里的说法（活动周前一天），或 none"
         "（默认：第 1 天的每日截止时间）",
-        "a moment, a date alone, a {…} table, or none (default: day 1 at the daily deadline)",
+        "a moment, a date alone, a {…} table, words (活动周前一天), or none (default: day 1 "
+        "at the daily deadline)",
     ),
     "help.init.summary": (
         "一个时刻、只写日期、{…} 表、通知里的说法（活动周结束后一周内），或 none"
         "（默认：最后一天后 7 天的 18:00）",
-        "a moment, a date alone, a {…} table, or none (default: 7 days after the last day, 18:00)",
+        "a moment, a date alone, a {…} table, words (活动周结束后一周内), or none (default: "
+        "7 days after the last day, 18:00)",
     ),
     "help.init.workday_end": (
         "下班前 指几点，HH:MM（默认：17:30）",

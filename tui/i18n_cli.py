@@ -159,10 +159,14 @@ def said(error: Exception, lang: str) -> str:
         if error.code == "kind" and not error.detail:  # the kinds as the form names them
             return t("input.kind", text=error.text, kinds=kind_names(t))
         return say(error, t)
+    from .i18n_config import CONFIG, TOML_DETAILS
+
     key = f"error.{error.tag}"
-    if not error.tag or key not in CLI:
+    if not error.tag or (key not in CLI and key not in CONFIG):
         return str(error)
     fields = {k: said(v, lang) if isinstance(v, Exception) else v for k, v in error.fields.items()}
+    if error.tag == "not_toml":  # tomllib's own words
+        fields["detail"] = TOML_DETAILS.get(str(fields["detail"]), fields["detail"])
     # A field said differently in Chinese comes as `name_zh` beside `name`.
     fields.update({k.removesuffix("_zh"): v for k, v in fields.items() if k.endswith("_zh")})
     return I18n(lang)(key, **fields)
