@@ -261,7 +261,19 @@ def fig_read(ws: Workspace, units: list[Unit], before: Path | None) -> None:
     write by another process (an `ingest` of one new file, a `note`), each the median of 3;
     with `--before DIR`, that checkout's code timed the same way on a copy of the workspace
     (the two codes' kept boards are not the same files: on one workspace each would judge the
-    other's away), round by round beside this code's."""
+    other's away), round by round beside this code's. Every command runs with bytecode writing
+    allowed (timed as an installed weekwatch runs, its modules compiled once), and each code's
+    workspace is ingested once, untimed, before the rounds (a copy's files have new inodes:
+    its first ingest records every file again)."""
+    dont = os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    try:
+        _fig_read(ws, units, before)
+    finally:
+        if dont is not None:
+            os.environ["PYTHONDONTWRITEBYTECODE"] = dont
+
+
+def _fig_read(ws: Workspace, units: list[Unit], before: Path | None) -> None:
     size = db_bytes(ws)
     blob = Path(tempfile.mkstemp(prefix="weekwatch-json-", suffix=".json")[1])
     copy: Path | None = None
@@ -278,6 +290,9 @@ def fig_read(ws: Workspace, units: list[Unit], before: Path | None) -> None:
             subprocess.run(["cp", "-a", str(ws.root), str(copy / "w")], check=True)
             old = ["env", f"PYTHONPATH={_importable(before)}", *WW]
             codes[" (before)"] = (old, Workspace(copy / "w"))
+        for ww, w in codes.values():
+            run([*ww, "-w", str(w.root), "ingest"])
+            _keeper_done(w)
         for label, args in (
             ("status --json", ["status", "--json"]),
             ("status", ["status"]),
@@ -339,18 +354,19 @@ def _keeper_done(ws: Workspace, wait: float = 120.0) -> None:
     """Wait for a keeper handed the workspace by a one-off write (tui/keeper.py) to finish."""
     import fcntl
 
-    lock = ws.dbdir / "keeper.lock"
-    time.sleep(0.3)  # started detached: give it the time to take its lock
-    if not lock.exists():
-        return
-    with open(lock, "rb") as fh:
-        end = time.monotonic() + wait
-        while time.monotonic() < end:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                time.sleep(0.1)
+    time.sleep(0.3)  # started detached: give it the time to take its locks
+    end = time.monotonic() + wait
+    # The cells' lock, then the records' (held to the keeper's end).
+    for lock in (ws.dbdir / "keeper.lock", ws.dbdir / "keeper.rows.lock"):
+        if not lock.exists():
+            continue
+        with open(lock, "rb") as fh:
+            while time.monotonic() < end:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    time.sleep(0.1)
 
 
 def _importable(checkout: Path) -> Path:

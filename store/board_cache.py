@@ -138,8 +138,11 @@ def discard(dbdir: Path) -> None:
     from .kept_parts import discard as discard_parts
 
     discard_parts(dbdir)
-    with contextlib.suppress(OSError):
-        os.unlink(dbdir / ROWS)
+    from .kept_judged import JUDGED
+
+    for name in (ROWS, JUDGED):  # the records as kept before the parts; the judged states
+        with contextlib.suppress(OSError):
+            os.unlink(dbdir / name)
 
 
 def kept_ledger_matches(ledger: Ledger, actions: Sequence[Action]) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .atomic import MISSING, Stamp, file_stamp
@@ -138,7 +139,7 @@ def kept_cells(
     caller judges the week (`Week.board`, `Week.cells`). Kept cells another process's write
     made stale are brought current first (`bring_current`), unless `bring` is False (a
     read-only dashboard writes nothing, not even derived data)."""
-    from . import board_cache, kept_parts
+    from . import board_cache, kept_judged, kept_parts
     from .rules import Cells, judge
 
     acts = week.store.actions()
@@ -149,14 +150,37 @@ def kept_cells(
     keys = keys_of(week, ledger)
     key = key or keys.cells
     dbdir = week.store.dbdir
+    units = week.units()
+    ids = [u.id for u in units]
+    mark = kept_judged.mark_of(ledger)
+    # The states as judged for a span holding `now` (store/kept_judged.py); after another
+    # process's arrival, brought current with the kept cells (only the units it touched).
+    judged = kept_judged.read(dbdir, key, mark, now, week.event.columns, ids)
+    brought = False
+    if judged is None and bring and key == keys.cells and _stale(dbdir, key):
+        brought = bring_current(week, keys, ledger)
+        if brought:
+            judged = kept_judged.read(dbdir, key, mark, now, week.event.columns, ids)
+    if judged is not None:
+        return Cells(week.event, units, now, judged)
     kept = kept_parts.read_cells(dbdir, key)
-    if kept is None and bring and key == keys.cells and bring_current(week, keys, ledger):
-        kept = kept_parts.read_cells(dbdir, keys_of(week, ledger).cells)
+    if kept is None and bring and not brought and key == keys.cells:
+        if bring_current(week, keys, ledger):
+            kept = kept_parts.read_cells(dbdir, keys_of(week, ledger).cells)
     if kept is None or not board_cache.usable(kept.newest, acts, now, every):
         return None
-    units = week.units()
     cells = judge(week.event, units, kept.times, kept.kinds, ledger, now)
+    if bring and key == keys.cells:
+        kept_judged.write(dbdir, key, mark, week.event, ledger, now, cells, ids)
     return Cells(week.event, units, now, cells)
+
+
+def _stale(dbdir: Path, key: str) -> bool:
+    """Whether the kept cells are not `key`'s (another process wrote since they were kept)."""
+    from . import kept_parts
+
+    head = kept_parts.read_head(dbdir)
+    return head is None or head.key != key
 
 
 def bring_current(week: Week, keys: Keys, ledger: Ledger) -> bool:
@@ -206,7 +230,20 @@ def cells(week: Week, now: dt.datetime | None = None, actions: str | None = None
     ledger = week.ledger_at(now, actions)
     materials = week.store.materials()
     b = board(week.event, week.units(), materials, ledger, now)
-    keep(week, b, key, materials, ledger)
+    if keep(week, b, key, materials, ledger):
+        from . import kept_judged
+
+        ids = [u.id for u in b.units]
+        kept_judged.write(
+            week.store.dbdir,
+            key,
+            kept_judged.mark_of(ledger),
+            week.event,
+            ledger,
+            now,
+            b.cells,
+            ids,
+        )
     return b
 
 

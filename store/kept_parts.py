@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import kept_rows
+from . import kept_judged, kept_rows
 from .atomic import Stamp, file_stamp, load
 from .kept_locks import (  # re-exported: the keeper and the tests name them here
     KEEPER_LOCK as KEEPER_LOCK,
@@ -529,7 +529,10 @@ def update(
         Material.from_dict(k, d).received_at for _, g in new_groups.values() for k, d in g.items()
     ]
     newest = max((t for t in (head.newest, *arrived) if t is not None), default=None)
-    _write_head(dbdir, Head(key_for(stamps), base, newest, stamps, parts, extra if rows else None))
+    key = key_for(stamps)
+    _write_head(dbdir, Head(key, base, newest, stamps, parts, extra if rows else None))
+    if roster is not None:
+        kept_judged.mend(dbdir, head.key, key, event, ledger, roster, touched, times, kinds, newest)
     return Updated(frozenset(touched), tuple(written))
 
 

@@ -177,6 +177,20 @@ def opens(event: Event, column: str) -> dt.datetime | None:
     return event.at(dt.date.fromisoformat(column), dt.time())
 
 
+def steady_until(event: Event, ledger: Ledger, since: dt.datetime) -> dt.datetime | None:
+    """The first moment from `since` on at which a cell judged at `since` may judge otherwise
+    with no new arrival and the same decisions (`cell_state` reads the moment only against a
+    deadline, an extension and a column's opening); None: never again."""
+    moments: list[dt.datetime] = list(ledger.extensions.values())
+    for column in event.columns:
+        start = opens(event, column)
+        if start is not None:
+            moments.append(start)
+        if group_of(column) not in event.not_owed:
+            moments.append(_deadline(event, column))
+    return min((m for m in moments if m >= since), default=None)
+
+
 def cell_state(
     event: Event,
     column: str,

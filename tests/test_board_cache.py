@@ -23,7 +23,7 @@ import zlib
 import pytest
 
 from weekwatch.fixtures.testweek import at, drop, drop_some
-from weekwatch.store import board_cache, kept_board, kept_parts, kept_rows, rules
+from weekwatch.store import board_cache, kept_board, kept_judged, kept_parts, kept_rows, rules
 from weekwatch.store.ingest import spelled
 from weekwatch.store.reports import materials_json
 from weekwatch.store.week import Week
@@ -130,6 +130,8 @@ def tamper_cells(ws: Workspace) -> None:
     doc = json.loads((ws.dbdir / name).read_bytes().split(b"\n", 1)[1])
     doc["cells"] = [c for c in doc["cells"] if c[0] != "wugang"]
     rewrite_part(ws, name, json.dumps(doc).encode())
+    # And the states judged from them before (store/kept_judged.py): judged from these again.
+    (ws.dbdir / kept_judged.JUDGED).unlink(missing_ok=True)
 
 
 def test_a_moment_before_the_newest_arrival_is_judged_afresh(ws: Workspace) -> None:
