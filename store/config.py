@@ -8,7 +8,7 @@ and key, because the operator fixing it is in a terminal with an editor, not a d
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
 import re
 import tomllib
 from collections.abc import Callable
@@ -245,15 +245,21 @@ def _toml_detail(message: str) -> dict[str, str]:
     return {"detail": m["detail"], "at": at, "at_zh": f"（{where}）"}
 
 
+@functools.cache
+def _headers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`[[array]]` and `[table]` header lines (compiled when a message needs a line number)."""
+    return (
+        re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?"),
+        re.compile(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?"),
+    )
+
+
 class _Locator:
     """Finds the line of a key in the TOML text, so messages can say where to look.
 
     tomllib keeps no positions, so this scans the text for table headers and `key =` lines. It
     is a best effort: keys it cannot find (inline tables, dotted keys) get no line number.
     """
-
-    _TABLE = re.compile(r"\s*\[\s*([A-Za-z0-9_.-]+)\s*\]\s*(#.*)?")
-    _ARRAY = re.compile(r"\s*\[\[\s*([A-Za-z0-9_-]+)\s*\]\]\s*(#.*)?")
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
@@ -266,13 +272,14 @@ class _Locator:
         # Without a key, look for the table's header, or for `table = ...` at the top level.
         wanted = key if key is not None else table
         key_re = re.compile(rf"\s*[\"']?{re.escape(wanted)}[\"']?\s*=")
+        array, table_re = _headers()
         for n, line in enumerate(self.lines, start=1):
-            if m := self._ARRAY.fullmatch(line):
+            if m := array.fullmatch(line):
                 seen += m[1] == table
                 current = (m[1], seen if m[1] == table else None)
                 if key is None and current == (table, index):
                     return n
-            elif m := self._TABLE.fullmatch(line):
+            elif m := table_re.fullmatch(line):
                 current = (m[1], None)
                 if key is None and current == (table, index):
                     return n
@@ -314,6 +321,8 @@ def _check_keys(
     # A misspelt key would otherwise be ignored and its default used without a word.
     for key in table:
         if key not in known:
+            import difflib  # only for a misspelt key: every command reads this file
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             problem = _Problem(

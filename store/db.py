@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import journal
+from . import derived, journal
 from .atomic import (
     DIR_MODE,
     FILE_MODE,
@@ -104,6 +104,9 @@ __all__ = [
 TABLES = ("units", "materials", "actions", "meta")
 #: Every file, in the order a transaction writes them.
 FILES = ("units", *MATERIAL_FILES, "actions", "meta")
+#: The roster's records in roster order, kept beside units.json for the next process (derived:
+#: made again whenever units.json's stamp is not the one it names; deleting it loses nothing).
+ROSTER_COPY = "units.idx"
 LOCK_NAME = "store.lock"
 _SCHEMA_KEY = "schema_version"
 
@@ -144,6 +147,7 @@ class Store:
         # are read and converted again.
         self._rows = MaterialRows(self._files)
         self._drop: list[Path] = []  # files to remove once a transaction has committed
+        self._roster: tuple[Stamp, list[tuple[str, dict[str, Any]]]] | None = None
         if read_only:
             self._check_schema()
             return
@@ -308,15 +312,37 @@ class Store:
 
     def roster(self) -> list[tuple[str, dict[str, Any]]]:
         """The units' records by id, in roster order, as stored (never change them): an
-        action naming one unit of 2,000 makes a `Unit` of that one alone."""
+        action naming one unit of 2,000 makes a `Unit` of that one alone.
+
+        Read from the roster's copy kept beside it (`ROSTER_COPY`, store/derived.py: loaded
+        several times faster than units.json's JSON) while units.json has the stamp the copy
+        was made from; else from units.json, and the copy made again."""
         with self._lock:
-            docs = self._tables["units"].docs()
-            return sorted(docs.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
+            if self._depth:  # this transaction's own writes are in the table alone
+                return _in_order(self._tables["units"].docs())
+            stamp = file_stamp(self._files["units"].path)
+            if self._roster is None or self._roster[0] != stamp:
+                self._roster = (stamp, self._read_roster(stamp))
+            return list(self._roster[1])
+
+    def _read_roster(self, stamp: Stamp) -> list[tuple[str, dict[str, Any]]]:
+        copy_path = self.dbdir / ROSTER_COPY
+        if stamp != MISSING:
+            kept = derived.load(copy_path, stamp)
+            if isinstance(kept, list):
+                return kept
+        read, data = self._files["units"].current()  # the stamp of exactly what was parsed
+        rows = _in_order((data or {}).get(_table_of("units"), {}))
+        if not self.read_only and read != MISSING:
+            derived.keep(copy_path, read, rows)
+        return rows
 
     def unit_record(self, unit_id: str) -> dict[str, Any] | None:
         """One unit's record as stored (never change it), or None."""
         with self._lock:
-            return self._tables["units"].docs().get(unit_id)
+            if self._depth:
+                return self._tables["units"].docs().get(unit_id)
+            return next((doc for key, doc in self.roster() if key == unit_id), None)
 
     def units_stamp(self) -> Stamp:
         """The roster file's stamp: changes whenever any process writes the units (an action
@@ -462,6 +488,11 @@ class Store:
     def stamp(self) -> tuple[Stamp, ...]:
         """Stat stamps of every table file: changes whenever any process writes the database."""
         return tuple(file_stamp(f.path) for f in self._files.values())
+
+
+def _in_order(docs: Mapping[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Units' records in roster order: their `order`, then their id."""
+    return sorted(docs.items(), key=lambda kv: (kv[1].get("order", 0), kv[0]))
 
 
 def _table_of(name: str) -> str:

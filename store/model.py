@@ -108,7 +108,7 @@ class Obligations:
 
 
 #: Between several addresses in one field: what people type, and the "; " weekwatch writes.
-_SEPARATORS = re.compile(r"[;；,，、\s]+")
+_SEPARATORS = r"[;；,，、\s]+"
 
 
 class WeekwatchError(Exception):
@@ -213,7 +213,8 @@ class Unit:
     @property
     def emails(self) -> tuple[str, ...]:
         """Every address of the liaison(s): each one counts for matching a mail's sender."""
-        return tuple(e for e in _SEPARATORS.split(self.liaison_email) if "@" in e)
+        # re caches the compiled pattern: compiled when a sender is first matched, not at import
+        return tuple(e for e in re.split(_SEPARATORS, self.liaison_email) if "@" in e)
 
     @property
     def phones(self) -> tuple[str, ...]:

@@ -18,7 +18,6 @@ this only turns the operator's words into an `Obligations` value.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -162,6 +161,8 @@ def unused_groups(lines: Sequence[GroupLine], units: Sequence[Unit]) -> list[str
 
 
 def _hint(word: str, known: Sequence[str]) -> str:
+    import difflib  # only for a misspelt word: every command reads weekwatch.toml
+
     close = difflib.get_close_matches(word, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

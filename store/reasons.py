@@ -9,6 +9,7 @@ languages, so a code without a text, or a text naming an argument nobody gives, 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -232,23 +233,27 @@ def join(parts: Iterable[Quarantine | None]) -> Quarantine | None:
 
 # --- schema 1: the English prose weekwatch wrote before codes ----------------------------------
 
-_LEGACY: tuple[tuple[re.Pattern[str], Code, tuple[str, ...]], ...] = (
-    (re.compile(r"no unit named"), Code.NO_UNIT, ()),
-    (re.compile(r"names two units: (.*)"), Code.TWO_UNITS, ("units",)),
-    (re.compile(r"names (\d+) units: (.*)"), Code.MANY_UNITS, ("n", "units")),
-    (re.compile(r"date (\S+) is outside the week"), Code.DATE_OUTSIDE, ("date",)),
-    (re.compile(r"day (\d+) is outside the week"), Code.DAY_OUTSIDE, ("n",)),
-    (
-        re.compile(r"arrived (\S+), outside the week, and names no date"),
-        Code.ARRIVED_OUTSIDE,
-        ("date",),
-    ),
-    (re.compile(r"empty file \(0 bytes\)"), Code.EMPTY, ()),
-)
+
+@functools.cache
+def _legacy() -> tuple[tuple[re.Pattern[str], Code, tuple[str, ...]], ...]:
+    """Schema 1's sentences, compiled when one is read back (a database of before codes)."""
+    return (
+        (re.compile(r"no unit named"), Code.NO_UNIT, ()),
+        (re.compile(r"names two units: (.*)"), Code.TWO_UNITS, ("units",)),
+        (re.compile(r"names (\d+) units: (.*)"), Code.MANY_UNITS, ("n", "units")),
+        (re.compile(r"date (\S+) is outside the week"), Code.DATE_OUTSIDE, ("date",)),
+        (re.compile(r"day (\d+) is outside the week"), Code.DAY_OUTSIDE, ("n",)),
+        (
+            re.compile(r"arrived (\S+), outside the week, and names no date"),
+            Code.ARRIVED_OUTSIDE,
+            ("date",),
+        ),
+        (re.compile(r"empty file \(0 bytes\)"), Code.EMPTY, ()),
+    )
 
 
 def _legacy_part(part: str) -> Reason:
-    for pattern, code, names in _LEGACY:
+    for pattern, code, names in _legacy():
         m = pattern.fullmatch(part)
         if m:
             args: dict[str, Arg] = dict(zip(names, m.groups(), strict=True))

@@ -16,6 +16,7 @@ Pure: no Textual, no Rich.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -54,14 +55,21 @@ _WEEKDAYS_EN_LONG = (
 )
 _WEEKDAYS_ZH = "一二三四五六日"
 
-_DAY_NUMBER = re.compile(r"(?:第\s*(\d{1,2})\s*天|day\s*(\d{1,2})|d(\d{1,2})|(\d{1,2}))")
-_DATE = re.compile(
-    r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<mo>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*[日号]?"
-    r"|(?P<y8>\d{4})(?P<mo8>\d{2})(?P<d8>\d{2})"
-)
-_WEEKDAY_ZH = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
-# A day word or date, then a time: "today 15:00", "今天15:00", "5月16日 下班前".
-_DAY_THEN_TIME = re.compile(r"(?P<day>.+?)(?:\s*T\s*|\s+|(?<=[日号天]))(?P<time>\S.*)")
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """How days and moments are typed, compiled when the first is typed (a note naming only
+    its unit types none)."""
+    return {
+        "day_number": re.compile(r"(?:第\s*(\d{1,2})\s*天|day\s*(\d{1,2})|d(\d{1,2})|(\d{1,2}))"),
+        "date": re.compile(
+            r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<mo>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*[日号]?"
+            r"|(?P<y8>\d{4})(?P<mo8>\d{2})(?P<d8>\d{2})"
+        ),
+        "weekday_zh": re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])"),
+        # A day word or date, then a time: "today 15:00", "今天15:00", "5月16日 下班前".
+        "day_then_time": re.compile(r"(?P<day>.+?)(?:\s*T\s*|\s+|(?<=[日号天]))(?P<time>\S.*)"),
+    }
 
 
 class InputError(WeekwatchError):
@@ -185,7 +193,7 @@ def parse_day(text: str, event: Event, now: dt.datetime | None = None) -> dt.dat
         if day is None:
             raise InputError("moment", text, moment_examples(event, now))
         return day + dt.timedelta(days=RELATIVE_DAYS[t])
-    if m := _DATE.fullmatch(t):
+    if m := _patterns()["date"].fullmatch(t):
         y = m["y"] or m["y8"]
         mo, d = int(m["mo"] or m["mo8"]), int(m["d"] or m["d8"])
         years = [int(y)] if y else sorted({x.year for x in event.dates if x.month == mo})
@@ -206,7 +214,7 @@ def parse_day(text: str, event: Event, now: dt.datetime | None = None) -> dt.dat
 
 
 def _weekday(t: str) -> int | None:
-    if m := _WEEKDAY_ZH.fullmatch(t):
+    if m := _patterns()["weekday_zh"].fullmatch(t):
         return _WEEKDAYS_ZH.index(m[1].replace("天", "日"))
     if t in _WEEKDAYS_EN:
         return _WEEKDAYS_EN.index(t)
@@ -229,7 +237,7 @@ def parse_cell(text: str, event: Event, now: dt.datetime | None = None) -> str:
         return SUMMARY
     if t in event.columns:
         return t
-    if m := _DAY_NUMBER.fullmatch(t):
+    if m := _patterns()["day_number"].fullmatch(t):
         n = int(next(g for g in m.groups() if g))
         if 1 <= n <= event.days:
             return event.columns[n]
@@ -281,7 +289,7 @@ def parse_when(text: str, event: Event, now: dt.datetime | None = None) -> dt.da
         day = None
     if day is not None:
         return dt.datetime.combine(day, END_OF_DAY, tzinfo=tz)
-    if m := _DAY_THEN_TIME.fullmatch(norm):
+    if m := _patterns()["day_then_time"].fullmatch(norm):
         try:
             day = parse_day(m["day"], event, now)
             clock = parse_time(m["time"], end) if day is not None else None

@@ -72,6 +72,7 @@ NOT_FOR_AN_ACTION = (
     "dataclasses",
     "inspect",
     "subprocess",
+    "difflib",  # a misspelt key's suggestion, only when weekwatch.toml has one
 )
 
 # What the interpreter loads before any of ours (a site-packages .pth may import zipfile, say)
