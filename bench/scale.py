@@ -191,9 +191,10 @@ def fig_ingest(ws: Workspace, files: int, before: Path | None = None, rounds: in
 
 def fig_one(ws: Workspace, units: list[Unit], before: Path | None = None) -> None:
     """One new file: `weekwatch ingest PATH` (only that file) and the full scan `weekwatch
-    ingest`, each beside `python -c pass`; with `--before DIR` also the full scan of that code,
-    on its own copy of the workspace (made once beside it), in the same rounds. Every command
-    runs once first with bytecode writing allowed: timed as an installed weekwatch runs."""
+    ingest`, each beside `python -c pass`; with `--before DIR` also both of that code, on its
+    own copy of the workspace (made once beside it), in the same rounds, paired round by round.
+    Every command runs once first with bytecode writing allowed: timed as an installed
+    weekwatch runs."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     spaces = {"after": ws}
     if before is not None:
@@ -222,13 +223,24 @@ def fig_one(ws: Workspace, units: list[Unit], before: Path | None = None) -> Non
     times: dict[str, list[float]] = {}
     peaks: dict[str, float] = {}
 
+    cpu: dict[str, list[float]] = {}
+
     def timed(label: str, cmd: list[str]) -> None:
+        import resource
+
+        before_ru = resource.getrusage(resource.RUSAGE_CHILDREN)
         w, pk = run(cmd, env=env)
+        after_ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = (after_ru.ru_utime - before_ru.ru_utime) + (after_ru.ru_stime - before_ru.ru_stime)
+        cpu.setdefault(label, []).append(used)  # the process's own CPU: what load cannot add
         times.setdefault(label, []).append(w)
         peaks[label] = max(peaks.get(label, 0.0), pk)
 
-    for k in range(5):  # in turn, so the machine's load hits every variant alike
+    for k in range(7):  # in turn, so the machine's load hits every variant alike
         timed("ingest PATH", ingest(ws, arrive(ws, 2 * k)))
+        if "before" in spaces:
+            before_ws = spaces["before"]
+            timed("ingest PATH, before", ingest(before_ws, arrive(before_ws, 2 * k)))
         arrive(ws, 2 * k + 1)
         timed("ingest (full scan)", ingest(ws))
         if "before" in spaces:
@@ -240,9 +252,18 @@ def fig_one(ws: Workspace, units: list[Unit], before: Path | None = None) -> Non
         m = statistics.median(ts)
         print(
             f"one new file, {label}: median {m:.3f} s (min {min(ts):.3f}, max {max(ts):.3f};"
-            f" peak {peaks[label]:.0f} MB) = {m / base:.1f}x python -c pass",
+            f" peak {peaks[label]:.0f} MB) = {m / base:.1f}x python -c pass;"
+            f" CPU median {statistics.median(cpu[label]):.3f} s",
             flush=True,
         )
+    for label in ("ingest PATH", "ingest (full scan)"):
+        if f"{label}, before" in times:  # pair by pair: each round's load hit both alike
+            pairs = [a / b for a, b in zip(cpu[label], cpu[f"{label}, before"], strict=True)]
+            walls = [a / b for a, b in zip(times[label], times[f"{label}, before"], strict=True)]
+            print(
+                f"one new file, {label}: after / before, paired: CPU median"
+                f" {statistics.median(pairs):.2f}, wall median {statistics.median(walls):.2f}"
+            )
 
 
 MERGE = """
