@@ -1,6 +1,7 @@
 """An operator action's command line read without argparse, when it is plain.
 
-A script or cron job records an action per call (`weekwatch note pzy 已电话提醒`), and argparse
+A script or cron job records an action per call (`weekwatch note pzy 已电话提醒`), or a hook
+takes in what arrived (`weekwatch ingest PATH`), and argparse
 with what it loads (gettext, locale, shutil) is a tenth of such a call. A line that names an
 action and holds only its positionals and its own options, each spelt in full, is read here
 into the very namespace argparse would give (`tests/test_cli_startup.py` compares them line
@@ -77,6 +78,16 @@ def read_action(words: Sequence[str]) -> Namespace | None:
         if len(rest) > 1 or any(w.startswith("-") for w in rest):
             return None
         return _namespace(**values, command=command, action=rest[0] if rest else None)
+    if command == "ingest":  # [PATH...], --reread before or after them (a hook's own line)
+        paths = list(rest)
+        reread = False
+        for end in (0, -1):
+            if paths and paths[end] == "--reread" and not reread:
+                paths.pop(end)
+                reread = True
+        if any(w.startswith("-") for w in paths):
+            return None
+        return _namespace(**values, command=command, paths=paths, reread=reread)
     if command not in _ACTIONS:
         return None
     positionals, several, options, required = _ACTIONS[command]
