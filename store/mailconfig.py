@@ -52,7 +52,11 @@ def read_password(source: Path, table: str, env: str, file: str) -> str:
         value = os.environ.get(env)
         if not value:
             raise WeekwatchError(
-                f"{source}: [{table}] password_env: the environment variable {env} is not set"
+                f"{source}: [{table}] password_env: the environment variable {env} is not set",
+                tag="password_env",
+                source=source,
+                table=table,
+                env=env,
             )
         return value
     path = Path(os.path.expanduser(file))
@@ -67,7 +71,11 @@ def read_password(source: Path, table: str, env: str, file: str) -> str:
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise WeekwatchError(
             f"{path}: the {table} password file can be read by others "
-            f"(mode {stat.S_IMODE(st.st_mode):o}); make it yours alone: chmod 600 {path}"
+            f"(mode {stat.S_IMODE(st.st_mode):o}); make it yours alone: chmod 600 {path}",
+            tag="password_open",
+            path=path,
+            table=table,
+            mode=f"{stat.S_IMODE(st.st_mode):o}",
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -75,7 +83,12 @@ def read_password(source: Path, table: str, env: str, file: str) -> str:
         raise WeekwatchError(f"{path}: cannot read the {table} password ({e})") from None
     value = text.strip("\r\n")
     if not value:
-        raise WeekwatchError(f"{path}: the {table} password file is empty")
+        raise WeekwatchError(
+            f"{path}: the {table} password file is empty",
+            tag="password_empty",
+            path=path,
+            table=table,
+        )
     return value
 
 

@@ -398,4 +398,110 @@ def test_each_message_says_the_same_in_both_languages(key, zh, en):
     assert zh != en and WIDE.search(zh), key
     if key not in ("help.init.epilog", "ap.error"):
         assert "\n" not in zh, key  # one line
-    assert not CJK.search(en) or key.startswith("help.") or key.startswith("col."), key
+    assert not CJK.search(en) or key.startswith(("help.", "col.", "roster.", "done.digits")), key
+
+
+def test_a_skipped_rows_reason_is_the_rosters_own_english():
+    from weekwatch.store.roster import REASONS
+
+    assert {k: DONE[f"roster.why.{k}"][1] for k in REASONS} == REASONS
+
+
+# ------------------------------------------------------------ units import, the pack
+
+#: The liaison sheet as a bureau keeps it: a title row, a heading, no id column, a 合计 row and
+#: a 填表人 note at the bottom.
+ROSTER = (
+    "附件1\n2020年职业教育活动周联络员信息表\n"
+    "序号,单位名称,联络员,职务,办公电话,手机,电子邮箱\n"
+    "1,奎文区教育和体育局,张伟,科长,0536-8888001,13800000001,kw@wf.cn\n"
+    "2,潍坊职业学院,刘洋,主任,0536-8888004,13800000004,wfzy@wf.cn\n"
+    "合计,2个单位\n填表人：郑瑶琦\n"
+)
+
+
+def test_units_import_says_what_it_did_in_either_language(week_ws, zh_ws, tmp_path, capsys):
+    sheet = tmp_path / "联络员信息表.csv"
+    sheet.write_text(ROSTER, encoding="utf-8")
+    out = {}
+    for ws, lang in ((week_ws, "en"), (zh_ws, "zh")):
+        code, dry, err = _weekwatch(
+            ["-w", str(ws.root), "--lang", lang, "units", "import", str(sheet), "--dry-run"], capsys
+        )
+        assert (code, err) == (0, "")
+        code, done, err = _weekwatch(
+            ["-w", str(ws.root), "--lang", lang, "units", "import", str(sheet)], capsys
+        )
+        assert (code, err) == (0, "")
+        out[lang] = (dry.splitlines(), done.splitlines())
+    dry, done = out["en"]
+    assert done[:2] == [
+        "2 units added, 0 updated, 0 unchanged (7 in the roster)",
+        "2 rows skipped: 1 a 合计/总计 row, 1 a note, not a unit",
+    ]
+    assert dry[1] == "header: line 3: 序号 | 单位名称 | 联络员 | 职务 | 办公电话 | 手机 | 电子邮箱"
+    assert "  A\t序号\t→ - (kept out)" in dry and "  F\t手机\t→ liaison_phone (mobile)" in dry
+    assert "  line 7\ta note, not a unit\t填表人：郑瑶琦" in dry
+    assert dry[-2:] == [
+        "2 units added, 0 updated, 0 unchanged (7 in the roster) — nothing written (--dry-run)",
+        "2 rows skipped: 1 a 合计/总计 row, 1 a note, not a unit",
+    ]
+    dry, done = out["zh"]
+    assert done[:2] == [
+        "新增 2 个单位，更新 0 个，未变 0 个（名单共 7 个）",
+        "跳过 2 行：合计/总计行 1 行，备注行（不是单位） 1 行",
+    ]
+    assert dry[1] == "表头：第 3 行：序号 | 单位名称 | 联络员 | 职务 | 办公电话 | 手机 | 电子邮箱"
+    assert "  A\t序号\t→ -（不导入）" in dry and "  F\t手机\t→ liaison_phone（手机）" in dry
+    assert any(line.startswith("  第 4 行\tkwqjyhtyj*\t奎文区教育和体育局\t") for line in dry)
+    assert "  第 7 行\t备注行（不是单位）\t填表人：郑瑶琦" in dry
+    assert dry[-2].endswith("——未写入（--dry-run）")
+    assert all(CJK.search(line) for line in dry[1:])
+
+
+def test_the_pack_counts_its_files_in_its_language(week_ws, tmp_path, capsys):
+    for lang, said in (("en", r"weekwatch: \d+ files\n"), ("zh", r"weekwatch: 共 \d+ 个文件\n")):
+        target = tmp_path / f"{lang}.zip"
+        code, out, err = _weekwatch(
+            ["-w", str(week_ws.root), "report", "pack", "--output", str(target), "--lang", lang],
+            capsys,
+        )
+        assert code == 0 and out == f"{target}\n" and target.is_file()
+        assert re.fullmatch(said, err), err
+
+
+def test_a_roster_of_digit_ids_is_warned_in_either_language(week_ws, zh_ws, tmp_path, capsys):
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text("编号,单位名称\n01,奎文区教育和体育局\n", encoding="utf-8")
+    for ws, lang, said in (
+        (week_ws, "en", "weekwatch: warning: 1 ids or aliases are digits alone (01): "),
+        (zh_ws, "zh", "weekwatch: 警告：有 1 个编号或简称全是数字（01）："),
+    ):
+        code, _, err = _weekwatch(
+            ["-w", str(ws.root), "--lang", lang, "units", "import", str(sheet)], capsys
+        )
+        assert code == 0 and err.startswith(said) and err.count("\n") == 1, err
+
+
+def test_the_action_log_report_names_units_columns_and_actions_in_chinese(week_ws, capsys):
+    _first(
+        week_ws,
+        ["contact", "pzy", "plan", "答应周五前补交", "--promised-by", "2024-05-17 12:00", "--"]
+        + ["excuse", "新华区", "05-14", "--reason", "停电"],
+        capsys,
+    )
+    code, out, err = _weekwatch(["-w", str(week_ws.root), "report", "actions"], capsys)
+    assert (code, err) == (0, "")
+    rows = [re.split(r"\s{2,}", line) for line in out.splitlines()[2:]]
+    assert [r[2:] for r in rows] == [
+        ["平顶山职业技术学院", "方案", "联系", "答应周五前补交 → 2024-05-17 12:00"],
+        ["新华区教育体育局", "05-14", "免交", "停电"],
+    ]
+    code, out, _ = _weekwatch(
+        ["-w", str(week_ws.root), "report", "actions", "--lang", "en"], capsys
+    )
+    rows = [re.split(r"\s{2,}", line) for line in out.splitlines()[2:]]
+    assert [r[2:] for r in rows] == [  # as recorded, as before
+        ["pzy", "plan", "contact", "答应周五前补交 → 2024-05-17T12:00:00+08:00"],
+        ["xinhua", "2024-05-14", "excuse", "停电"],
+    ]

@@ -179,4 +179,63 @@ def test_an_english_workspace_says_its_broken_config_in_english(tmp_path, capsys
 def test_each_config_message_has_the_same_fields_in_both_languages(key, zh, en):
     fields = re.compile(r"(?<!\{)\{(\w+)\}")
     assert sorted(fields.findall(zh)) == sorted(fields.findall(en)), key
-    assert re.search(r"[\u4e00-\u9fff\uff00-\uffef]", zh) and "\n" not in zh, key
+    assert re.search(r"[\u4e00-\u9fff\uff00-\uffef]", zh), key
+    assert "\n" not in zh or key == "error.no_table", key  # that one shows an example table
+
+
+#: (what weekwatch.toml lacks or holds, the command, the Chinese said; {path}: the file)
+LOGINS = [
+    (
+        "",
+        ["fetch"],
+        '{path}：没有 [mail] 表；请加上，例如：\n[mail]\nhost = "imap.163.com"\n'
+        'user = "pdszhijiao@163.com"\npassword_env = "WEEKWATCH_MAIL"',
+    ),
+    (
+        "",
+        ["report", "day", "--send"],
+        "{path}：没有 [notify] 表；请加 wecom_webhook，或 dingtalk_webhook 和 dingtalk_secret"
+        "（普通微信群没有机器人：请改为粘贴 `weekwatch report day` 的内容）",
+    ),
+    (
+        '\n[mail]\nhost = "imap.163.com"\nuser = "wf@163.com"\npassword_env = "WW_NOT_SET"\n',
+        ["fetch"],
+        "{path}：[mail] password_env：环境变量 WW_NOT_SET 没有设置",
+    ),
+]
+
+
+@pytest.mark.parametrize("added, argv, zh", LOGINS, ids=[" ".join(r[1]) for r in LOGINS])
+def test_a_missing_login_table_is_said_in_chinese(zh_ws, capsys, monkeypatch, added, argv, zh):
+    monkeypatch.delenv("WW_NOT_SET", raising=False)
+    with zh_ws.config.open("a", encoding="utf-8") as f:
+        f.write(added)
+    code, out, err = _weekwatch(["-w", str(zh_ws.root), *argv], capsys)
+    assert (code, out, err) == (2, "", f"weekwatch: {zh.format(path=zh_ws.config)}\n")
+    code, out, err = _weekwatch(["-w", str(zh_ws.root), "--lang", "en", *argv], capsys)
+    assert code == 2 and not CJK.search(err.replace("活动周", "")), err
+
+
+def test_what_the_system_refused_in_either_language(zh_ws):
+    from weekwatch.tui.cli import _os_said
+
+    refused = PermissionError(13, "Permission denied", "/srv/week/.weekwatch/materials.json")
+    full = OSError(28, "No space left on device", "/srv/week/.weekwatch/actions.json")
+    en = ["-w", str(zh_ws.root), "--lang", "en", "status"]
+    zh = ["-w", str(zh_ws.root), "status"]
+    assert _os_said("os.permission", refused, en) == (
+        "/srv/week/.weekwatch/materials.json: Permission denied: this account may not use it; "
+        "a workspace shared by several operators needs them in one group (chmod -R g+rwX, "
+        "chgrp -R)"
+    )
+    assert _os_said("os.permission", refused, zh) == (
+        "/srv/week/.weekwatch/materials.json：没有权限：本账号无权使用；"
+        "多位操作员共用的工作区需要他们在同一个组（chmod -R g+rwX、chgrp -R）"
+    )
+    assert _os_said("os.error", full, en) == (
+        "/srv/week/.weekwatch/actions.json: No space left on device"
+    )
+    assert _os_said("os.error", full, zh) == "/srv/week/.weekwatch/actions.json：磁盘空间已满"
+    big = OverflowError("date value out of range")
+    assert _os_said("os.range", big, en) == "a value is out of range (date value out of range)"
+    assert _os_said("os.range", big, zh) == "有个值超出了范围（date value out of range）"

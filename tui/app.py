@@ -11,6 +11,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,7 +29,7 @@ from weekwatch.store.workspace import Workspace
 from weekwatch.widgets.safe import safe_str
 
 from .commands import palette_commands
-from .i18n import I18n, default_lang
+from .i18n import I18n, default_lang, textual_word
 from .judge import Judged, touched_units
 from .keys import APP_BINDINGS, help_bindings, localized
 from .messages import BatchArrived, CellsReady, RemindNews, ScanDone, WatcherProblem
@@ -71,6 +72,14 @@ class WeekwatchApp(App[None]):
         self.week = week
         self.clock: Clock = week.clock
         self.t = I18n(lang)
+        # The palette key Textual binds itself: its footer label in the operator's language.
+        for key, bound in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=self.t("palette.footer"))
+                if b.action == "command_palette" and b.description == "palette"
+                else b
+                for b in bound
+            ]
         self.operator = operator
         self.frozen = as_of
         self.want_watch = watch and not as_of and not week.read_only
@@ -345,8 +354,17 @@ class WeekwatchApp(App[None]):
         self.notify(self.t("msg.theme", name=self.theme), timeout=2)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for c in super().get_system_commands(screen):  # Textual's own, in the operator's words
+            yield c._replace(title=textual_word(c.title, self.t), help=textual_word(c.help, self.t))
         yield from palette_commands(self)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        # Textual's, with its prompt in the operator's language.
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            palette = CommandPalette(id="--command-palette", placeholder=self.t("palette.search"))
+            self.push_screen(palette)
 
 
 def _frozen(moment: dt.datetime) -> dt.datetime:

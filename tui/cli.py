@@ -191,16 +191,15 @@ def _units(week: Week, args: argparse.Namespace) -> int:
         result = week.import_units(
             Path(args.file), sheet=args.sheet, mapping=parse_map(args.map), dry_run=args.dry_run
         )
-        print("\n".join(dry_run(result) if args.dry_run else summary(result)))
+        from .i18n_done import done
+
+        lang = getattr(args, "lang", None) or week.event.lang
+        print("\n".join(dry_run(result, lang) if args.dry_run else summary(result, lang)))
         digits = digits_only(result.units)
         if digits:
             shown = ", ".join(digits[:5]) + (", …" if len(digits) > 5 else "")
-            print(
-                f"weekwatch: warning: {len(digits)} ids or aliases are digits alone ({shown}): "
-                "they name a unit only as a whole folder or file name, never inside a name "
-                "(in 11-09活动照片 the 11 is a date); give those units aliases",
-                file=sys.stderr,
-            )
+            said = done("done.digits", lang, n=len(digits), shown=shown)
+            print(f"weekwatch: {done('done.warning', lang, text=said)}", file=sys.stderr)
         if result.written:
             # A new unit or alias may place what waits, or move what was placed in its name.
             _print_reread(week, week.reread(), getattr(args, "lang", None))
@@ -463,7 +462,7 @@ def _run(argv: Sequence[str] | None, lang: list[str]) -> int:
 
     args.operator = resolve_operator(args.operator, week.workspace.config).name
     if cmd == "watch":  # runs until stopped: warn first
-        _warn(week)
+        _warn(week, lang[-1])
         return handler(week, args)
     from .keeper import HANDS_ON
 
@@ -474,7 +473,7 @@ def _run(argv: Sequence[str] | None, lang: list[str]) -> int:
         from .keeper import hand_on
 
         hand_on(week.workspace.root)
-    _warn(week)  # after the command, so `units import` is warned against its new roster
+    _warn(week, lang[-1])  # after the command, so `units import` is warned against its roster
     return code
 
 
@@ -495,9 +494,13 @@ def _parse(words: list[str], lang: list[str]) -> argparse.Namespace:
         return parse(words)
 
 
-def _warn(week: Week) -> None:
-    for w in week.warnings():
-        print(f"weekwatch: warning: {safe_str(w)}", file=sys.stderr)
+def _warn(week: Week, lang: str = "en") -> None:
+    warnings = week.warnings()
+    if warnings:
+        from .i18n_done import done
+
+        for w in warnings:
+            print(f"weekwatch: {done('done.warning', lang, text=safe_str(w))}", file=sys.stderr)
 
 
 def _unit(week: Week, text: str) -> str:
@@ -559,22 +562,33 @@ def main(argv: Sequence[str] | None = None) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
     except PermissionError as exc:  # the operator (or the folder's owner) can fix it
-        from weekwatch.store.ingest import display_path
-
-        where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
-        print(
-            f"weekwatch: {where}{exc.strerror or exc}: this account may not use it; a workspace "
-            "shared by several operators needs them in one group (chmod -R g+rwX, chgrp -R)",
-            file=sys.stderr,
-        )
+        print(f"weekwatch: {_os_said('os.permission', exc, argv)}", file=sys.stderr)
         code = EXIT_USAGE
     except OSError as exc:  # a full disk, a broken share: say which, plainly
-        from weekwatch.store.ingest import display_path
-
-        where = f"{display_path(str(exc.filename))}: " if exc.filename else ""
-        print(f"weekwatch: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(f"weekwatch: {_os_said('os.error', exc, argv)}", file=sys.stderr)
         code = 1
     except (OverflowError, RecursionError) as exc:  # a value past what any check foresaw
-        print(f"weekwatch: a value is out of range ({exc})", file=sys.stderr)
+        print(f"weekwatch: {_os_said('os.range', exc, argv)}", file=sys.stderr)
         code = EXIT_USAGE
     sys.exit(code)
+
+
+def _os_said(key: str, exc: Exception, argv: Sequence[str] | None) -> str:
+    """What the system refused, in the line's language (its `--lang`, else its workspace's)."""
+    import errno as codes
+
+    from weekwatch.store.ingest import display_path
+
+    from .i18n_args import line_lang
+    from .i18n_cli import CLI
+
+    lang = line_lang(list(sys.argv[1:] if argv is None else argv))
+    i = 0 if lang == "zh" else 1
+    filename = getattr(exc, "filename", None)
+    where = f"{display_path(str(filename))}: " if filename else ""
+    why = getattr(exc, "strerror", None) or str(exc)
+    if lang == "zh":
+        where = where.replace(": ", "：") if where else ""
+        name = codes.errorcode.get(getattr(exc, "errno", None) or 0, "")
+        why = CLI.get(f"os.{name}", (why, why))[0]
+    return CLI[key][i].format(where=where, why=why, error=exc)

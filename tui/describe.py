@@ -15,7 +15,7 @@ from weekwatch.store.traces import cell_trace
 from weekwatch.widgets.look import STYLE, TRACE_MARK, cell_text, star_mark, symbols
 from weekwatch.widgets.safe import safe_str
 
-from .i18n import I18n
+from .i18n import I18n, unit_type
 from .i18n import column_name as column_name  # where its callers have found it
 from .view import fmt_left
 
@@ -29,8 +29,8 @@ def human_size(n: int) -> str:
     return f"{n} B"
 
 
-def _line(text: Text, label: str, value: str, style: str = "") -> None:
-    text.append(f"{label}: ", style="bold")
+def _line(text: Text, label: str, value: str, style: str = "", t: I18n | None = None) -> None:
+    text.append(f"{label}{t('detail.colon') if t else ': '}", style="bold")
     text.append(safe_str(value), style=style)
     text.append("\n")
 
@@ -109,7 +109,7 @@ def detail(
             text.append(t("detail.not_owed") + "\n", style="dim")
         else:
             due = deadline(ev, column, ledger.extensions.get((unit.id, column)))
-            _line(text, t("detail.deadline"), f"{due.astimezone(ev.tz):%Y-%m-%d %H:%M}")
+            _line(text, t("detail.deadline"), f"{due.astimezone(ev.tz):%Y-%m-%d %H:%M}", t=t)
             if cell.need and cell.lacking:
                 style = styles["missing" if cell.state == "missing" else "due"]
                 text.append(lacking_text(cell, t) + "\n", style=style)
@@ -123,8 +123,8 @@ def detail(
         text.append("\n")
         history = ledger.history(unit.id)
     liaison = " ".join(x for x in (unit.liaison_name, unit.liaison_phone, unit.liaison_email) if x)
-    _line(text, t("detail.liaison"), liaison or "—")
-    about = [unit.id, "、".join(unit.aliases), unit.type, unit.region]
+    _line(text, t("detail.liaison"), liaison or "—", t=t)
+    about = [unit.id, "、".join(unit.aliases), unit_type(unit.type, t), unit.region]
     text.append(safe_str(" · ".join(x for x in about if x)) + "\n", style="dim")
     text.append(t("detail.history") + "\n", style="bold")
     if not history:
@@ -230,8 +230,15 @@ def record(p: Placed, board: Board, t: I18n, ledger: Ledger | None = None) -> Te
                 ("date", _mail_date(origin.get("date"), tz)),
             ]
     for k, val in rows:
-        _line(text, k, val)
+        if t.lang == "zh":  # the record's fields and yes/no in Chinese; English: as stored
+            val = {"True": "是", "False": "否"}.get(val, val) if k in _YES_NO else val
+            k = t(f"record.{k}")
+        _line(text, k, val, t=t)
     return text
+
+
+#: The record's fields that hold True or False.
+_YES_NO = frozenset({"late", "superseded", "gone"})
 
 
 def _mail_date(value: object, tz: dt.tzinfo) -> str:

@@ -139,6 +139,30 @@ _T: dict[str, tuple[str, str]] = {
     "today.none": ("今天不在活动周内", "Today is not a day of the week"),
     # detail
     "detail.title": ("详情", "Detail"),
+    "detail.colon": ("：", ": "),
+    # the file record's fields (o), as stored; under zh in words
+    "record.path": ("路径", "path"),
+    "record.unit": ("单位", "unit"),
+    "record.cell": ("栏目", "cell"),
+    "record.credits": ("计入", "credits"),
+    "record.kind": ("类型", "kind"),
+    "record.size": ("大小", "size"),
+    "record.sha256": ("sha256", "sha256"),
+    "record.received_at": ("收到于", "received_at"),
+    "record.judged_at": ("按此时间判定", "judged_at"),
+    "record.late": ("迟交", "late"),
+    "record.duplicate_of": ("重复于", "duplicate_of"),
+    "record.quarantine": ("待分拣原因", "quarantine"),
+    "record.until": ("截至（日期范围）", "until"),
+    "record.superseded": ("已被新版本取代", "superseded"),
+    "record.gone": ("已移走", "gone"),
+    "record.dismissed": ("已排除", "dismissed"),
+    "record.recommended": ("推荐", "recommended"),
+    "record.version": ("版本", "version"),
+    "record.within": ("所在", "within"),
+    "record.from": ("发件人", "from"),
+    "record.subject": ("主题", "subject"),
+    "record.date": ("发信时间", "date"),
     "detail.unit": ("单位", "Unit"),
     "detail.liaison": ("联络员", "Liaison"),
     "detail.type_region": ("类型 / 区域", "Type / region"),
@@ -390,6 +414,47 @@ _T: dict[str, tuple[str, str]] = {
     "key.lang.tip": ("切换中文 / English", "Switch Chinese / English"),
     "key.palette": ("命令", "Commands"),
     "key.palette.tip": ("命令面板", "Command palette"),
+    # Textual's own palette entries and words, said in Chinese (their English is Textual's)
+    "palette.search": ("查找命令…", "Search for commands…"),
+    "palette.footer": ("命令", "palette"),
+    "textual.Theme": ("配色主题", "Theme"),
+    "textual.Change the current theme": ("从列表中选择配色主题", "Change the current theme"),
+    "textual.Quit": ("退出", "Quit"),
+    "textual.Quit the application as soon as possible": (
+        "立即退出 weekwatch",
+        "Quit the application as soon as possible",
+    ),
+    "textual.Keys": ("按键面板", "Keys"),
+    "textual.Show help for the focused widget and a summary of available keys": (
+        "在侧边显示当前部件的说明和可用按键",
+        "Show help for the focused widget and a summary of available keys",
+    ),
+    "textual.Hide the keys and widget help panel": (
+        "收起按键面板",
+        "Hide the keys and widget help panel",
+    ),
+    "textual.Maximize": ("最大化", "Maximize"),
+    "textual.Maximize the focused widget": ("把当前部件铺满屏幕", "Maximize the focused widget"),
+    "textual.Minimize": ("还原", "Minimize"),
+    "textual.Minimize the widget and restore to normal size": (
+        "把部件还原为正常大小",
+        "Minimize the widget and restore to normal size",
+    ),
+    "textual.Screenshot": ("截图", "Screenshot"),
+    "textual.Save an SVG 'screenshot' of the current screen": (
+        "把当前屏幕存为 SVG 截图",
+        "Save an SVG 'screenshot' of the current screen",
+    ),
+    # the unit types weekwatch infers from a name (store/unit_names.py TYPE_RULES)
+    "type.steering-committee": ("行指委", "steering-committee"),
+    "type.corps": ("兵团教育局", "corps"),
+    "type.province": ("省级教育厅", "province"),
+    "type.county-bureau": ("县市区教体局", "county-bureau"),
+    "type.dev-zone-bureau": ("开发区社会事业局", "dev-zone-bureau"),
+    "type.technician-college": ("技师学院", "technician-college"),
+    "type.higher-vocational": ("高职院校", "higher-vocational"),
+    "type.secondary-vocational": ("中职学校", "secondary-vocational"),
+    "type.junior-school": ("初中", "junior-school"),
     "key.move": ("移动", "Move"),
     "key.move.tip": ("方向键或 hjkl 移动", "Arrows or hjkl move"),
     "key.assign": ("分配", "Assign"),
@@ -587,6 +652,19 @@ class I18n:
 def keys() -> frozenset[str]:
     """Every message key (for the test that both languages say everything)."""
     return frozenset(_T)
+
+
+def textual_word(text: str, t: I18n) -> str:
+    """One of Textual's own words (a palette entry, its help) in `t`'s language."""
+    key = f"textual.{text}"
+    return t(key) if key in _T else text
+
+
+def unit_type(code: str, t: I18n) -> str:
+    """A unit's type as the operator reads it: 县市区教体局 for `county-bureau` under zh; a
+    type the roster wrote itself, as written."""
+    key = f"type.{code}"
+    return t(key) if key in _T else code
 
 
 def column_name(column: str, t: I18n) -> str:

@@ -139,6 +139,24 @@ CLI: dict[str, tuple[str, str]] = {
         "--only：没有状态 {bad}；可用的状态：{states}",
         "--only: unknown state {bad}; the states are {states}",
     ),
+    # what the system refused (tui/cli.py main): the operator, or the folder's owner, can fix it
+    "os.permission": (
+        "{where}{why}：本账号无权使用；多位操作员共用的工作区需要他们在同一个组"
+        "（chmod -R g+rwX、chgrp -R）",
+        "{where}{why}: this account may not use it; a workspace shared by several operators "
+        "needs them in one group (chmod -R g+rwX, chgrp -R)",
+    ),
+    "os.error": ("{where}{why}", "{where}{why}"),
+    "os.range": ("有个值超出了范围（{error}）", "a value is out of range ({error})"),
+    # the system's words for the refusals an operator meets (by errno name)
+    "os.EACCES": ("没有权限", "Permission denied"),
+    "os.EPERM": ("不允许的操作", "Operation not permitted"),
+    "os.ENOSPC": ("磁盘空间已满", "No space left on device"),
+    "os.EROFS": ("文件系统只读", "Read-only file system"),
+    "os.ENOENT": ("没有这个文件或文件夹", "No such file or directory"),
+    "os.EIO": ("读写出错（磁盘或网络共享）", "Input/output error"),
+    "os.EDQUOT": ("超出磁盘配额", "Disk quota exceeded"),
+    "os.ESTALE": ("网络共享的文件句柄已失效", "Stale file handle"),
 }
 
 

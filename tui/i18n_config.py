@@ -177,6 +177,30 @@ CONFIG: dict[str, tuple[str, str]] = {
         'at 必须是时间，如 "18:00" 或 "下班前"，不能是 {at}',
         'at must be a time like "18:00" or "下班前", not {at}',
     ),
+    # the tables that log in or post somewhere ([mail], [smtp], [notify])
+    "error.no_table": (
+        "{path}：没有 [{table}] 表；请加上，例如：\n{example}",
+        "{path}: no [{table}] table; add one, for instance:\n{example}",
+    ),
+    "error.no_notify": (
+        "{path}：没有 [notify] 表；请加 wecom_webhook，或 dingtalk_webhook 和 dingtalk_secret"
+        "（普通微信群没有机器人：请改为粘贴 `weekwatch report day` 的内容）",
+        "{path}: no [notify] table; add wecom_webhook, or dingtalk_webhook and dingtalk_secret "
+        "(a plain WeChat group has no robot: paste `weekwatch report day` instead)",
+    ),
+    "error.password_env": (
+        "{source}：[{table}] password_env：环境变量 {env} 没有设置",
+        "{source}: [{table}] password_env: the environment variable {env} is not set",
+    ),
+    "error.password_open": (
+        "{path}：{table} 密码文件别人也能读（权限 {mode}）；请只留给自己：chmod 600 {path}",
+        "{path}: the {table} password file can be read by others (mode {mode}); make it yours "
+        "alone: chmod 600 {path}",
+    ),
+    "error.password_empty": (
+        "{path}：{table} 密码文件是空的",
+        "{path}: the {table} password file is empty",
+    ),
     # a deadline written from the week in words (`init --summary-deadline 活动周结束后一周内`)
     "error.deadline_words": (
         "“{text}”：读懂了“{read}”（{side}），读不懂“{rest}”；请写明几天，"

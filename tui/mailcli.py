@@ -20,7 +20,11 @@ def mail_config(week: Week) -> MailConfig:
     cfg = load_mail_config(week.workspace.config)
     if cfg is None:
         raise WeekwatchError(
-            f"{week.workspace.config}: no [mail] table; add one, for instance:\n{_EXAMPLE}"
+            f"{week.workspace.config}: no [mail] table; add one, for instance:\n{_EXAMPLE}",
+            tag="no_table",
+            path=week.workspace.config,
+            table="mail",
+            example=_EXAMPLE,
         )
     return cfg
 

@@ -167,11 +167,13 @@ def run_pack(week: Week, args: argparse.Namespace) -> int:
     left = sum(1 for it in items if it.member is None)
     fallen = sum(1 for w in result.written if w.encoding.startswith("utf-8 ("))
     problems = [w for w in result.written if w.problem]
-    summary = f"{result.files} files"
+    from .i18n_done import done
+
+    summary = done("pack.files", args.lang, n=result.files)
     if left:
-        summary += f", {left} left out (duplicates, or no longer in the inbox)"
+        summary += done("pack.left", args.lang, n=left)
     if fallen:
-        summary += f", {fallen} names outside GBK written in UTF-8"
+        summary += done("pack.gbk", args.lang, n=fallen)
     print(f"weekwatch: {summary}", file=sys.stderr)
     for w in problems[:10]:
         from weekwatch.store.ingest import display_path

@@ -38,7 +38,11 @@ def smtp_config(week: Week) -> SmtpConfig:
     cfg = load_smtp_config(week.workspace.config)
     if cfg is None:
         raise WeekwatchError(
-            f"{week.workspace.config}: no [smtp] table; add one, for instance:\n{_EXAMPLE}"
+            f"{week.workspace.config}: no [smtp] table; add one, for instance:\n{_EXAMPLE}",
+            tag="no_table",
+            path=week.workspace.config,
+            table="smtp",
+            example=_EXAMPLE,
         )
     return cfg
 
@@ -154,7 +158,9 @@ def send_digest(week: Week, text: str) -> int:
         raise WeekwatchError(
             f"{week.workspace.config}: no [notify] table; add wecom_webhook, or "
             "dingtalk_webhook and dingtalk_secret (a plain WeChat group has no robot: "
-            "paste `weekwatch report day` instead)"
+            "paste `weekwatch report day` instead)",
+            tag="no_notify",
+            path=week.workspace.config,
         )
     lines = text.splitlines()
     title = " ".join(lines[:2]) if lines else week.event.title

@@ -150,20 +150,60 @@ def _run_report(week: Week, args: argparse.Namespace) -> Path | int | None:
         ledger = week.ledger_at(as_of, acts) if as_of else week.ledger()
         data_rows = actions_json(ledger, ev.tz)
         headers = [_l(t, *h) for h in _ACTION_HEADERS]
+        said = _ActionWords(week, t)
         table: list[list[Cell]] = [
             [
                 r["at"][:16].replace("T", " "),
                 r["operator"],
-                r["unit"],
-                r["cell"],
-                r["action"],
-                r["reason"]
+                said.units(r["unit"]),
+                said.cells(r["cell"]),
+                said.action(r["action"]),
+                said.reason(r["reason"])
                 + ("" if r["in_force"] else (" (已撤销)" if t.lang == "zh" else " (undone)")),
             ]
             for r in data_rows
         ]
         out = _emit(args.format, data_rows, headers, table, head, when)
     return _write(out, args.output)
+
+
+class _ActionWords:
+    """The action log's columns as the operator reads them: under zh, unit names, the grid's
+    column labels, the action in words and its moments in the week's time; under en, as
+    recorded (the JSON's values)."""
+
+    _ISO = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)"
+
+    def __init__(self, week: Week, t: I18n) -> None:
+        self.t, self.tz = t, week.event.tz
+        self.names = {u.id: u.name for u in week.units()} if t.lang == "zh" else {}
+
+    def units(self, value: str | None) -> str | None:
+        if not value or self.t.lang != "zh":
+            return value
+        return "+".join(self.names.get(u, u) for u in value.split("+"))
+
+    def cells(self, value: str | None) -> str | None:
+        if not value or self.t.lang != "zh":
+            return value
+        return "+".join(column_name(c, self.t) for c in value.split("+"))
+
+    def action(self, value: str) -> str:
+        from .i18n import keys
+
+        key = f"act.{value}"
+        return self.t(key) if self.t.lang == "zh" and key in keys() else value
+
+    def reason(self, value: str) -> str:
+        if self.t.lang != "zh":
+            return value
+        import re
+
+        def local(m: re.Match[str]) -> str:
+            moment = dt.datetime.fromisoformat(m.group().replace("Z", "+00:00"))
+            return f"{moment.astimezone(self.tz):%Y-%m-%d %H:%M}"
+
+        return re.sub(self._ISO, local, value)
 
 
 def _consolidate(week: Week, args: argparse.Namespace, as_of: dt.datetime | None, head: str) -> str:
