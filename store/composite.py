@@ -275,10 +275,13 @@ def held(known: Iterable[Material]) -> dict[str, list[Material]]:
 
 
 def unchanged(records: list[Material], size: int, mtime_ns: int) -> bool:
-    """Whether the file still has the size and stamp its records were read from."""
-    return bool(records) and all(
-        not m.gone and m.mtime_ns == mtime_ns and m.origin.get("size") == size for m in records
-    )
+    """Whether the file still has the size and stamp its records were read from.
+
+    Only the records still there are compared: a member gone from an earlier version keeps
+    that version's stamp, and counting it made the zip read again at every scan.
+    """
+    live = [m for m in records if not m.gone]
+    return bool(live) and all(m.mtime_ns == mtime_ns and m.origin.get("size") == size for m in live)
 
 
 def record(

@@ -22,12 +22,15 @@ from .reasons import Code, Quarantine
 # speed: it fails most positions at once. Each branch ends in its own group, so `lastgroup` tells
 # which form matched.
 _DATE_RE = re.compile(
-    r"(?=[\d第d星周礼])(?:(?<!\d)(?:"
+    r"(?=[\d第d星周礼一二三四五六七八九十])(?:(?<!\d)(?:"
     r"(?P<y1>20\d\d)(?P<s1>[-_.])(?P<m1>\d{1,2})(?P=s1)(?P<ymd>\d{1,2})(?!\d)"
     r"|(?P<y2>20\d\d)\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<ynd>\d{1,2})\s*[日号]?(?!\d)"
     r"|(?P<y3>20\d\d)(?P<m3>\d\d)(?P<compact>\d\d)(?!\d)"
     r"|(?P<year>20\d\d)\s*年(?!\s*\d)"
     r"|(?P<m4>\d{1,2})\s*月\s*(?P<md>\d{1,2})\s*[日号]?(?!\d)"
+    # 十一月九日, 五月十四号: in words, the day's 日 (号) written.
+    r"|(?<![一二三四五六七八九十])(?P<cm>[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<cnd>[一二三四五六七八九十]{1,3})\s*[日号]"
     # 9日至10日, 9-10日: days of the week's month (before 9-10 could be read as 10 September).
     r"|(?<![月.])(?P<d1>\d{1,2})\s*[日号]?\s*(?:至|到|~|-|—|–)\s*(?P<days>\d{1,2})\s*[日号]"
     r"|(?<![月.\d])(?P<day>\d{1,2})\s*[日号]"
@@ -47,6 +50,7 @@ _DATE_GROUPS: dict[str, tuple[str | None, str, str]] = {
     "ynd": ("y2", "m2", "ynd"),
     "compact": ("y3", "m3", "compact"),
     "md": (None, "m4", "md"),
+    "cnd": (None, "cm", "cnd"),
     "mdsep": (None, "m5", "mdsep"),
     "dotrange": (None, "m6", "d6"),
 }
@@ -159,7 +163,10 @@ class DateReader:
                     until = _date(date.year, date.month, m.group("days"))
             else:
                 y, mo, d = _DATE_GROUPS[form]
-                if y is None:
+                if form == "cnd":
+                    month, day = day_number(m.group(mo)), day_number(m.group(d))
+                    date = self._month_day(month, day) if month and day else None
+                elif y is None:
                     date = self._month_day(m.group(mo), m.group(d))
                     if form == "dotrange":
                         until = _date(

@@ -25,7 +25,7 @@ character that is not a Chinese one. And a name the roster does not hold that le
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 _NUMERALS = frozenset("〇零一二三四五六七八九十百两")
@@ -104,6 +104,8 @@ ACTIVITY_WORDS = (
     "仪式",
     "体验",
     "启蒙",
+    "职业体验",  # 寿光市职业体验: the bureau's activity, not 寿光市职业教育中心学校 cut short
+    "职业启蒙",
     "研学",
     "开放日",
     "校园",
@@ -132,6 +134,10 @@ CONNECTORS = ("与", "和", "及", "、", "联合", "携手", "共同", "会同"
 # Before a unit, these end another institution's name: it, not the unit, leads (局 too here).
 _LEADER_RE = re.compile("|".join((*INSTITUTION_WORDS, "局")))
 _DATE_END = re.compile(r"\d\s*[年月日号天]$")
+# A date written in words after a name (寿光市第四天, 青州市十一月九日, 昌邑市周三): no part of it.
+_DATE_START = re.compile(
+    r"第?[〇零一二三四五六七八九十两]+[月日号天]|第\d|星期|礼拜|周[一二三四五六日天末]"
+)
 _LONGEST_RUN = 8  # a name's continuation is looked for this far
 
 
@@ -152,20 +158,32 @@ class Match(NamedTuple):
 
 
 class Inside(NamedTuple):
-    """A name or alias found only inside a longer name: the word, its unit, the longer name."""
+    """A name or alias found only inside a longer name: the word, its unit, the longer name;
+    `shared`: the units whose names also begin with the word (寿光市 of 寿光市职业教育中心学校),
+    when the longer name may be either's."""
 
     start: int
     end: int
     unit: str
     word: str
     inside: str
+    shared: tuple[str, ...] = ()
+
+
+#: unit id → its normalized name and aliases.
+Keys = Mapping[str, Sequence[str]]
+#: The (unit id, key) pairs whose key begins with a given key and is longer (store/reading.py's
+#: index answers it from its buckets by first characters).
+Prefixed = Callable[[str], Sequence[tuple[str, str]]]
 
 
 class Judge:
     """Judges candidate matches in one normalized segment; `words` end a name (keywords too)."""
 
-    def __init__(self, keys: Mapping[str, Sequence[str]], words: Iterable[str]) -> None:
+    def __init__(self, keys: Keys, words: Iterable[str], prefixed: Prefixed | None = None) -> None:
         self._keys = keys  # unit id → its normalized name and aliases
+        self._prefixed = prefixed
+        self._sharing: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
         ends = sorted(set(words) | set(ACTIVITY_WORDS) | set(CONNECTORS), key=len, reverse=True)
         self._stop = re.compile("|".join(re.escape(w) for w in ends))
         self._stop_end = re.compile("(?:" + "|".join(re.escape(w) for w in ends) + ")$")
@@ -193,17 +211,56 @@ class Judge:
                     kept.append(m)
                 continue
             lefts = self._left(text, m.start, key, ends)
-            right = self._right(text, m.end, key, starts)
+            right, _, run = self._longer(text, m.end, key, starts)
+            shared: tuple[tuple[str, str], ...] = ()
             if lefts == [m.start] and right == m.end:
-                kept.append(m)
-                continue
+                shared = self._shared(m.unit, key, text, m.end, run)
+                if not shared:
+                    kept.append(m)
+                    continue
+                # 寿光市 also begins 寿光市职业教育中心学校, and what follows may be its
+                # (寿光市职教…): the longer name must be the unit's own, or the other's.
+                right = run
             own = self._keys.get(m.unit, ())
             if any(is_subsequence(text[lo:right], k) for lo in lefts for k in own):
                 kept.append(m)
+                continue
+            # An abbreviation of a unit whose name begins with the match (舞钢市职教中心 for
+            # 舞钢市职业教育中心 after 舞钢市): that unit's, when it is the only one, and when it
+            # ends as a name does (寿光市职业… may be the school's name cut, or 职业体验).
+            longer = text[m.start : right]
+            others = shared or self._shared(m.unit, key, text, m.end, m.end)
+            theirs = {
+                uid
+                for uid, k in others
+                if lefts == [m.start] and longer[-1] in _NAMED_ENDS and is_subsequence(longer, k)
+            }
+            if len(theirs) == 1:
+                kept.append(Match(m.start, right, theirs.pop()))
             else:
                 shown = text[self._shown_start(text, min(lefts), ends) : right]
-                inside.append(Inside(m.start, m.end, m.unit, key, shown))
+                units = tuple(dict.fromkeys(uid for uid, _ in shared))
+                inside.append(Inside(m.start, m.end, m.unit, key, shown, units))
         return kept, inside
+
+    def _shared(
+        self, unit: str, key: str, text: str, end: int, run: int
+    ) -> tuple[tuple[str, str], ...]:
+        """Other units' keys beginning with `key` that what follows it (text[end:run]) may be
+        continuing: its first character is one of theirs after `key` (寿光市 + 职… of
+        寿光市职业教育中心学校, not 寿光市 + 技能展演). With `run == end`, all of them."""
+        if self._prefixed is None:
+            return ()
+        found = self._sharing.get((unit, key))
+        if found is None:
+            found = tuple((uid, k) for uid, k in self._prefixed(key) if uid != unit)
+            if len(self._sharing) > 4096:
+                self._sharing.clear()
+            self._sharing[(unit, key)] = found
+        if run == end:
+            return found
+        first = text[end]
+        return tuple((uid, k) for uid, k in found if first in k[len(key) :])
 
     def _stops_before(self, text: str, i: int) -> bool:
         # A word or a date ends there (5月13日市二职高: the 日 is the date's, not a place's).
@@ -239,25 +296,28 @@ class Judge:
         run = k - lo
         return [k - n for n in range(min(3, run), run + 1)] or [k]
 
-    def _right(self, text: str, j: int, key: str, starts: set[int]) -> int:
-        """Where a longer name holding the match ends: j if nothing extends it."""
-        return self._longer(text, j, key, starts)[0]
+    def whole_in(self, label: str, i: int, j: int) -> bool:
+        """Whether a file named `label` would read text[i:j] as a whole name: not inside a
+        longer one (潍坊 in 潍坊职业学院, 新疆 in 新疆生产建设兵团教育局, 寿光市 in
+        寿光市职业教育中心学校 are inside). What a derived short name may be kept for."""
+        kept, _ = self.judge(label, [Match(i, j, "")], len(label))
+        return bool(kept)
 
-    def another_office(self, text: str, i: int, j: int) -> bool:
-        """Whether the place's name at text[i:j] runs on into another office of that place
-        (新疆 in 新疆生产建设兵团教育局, 河北省 in 河北省人社厅), not into an institution's name
-        (潍坊 in 潍坊职业学院) nor into nothing: a file naming that office never reads as the
-        place's own unit, so the place's short name may stay the unit's."""
-        return self._longer(text, j, text[i:j], set())[1]
-
-    def _longer(self, text: str, j: int, key: str, starts: set[int]) -> tuple[int, bool]:
-        # Where a longer name holding the match ends, and whether an office word ends it.
+    def _longer(self, text: str, j: int, key: str, starts: set[int]) -> tuple[int, bool, int]:
+        # Where a longer name holding the match ends (j if nothing extends it), whether an
+        # office word ends it, and where the characters that might continue it end.
         n = len(text)
-        if j == n or not is_cjk(text[j]) or j in starts or self._stop.match(text, j):
-            return j, False
+        if (
+            j == n
+            or not is_cjk(text[j])
+            or j in starts
+            or self._stop.match(text, j)
+            or _DATE_START.match(text, j)
+        ):
+            return j, False, j
         r = j
         while r < n and r - j < _LONGEST_RUN and is_cjk(text[r]) and r not in starts:
-            if r > j and self._stop.match(text, r):
+            if r > j and (self._stop.match(text, r) or _DATE_START.match(text, r)):
                 break
             r += 1
         # The institution word may begin in the match itself: 九中 + 学 is 中学.
@@ -270,8 +330,8 @@ class Judge:
             # office (办公室 of 奎文区教体局办公室) is its own department, not a longer name.
             office = _OFFICE_RE.search(text, j, r)
             if office is not None:
-                return office.end(), True
-        return end, False
+                return office.end(), True, r
+        return end, False, r
 
     def _shown_start(self, text: str, i: int, ends: set[int]) -> int:
         # For the reason: the longer name from where its characters begin.

@@ -163,6 +163,21 @@ class UnitIndex:
         else:
             self._token_re = _TOKEN_RE
 
+    def prefixed(self, key: str) -> list[tuple[str, str]]:
+        """(unit id, key) of the longer keys beginning with `key` (寿光市 → 寿光市职业教育中心
+        学校): from the bucket of its first two characters, never a scan of every key."""
+        if len(key) < 2:
+            return []
+        bucket = self._by_first.get(key[0], {}).get(key[1], ())
+        return [
+            (uid, k)
+            for n, keyed in bucket
+            if n > len(key)
+            for k, uids in keyed.items()
+            if k.startswith(key)
+            for uid in sorted(uids)
+        ]
+
     def matches(self, text: str) -> list[Match]:
         """The candidate matches (outermost only), for `names.Judge` to keep or reject."""
         return [Match(*span) for span in self.spans(text)]
@@ -369,7 +384,7 @@ class Reader:
         self._start = event.start
         self._end = event.end
         self._index = UnitIndex(units) if index is None else index
-        self._judge = Judge(self._index.keys_of, _KEYWORDS)
+        self._judge = Judge(self._index.keys_of, _KEYWORDS, self._index.prefixed)
         self._dates = DateReader(event)
         self._unit_names = {u.id: u.name for u in units} if names is None else dict(names)
         self._names: dict[str, _Segment] = {}
@@ -468,15 +483,32 @@ class Reader:
 
     def _inside(self, found: Sequence[Inside]) -> Quarantine:
         by_inside: dict[str, list[str]] = {}
+        shared: list[Inside] = []
         for x in found:
+            if x.shared:
+                shared.append(x)  # said apart: which names begin with the same words
+                continue
             words = by_inside.setdefault(x.inside, [])
             w = self._word(x.unit, x.word)
             if w not in words:
                 words.append(w)
+        said = [
+            Quarantine.of(
+                Code.SHARED_START,
+                word=x.word,
+                unit=self.unit_name(x.unit),
+                others=[self.unit_name(u) for u in x.shared],
+                inside=x.inside,
+            ).reasons[0]
+            for x in shared
+        ]
         return Quarantine(
             tuple(
-                Quarantine.of(Code.ONLY_INSIDE, words=words, inside=inside).reasons[0]
-                for inside, words in by_inside.items()
+                said
+                + [
+                    Quarantine.of(Code.ONLY_INSIDE, words=words, inside=inside).reasons[0]
+                    for inside, words in by_inside.items()
+                ]
             )
         )
 

@@ -41,6 +41,11 @@ class Code(StrEnum):
         "名单中没有此单位：{words} 只出现在更长的名称“{inside}”之中",
         "no unit on the roster: {words} only inside {inside}",
     )
+    SHARED_START = (
+        "shared_start",
+        "“{word}”是 {unit} 的简称，也是 {others} 名称的开头：“{inside}”说不清是哪个单位",
+        "{word} is short for {unit} and also begins {others}: {inside} could be either",
+    )
     TWO_UNITS = "two_units", "同时指向两个单位：{units}", "names two units: {units}"
     MANY_UNITS = "many_units", "同时指向 {n} 个单位：{units}", "names {n} units: {units}"
     AFTER_OTHER = (

@@ -26,6 +26,7 @@ READ_CODES = frozenset(
     {
         Code.NO_UNIT,
         Code.ONLY_INSIDE,
+        Code.SHARED_START,
         Code.TWO_UNITS,
         Code.MANY_UNITS,
         Code.AFTER_OTHER,

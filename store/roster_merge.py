@@ -27,8 +27,8 @@ UNIT_FIELDS = (
     "liaison_phone",
     "liaison_email",
 )
-# Judges whether a place's name inside another unit's name is another office of that place.
-_OFFICES = Judge({}, ())
+# Judges whether a short name inside another unit's name would be read there as itself.
+_WHOLE = Judge({}, ())
 #: Fields the reading rules match file names against: a change re-reads the quarantine.
 READING_FIELDS = frozenset({"id", "name", "aliases"})
 
@@ -256,10 +256,11 @@ def _with_aliases(units: list[Unit], eligible: set[str]) -> list[Unit]:
 
     A derived alias is dropped when another unit's id, name or alias is it, or holds it
     (潍坊 from 潍坊市教育局 sits inside 潍坊职业学院: a file of the college would be placed
-    with the bureau), or when two units would derive it. A place's name that runs on into
-    another office of the place there does not count (新疆 in 新疆生产建设兵团教育局): the
-    reading rules never read that office as the place (`names.Judge.another_office`), and the
-    region is 新疆 to everyone.
+    with the bureau), or when two units would derive it. Held inside a longer name does not
+    count — another office of the place (新疆 in 新疆生产建设兵团教育局), an institution's
+    name (寿光市 in 寿光市职业教育中心学校, 潍坊 in 潍坊职业学院) —: the reading rules never read
+    it there as the place (`names.Judge.whole_in`), and where a file's name goes on after it
+    as the other's might (寿光市职教…), they read on (store/names.py) or ask.
     """
     candidates: dict[str, tuple[str, ...]] = {}
     owners: dict[str, set[str]] = {}
@@ -282,7 +283,7 @@ def _with_aliases(units: list[Unit], eligible: set[str]) -> list[Unit]:
             for n in lengths:
                 for i in range(len(label) - n + 1):
                     sub = label[i : i + n]
-                    if sub in owners and not _OFFICES.another_office(label, i, i + n):
+                    if sub in owners and _WHOLE.whole_in(label, i, i + n):
                         holders.setdefault(sub, set()).add(u.id)
     out: list[Unit] = []
     for u in units:

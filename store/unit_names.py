@@ -30,6 +30,7 @@ TYPE_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "职教中心",
             "职业教育中心",
             "职业教育中心学校",
+            "职业技术教育中心",
             "职业高中",
             "职业高级中学",
             "职业学校",
@@ -50,6 +51,9 @@ GENERIC_ENDINGS = (
     "教体局",
     "教育局",
     "社会事业局",
+    "社会事业管理局",
+    "农社局",
+    "文教局",
     "教育厅",
     "教育委员会",
     "教委",
@@ -63,6 +67,8 @@ _CORPS = re.compile(r"^(.{2,3})生产建设兵团$")
 # A 行指委 (教指委) is named 全国XX(行业)职业教育教学指导委员会; the ministry's notices call
 # it XX行指委 (以下简称行指委(教指委)). Only that form: 交通 for 交通运输 would be a guess.
 _STEERING = re.compile(r"^全国(.{2,12}?)(?:行业)?职业教育教学指导委员会$")
+# A city bureau's branch for a zone (市教育局高新分局) is called by the branch's name alone.
+_BRANCH = re.compile(r"^(?:.{0,6}?市)?(?:教育局|教育和体育局|教体局)(.{2,4}分局)$")
 # A bracketed note after the name says which campus or what the unit used to be called.
 _BRACKETED = re.compile(r"[（(【\[〔][^）)】\]〕]*[）)】\]〕]")
 
@@ -79,6 +85,8 @@ def infer_type(name: str) -> str:
     text = bare(name)
     if _MUNICIPALITY.match(text):
         return "province"
+    if _BRANCH.match(text):
+        return "dev-zone-bureau"  # 市教育局高新分局: the bureau of a zone
     for kind, endings in TYPE_RULES:
         if text.endswith(endings):
             return kind
@@ -97,6 +105,9 @@ def alias_candidates(name: str) -> tuple[str, ...]:
     guessing it would be a guess; a written 简称 column says it.
     """
     text = bare(name)
+    branch = _BRANCH.match(text)
+    if branch:
+        return (branch.group(1),)  # 市教育局峡山分局 → 峡山分局
     steering = _STEERING.match(text)
     if steering:
         field = steering.group(1)

@@ -311,3 +311,23 @@ async def test_the_assign_forms_kinds_are_chinese_under_zh(week_ws, app_for, set
         await settle(pilot, lambda: bool(app.week.ledger().assignments))
         [a] = Week(week_ws).ledger().assignments.values()
         assert (a.cell, a.data.get("kind")) == ("2024-05-14", "photo")
+
+
+async def test_the_quarantine_list_is_there_as_it_opens(ws, week_ws, app_for, settle):
+    """`i` then `a` at once reach the file under the cursor (the list was filled a refresh
+    after the screen opened); an empty quarantine says so (it showed an empty table)."""
+    app = app_for(ws, clock=ticking())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuarantineScreen) and screen.paths == []
+        table = screen.query_one("DataTable")
+        assert table.row_count == 1 and "Nothing waits" in str(table.get_row_at(0)[0])
+    app = app_for(week_ws, clock=ticking())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("i", "a")  # typed ahead, as an operator who knows the keys does
+        await pilot.pause()
+        assert isinstance(app.screen, UnitPicker)

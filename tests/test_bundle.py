@@ -273,3 +273,34 @@ def test_a_zip_written_before_this_release_is_read_anew(ws):
     assert list(placed(ws)) == ["舞钢市/照片.zip"]
     week.ingestor().scan()
     assert list(placed(ws)) == ["舞钢市/照片.zip!5月13日/1.jpg"]
+
+
+def test_a_zip_with_a_member_removed_is_read_once(ws, monkeypatch):
+    """A unit sends its day's photos again without one of them: the zip is read once, the
+    missing photo's record marked gone, and every later scan leaves the zip alone (it was
+    read again at every scan, its records rewritten, every dashboard woken)."""
+    week = Week(ws)
+    z = put(ws, "舞钢市/5月13日照片.zip", zip_bytes([("1.jpg", b"1"), ("2.jpg", b"2")]))
+    os.utime(z, (at(13, 9).timestamp(),) * 2)
+    week.ingestor().scan()
+    z.write_bytes(zip_bytes([("1.jpg", b"1")]))
+    os.utime(z, (at(13, 11).timestamp(),) * 2)
+    batch = week.ingestor().scan()
+    assert [m.path for m in batch.gone] == ["舞钢市/5月13日照片.zip!2.jpg"]
+    assert list(placed(ws)) == ["舞钢市/5月13日照片.zip!1.jpg"]
+
+    from weekwatch.store import composite
+
+    opened: list[str] = []
+
+    parts = composite.Unpacker.parts
+
+    def counting(self, inbox, relpath, *args):
+        opened.append(relpath)
+        return parts(self, inbox, relpath, *args)
+
+    monkeypatch.setattr(composite.Unpacker, "parts", counting)
+    stamp = week.store.stamp()
+    for _ in range(2):
+        assert not week.ingestor().scan().changed
+    assert opened == [] and week.store.stamp() == stamp

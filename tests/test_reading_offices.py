@@ -67,9 +67,10 @@ NATIONAL_ROWS = [
     ("河北省教育厅职成处5.16稿件.docx", "hebei", "2023-05-16", None, None),
     ("广东省教育厅办公室5.16稿件.docx", "gd", "2023-05-16", None, None),
     ("北京市教委职成处5.16稿件.docx", "bj", "2023-05-16", None, None),
-    # Another office of the same place: never the education department's.
-    ("新疆兵团-活动周实施方案.docx", None, "plan", INSIDE, "新疆兵团"),
-    ("新疆兵团5.16照片.jpg", None, "2023-05-16", INSIDE, "新疆兵团"),
+    # Another office of the same place: never the education department's. 新疆兵团 keeps
+    # the characters of 新疆生产建设兵团教育局 in order: the 兵团's, short.
+    ("新疆兵团-活动周实施方案.docx", "bt", "plan", None, None),
+    ("新疆兵团5.16照片.jpg", "bt", "2023-05-16", None, None),
     ("河北省人社厅5.16稿件.docx", None, "2023-05-16", INSIDE, "河北省人社厅"),
     ("河北省总工会活动照片.jpg", None, "2023-05-16", INSIDE, "河北省总工会"),
     ("河北省人民政府5.16稿件.docx", None, "2023-05-16", INSIDE, "河北省人民政府"),

@@ -258,6 +258,9 @@ def test_initials(name: str, expected: str) -> None:
         ("全国石油和化工行业职业教育教学指导委员会", "steering-committee"),
         ("机械行指委", "steering-committee"),
         ("大连市教育局", "county-bureau"),
+        ("市教育局高新分局", "dev-zone-bureau"),  # seed 003: 市教育局高新分局、峡山分局
+        ("公安分局", ""),
+        ("汝州市职业技术教育中心", "secondary-vocational"),
         ("潍坊学院", ""),
         ("潍坊科技学院", ""),
     ],
@@ -273,6 +276,10 @@ def test_type_from_the_name(name: str, kind: str) -> None:
         ("诸城市教体局", ("诸城市", "诸城")),
         ("临朐县教育局", ("临朐县", "临朐")),
         ("高新区社会事业局", ("高新区", "高新")),
+        ("高新区农社局", ("高新区", "高新")),  # seed 001's 高新区农社局
+        ("潍坊综合保税区文教局", ("潍坊综合保税区",)),
+        ("市教育局高新分局", ("高新分局",)),
+        ("潍坊市教育局峡山分局", ("峡山分局",)),
         ("潍坊职业学院", ()),  # 潍坊职院 is how people say it, but not guessed
         ("某县教育局", ("某县",)),  # one character is no alias
         ("教育局", ()),
@@ -318,9 +325,12 @@ def test_derived_aliases_only_where_they_name_one_unit(tmp_path: Path) -> None:
     units = {u.name: u for u in plan_import((), r).units}
     assert units["奎文区教育和体育局"].aliases == ("奎文区", "奎文")
     assert units["奎文区教育和体育局"].inferred_aliases == ("奎文区", "奎文")
-    # 潍坊 sits inside 潍坊职业学院; 诸城市 and 诸城 inside 诸城市职业中专.
-    assert units["潍坊市教育局"].aliases == ("潍坊市",)
-    assert units["诸城市教体局"].aliases == ()
+    # 潍坊 begins 潍坊职业学院, 诸城市 and 诸城 begin 诸城市职业中专: inside those names they are
+    # not the bureau, so the bureau keeps them (the reading rules read on after them where a
+    # file's name may be the school's: tests/test_reading_shared.py). Before, the bureau lost
+    # them, and 诸城市教体局's own files waited as "no unit named".
+    assert units["潍坊市教育局"].aliases == ("潍坊市", "潍坊")
+    assert units["诸城市教体局"].aliases == ("诸城市", "诸城")
     assert units["潍坊职业学院"].aliases == ()
 
 
@@ -354,13 +364,15 @@ def test_a_ministry_roster_without_short_names_gets_them(tmp_path: Path) -> None
     assert units["山东省教育厅"] == ("鲁",)  # written: nothing guessed beside it
 
 
-def test_a_place_inside_another_office_keeps_its_name_inside_an_institution_not(
-    tmp_path: Path,
-) -> None:
-    text = "单位名称\n河北省教育厅\n河北省总工会\n潍坊市教育局\n潍坊职业学院\n"
+def test_a_place_inside_another_unit_of_it_keeps_its_name(tmp_path: Path) -> None:
+    text = "单位名称\n河北省教育厅\n河北省总工会\n舞钢市教育体育局\n舞钢市职业教育中心\n"
+    text += "市教育局高新分局\n高新区农社局\n"
     units = {u.name: u.aliases for u in plan_import((), roster_of(tmp_path, text)).units}
     assert units["河北省教育厅"] == ("河北省", "河北")  # 总工会: another office of 河北省
-    assert units["潍坊市教育局"] == ("潍坊市",)  # 潍坊 runs on into a college's name
+    assert units["舞钢市教育体育局"] == ("舞钢市", "舞钢")  # the school's name goes on
+    assert units["舞钢市职业教育中心"] == ()
+    assert units["市教育局高新分局"] == ("高新分局",)
+    assert units["高新区农社局"] == ("高新区", "高新")
 
 
 def test_a_province_and_its_city_of_one_name_lose_the_name(tmp_path: Path) -> None:

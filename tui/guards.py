@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 #: A cell worth a call: what a bulk contact is about for each marked unit, worst first.
 GAPS = (State.MISSING, State.LATE, State.DUE)
 #: The reasons whose `units` argument lists the units a file's name points to.
-SUGGESTING = (Code.TWO_UNITS, Code.MANY_UNITS, Code.MAIL_UNITS, Code.AFTER_OTHER)
+SUGGESTING = (
+    Code.TWO_UNITS,
+    Code.MANY_UNITS,
+    Code.MAIL_UNITS,
+    Code.AFTER_OTHER,
+    Code.SHARED_START,  # the bureau 寿光市 is short for, then the schools it begins
+)
 
 
 def say(error: Exception, t: I18n) -> str:
@@ -136,7 +142,11 @@ def suggested(placed: Placed | None, units: Sequence[Unit]) -> list[str]:
     for r in q.reasons if q else ():
         if r.code not in SUGGESTING:
             continue
-        named = dict(r.args).get("units", ())
+        args = dict(r.args)
+        named: object = args.get("units", ())
+        if r.code is Code.SHARED_START:
+            others = args.get("others", ())
+            named = (str(args.get("unit", "")), *(others if isinstance(others, tuple) else ()))
         for text in named if isinstance(named, tuple) else (named,):
             # "新华区教育体育局 (新华区)": the unit's name, then the words that named it.
             bare = re.sub(r"\s*\([^)]*\)\s*$", "", str(text))

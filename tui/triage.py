@@ -429,13 +429,16 @@ class Triage:
         app.post_message(ScanDone(len(batch.added), len(batch.gone)))
 
     def quarantine(self) -> None:
+        board = self.screen.board
         screen = localized(QuarantineScreen, self.t)(
-            self.t, self.week.event.tz, self.assign, self.dismiss, writable=self.screen.writable
+            self.t,
+            self.week.event.tz,
+            self.assign,
+            self.dismiss,
+            writable=self.screen.writable,
+            placed=board.quarantined if board is not None else (),
         )
         self.screen.app.push_screen(screen)
-        board = self.screen.board
-        if board is not None:
-            screen.call_after_refresh(screen.show, board.quarantined)
 
     def assign(self, path: str) -> None:
         """Assign a quarantined file: the unit first (those its name suggests offered first),

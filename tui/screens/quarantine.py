@@ -43,6 +43,7 @@ class QuarantineScreen(Screen[None]):
         take_out: Callable[[str], None] | None = None,
         *,
         writable: bool = True,
+        placed: Sequence[Placed] = (),
     ) -> None:
         super().__init__()
         self.writable = writable  # read-only or as-of: assign and dismiss are not offered
@@ -51,6 +52,8 @@ class QuarantineScreen(Screen[None]):
         self.on_assign = on_assign
         self.take_out = take_out  # dismiss a file: not a material
         self.paths: list[str] = []
+        self._first = tuple(placed)  # shown as it mounts: `a` right after `i` has its file
+        self._drawn = False  # an empty quarantine says so from the first drawing
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.t("quarantine.title"), style="bold"), id="quarantine-title")
@@ -65,13 +68,15 @@ class QuarantineScreen(Screen[None]):
         table.add_column(self.t("quarantine.arrived"), key="arrived")
         table.add_column(self.t("quarantine.reason"), key="reason")
         table.focus()
+        self.show(self._first)
 
     def show(self, placed: Sequence[Placed]) -> None:
         """Refill from the board's quarantined files (keeps the cursor on the same file)."""
         table = self.query_one(DataTable)
         paths = [p.material.path for p in placed if not p.material.gone]
-        if paths == self.paths:
+        if paths == self.paths and self._drawn:
             return
+        self._drawn = True
         current = self.highlighted
         table.clear()
         self.paths = paths
