@@ -17,17 +17,29 @@ from .reasons import Code, Quarantine
 
 # One scan, alternatives tried in this order at each position, so a full date is consumed whole
 # before its tail could be read as a month-day. Lookarounds keep digits of longer numbers (phone
-# numbers, timestamps, versions like 1.5.13) from being read as dates. Years are 20xx: an 8-digit
-# number with another century is a serial number, not a date. The leading lookahead is only for
+# numbers, timestamps, versions like 1.5.13) from being read as dates. Years are 20xx or 21xx
+# (seed 000 is set in 2117): an 8-digit number with another century is a serial number, not a
+# date. The leading lookahead is only for
 # speed: it fails most positions at once. Each branch ends in its own group, so `lastgroup` tells
 # which form matched.
-_DATE_RE = re.compile(
-    r"(?=[\d第d星周礼一二三四五六七八九十])(?:(?<!\d)(?:"
-    r"(?P<y1>20\d\d)(?P<s1>[-_.])(?P<m1>\d{1,2})(?P=s1)(?P<ymd>\d{1,2})(?!\d)"
-    r"|(?P<y2>20\d\d)\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<ynd>\d{1,2})\s*[日号]?(?!\d)"
-    r"|(?P<y3>20\d\d)(?P<m3>\d\d)(?P<compact>\d\d)(?!\d)"
-    r"|(?P<year>20\d\d)\s*年(?!\s*\d)"
+# English month names, whole or cut as people cut them (not mayor, not marching).
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])"
+)
+_MONTH_NUMBER = {
+    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)
+}
+_DATE_PATTERN = (
+    r"(?=[\d第d星周礼一二三四五六七八九十LATIN])(?:(?<!\d)(?:"
+    r"(?P<y1>2[01]\d\d)(?P<s1>[-_.])(?P<m1>\d{1,2})(?P=s1)(?P<ymd>\d{1,2})(?!\d)"
+    r"|(?P<y2>2[01]\d\d)\s*年\s*(?P<m2>\d{1,2})\s*月\s*(?P<ynd>\d{1,2})\s*[日号]?(?!\d)"
+    r"|(?P<y3>2[01]\d\d)(?P<m3>\d\d)(?P<compact>\d\d)(?!\d)"
+    r"|(?P<year>2[01]\d\d)\s*年(?!\s*\d)"
     r"|(?P<m4>\d{1,2})\s*月\s*(?P<md>\d{1,2})\s*[日号]?(?!\d)"
+    # May 13, May 13th, 13 May, 13-May (a week whose notice and names are in English).
+    r"|(?<![a-z])(?P<em>" + _MONTHS + r")\.?[\s_-]*(?P<emd>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
+    r"|(?P<ed>\d{1,2})(?:st|nd|rd|th)?[\s_-]*(?P<edm>" + _MONTHS + r")"
     # 十一月九日, 五月十四号: in words, the day's 日 (号) written.
     r"|(?<![一二三四五六七八九十])(?P<cm>[一二三四五六七八九十]{1,2})\s*月"
     r"\s*(?P<cnd>[一二三四五六七八九十]{1,3})\s*[日号]"
@@ -44,6 +56,13 @@ _DATE_RE = re.compile(
     r"|(?:星期|礼拜|(?<!动)周)(?P<weekday>[一二三四五六日天])"
     r")"
 )
+# The English months' branches cost every Latin letter a try: a name without a month's name
+# (most, and every extension: .docx, .jpg) is read by the pattern without them.
+_DATE_RE = re.compile(_DATE_PATTERN.replace("LATIN", ""))
+_DATE_RE_EN = re.compile(_DATE_PATTERN.replace("LATIN", "jfmasond"))
+_MONTH_WORD = re.compile(r"(?<![a-z])" + _MONTHS)
+
+
 # For each branch: the groups holding year, month, day (year None: the event's).
 _DATE_GROUPS: dict[str, tuple[str | None, str, str]] = {
     "ymd": ("y1", "m1", "ymd"),
@@ -51,12 +70,14 @@ _DATE_GROUPS: dict[str, tuple[str | None, str, str]] = {
     "compact": ("y3", "m3", "compact"),
     "md": (None, "m4", "md"),
     "cnd": (None, "cm", "cnd"),
+    "emd": (None, "em", "emd"),
+    "edm": (None, "edm", "ed"),
     "mdsep": (None, "m5", "mdsep"),
     "dotrange": (None, "m6", "d6"),
 }
 # A range's end after a date: 11月9日至10日, 2024-05-13至2024-05-14, 11.9-11.10.
 _TAIL_RE = re.compile(
-    r"\s*(?:至|到|~|-|—|–)\s*(?:20\d\d\s*[-年.]\s*)?(?:(?P<m>\d{1,2})\s*[-月.]\s*)?(?P<d>\d{1,2})(?!\d)"
+    r"\s*(?:至|到|~|-|—|–)\s*(?:2[01]\d\d\s*[-年.]\s*)?(?:(?P<m>\d{1,2})\s*[-月.]\s*)?(?P<d>\d{1,2})(?!\d)"
 )
 #: Forms that name a date only loosely: outside the week they are taken for numbers.
 _LOOSE = frozenset({"mdsep"})
@@ -129,7 +150,8 @@ class DateReader:
         """The first day in the week; else why the first stated out-of-week date cannot be used."""
         bad: Quarantine | None = None
         other_year: Quarantine | None = None
-        for m in _DATE_RE.finditer(text):
+        pattern = _DATE_RE_EN if _MONTH_WORD.search(text) else _DATE_RE
+        for m in pattern.finditer(text):
             form = m.lastgroup or ""
             date: dt.date | None = None
             until: dt.date | None = None
@@ -166,6 +188,8 @@ class DateReader:
                 if form == "cnd":
                     month, day = day_number(m.group(mo)), day_number(m.group(d))
                     date = self._month_day(month, day) if month and day else None
+                elif form in ("emd", "edm"):
+                    date = self._month_day(_MONTH_NUMBER[m.group(mo)[:3]], m.group(d))
                 elif y is None:
                     date = self._month_day(m.group(mo), m.group(d))
                     if form == "dotrange":

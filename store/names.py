@@ -214,7 +214,7 @@ class Judge:
             right, _, run = self._longer(text, m.end, key, starts)
             shared: tuple[tuple[str, str], ...] = ()
             if lefts == [m.start] and right == m.end:
-                shared = self._shared(m.unit, key, text, m.end, run)
+                shared = self._shared(m.unit, key, text, m.end, run) if run > m.end else ()
                 if not shared:
                     kept.append(m)
                     continue

@@ -178,6 +178,10 @@ class UnitIndex:
             for uid in sorted(uids)
         ]
 
+    def keys_of_all(self) -> list[str]:
+        """Every normalized name and alias the index finds."""
+        return [k for keys in self.keys_of.values() for k in keys]
+
     def matches(self, text: str) -> list[Match]:
         """The candidate matches (outermost only), for `names.Judge` to keep or reject."""
         return [Match(*span) for span in self.spans(text)]
@@ -266,6 +270,41 @@ _KEYWORDS = {
 }
 # Longest first, so 信息采集表 is never read as 信息 at the same position.
 _KEYWORD_RE = re.compile("|".join(sorted(_KEYWORDS, key=len, reverse=True)))
+# Names written in English (seed 000's week): whole words only (plan, not explanation); looked
+# for apart, among a name's Latin words, so the Chinese keywords' scan stays one fast pattern.
+_EN_KEYWORDS = {
+    "plan": "plan",
+    "plans": "plan",
+    "liaison": "info_form",
+    "website": "column_link",
+    "link": "column_link",
+    "case": "case",
+    "cases": "case",
+    "story": "story",
+    "stories": "story",
+    "report": "report",
+    "news": "report",
+    "article": "report",
+    "photo": "photo",
+    "photos": "photo",
+    "picture": "photo",
+    "pictures": "photo",
+    "video": "video",
+    "videos": "video",
+    "summary": "summary",
+    "statistics": "statistics",
+    "statistical": "statistics",
+}
+_LATIN_WORD_RE = re.compile(r"[a-z]{4,}")  # every English keyword is four letters or more
+_LATIN_RE = re.compile(r"[a-z]")
+
+
+def _found_keywords(text: str) -> list[str]:
+    found = _KEYWORD_RE.findall(text)
+    if _LATIN_RE.search(text) is not None:
+        found += [w for w in _LATIN_WORD_RE.findall(text) if w in _EN_KEYWORDS]
+    return found
+
 
 _IMAGE_EXTS = frozenset("jpg jpeg png gif bmp webp heic heif tif tiff".split())
 _VIDEO_EXTS = frozenset("mp4 mov avi mkv wmv flv m4v 3gp mpg mpeg webm".split())
@@ -277,10 +316,20 @@ def kind_named(text: str) -> str | None:
     return _keyword_kind(text)
 
 
+def kinds_named(name: str) -> frozenset[str]:
+    """Every kind a file name's words name (方案与信息采集表: plan and info_form), not only the
+    one its reading keeps: a file may hold two of a column's required kinds."""
+    return frozenset(_kind_of(w) for w in _found_keywords(normalize(name)))
+
+
 def _keyword_kind(text: str) -> str | None:
-    found = _KEYWORD_RE.findall(text)
+    found = _found_keywords(text)
     # max keeps the first of equal lengths: the longest keyword wins, then the first in the name.
-    return _KEYWORDS[max(found, key=len)] if found else None
+    return _kind_of(max(found, key=len)) if found else None
+
+
+def _kind_of(word: str) -> str:
+    return _KEYWORDS.get(word) or _EN_KEYWORDS[word]
 
 
 def _extension_kind(name: str) -> str:
@@ -387,6 +436,7 @@ class Reader:
         self._judge = Judge(self._index.keys_of, _KEYWORDS, self._index.prefixed)
         self._dates = DateReader(event)
         self._unit_names = {u.id: u.name for u in units} if names is None else dict(names)
+        self._shorts: tuple[re.Pattern[str], dict[str, list[str]]] | tuple[()] | None = None
         self._names: dict[str, _Segment] = {}
         self._folders: dict[str, _Folders] = {"": _NO_FOLDERS}
         self._segments: dict[str, _Segment] = {}  # one folder name, wherever it appears
@@ -413,7 +463,7 @@ class Reader:
         why: Quarantine | None = None
         if seg is None:
             inside = f.inside or n.inside
-            why = self._inside(inside) if inside else Quarantine.of(Code.NO_UNIT)
+            why = self._inside(inside) if inside else self._no_unit(relpath)
         elif seg.after_other is not None:
             # Another name leads: the unit named after it may be its host, not its sender.
             why = Quarantine.of(Code.AFTER_OTHER, unit=self._words(seg), other=seg.after_other)
@@ -459,6 +509,36 @@ class Reader:
             reading = self._readings[key] = Reading(*key)
         return reading
 
+    def _no_unit(self, relpath: str) -> Quarantine:
+        """Why no unit: a short name two units' names both leave (吉林 of 吉林省教育厅 and
+        吉林市教育局), so neither keeps it, said as the two it may be; else none named."""
+        shared = self._shared_short()
+        if shared:
+            text = normalize(relpath)
+            for m in shared[0].finditer(text):
+                whole, _ = self._judge.judge(text, [Match(m.start(), m.end(), "")], len(text))
+                if whole:
+                    units = [f"{self.unit_name(u)} ({m.group()})" for u in shared[1][m.group()]]
+                    return self._several_of(units)
+        return Quarantine.of(Code.NO_UNIT)
+
+    def _shared_short(self) -> tuple[re.Pattern[str], dict[str, list[str]]] | None:
+        # Made on the first file no unit is found for: most weeks never need it.
+        if self._shorts is None:
+            from .unit_names import alias_candidates
+
+            keys = set(self._index.keys_of_all())
+            owners: dict[str, list[str]] = {}
+            for uid, name in self._unit_names.items():
+                for c in alias_candidates(name):
+                    k = normalize(c)
+                    if k not in keys and uid not in owners.get(k, []):
+                        owners.setdefault(k, []).append(uid)
+            both = {k: v for k, v in owners.items() if len(v) > 1}
+            pattern = "|".join(re.escape(k) for k in sorted(both, key=len, reverse=True))
+            self._shorts = (re.compile(pattern), both) if both else ()
+        return self._shorts or None
+
     def unit_name(self, uid: str) -> str:
         """A unit's name, as the reasons say it (an id no longer on the roster as itself)."""
         return self._unit_names.get(uid, uid)
@@ -476,7 +556,9 @@ class Reader:
         return list(seen.values())
 
     def _several(self, seg: _Segment) -> Quarantine:
-        words = self._words(seg)
+        return self._several_of(self._words(seg))
+
+    def _several_of(self, words: list[str]) -> Quarantine:
         if len(words) == 2:
             return Quarantine.of(Code.TWO_UNITS, units=words)
         return Quarantine.of(Code.MANY_UNITS, n=len(words), units=words)

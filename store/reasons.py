@@ -43,8 +43,8 @@ class Code(StrEnum):
     )
     SHARED_START = (
         "shared_start",
-        "“{word}”是 {unit} 的简称，也是 {others} 名称的开头：“{inside}”说不清是哪个单位",
-        "{word} is short for {unit} and also begins {others}: {inside} could be either",
+        "“{inside}”说不清是 {unit} 还是 {others}（两者名称都以“{word}”开头）",
+        "{inside}: {unit} or {others}? (both names begin with {word})",
     )
     TWO_UNITS = "two_units", "同时指向两个单位：{units}", "names two units: {units}"
     MANY_UNITS = "many_units", "同时指向 {n} 个单位：{units}", "names {n} units: {units}"

@@ -47,8 +47,13 @@ LABELS: dict[str, tuple[str, ...]] = {
         "部门名称",
         "院系",
         "系部",
+        # A sheet kept in English (seed 000's week): Unit, Unit name, School.
+        "unit",
+        "unit name",
+        "school",
+        "institution",
     ),
-    "aliases": ("aliases", "简称", "单位简称", "别名", "alias"),
+    "aliases": ("aliases", "简称", "单位简称", "别名", "alias", "short name", "abbreviation"),
     "type": ("type", "类型", "单位类型", "类别", "性质", "单位性质"),
     "region": ("region", "区域", "县市区", "所在地", "地区", "属地", "所属县市区"),
     "liaison_name": (
@@ -61,6 +66,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "负责人",
         "姓名",
         "liaison",
+        "contact",
+        "contact person",
     ),
     "liaison_phone": (
         "liaison_phone",
@@ -74,6 +81,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "固定电话",
         "座机",
         "phone",
+        "mobile",
+        "tel",
+        "telephone",
     ),
     "liaison_email": (
         "liaison_email",
@@ -100,10 +110,11 @@ FIELD_ZH = {
 #: Fields several columns may fill together: a mobile and an office phone, two e-mail columns.
 MULTI = frozenset({"liaison_phone", "liaison_email"})
 #: Phone columns that hold mobiles: listed first, as the number that answers during the week.
-MOBILE = frozenset({"手机", "手机号", "手机号码"})
+MOBILE = frozenset({"手机", "手机号", "手机号码", "mobile"})
 #: Columns a roster has that are no unit field: kept out without a word.
 KNOWN_OTHER = frozenset(
     {"序号", "职务", "职称", "备注", "说明", "部门", "科室", "qq", "微信", "传真", "邮编"}
+    | {"no", "number", "position", "title", "remarks", "notes", "fax"}
 )
 #: What `--map 列名=FIELD` accepts besides the field names: short forms and "keep it out".
 FIELD_WORDS = {

@@ -493,8 +493,35 @@ def arrivals(placed: Iterable[Placed]) -> tuple[Arrivals, KindArrivals]:
             if c.duplicate_of is None:
                 key = (c.unit, c.cell)
                 times.setdefault(key, []).append(p.judged_at)
-                kinds.setdefault(key, {}).setdefault(p.kind, []).append(p.judged_at)
+                by_kind = kinds.setdefault(key, {})
+                for kind in brought_kinds(p):
+                    by_kind.setdefault(kind, []).append(p.judged_at)
     return times, kinds
+
+
+def brought_kinds(p: Placed) -> tuple[str, ...]:
+    """The kinds a material brings to its cell: its own, and for a plan or a summary the other
+    plan or summary kinds its name names — seed 002's notice asks for 方案与信息采集表 as one
+    attachment, 坊子区活动方案+联络员信息 is both — unless an operator said which it is."""
+    kind = p.kind
+    if p.assigned or not (kind in PLAN_KINDS or kind in SUMMARY_KINDS):
+        return (kind,)
+    return _brought(_file_name(p.material.path), kind)
+
+
+def _file_name(path: str) -> str:
+    # The innermost name: 材料.zip!舞钢市/方案.docx, mail/x.eml#方案与信息采集表.docx.
+    for sep in ("/", "!", "#"):
+        path = path.rpartition(sep)[2]
+    return path
+
+
+@functools.lru_cache(maxsize=4096)
+def _brought(name: str, kind: str) -> tuple[str, ...]:
+    from .reading import kinds_named  # the reading rules' words, loaded only for these
+
+    family = PLAN_KINDS if kind in PLAN_KINDS else SUMMARY_KINDS
+    return (kind, *sorted(k for k in kinds_named(name) & family if k != kind))
 
 
 def judge(

@@ -176,6 +176,19 @@ READ_ROWS = [
     ("舞钢市/202405130.jpg", "wugang", "photo", TODAY, None),
     ("舞钢市/5.13-5.14照片.jpg", "wugang", "photo", "2024-05-13", None),  # a range: its first day
     ("活动照片.jpg", None, "photo", TODAY, "no unit named"),
+    # Dates in words: the day stated, never the arrival (十一月九日 counted for the day it came).
+    ("舞钢市五月十三日照片.jpg", "wugang", "photo", "2024-05-13", None),
+    ("舞钢市五月十四号稿件.docx", "wugang", "report", "2024-05-14", None),
+    ("舞钢市五月二十日照片.jpg", "wugang", "photo", None, "names 2024-05-20, outside the week"),
+    ("舞钢市五月花照片.jpg", "wugang", "photo", TODAY, None),  # no 日: a name, not a date
+    # Names in English (seed 000's week): kinds as words of their own, months by name.
+    ("舞钢市 May 13 photos.jpg", "wugang", "photo", "2024-05-13", None),
+    ("舞钢市 13th-May typical case.docx", "wugang", "case", "2024-05-13", None),
+    ("舞钢市 Day 3 video.mp4", "wugang", "video", "2024-05-14", None),
+    ("舞钢市 implementation plan.docx", "wugang", "plan", "plan", None),
+    ("舞钢市 summary report.docx", "wugang", "summary", "summary", None),
+    ("舞钢市 explanation.docx", "wugang", "report", TODAY, None),  # plan inside a word: none
+    ("舞钢市 mayor 12 visit.jpg", "wugang", "photo", TODAY, None),  # not May 12
 ]
 
 
@@ -336,3 +349,20 @@ def test_reading_is_the_same_from_cache(reader: Reader) -> None:
     first = reader.read("舞钢市/2024-05-13/典型案例1.docx", ARRIVED)
     again = reader.read("舞钢市/2024-05-13/典型案例1.docx", ARRIVED)
     assert first == again == Reading("wugang", "case", "2024-05-13", None)
+
+
+def test_seed_000s_week_of_2117_reads_its_own_dates() -> None:
+    """The English notice's week is 8–14 May 2117: its dates are read like any other year's
+    (years were 20xx only, so 2117-05-09 counted for the day the file came)."""
+    week = Event(title="2117 Vocational Education Activity Week", start=dt.date(2117, 5, 8))
+    reader = Reader(week, [Unit("kuiwen", "奎文区教育和体育局", ("奎文区", "奎文"))])
+    came = dt.datetime(2117, 5, 12, 10, tzinfo=TZ)
+    for name, day in [
+        ("奎文区 2117-05-09 pictures.jpg", "2117-05-09"),
+        ("奎文区2117年5月10日稿件.docx", "2117-05-10"),
+        ("奎文区/IMG_21170511_0901.jpg", "2117-05-11"),
+        ("奎文区 May 13 report.docx", "2117-05-13"),
+    ]:
+        r = reader.read(name, came)
+        assert (r.unit, r.cell, r.quarantine) == ("kuiwen", day, None), name
+    assert reader.read("奎文区2116年活动周总结.docx", came).quarantine.code == "other_year"

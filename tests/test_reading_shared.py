@@ -111,8 +111,8 @@ def test_the_reason_says_which_names_begin_alike(tmp_path: Path) -> None:
     r = reader.read("寿光市职教11月9日照片.jpg", dt.datetime(2020, 11, 9, 10, tzinfo=TZ))
     assert r.quarantine is not None
     assert r.quarantine.text("zh") == (
-        "“寿光市”是 寿光市教育和体育局 的简称，也是 寿光市职业教育中心学校 名称的开头："
-        "“寿光市职教”说不清是哪个单位"
+        "“寿光市职教”说不清是 寿光市教育和体育局 还是 寿光市职业教育中心学校"
+        "（两者名称都以“寿光市”开头）"
     )
 
 
@@ -178,3 +178,18 @@ def test_assigning_such_a_file_offers_the_bureau_and_the_school_first(tmp_path: 
     board = Week(ws).board()
     (placed,) = board.quarantined
     assert guards.suggested(placed, board.units) == ["sgsjyhtyj", "sgszyjyzxxx"]
+
+
+def test_a_short_name_two_units_leave_is_said_as_both(tmp_path: Path) -> None:
+    """吉林 is what 吉林省教育厅 and 吉林市教育局 both leave, so neither keeps it: a file of
+    吉林 waited as "no unit named", as if the name said nothing."""
+    sheet = "单位名称\n吉林省教育厅\n吉林市教育局\n河北省教育厅\n"
+    reader = reader_of(tmp_path, Event(title="2023", start=dt.date(2023, 5, 14)), sheet)
+    came = dt.datetime(2023, 5, 16, 10, tzinfo=TZ)
+    r = reader.read("吉林5.15稿件.docx", came)
+    assert r.unit is None and r.quarantine is not None
+    assert r.quarantine.code == Code.TWO_UNITS
+    assert r.quarantine.text("zh") == "同时指向两个单位：吉林省教育厅 (吉林)、吉林市教育局 (吉林)"
+    inside = reader.read("吉林职业技术学院5.15稿件.docx", came).quarantine
+    assert inside is not None and inside.code == Code.NO_UNIT  # another's name: not theirs
+    assert reader.read("吉林省5.15稿件.docx", came).unit == "jlsjyt"

@@ -432,3 +432,14 @@ def test_row_kinds(tmp_path: Path, row: str, kind: str) -> None:
 def test_blank_rows_are_counted(tmp_path: Path) -> None:
     r = roster_of(tmp_path, "单位名称,联络员\n\n,\n潍坊职业学院,王五\n , \n")
     assert [e.name for e in r.entries] == ["潍坊职业学院"] and r.blank_rows == 3
+
+
+def test_a_liaison_sheet_kept_in_english(tmp_path: Path) -> None:
+    """Seed 000's week in English: its sheet's header was refused ('no column holds the unit's
+    name … e.g. --map No.=name')."""
+    text = "No.,Unit,Short name,Contact,Mobile,Tel,E-mail,Remarks\n"
+    text += "1,奎文区教育和体育局,奎文,Wang Min,13805361001,0536-8221234,kw@wf.example.cn,\n"
+    (u,) = plan_import((), roster_of(tmp_path, text)).units
+    assert (u.name, u.aliases, u.liaison_name) == ("奎文区教育和体育局", ("奎文",), "Wang Min")
+    assert u.liaison_phone == "13805361001; 0536-8221234"  # the mobile first
+    assert u.liaison_email == "kw@wf.example.cn"

@@ -274,3 +274,28 @@ def test_a_file_in_a_column_its_group_does_not_owe_is_never_late(seed_001, capsy
     rows = [json.loads(line.rstrip(",")) for line in out.splitlines() if line.startswith("{")]
     late_of = {r["unit"]: (r["late"], [c["late"] for c in r["credits"]]) for r in rows}
     assert late_of == {"jiuzhong": (False, [False]), "wugang": (True, [True])}
+
+
+def test_one_file_holding_two_required_kinds_completes_the_cell(seed_002, capsys):
+    """The notice names its attachment 本校职业教育活动周方案与信息采集表: one file holding the
+    plan and the form. It counted as the form alone (✗1/2, 'missing: plan')."""
+    root = str(seed_002.root)
+    drop(seed_002, "电子信息学院职业教育活动周方案与信息采集表.docx", at(12, 11))
+    drop(seed_002, "电子信息学院活动周情况统计表和总结.docx", at(19, 10))
+    assert cli(capsys, "-w", root, "ingest")[0] == 0
+
+    def elec(moment: str) -> dict[str, dict]:
+        flags = ["--as-of", moment, "--actions", "all"]
+        code, out, _ = cli(capsys, "-w", root, "status", "--json", *flags)
+        assert code == 0
+        return next(u["cells"] for u in json.loads(out)["units"] if u["id"] == "elec")
+
+    cells = elec("2024-05-20 10:00")
+    assert (cells["plan"]["state"], cells["plan"]["lacking"]) == ("on_time", [])
+    assert (cells["summary"]["state"], cells["summary"]["lacking"]) == ("on_time", [])
+    # An operator who says what the file is has the last word: the plan alone.
+    path = "电子信息学院职业教育活动周方案与信息采集表.docx"
+    assigned = ["assign", path, "--unit", "elec", "--kind", "plan"]
+    assert cli(capsys, "-w", root, "--operator", "王敏", *assigned)[0] == 0
+    cells = elec("2024-05-20 10:00")
+    assert (cells["plan"]["state"], cells["plan"]["lacking"]) == ("missing", ["info_form"])
