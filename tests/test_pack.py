@@ -197,7 +197,7 @@ def test_a_dated_pack_lands_in_reports_by_default(ws, capsys):
     [
         (["--output", "inbox/pack.zip"], "inside the inbox"),
         (["--output", "inbox/"], "inside the inbox"),
-        (["--kinds", "photos"], "unknown kind"),
+        (["--kinds", "selfies"], "unknown kind"),  # photos is photo, as in a file name
         (["--units", "洛阳"], "no unit"),
         (["--cells", "5月30日"], "5月30日"),
     ],
