@@ -159,28 +159,44 @@ def _from_scratch(ws: Workspace) -> None:
 
 def fig_ingest(ws: Workspace, files: int, before: Path | None = None, rounds: int = 3) -> None:
     """From scratch against the bare pass, round by round (bare, ingest, and with `before`
-    that code's ingest), each ratio taken within its round; peak RSS of the largest process."""
+    that code's ingest), each ratio taken within its round; peak RSS of the largest process,
+    and each run's CPU (its workers' included). No keeper is handed the week after each
+    ingest (WEEKWATCH_KEEPER=0): it would place the week beside the next round's runs."""
+    import resource
+
     bare = f"find '{ws.inbox}' -type f -print0 | xargs -0 sha256sum > /dev/null"
     run(bare, shell=True)  # the page cache warm for all
+    env = {**os.environ, "WEEKWATCH_KEEPER": "0"}
     cmd = [*WW, "-w", str(ws.root), "ingest"]
     old = ["env", f"PYTHONPATH={_importable(before)}", *cmd] if before else None
-    rows: dict[str, list[tuple[float, float, float]]] = {"after": [], "before": []}
+    rows: dict[str, list[tuple[float, float, float, float]]] = {"after": [], "before": []}
+    bare_cpu: list[float] = []
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+
     for _ in range(rounds):
+        c0 = cpu()
         b = run(bare, shell=True)[0]
+        bare_cpu.append(cpu() - c0)
         for name, argv in (("before", old), ("after", cmd)):
             if argv is None:
                 continue
             _from_scratch(ws)
-            wall, peak = run(argv)
-            rows[name].append((wall, peak, wall / b))
+            c0 = cpu()
+            wall, peak = run(argv, env=env)
+            rows[name].append((wall, peak, wall / b, cpu() - c0))
     for name, got in rows.items():
         if not got:
             continue
-        walls, peaks, ratios = zip(*got, strict=True)
+        walls, peaks, ratios, cpus = zip(*got, strict=True)
         print(
             f"ingest from scratch ({name}), {files} files: median {statistics.median(walls):.2f} s"
             f" (peak {max(peaks):.0f} MB), bare sha256 in the same rounds: "
-            f"{statistics.median(ratios):.1f}x (rounds {', '.join(f'{r:.1f}x' for r in ratios)})",
+            f"{statistics.median(ratios):.1f}x (rounds {', '.join(f'{r:.1f}x' for r in ratios)});"
+            f" CPU median {statistics.median(cpus):.2f} s against the bare pass's "
+            f"{statistics.median(bare_cpu):.2f} s",
             flush=True,
         )
     if old is not None:

@@ -20,6 +20,7 @@ import errno
 import json
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -27,10 +28,18 @@ from typing import TYPE_CHECKING
 
 from . import hashing
 from .hashing import StillChanging, _digest_open
-from .inbox_walk import _DENIED, Found, NotRegularFile, open_dir, open_regular, special_kind
+from .inbox_walk import (
+    _DENIED,
+    _HELD_DEPTH,
+    Found,
+    NotRegularFile,
+    open_dir,
+    open_regular,
+    special_kind,
+)
 from .model import WeekwatchError, placing_text, plain_record_text
 from .reasons import Code, Quarantine
-from .shards import shard_name
+from .shards import MATERIAL_FILES, shard_name
 from .stamp_index import file_entry_text
 
 if TYPE_CHECKING:
@@ -73,15 +82,18 @@ class Part:
         self.unreadable += other.unreadable
 
 
-def _listing(inbox: str, rel: str, out: Part) -> tuple[int, list[str], list[str]] | None:
-    """A folder opened and listed: its descriptor, its plain-file names and its folders'
+def _listing(
+    inbox: str, rel: str, out: Part, parent: tuple[int, str] | None = None
+) -> tuple[int, list[str], list[str]] | None:
+    """A folder opened (from its `parent`'s descriptor and its name there, if given; else
+    from the inbox down) and listed: its descriptor, its plain-file names and its folders'
     names (ignored names left out; anything else handed back as a Found); None if it could
     not be listed (then named in `out.unreadable`, and if for its permissions, listed as an
     unreadable folder)."""
     from .reading import ignored_name
 
     try:
-        fd = open_dir(inbox, rel)
+        fd = open_dir(inbox, rel, parent)
     except OSError as exc:
         out.unreadable.append(rel)
         if rel and exc.errno in _DENIED:
@@ -146,19 +158,23 @@ class _Recorder:
         hit = self._arrivals.get(mtime_ns)
         if hit is None:
             # The arrival a scan gives a file: its mtime (ingest's `_mtime`), in the zone.
+            # Kept for the files copied in together (one mtime); bounded, as most differ.
+            if len(self._arrivals) >= 4096:
+                self._arrivals.clear()
             at = Found("", 0, mtime_ns).mtime.astimezone(self.tz)
             hit = self._arrivals[mtime_ns] = (at, at.isoformat())
         return hit
 
-    def placing(self, reading: Reading, size: int) -> tuple[str, bool]:
-        """The record's unit, kind, cell and quarantine as text, and whether quarantined."""
+    def placing(self, reading: Reading, size: int) -> tuple[Reading, str, bool]:
+        """The record's unit, kind, cell and quarantine as text, and whether quarantined
+        (with the reading it is made of: `_placings` is keyed by its id)."""
         if size == 0:  # as ingest's `_record`: an empty file waits, whatever its name says
             hit = self._empty.get(id(reading))
             if hit is None or hit[0] is not reading:
                 empty = _encoded(Quarantine.of(Code.EMPTY))
                 text = placing_text(reading.unit, reading.kind, reading.cell, empty)
                 hit = self._empty[id(reading)] = (reading, text, True)
-            return hit[1], True
+            return hit
         hit = self._placings.get(id(reading))
         if hit is None or hit[0] is not reading:
             q = reading.quarantine
@@ -166,7 +182,7 @@ class _Recorder:
                 reading.unit, reading.kind, reading.cell, "null" if q is None else _encoded(q)
             )
             hit = self._placings[id(reading)] = (reading, text, q is not None)
-        return hit[1], hit[2]
+        return hit
 
     def files(
         self,
@@ -177,13 +193,18 @@ class _Recorder:
         texts: dict[str, list[str]],
         entries: dict[str, list[str]],
     ) -> None:
+        """Each of a folder's plain files recorded as text in `texts` and `entries` (by
+        shard), or left over in `out`. The loop a scan from scratch runs 100,000 times: what
+        it asks of the same values again (an mtime's arrival, a reading's text) is kept."""
         from .composite import is_composite
 
         prefix = f"{folder}/" if folder else ""
-        read = self.reader.read
+        read, inbox, arrivals = self.reader.read, self.inbox_path, self._arrivals
+        placings = self._placings
+        count = quarantined = 0
         for name in names:
             rel = prefix + name
-            if is_composite(self.inbox_path, rel):
+            if is_composite(inbox, rel):
                 _as_found(dir_fd, name, rel, out)
                 continue
             try:
@@ -202,25 +223,70 @@ class _Recorder:
                 continue
             finally:
                 os.close(fd)
-            at, iso = self.arrival(mtime_ns)
-            reading = read(rel, at)
-            placing, quarantined = self.placing(reading, size)
+            moment = arrivals.get(mtime_ns) or self.arrival(mtime_ns)
+            reading = read(rel, moment[0])
+            hit = placings.get(id(reading)) if size else None
+            if hit is None or hit[0] is not reading:
+                hit = self.placing(reading, size)
             key = encode_basestring(rel)
             shard = shard_name(rel)
-            text = plain_record_text(
-                key, digest.hex(), size, mtime_ns, iso, placing, ino, ctime_ns, reading.until
-            )
-            texts.setdefault(shard, []).append(text)
-            entries.setdefault(shard, []).append(
-                file_entry_text(key, size, mtime_ns, ino, ctime_ns)
-            )
-            out.count += 1
-            out.quarantined += quarantined
+            texts[shard].append(
+                plain_record_text(
+                    key, digest.hex(), size, mtime_ns, moment[1], hit[1], ino, ctime_ns,
+                    reading.until,
+                )
+            )  # fmt: skip
+            entries[shard].append(file_entry_text(key, size, mtime_ns, ino, ctime_ns))
+            count += 1
+            quarantined += hit[2]
+        out.count += count
+        out.quarantined += quarantined
+
+    def _walk(
+        self,
+        folder: str,
+        out: Part,
+        texts: dict[str, list[str]],
+        entries: dict[str, list[str]],
+    ) -> None:
+        """A folder and everything below it, depth first, each folder opened from its
+        parent's descriptor: held while its folders are walked, so as many are open as the
+        depth, up to inbox_walk's bound (deeper, each is opened from the inbox down)."""
+        listed = _listing(self.inbox, folder, out)
+        stack: list[tuple[int, str, Iterator[str]]] = []
+        try:
+            while True:
+                if listed is not None:
+                    fd, files, folders = listed
+                    held = bool(folders) and len(stack) < _HELD_DEPTH
+                    if folders:
+                        stack.append((fd if held else -1, folder, iter(folders)))
+                    try:
+                        self.files(fd, folder, tuple(files), out, texts, entries)
+                    finally:
+                        if not held:
+                            os.close(fd)
+                if not stack:
+                    return
+                fd, rel, subs = stack[-1]
+                name = next(subs, None)
+                if name is None:
+                    if fd >= 0:
+                        os.close(fd)
+                    stack.pop()
+                    listed = None
+                    continue
+                folder = f"{rel}/{name}" if rel else name
+                listed = _listing(self.inbox, folder, out, (fd, name) if fd >= 0 else None)
+        finally:
+            for fd, _, _ in stack:
+                if fd >= 0:
+                    os.close(fd)
 
     def take(self, items: list[Item]) -> Part:
         out = Part()
-        texts: dict[str, list[str]] = {}
-        entries: dict[str, list[str]] = {}
+        texts: dict[str, list[str]] = {name: [] for name in MATERIAL_FILES[1:]}
+        entries: dict[str, list[str]] = {name: [] for name in MATERIAL_FILES[1:]}
         for folder, names in items:
             if names is not None:
                 try:
@@ -233,21 +299,9 @@ class _Recorder:
                 finally:
                     os.close(fd)
                 continue
-            stack = [folder]
-            while stack:
-                rel = stack.pop()
-                listed = _listing(self.inbox, rel, out)
-                if listed is None:
-                    continue
-                fd, files, folders = listed
-                try:
-                    self.files(fd, rel, tuple(files), out, texts, entries)
-                finally:
-                    os.close(fd)
-                prefix = f"{rel}/" if rel else ""
-                stack += [prefix + n for n in folders]
-        out.records = {name: _joined(t) for name, t in texts.items()}
-        out.entries = {name: _joined(t) for name, t in entries.items()}
+            self._walk(folder, out, texts, entries)
+        out.records = {name: _joined(t) for name, t in texts.items() if t}
+        out.entries = {name: _joined(t) for name, t in entries.items() if t}
         return out
 
 

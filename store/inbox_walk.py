@@ -79,9 +79,8 @@ def open_regular(name: str, dir_fd: int | None = None) -> tuple[int, os.stat_res
         raise
     try:
         st = os.fstat(fd)
-        kind = special_kind(st.st_mode)
-        if kind is not None or not stat.S_ISREG(st.st_mode):
-            raise NotRegularFile(kind or "folder", name)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile(special_kind(st.st_mode) or "folder", name)
     except BaseException:
         os.close(fd)
         raise

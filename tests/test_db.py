@@ -405,6 +405,36 @@ def test_a_writer_killed_between_its_journal_and_its_renames_is_finished_by_the_
         Store(tmp_path)
 
 
+def test_a_write_of_many_shards_that_fails_for_one_leaves_every_shard_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weekwatch.store import atomic
+
+    store = Store(tmp_path)
+    first = [mat(f"单位{i}/稿件.doc", i) for i in range(40)]
+    store.put_materials(first)
+    shards = sorted(p.name for p in tmp_path.glob("materials.*.json"))
+    assert len(shards) > 10  # written at once, several at a time
+    before = {name: (tmp_path / name).read_bytes() for name in shards}
+    doomed = shard_file(tmp_path, first[7].path)
+    real = atomic.write_temp
+
+    def write(path: Path, payload: bytes) -> tuple[Path, tuple[int, int, int]]:
+        if path == doomed:  # the disk full for this one, while the others are written
+            raise WeekwatchError(f"cannot write {path}: [Errno 28] No space left on device")
+        return real(path, payload)
+
+    monkeypatch.setattr(atomic, "write_temp", write)
+    with pytest.raises(WeekwatchError, match="No space left"):
+        store.put_materials([mat(m.path, 100 + i, sha256="3" * 64) for i, m in enumerate(first)])
+    assert {name: (tmp_path / name).read_bytes() for name in shards} == before
+    assert not [p for p in os.listdir(tmp_path) if ".tmp-" in p]  # the others' taken away
+    assert not (tmp_path / JOURNAL).exists()
+    monkeypatch.setattr(atomic, "write_temp", real)
+    store.put_materials([mat(m.path, 100 + i, sha256="3" * 64) for i, m in enumerate(first)])
+    assert {m.sha256 for m in Store(tmp_path).materials()} == {"3" * 64}
+
+
 # -- damage, odd names, read-only -----------------------------------------------------------
 
 

@@ -266,6 +266,19 @@ def test_a_scan_from_scratch_in_one_process_records_what_the_forked_one_does(
     assert docs(ws) == here
 
 
+def test_folders_deeper_than_the_descriptors_held_are_walked_all_the_same(tmp_path: Path) -> None:
+    ws = empty_workspace(tmp_path / "w")
+    deep = "/".join(["舞钢市", *(f"第{i}层" for i in range(40))])
+    for depth in (1, 20, 33, 41):
+        drop(ws, "/".join(deep.split("/")[:depth]) + f"/2024-05-13照片{depth}.jpg", at(13))
+    drop(ws, "宝丰县/2024-05-14/新闻稿.docx", at(14))
+    general(ws)
+    want = docs(ws)
+    from_scratch(ws)
+    assert Week(ws).ingestor().scan().recorded == len(want) == 5
+    assert docs(ws) == want
+
+
 @pytest.mark.parametrize(
     "material",
     [
