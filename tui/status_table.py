@@ -70,7 +70,6 @@ def _parts(
     when = board.now.astimezone(ev.tz)
     sym = symbols()  # ASCII on the Linux console
     legend = Text("  ".join(f"{sym[s]} {t(f'state.{s}')}" for s in sym))
-    legend.append(f"  {cell_text('not_required', 2)} {t('state.not_required_sent', n=2)}")
     title = safe_text(
         t(
             "cli.title",
@@ -106,4 +105,8 @@ def _parts(
                 )
             row.append(text)
         rows.append(row)
+    if any(state == "not_required" and count for state, count, _, _ in drawn):
+        # Explained only where such a cell is shown: an example count beside a week with
+        # none would read as files that came.
+        legend.append(f"  {cell_text('not_required', 2)} {t('state.not_required_sent', n=2)}")
     return table, title, legend, names, rows
