@@ -27,6 +27,17 @@ class NotRegularFile(OSError):
         return (NotRegularFile, (self.kind, str(self.filename or "")))
 
 
+#: Those kinds as a Chinese workspace's messages name them.
+SPECIAL_KIND_ZH = {
+    "symlink": "符号链接",
+    "fifo": "命名管道",
+    "socket": "套接字",
+    "device": "设备文件",
+    "folder": "文件夹",
+    "file": "文件",
+}
+
+
 #: What a directory entry that is not a regular file or a folder is, by its lstat mode.
 def special_kind(mode: int) -> str | None:
     """'symlink', 'fifo', 'socket' or 'device' for such a mode; None for a file or folder."""

@@ -23,6 +23,7 @@ from . import stamp_index
 from .hashing import Ahead, Hashed, StillChanging, hash_and_read, hash_file, sha256_of
 from .inbox_walk import (
     _DENIED,
+    SPECIAL_KIND_ZH,
     Found,
     NotRegularFile,
     _mtime,
@@ -643,20 +644,32 @@ class Ingestor:
         for rel in dict.fromkeys(named):
             shown = display_path(rel)
             if not rel:
-                raise WeekwatchError("the inbox itself: scan it with `weekwatch ingest`")
+                raise WeekwatchError(
+                    "the inbox itself: scan it with `weekwatch ingest`", tag="ingest_inbox"
+                )
             if is_ignored(rel):
                 continue  # hidden, lock, partial or housekeeping: a scan skips it too
             try:
                 st = lstat_below(self.inbox, rel)
             except NotRegularFile as exc:
+                through = display_path(str(exc.filename))
                 raise WeekwatchError(
-                    f"{shown}: the path goes through a {exc.kind} "
-                    f"({display_path(str(exc.filename))}), which weekwatch never follows"
+                    f"{shown}: the path goes through a {exc.kind} ({through}), "
+                    "which weekwatch never follows",
+                    tag="ingest_through",
+                    shown=shown,
+                    kind=exc.kind,
+                    kind_zh=SPECIAL_KIND_ZH.get(exc.kind, exc.kind),
+                    through=through,
                 ) from None
             if st is None:
                 recorded = self._recorded_at(rel)
                 if recorded is None:
-                    raise WeekwatchError(f"{shown}: no such file or folder in the inbox")
+                    raise WeekwatchError(
+                        f"{shown}: no such file or folder in the inbox",
+                        tag="ingest_missing",
+                        shown=shown,
+                    )
                 # Recorded, now gone: marked gone as a scan would (a file's records are all
                 # in its own shard; a folder's may be in any).
                 (missing if recorded == "file" else removed).append(rel)

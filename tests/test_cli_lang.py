@@ -109,6 +109,18 @@ ROWS = [
         f"{Q} is already dismissed",
         f"{Q} 已经剔除",
     ),
+    (
+        None,
+        ["ingest", "/etc/passwd"],
+        "/etc/passwd: not inside the inbox ({inbox}); weekwatch takes in only what lies there",
+        "/etc/passwd：不在收件夹（{inbox}）内；weekwatch 只收录收件夹里的文件",
+    ),
+    (
+        None,
+        ["ingest", "{inbox}/舞钢市/没有这个.docx"],
+        "舞钢市/没有这个.docx: no such file or folder in the inbox",
+        "舞钢市/没有这个.docx：收件夹里没有这个文件或文件夹",
+    ),
     (None, ["undo"], "nothing to undo", "没有可撤销的操作"),
     (None, ["redo"], "nothing to redo", "没有可重做的操作"),
     (
@@ -289,6 +301,9 @@ def _api_problems(ws: Workspace) -> dict[str, WeekwatchError]:
     empty = ws.root / "roster.csv"
     empty.write_text("单位名称,联系人\n", encoding="utf-8")
     catch("no_units", lambda: week.import_units(empty))
+    catch("ingest_inbox", lambda: week.ingestor().take([""]))
+    (ws.inbox / "链接").symlink_to(ws.root, target_is_directory=True)
+    catch("ingest_through", lambda: week.ingestor().take(["链接/x.docx"]))
     return found
 
 
@@ -312,6 +327,8 @@ def test_every_line_of_the_table_is_the_stores_own_english(week_ws, capsys):
         "note_text",
         "excuse_reason",
         "outside_inbox",
+        "ingest_outside",
+        "ingest_missing",
         "no_material",
         "which_unit",
         "named_twice",

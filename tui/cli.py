@@ -227,7 +227,10 @@ def _ingest(week: Week, args: argparse.Namespace) -> int:
             try:
                 batch = ingestor.take(named)
             except WeekwatchError as exc:  # a name as given: its controls spelled out
-                raise WeekwatchError(safe_str(exc)) from None
+                fields = {
+                    k: safe_str(v) if isinstance(v, str) else v for k, v in exc.fields.items()
+                }
+                raise WeekwatchError(safe_str(exc), tag=exc.tag, **fields) from None
         week.mark_read()
     for e in batch.errors:
         print(f"! {safe_str(e)}", file=sys.stderr)
@@ -251,11 +254,13 @@ def _inbox_paths(week: Week, given: Sequence[str]) -> list[str] | None:
     for path in given:
         rel = inbox_relative(inbox, path)
         if rel is None:
+            shown = safe_str(display_path(path))
             raise WeekwatchError(
-                safe_str(
-                    f"{display_path(path)}: not inside the inbox ({inbox}); "
-                    "weekwatch takes in only what lies there"
-                )
+                f"{shown}: not inside the inbox ({safe_str(str(inbox))}); "
+                "weekwatch takes in only what lies there",
+                tag="ingest_outside",
+                shown=shown,
+                inbox=safe_str(str(inbox)),
             )
         if rel == "":
             return None

@@ -38,6 +38,22 @@ CLI: dict[str, tuple[str, str]] = {
         "“{typed}”不在收件夹 {inbox} 内",
         "{typed!r} is not inside the inbox {inbox}",
     ),
+    "error.ingest_outside": (
+        "{shown}：不在收件夹（{inbox}）内；weekwatch 只收录收件夹里的文件",
+        "{shown}: not inside the inbox ({inbox}); weekwatch takes in only what lies there",
+    ),
+    "error.ingest_inbox": (
+        "这是收件夹本身：请用 weekwatch ingest 扫描它",
+        "the inbox itself: scan it with `weekwatch ingest`",
+    ),
+    "error.ingest_missing": (
+        "{shown}：收件夹里没有这个文件或文件夹",
+        "{shown}: no such file or folder in the inbox",
+    ),
+    "error.ingest_through": (
+        "{shown}：这条路径经过{kind}（{through}），weekwatch 从不跟随",
+        "{shown}: the path goes through a {kind} ({through}), which weekwatch never follows",
+    ),
     "error.no_material": (
         "“{typed}”没有对应的材料（见 weekwatch materials）",
         "no material at {typed!r} (see `weekwatch materials`)",
